@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""The README's two commands, for a fresh Debian machine with only Python 3.11:
+
+    python3 dev.py build    install kj-budget into .venv and build build/kjernejournal-budsjett.xlsx
+    python3 dev.py test     install everything the tests need (LibreOffice too) and run the whole suite
+
+Anything after the command is passed on (`python3 dev.py build --municipality Gausdal`,
+`python3 dev.py test -k workbook`). Standard library only: it runs before anything is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+APT_PACKAGES = ["libreoffice-calc-nogui", "poppler-utils", "fonts-crosextra-carlito", "fonts-liberation2"]
+
+
+def sh(*cmd: str, **kw) -> None:
+    print("+", " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True, **kw)
+
+
+def venv_python() -> str:
+    """The virtual environment's Python, created on first use (falls back to this Python)."""
+    py = VENV / "bin" / "python"
+    if not py.exists():
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        except subprocess.CalledProcessError:
+            print("! python3 -m venv failed (Debian: apt-get install python3-venv); installing into this Python",
+                  file=sys.stderr)
+            shutil.rmtree(VENV, ignore_errors=True)
+            return sys.executable
+    return str(py)
+
+
+def install(py: str, extras: str) -> None:
+    """pip install -e .[extras], skipped when pyproject.toml has not changed since the last install."""
+    stamp = ROOT / ".venv" / f".installed-{extras or 'base'}"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if py != sys.executable and stamp.exists() and stamp.read_text() == digest:
+        return
+    sh(py, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", f".[{extras}]" if extras else ".",
+       cwd=ROOT)
+    if py != sys.executable:
+        stamp.write_text(digest)
+
+
+def ensure_libreoffice() -> None:
+    """LibreOffice (headless Calc), poppler and metric-compatible fonts, from Debian."""
+    if shutil.which("soffice") and shutil.which("pdftoppm"):
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    sh(*sudo, "apt-get", "update", "-qq", env=env)
+    sh(*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *APT_PACKAGES, env=env)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"build", "test"}:
+        print(__doc__)
+        return 2
+    command, rest = argv[0], argv[1:]
+    py = venv_python()
+    if command == "build":
+        install(py, "")
+        return subprocess.run([py, "-m", "workbook_builder.cli", "build", *rest], cwd=ROOT).returncode
+    install(py, "test")
+    ensure_libreoffice()
+    sh(py, "-m", "ruff", "check", "workbook_builder", "udfs", "tests", "bench", "dev.py", cwd=ROOT)
+    return subprocess.run([py, "-m", "pytest", *rest], cwd=ROOT).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,91 @@
+"""`kj-budget cost` and `kj-budget estimates`, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from workbook_builder.cli import main
+from workbook_builder.estimates import default_estimates_path
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "workbook_builder.cli", *args], capture_output=True, text=True)
+
+
+def test_issue_example_json():
+    r = run("cost", "--staff", "100", "--eid", "pki", "--json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["total_hours"] == 325
+    assert data["total_purchase_kr"] == 100_000
+    assert data["vendor_module_missing"] is True
+    assert data["outside_basis"] is False
+    assert data["estimates_version"] == "2020-06.1"
+    assert data["total_kr"] == 325 * 438 + 100_000
+    items = {i["id"]: i for i in data["items"]}
+    assert items["eid"]["kr"] == 80_000 and items["tech_assistance"]["kr"] == 20_000
+    assert set(items["training"]) >= {"id", "track", "kind", "hours", "kr"}
+
+
+def test_vendor_price_and_rate_flow_into_the_totals(capsys):
+    assert main(["cost", "--staff", "30", "--eid", "BankID", "--hourly-rate", "500", "--vendor-module-kr",
+                 "40 000", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["total_purchase_kr"] == 15_000 + 40_000
+    assert data["total_kr"] == 170 * 500 + 55_000
+    assert data["vendor_module_missing"] is False
+
+
+def test_table_output_has_norwegian_numbers(capsys):
+    assert main(["cost", "--staff", "400", "--eid", "PKI-kort"]) == 0
+    out = capsys.readouterr().out
+    assert "300 000 kr" in out and "1000" in out.replace(" ", "")
+    assert "Vendor module: no price given" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--staff", "-5", "--eid", "pki"], "argument --staff: expected 0 or more, got '-5'"),
+        (["--staff", "12.5", "--eid", "pki"], "argument --staff: expected a whole number, got '12.5' (a fraction)"),
+        (["--staff", "mange", "--eid", "pki"], "argument --staff: expected a whole number, got 'mange'"),
+        (["--staff", "10", "--eid", "visa"], "--eid: unknown e-ID 'visa'"),
+        (["--staff", "10", "--eid", "pki", "--hourly-rate", "-1"], "argument --hourly-rate: expected 0 or more"),
+        (["--eid", "pki"], "the following arguments are required: --staff"),
+    ],
+)
+def test_bad_arguments_give_one_line_and_exit_2(args, message):
+    r = run("cost", *args)
+    assert r.returncode == 2
+    assert message in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in r.stderr and r.stdout == ""
+
+
+def test_bad_estimates_file_is_named(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(default_estimates_path().read_text().replace("values = [80, 100, 200]", "values = [80, 100]"))
+    r = run("cost", "--staff", "10", "--eid", "pki", "--estimates", str(bad))
+    assert r.returncode == 2
+    assert f"estimates file {bad}: items.planning_kj.values: needs 3 numbers" in r.stderr
+
+
+def test_estimates_export_round_trip(tmp_path, capsys):
+    out = tmp_path / "mine.toml"
+    assert main(["estimates", "--export", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == default_estimates_path().read_text(encoding="utf-8")
+    assert main(["estimates", "--export", str(out)]) == 2  # exists: refused without --force
+    assert "exists; pass --force" in capsys.readouterr().err
+    out.write_text(out.read_text().replace("values = [15000, 20000, 40000]", "values = [15000, 25000, 40000]"))
+    assert main(["cost", "--staff", "100", "--eid", "pki", "--json", "--estimates", str(out)]) == 0
+    assert json.loads(capsys.readouterr().out)["total_purchase_kr"] == 105_000
+
+
+def test_estimates_table(capsys):
+    assert main(["estimates"]) == 0
+    out = capsys.readouterr().out
+    assert "300 000" in out and "438 kr per hour" in out and "nhn-2020-06" in out

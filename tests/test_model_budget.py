@@ -1,0 +1,141 @@
+"""Stepwise rollout, running costs, benefits, payback and the checks of a whole budget."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbook_builder import model
+from workbook_builder.model import Inputs, Step
+
+
+def phased(**kw):
+    steps = (Step(20, "a", "Sykehjemsleger", 2027), Step(60, "b", "KAD", 2027), Step(120, "c", "Sone 1", 2028),
+             Step(100, "c", "Sone 2", 2029))
+    return Inputs(steps=steps, first_year=2027, **kw)
+
+
+def test_years_are_the_increase_of_the_cumulative_estimate(est):
+    b = model.budget(est, phased())
+    cum = [model.one_off(est, n, "pki").total_kr for n in (0, 80, 200, 300, 300)]
+    assert [y.one_off_kr for y in b.years] == [cum[i + 1] - cum[i] for i in range(4)]
+    assert [y.staff_total for y in b.years] == [80, 200, 300, 300]
+    assert b.one_off.total_kr == cum[-1]
+
+
+def test_vendor_module_is_booked_in_the_first_step_year(est):
+    b = model.budget(est, phased(vendor_module_kr=120_000))
+    assert [y.item_kr["vendor_module"] for y in b.years] == [120_000, 0, 0, 0]
+    assert sum(y.one_off_kr for y in b.years) == b.one_off.total_kr
+
+
+def test_running_costs_start_with_each_step(est):
+    b = model.budget(est, phased(maintenance_kr_per_year=10_000, followup_hours_per_year=20,
+                                 helseid_key_hours_per_year=2, national_share_kr_per_year=5_000))
+    rate = b.params.hourly_rate
+    for y in b.years:
+        expected = y.staff_total * 700 / 3 + 10_000 + 5_000 + 22 * rate
+        assert y.running_kr == pytest.approx(expected, abs=1e-9)
+    assert b.running.total_kr == pytest.approx(300 * 700 / 3 + 15_000 + 22 * rate, abs=1e-9)
+
+
+def test_no_renewal_cost_for_bankid(est):
+    b = model.budget(est, phased(eid="BankID"))
+    assert b.running.total_kr == 0
+    assert b.check("eid_price").status == model.NOTE
+
+
+def test_benefit_arithmetic(est):
+    b = model.budget(est, phased(admissions_short_term=600, admissions_home_care=900))
+    hours = 600 * 0.8 * 4 / 60 + 900 * 0.5 * 4 / 60  # 32 + 30
+    assert b.benefit.hours == pytest.approx(62)
+    assert b.benefit.kr == pytest.approx(hours * 438)
+    # short-term groups (a, b) are all live in 2027; home care (c) is 120 of 220 in 2028
+    assert [round(y.benefit_hours, 9) for y in b.years] == [32, round(32 + 30 * 120 / 220, 9), 62, 62]
+
+
+def test_payback_is_one_off_over_net_yearly_benefit(est):
+    b = model.budget(est, phased(admissions_short_term=20_000, admissions_home_care=20_000))
+    net = b.benefit.kr - b.running.total_kr
+    assert b.payback_years == pytest.approx(b.one_off.total_kr / net)
+    assert model.budget(est, phased()).payback_years is None  # no benefit: never pays back
+
+
+def test_steps_outside_the_plan_period_fail_the_years_check(est):
+    inputs = Inputs(steps=(Step(50, "a", "", 2027), Step(50, "b", "", 2035)), first_year=2027)
+    b = model.budget(est, inputs)
+    assert b.check("years").status == model.ERROR
+    assert "2027–2030" in b.check("years").message
+    assert b.master_check == model.ERROR
+
+
+def test_an_empty_template_fails_the_master_check(est):
+    b = model.budget(est, Inputs(first_year=2027))
+    assert b.check("staff").status == model.ERROR
+    assert b.master_message.startswith("Feil: 1 feil")
+    assert b.one_off.total_kr == 0 and b.payback_years is None
+
+
+def test_a_complete_budget_is_ok(est):
+    inputs = phased(vendor="Gerica", vendor_module_kr=80_000, admissions_short_term=500,
+                    admissions_home_care=800, maintenance_kr_per_year=0)
+    b = model.budget(est, inputs)
+    assert {c.id: c.status for c in b.checks if c.status != model.OK} == {}
+    assert b.master_check == model.OK
+
+
+def test_outside_basis_message_names_the_count_and_range(est):
+    b = model.budget(est, Inputs(steps=(Step(12, "a"),), first_year=2027))
+    assert b.check("basis").message.startswith("12 helsepersonell er utenfor notatets estimatgrunnlag (30–400)")
+
+
+def test_step_without_group_is_incomplete(est):
+    b = model.budget(est, Inputs(steps=(Step(40, None, "Avd. 2"),), first_year=2027))
+    assert b.check("steps").status == model.ERROR
+
+
+def test_benefit_without_matching_group(est):
+    b = model.budget(est, Inputs(steps=(Step(40, "a"),), first_year=2027, admissions_home_care=300))
+    assert b.check("benefit_groups").status == model.NOTE
+    assert b.benefit.kr == 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field", "nb"),
+    [
+        ({"hourly_rate": -1}, "hourly_rate", "Timekostnad for interne ressurser må være fra 0 til 10000, fikk -1"),
+        ({"hourly_rate": "mye"}, "hourly_rate", "Timekostnad for interne ressurser må være et tall, fikk «mye»"),
+        ({"share_home_care": 1.5}, "share_home_care", "må være fra 0 til 1, fikk 1,5"),
+        ({"admissions_home_care": 10.5}, "admissions_home_care", "må være et heltall, fikk 10,5"),
+        ({"eid": "Visa"}, "eid", "ukjent e-ID «Visa»: bruk PKI-kort; BankID; BankID på mobil"),
+        ({"vendor": "Epic"}, "vendor", "ukjent EPJ-leverandør «Epic»"),
+        ({"first_year": 1999}, "first_year", "Første budsjettår må være fra 2000 til 2100, fikk 1999"),
+    ],
+)
+def test_bad_inputs_are_refused_with_a_norwegian_message(est, kwargs, field, nb):
+    with pytest.raises(model.InputError) as err:
+        model.budget(est, Inputs(steps=(Step(30, "a"),), first_year=2027).__class__(
+            steps=(Step(30, "a"),), **{"first_year": 2027, **kwargs}))
+    assert err.value.field == field
+    assert nb in err.value.nb
+
+
+@pytest.mark.parametrize("text", ["pki", "PKI", "PKI-kort", "pki-kort", " pki "])
+def test_eid_accepts_ids_and_labels_in_any_case(est, text):
+    assert model.parse_eid(est, text) == "pki"
+
+
+@pytest.mark.parametrize("text", ["bankid-mobil", "bankid_mobil", "BankID på mobil", "BANKID PÅ MOBIL"])
+def test_eid_bankid_on_mobile(est, text):
+    assert model.parse_eid(est, text) == "bankid_mobil"
+
+
+@pytest.mark.parametrize(("text", "vendor"), [("Gerica", "gerica"), ("TietoEVRY (Gerica)", "gerica"),
+                                              ("visma", "profil"), ("CosDoc", "cosdoc"), ("DIPS Front", "cosdoc")])
+def test_vendor_names(est, text, vendor):
+    assert model.parse_vendor(est, text) == vendor
+
+
+@pytest.mark.parametrize("bad", [-1, 2.5, "ti", True, float("nan")])
+def test_staff_must_be_a_whole_number(est, bad):
+    with pytest.raises(model.InputError):
+        model.one_off(est, bad, "pki")

@@ -1,0 +1,95 @@
+"""`kj-budget cost`: the one-off breakdown for a number of health personnel."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from rich.console import Console
+from rich.table import Table
+
+from ..estimates import KINDS, TRACKS
+from ..formatting import nb_kr, nb_number
+from ..model import InputError, OneOff, one_off, parse_eid
+from .common import add_estimates_option, amount, estimates_from, whole_count
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "cost", help="one-off cost for N health personnel (line items, hours, kr, totals)",
+        description="Print the one-off cost of introducing kjernejournal for N health personnel: each line "
+        "item of the note with its track, internal hours and kroner, and the totals. Between the note's "
+        "reference sizes (30 / 100 / 400) figures are interpolated linearly; outside them the nearest "
+        "segment is extended and the result is flagged.",
+        epilog="Example: kj-budget cost --staff 100 --eid pki --json",
+    )
+    p.add_argument("--staff", type=whole_count, required=True, metavar="N",
+                   help="number of health personnel who will use kjernejournal (whole number, 0 or more)")
+    p.add_argument("--eid", required=True, metavar="ID",
+                   help="e-ID: pki, bankid, bankid-mobil, or the workbook's labels 'PKI-kort', 'BankID', "
+                   "'BankID på mobil' (any case)")
+    p.add_argument("--hourly-rate", type=amount, metavar="R",
+                   help="kr per internal hour (default: derived from KS pay statistics, see 'kj-budget estimates')")
+    p.add_argument("--vendor-module-kr", type=amount, metavar="K",
+                   help="price of the EPJ vendor's module for HelseID and kjernejournal (the note has none)")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    add_estimates_option(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    est = estimates_from(args)
+    try:
+        eid = parse_eid(est, args.eid)
+    except InputError as exc:
+        raise InputError("eid", f"--eid: {exc.en}", exc.nb) from None
+    result = one_off(est, args.staff, eid, args.hourly_rate, args.vendor_module_kr)
+    if args.json:
+        print(json.dumps(as_json(result, est.id), ensure_ascii=False, indent=2))
+        return 0
+    _print_table(result, est.id)
+    return 0
+
+
+def as_json(o: OneOff, estimates_id: str) -> dict:
+    return {
+        "staff": o.staff,
+        "eid": o.eid,
+        "hourly_rate": o.hourly_rate,
+        "items": [{"id": i.id, "label": i.label, "track": i.track, "kind": i.kind, "hours": i.hours,
+                   "purchase_kr": i.purchase_kr, "kr": i.kr} for i in o.items],
+        "eid_cards": o.eid_cards,
+        "eid_readers": o.eid_readers,
+        "total_hours": o.total_hours,
+        "total_purchase_kr": o.total_purchase_kr,
+        "total_kr": o.total_kr,
+        "vendor_module_missing": o.vendor_module_missing,
+        "outside_basis": o.outside_basis,
+        "estimates_id": estimates_id,
+        "estimates_version": o.estimates_version,
+    }
+
+
+def _print_table(o: OneOff, estimates_id: str) -> None:
+    console = Console(highlight=False, soft_wrap=False)
+    table = Table(title=f"One-off cost for {o.staff} health personnel, e-ID {o.eid}, "
+                        f"{nb_number(o.hourly_rate)} kr per hour", title_justify="left")
+    for col, justify in (("item", "left"), ("track", "left"), ("kind", "left"), ("hours", "right"),
+                         ("kr", "right")):
+        table.add_column(col, justify=justify)
+    for i in o.items:
+        kr = "missing" if i.id == "vendor_module" and o.vendor_module_missing else nb_kr(i.kr)
+        table.add_row(i.label, TRACKS[i.track], KINDS[i.kind], nb_number(i.hours) if i.kind == "hours" else "", kr)
+    table.add_section()
+    table.add_row("Internal hours", "", "", nb_number(o.total_hours), nb_kr(o.total_hours * o.hourly_rate))
+    table.add_row("Purchases", "", "", "", nb_kr(o.total_purchase_kr))
+    table.add_row("[bold]Total one-off[/bold]", "", "", "", f"[bold]{nb_kr(o.total_kr)}[/bold]")
+    console.print(table)
+    console.print(f"e-ID: {o.eid_cards} per person, {o.eid_readers} card readers.")
+    if o.vendor_module_missing:
+        console.print("Vendor module: no price given (the note has none; ask the EPJ vendor, "
+                      "then pass --vendor-module-kr). It is not in the total.")
+    if o.outside_basis:
+        console.print("Note: the number of personnel is outside the note's estimate basis; "
+                      "the nearest segment was extended linearly.")
+    console.print(f"Estimates: {estimates_id}, version {o.estimates_version}.")

@@ -1,0 +1,78 @@
+"""`kj-budget estimates`: show the estimate table, or export the estimates file to edit."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from rich.console import Console
+from rich.table import Table
+
+from ..files import atomic_write_text
+from ..formatting import nb_number
+from ..model import hourly_rate_derivation
+from .common import add_estimates_option, estimates_from, fail_if_exists
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "estimates", help="show the estimates the budget is built from, or export them to edit",
+        description="Print the estimate table (the note's figures at each reference size, with track, "
+        "expense kind, unit and source), or write the estimates file with --export so you can edit it "
+        "and pass it back with --estimates FILE.",
+    )
+    add_estimates_option(p)
+    p.add_argument("--export", metavar="FILE", help="write the estimates file (TOML) to FILE")
+    p.add_argument("--force", action="store_true", help="with --export: replace FILE if it exists")
+    p.add_argument("--json", action="store_true", help="print the estimates as JSON")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    est = estimates_from(args)
+    if args.export:
+        fail_if_exists(args.export, args.force)
+        atomic_write_text(args.export, est.text)
+        print(f"Wrote {args.export} ({est.id}, version {est.version}). "
+              f"Edit it and pass it back with --estimates {args.export}.")
+        return 0
+    if args.json:
+        print(json.dumps(_as_json(est), ensure_ascii=False, indent=2))
+        return 0
+    console = Console(highlight=False, soft_wrap=False)
+    console.print(f"[bold]{est.name}[/bold]\n{est.document}\nEstimates {est.id}, version {est.version} "
+                  f"(sha256 {est.sha256[:12]})\n")
+    table = Table(title="One-off line items (personnel → figure)", title_justify="left")
+    for col in ("item", "track", "kind", "unit", *(f"{s:g}" for s in est.sizes.values)):
+        table.add_column(col, justify="right" if col[0].isdigit() else "left")
+    for item in est.items:
+        figures = item.values or item.published
+        cells = [nb_number(v) for v in figures] if figures else ["ask vendor"] * len(est.sizes.values)
+        note = " (computed from unit prices; note's totals shown)" if item.id == "eid" else ""
+        table.add_row(item.id + note, item.track, item.kind, item.unit, *cells)
+    table.add_row("eid: card readers", "teknisk", "", est.readers.unit, *(nb_number(v) for v in est.readers.values))
+    console.print(table)
+    d = hourly_rate_derivation(est)
+    console.print("\ne-ID options: " + "; ".join(f"{o.label} ({o.id}) {nb_number(o.kr_per_person)} {o.unit}"
+                                                  for o in est.eid_options)
+                  + f"; card reader {nb_number(est.reader_kr.value)} kr; renewal every "
+                  f"{nb_number(est.renewal_years.value)} years")
+    console.print(f"Hourly cost of internal hours: {nb_number(d['kr_per_hour'])} kr per hour "
+                  f"(derived; see the workbook's Estimater sheet)")
+    console.print("Benefits: " + "; ".join(f"{k} {nb_number(v.value, 2)} {v.unit}" for k, v in est.benefits.items()))
+    return 0
+
+
+def _as_json(est) -> dict:
+    return {
+        "id": est.id, "version": est.version, "name": est.name, "document": est.document, "sha256": est.sha256,
+        "sizes": list(est.sizes.values),
+        "items": [{"id": i.id, "label": i.label, "track": i.track, "kind": i.kind, "unit": i.unit,
+                   "values": list(i.values) if i.values else None,
+                   "published": list(i.published) if i.published else None, "source": i.source}
+                  for i in est.items],
+        "readers": list(est.readers.values),
+        "eid_options": [{"id": o.id, "label": o.label, "kr_per_person": o.kr_per_person, "readers": o.readers}
+                        for o in est.eid_options],
+        "hourly_rate": hourly_rate_derivation(est)["kr_per_hour"],
+    }
