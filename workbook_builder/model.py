@@ -597,10 +597,11 @@ class Budget:
 def master_message(checks: tuple[Check, ...]) -> str:
     errors = sum(c.status == ERROR for c in checks)
     notes = sum(c.status == NOTE for c in checks)
+    noun = "merknad" if notes == 1 else "merknader"
     if errors:
-        return f"Feil: {errors} feil og {notes} merknader. Se arket Kontroll."
+        return f"Feil: {errors} feil og {notes} {noun}. Se arket Kontroll."
     if notes:
-        return f"Merknad: {notes} merknader. Se arket Kontroll."
+        return f"Merknad: {notes} {noun}. Se arket Kontroll."
     return "OK: alle kontroller er i orden."
 
 
@@ -636,13 +637,14 @@ def budget(est: Estimates, inputs: Inputs, today: _dt.date | None = None) -> Bud
         if y == vendor_year and p.vendor_module_kr is not None:
             item_kr["vendor_module"] = p.vendor_module_kr
         hours = sum(item_hours.values())
+        purchase = sum(kr for item_id, kr in item_kr.items() if est.item(item_id).kind == "purchase")
         one_off_kr = sum(item_kr.values())
         short = _cumulative(steps, p, y, short_groups) / total_short if total_short else 0.0
         home = _cumulative(steps, p, y, home_groups) / total_home if total_home else 0.0
         ben = benefit(est, p, short, home)
         years.append(YearResult(
             year=y, staff_new=now - before, staff_total=now, item_hours=item_hours, item_kr=item_kr,
-            one_off_hours=hours, one_off_purchase_kr=one_off_kr - hours * p.hourly_rate, one_off_kr=one_off_kr,
+            one_off_hours=hours, one_off_purchase_kr=purchase, one_off_kr=one_off_kr,
             running_kr=running_cost(est, now, p).total_kr, benefit_hours=ben.hours, benefit_kr=ben.kr,
         ))
     net = full_benefit.kr - run.total_kr

@@ -1,5 +1,5 @@
 """Sub-commands of `kj-budget`; each module has `register(subparsers)`."""
 
-from . import cost, estimates
+from . import build, cost, estimates
 
-COMMANDS = (estimates, cost)
+COMMANDS = (build, estimates, cost)

@@ -1,0 +1,125 @@
+"""The register of named cells: every input and headline output has a workbook-level name.
+
+The builder writes them, the reader of filled workbooks carries inputs across a regeneration by
+these names (never by address), `check` compares them, and the tests read them. The inputs are
+listed here statically (they are the model's `Inputs`); their addresses are recorded by the
+sheets as they are written, in a :class:`Register`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from .estimates import Estimates
+from .model import PARAMETERS, STAFF_MAX, YEAR_MAX, YEAR_MIN, parse_eid, parse_group, parse_vendor
+
+STEP_ROWS = 12  # rows in the rollout-step table on Inndata
+LIST_NAMES = {"eid": "kj_list_eid", "vendor": "kj_list_vendors", "group": "kj_list_groups"}
+
+
+def list_label(est: Estimates, kind: str, value: str | None) -> str | None:
+    """The workbook's list label (what a user picks on Inndata) for an id or label of an e-ID,
+    vendor or group; None stays None."""
+    if value is None:
+        return None
+    if kind == "eid":
+        return est.eid_option(parse_eid(est, value)).label
+    if kind == "vendor":
+        return est.vendor(parse_vendor(est, value)).label
+    return est.group(parse_group(est, value)).label
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """One input the user types: its defined name, the `Inputs` field it fills and its rules."""
+
+    name: str
+    field: str
+    kind: str  # text | choice | number | whole
+    label: str
+    unit: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    rows: int = 1
+    choices: str = ""  # eid | vendor | group, for kind == "choice"
+    percent: bool = False
+
+
+INPUTS: tuple[InputSpec, ...] = (
+    InputSpec("kj_municipality", "municipality", "text", "Kommune"),
+    InputSpec("kj_municipality_number", "municipality_number", "text", "Kommunenummer"),
+    InputSpec("kj_vendor", "vendor", "choice", "EPJ-leverandør", choices="vendor"),
+    InputSpec("kj_eid", "eid", "choice", "e-ID for helsepersonell", choices="eid"),
+    InputSpec("kj_first_year", "first_year", "whole", "Første budsjettår", "år", YEAR_MIN, YEAR_MAX),
+    InputSpec("kj_step_group", "steps.group", "choice", "Gruppe", rows=STEP_ROWS, choices="group"),
+    InputSpec("kj_step_unit", "steps.unit", "text", "Avdeling eller sone", rows=STEP_ROWS),
+    InputSpec("kj_step_staff", "steps.staff", "whole", "Antall helsepersonell", "personer", 0, STAFF_MAX,
+              rows=STEP_ROWS),
+    InputSpec("kj_step_year", "steps.year", "whole", "Startår", "år", YEAR_MIN, YEAR_MAX, rows=STEP_ROWS),
+    *(
+        InputSpec(f"kj_{p.name}", p.name, "whole" if p.whole else "number", p.label, p.unit, p.minimum, p.maximum,
+                  percent=p.percent)
+        for p in PARAMETERS
+    ),
+)
+INPUT_BY_NAME = {spec.name: spec for spec in INPUTS}
+
+# Headline outputs: name → what it means (the README lists these).
+OUTPUTS: dict[str, str] = {
+    "kj_total_staff": "health personnel in all rollout steps",
+    "kj_total_hours": "one-off internal hours (JSON key total_hours)",
+    "kj_total_purchase_kr": "one-off purchases in kr; the vendor module only when priced (total_purchase_kr)",
+    "kj_total_kr": "one-off total: hours × hourly cost + purchases (total_kr)",
+    "kj_outside_basis": "1 when the personnel count is outside the note's 30–400",
+    "kj_vendor_module_missing": "1 while the vendor module has no price",
+    "kj_running_kr_per_year": "running costs per year once every step is live",
+    "kj_benefit_hours_per_year": "hours saved per year once every step is live",
+    "kj_benefit_kr_per_year": "those hours in kr per year (freed time)",
+    "kj_payback_years": "one-off total ÷ (benefit − running costs) per year; empty when it never pays back",
+    "kj_year": "the four budget years",
+    "kj_year_one_off_kr": "one-off cost per budget year",
+    "kj_year_running_kr": "running costs per budget year",
+    "kj_year_benefit_kr": "benefit per budget year",
+    "kj_year_net_kr": "benefit − costs per budget year",
+    "kj_hourly_rate_used": "kr per internal hour used (input, or the derived default)",
+    "kj_eid_used": "the e-ID used",
+    "kj_master_check": "OK, Merknad or Feil: the worst status on Kontroll",
+    "kj_master_message": "the master check as a sentence",
+}
+
+
+@dataclass(frozen=True)
+class NamedRange:
+    name: str
+    sheet: str
+    first: tuple[int, int]
+    last: tuple[int, int]
+    role: str  # input | output | estimate | list | working
+
+    @property
+    def ref(self) -> str:
+        a = xl_rowcol_to_cell(*self.first, row_abs=True, col_abs=True)
+        if self.first == self.last:
+            return f"'{self.sheet}'!{a}"
+        return f"'{self.sheet}'!{a}:{xl_rowcol_to_cell(*self.last, row_abs=True, col_abs=True)}"
+
+    @property
+    def cells(self) -> int:
+        return (self.last[0] - self.first[0] + 1) * (self.last[1] - self.first[1] + 1)
+
+
+@dataclass
+class Register:
+    """Names defined while the sheets are written, in the order they were defined."""
+
+    names: dict[str, NamedRange] = field(default_factory=dict)
+
+    def add(self, name: str, sheet: str, first: tuple[int, int], last: tuple[int, int] | None, role: str) -> None:
+        if name in self.names:
+            raise ValueError(f"defined name {name} is defined twice")
+        self.names[name] = NamedRange(name, sheet, first, last or first, role)
+
+    def of_role(self, role: str) -> list[NamedRange]:
+        return [n for n in self.names.values() if n.role == role]

@@ -1,0 +1,93 @@
+"""What every sheet module shares: the build context and a thin writer over an XlsxWriter sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from ..cells import Register
+from ..estimates import Estimates
+from ..model import Budget, Inputs
+from ..styles import Formats
+
+
+@dataclass
+class Context:
+    """Everything a sheet needs: the workbook, the estimates, the user's inputs and the model's budget."""
+
+    wb: Workbook
+    est: Estimates
+    inputs: Inputs
+    budget: Budget
+    fmt: Formats
+    register: Register
+    today: dt.date
+    version: str
+    password: str | None = None
+    municipality_header: str = ""
+    # Notes shown beside inputs, e.g. a value a regeneration could not carry: input name (or
+    # "kj_step_staff#3" for a step row, 1-based) → Norwegian text.
+    input_notes: dict[str, str] = field(default_factory=dict)
+
+
+def cell(row: int, col: int, absolute: bool = False) -> str:
+    return xl_rowcol_to_cell(row, col, row_abs=absolute, col_abs=absolute)
+
+
+def excel_text(text: str) -> str:
+    """A string literal inside a formula."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+class Sheet:
+    """A worksheet with helpers that write a formula together with the model's value for it."""
+
+    def __init__(self, ctx: Context, ws: Worksheet) -> None:
+        self.ctx, self.ws, self.name = ctx, ws, ws.get_name()
+        self.fmt = ctx.fmt
+
+    def text(self, row: int, col: int, value: str, role: str = "text", num: str | None = None) -> None:
+        self.ws.write_string(row, col, value, self.fmt(role, num))
+
+    def number(self, row: int, col: int, value: float, role: str = "constant", num: str | None = "number") -> None:
+        self.ws.write_number(row, col, value, self.fmt(role, num))
+
+    def formula(self, row: int, col: int, formula: str, value: Any, role: str = "calc",
+                num: str | None = None) -> None:
+        """A native formula with the model's result as its cached value."""
+        if isinstance(value, bool):
+            value = int(value)
+        if value is None:
+            value = ""
+        self.ws.write_formula(row, col, formula if formula.startswith("=") else "=" + formula,
+                              self.fmt(role, num), value)
+
+    def define(self, name: str, first: tuple[int, int], last: tuple[int, int] | None = None,
+             role: str = "working") -> str:
+        self.ctx.register.add(name, self.name, first, last, role)
+        self.ctx.wb.define_name(name, "=" + self.ctx.register.names[name].ref)
+        return name
+
+    def blank(self, row: int, col: int, role: str = "text", num: str | None = None) -> None:
+        self.ws.write_blank(row, col, None, self.fmt(role, num))
+
+    def protect(self) -> None:
+        self.ws.protect(self.ctx.password or "", {"select_locked_cells": True, "select_unlocked_cells": True,
+                                                  "format_columns": True, "format_rows": True})
+
+    def print_setup(self, landscape: bool, last_row: int, last_col: int, title: str) -> None:
+        """A4, fitted to one page wide, with a header naming the municipality and a page footer."""
+        ws = self.ws
+        ws.set_paper(9)
+        ws.set_landscape() if landscape else ws.set_portrait()
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+        ws.print_area(0, 0, last_row, last_col)
+        muni = self.ctx.municipality_header.replace("&", "&&")
+        ws.set_header(f'&L&"Calibri,Bold"{muni or "Kjernejournal"}&C{title}&R&D', {"margin": 0.3})
+        ws.set_footer("&LKjernejournal – budsjett (kj-budget)&RSide &P av &N", {"margin": 0.3})

@@ -1,0 +1,277 @@
+"""Inndata: the only editable cells, one input colour, each with unit, default, help and validation.
+
+A blank input means "use the default" (column D, from Estimater). Column E shows the value the
+budget uses; column F says in Norwegian when an input is invalid (it is then ignored and Kontroll
+fails), so a pasted value that slipped past validation never becomes a wrong number.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..cells import INPUT_BY_NAME, LIST_NAMES, STEP_ROWS, InputSpec, list_label
+from ..model import PARAMETER_BY_NAME, Parameter
+from .base import Context, Sheet, cell, excel_text
+
+SHEET = "Inndata"
+C_LABEL, C_IN, C_UNIT, C_DEF, C_USED, C_STATUS, C_MIN, C_MAX, C_HELP, C_NOTE = range(10)
+SECTIONS = (
+    ("Priser og timekostnad", ("hourly_rate", "vendor_module_kr", "eid_kr_per_person", "reader_kr")),
+    ("Drift per år (notatet har ingen tall: fyll inn det kommunen venter)",
+     ("renewal_years", "maintenance_kr_per_year", "national_share_kr_per_year", "followup_hours_per_year",
+      "helseid_key_hours_per_year")),
+    ("Gevinster (notatet: minst 4 minutter spart per pasientmottak)",
+     ("admissions_short_term", "admissions_home_care", "minutes_saved", "share_short_term", "share_home_care")),
+)
+NUM_FOR_UNIT = {"kr": "kr", "kr per år": "kr", "kr per person": "kr", "kr per kortleser": "kr",
+                "kr per time": "kr", "timer per år": "number", "år": "count", "mottak per år": "count",
+                "minutter": "number", "andel": "percent"}
+
+
+def _range_text(p: Parameter) -> str:
+    def fmt(x: float) -> str:
+        if p.percent:
+            return f"{x * 100:g} %"
+        return f"{x:,.0f}".replace(",", " ") if float(x).is_integer() else f"{x:g}".replace(".", ",")
+    return f"fra {fmt(p.minimum)} til {fmt(p.maximum)}"
+
+
+def _validation(spec: InputSpec, help_text: str, p: Parameter | None = None) -> dict[str, Any]:
+    """An Excel data validation with a Norwegian help text and error message."""
+    v: dict[str, Any] = {"input_title": spec.label[:32], "input_message": help_text[:255],
+                         "error_title": "Ugyldig verdi", "ignore_blank": True}
+    if spec.kind == "choice":
+        v.update(validate="list", source=f"={LIST_NAMES[spec.choices]}", error_message="Velg en verdi fra listen.")
+    elif spec.kind == "text":
+        limit = 4 if spec.name == "kj_municipality_number" else 100
+        if limit == 4:
+            v.update(validate="length", criteria="==", value=4,
+                     error_message="Kommunenummeret har fire sifre, f.eks. 3405 eller 0301.")
+        else:
+            v.update(validate="length", criteria="<=", value=limit, error_message=f"Høyst {limit} tegn.")
+    else:
+        rng = _range_text(p) if p else f"fra {spec.minimum:g} til {spec.maximum:,.0f}".replace(",", " ")
+        what = "et helt tall" if spec.kind == "whole" else ("en andel" if spec.percent else "et tall")
+        v.update(validate="integer" if spec.kind == "whole" else "decimal", criteria="between",
+                 minimum=spec.minimum, maximum=spec.maximum,
+                 error_message=f"Skriv {what} {rng}" + (f" ({spec.unit})." if spec.unit and not spec.percent
+                                                          else "."))
+    return v
+
+
+def write(ctx: Context, s: Sheet) -> None:
+    ws, est, b, inputs = s.ws, ctx.est, ctx.budget, ctx.inputs
+    p = b.params
+    widths = {C_LABEL: 58, C_IN: 30, C_UNIT: 15, C_DEF: 15, C_USED: 15, C_STATUS: 26, C_MIN: 8, C_MAX: 12,
+              C_HELP: 80, C_NOTE: 40}
+    for c, w in widths.items():
+        ws.set_column(c, c, w)
+    s.text(0, 0, "Inndata – fyll inn de gule feltene", "title")
+    ws.merge_range(1, 0, 1, C_HELP, "Bare de gule feltene kan endres. Et tomt felt betyr at standardverdien i kolonne "
+                   "D brukes; kolonne E viser verdien budsjettet regner med. Står det noe i kolonne F, er verdien "
+                   "ugyldig og blir ikke brukt (se arket Kontroll).", s.fmt("muted"))
+    ws.set_row(1, 30)
+    r = _header(s, 3, "Kommune og valg", ("Verdi", "Enhet", "Standard", "Brukt", "Kontroll", "Min", "Maks", "Hjelp"))
+    eid_label = est.eid_option(p.eid).label
+    values = {
+        "kj_municipality": inputs.municipality or None,
+        "kj_municipality_number": inputs.municipality_number or None,
+        "kj_vendor": list_label(est, "vendor", inputs.vendor),
+        "kj_eid": list_label(est, "eid", inputs.eid),
+        "kj_first_year": inputs.first_year,
+    }
+    helps = {
+        "kj_municipality": "Kommunens navn. Vises i topptekst og overskrifter.",
+        "kj_municipality_number": "Fire sifre, f.eks. 3405 (Lillehammer). Brukes når flere kommuner samles.",
+        "kj_vendor": "Kommunens EPJ-leverandør: modulen for HelseID og kjernejournal kjøpes her.",
+        "kj_eid": "Hvordan helsepersonell logger inn på nivå høyt. Tom: PKI-kort (notatets anslag, antatt dyrest).",
+        "kj_first_year": "Første år i økonomiplanen (fire år). Tom: året etter at arbeidsboken ble laget.",
+    }
+    for name in ("kj_municipality", "kj_municipality_number", "kj_vendor", "kj_eid", "kj_first_year"):
+        spec = INPUT_BY_NAME[name]
+        s.text(r, C_LABEL, spec.label, "label")
+        _write_input(s, r, C_IN, values[name], "text" if spec.kind != "whole" else "year")
+        s.define(name, (r, C_IN), None, "input")
+        ws.data_validation(r, C_IN, r, C_IN, _validation(spec, helps[name]))
+        _help(s, r, helps[name])
+        b_ = cell(r, C_IN)
+        f_ = cell(r, C_STATUS)
+        if name == "kj_municipality_number":
+            s.formula(r, C_STATUS, f'IF({b_}="","",IF(LEN({b_})=4,"","Ugyldig: fire sifre"))', "", "status")
+        elif name in ("kj_vendor", "kj_eid"):
+            lst = "kj_list_vendors" if name == "kj_vendor" else "kj_list_eid"
+            s.formula(r, C_STATUS, f'IF({b_}="","",IF(ISNA(MATCH({b_},{lst},0)),"Ugyldig: velg fra listen",""))',
+                      "", "status")
+            if name == "kj_vendor":
+                s.text(r, C_DEF, "ingen", "unit")
+                s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),"",{b_})', values[name] or "", "calc")
+                s.define("kj_vendor_used", (r, C_USED), None, "working")
+            else:
+                s.formula(r, C_DEF, "INDEX(kj_list_eid,1)", est.eid_options[0].label, "calc")
+                s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),{cell(r, C_DEF)},{b_})', eid_label, "calc")
+                s.define("kj_eid_used", (r, C_USED), None, "output")
+        elif name == "kj_first_year":
+            s.text(r, C_UNIT, "år", "unit")
+            s.number(r, C_DEF, _default_year(ctx), "constant", "year")
+            s.number(r, C_MIN, spec.minimum, "constant", "year")
+            s.number(r, C_MAX, spec.maximum, "constant", "year")
+            s.formula(r, C_STATUS, _number_status(b_, cell(r, C_MIN), cell(r, C_MAX), True,
+                                                  f"fra {spec.minimum:g} til {spec.maximum:g}"), "", "status")
+            s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),{cell(r, C_DEF)},{b_})', p.first_year, "calc", "year")
+            s.define("kj_first_year_used", (r, C_USED), None, "working")
+        _note(ctx, s, r, name)
+        r += 1
+
+    # ---------------------------------------------------------------- rollout steps
+    r = _header(s, r + 1, "Innføringstrinn – notatet anbefaler trinnvis innføring: a, så b, så c (sone for sone)",
+                ("Gruppe", "Avdeling eller sone", "Antall helsepersonell", "Startår", "Kontroll", "", "", "Hjelp"))
+    first = r
+    steps = list(inputs.steps) + [None] * (STEP_ROWS - len(inputs.steps))
+    if len(steps) > STEP_ROWS:
+        raise ValueError(f"the workbook has room for {STEP_ROWS} rollout steps, got {len(inputs.steps)}")
+    step_help = {
+        C_IN: "a: sykehjemsleger; b: legemiddelansvarlige på korttidsavdelinger (KAD/ØHD/intermediær); "
+              "c: hjemmesykepleie og tjenestekontor.",
+        C_UNIT: "Navn på avdeling, sykehjem eller sone (fritekst).",
+        C_DEF: "Antall helsepersonell som får tilgang i dette trinnet.",
+        C_USED: "Året trinnet starter. Tom: første budsjettår.",
+    }
+    for k, step in enumerate(steps):
+        s.text(r, C_LABEL, f"Trinn {k + 1}", "label")
+        group = list_label(est, "group", step.group) if step else None
+        _write_input(s, r, C_IN, group, "text")
+        _write_input(s, r, C_UNIT, step.unit if step and step.unit else None, "text")
+        _write_input(s, r, C_DEF, step.staff if step and step.staff else None, "count")
+        _write_input(s, r, C_USED, step.year if step and step.year is not None else None, "year")
+        g, u, n, y = (cell(r, c) for c in (C_IN, C_UNIT, C_DEF, C_USED))
+        status = (
+            f'IF(AND({g}="",{u}="",{n}="",{y}=""),"",'
+            f'IF(AND({n}<>"",IF(ISNUMBER({n}),OR({n}<0,{n}>kj_staff_max,{n}<>INT({n})),TRUE)),'
+            f'"Ugyldig antall: skriv et helt tall",'
+            f'IF(AND({g}<>"",ISNA(MATCH({g},kj_list_groups,0))),"Ugyldig gruppe: velg fra listen",'
+            f'IF(AND({y}<>"",IF(ISNUMBER({y}),OR({y}<kj_year_min,{y}>kj_year_max,{y}<>INT({y})),TRUE)),'
+            f'"Ugyldig år: skriv et årstall",'
+            f'IF(AND(N({n})>0,{g}=""),"Mangler gruppe",IF(AND({g}<>"",N({n})=0),"Mangler antall",""))))))'
+        )
+        value = ""
+        if step is not None and (step.staff > 0) != (step.group is not None):
+            value = "Mangler gruppe" if step.staff > 0 else "Mangler antall"
+        s.formula(r, C_STATUS, status, value, "status")
+        for c, name in ((C_IN, "kj_step_group"), (C_UNIT, "kj_step_unit"), (C_DEF, "kj_step_staff"),
+                        (C_USED, "kj_step_year")):
+            _note(ctx, s, r, f"{name}#{k + 1}")
+            del c
+        r += 1
+    for c, name in ((C_IN, "kj_step_group"), (C_UNIT, "kj_step_unit"), (C_DEF, "kj_step_staff"),
+                    (C_USED, "kj_step_year")):
+        s.define(name, (first, c), (r - 1, c), "input")
+        spec = INPUT_BY_NAME[name]
+        ws.data_validation(first, c, r - 1, c, _validation(spec, step_help[c]))
+    s.define("kj_step_status", (first, C_STATUS), (r - 1, C_STATUS), "working")
+    for k, c in enumerate((C_IN, C_UNIT, C_DEF, C_USED)):
+        _help(s, first + k, step_help[c])
+    s.text(r, C_LABEL, "Sum helsepersonell", "total")
+    for c in (C_IN, C_UNIT):
+        s.blank(r, c, "total")
+    s.formula(r, C_DEF, "kj_total_staff", b.total_staff, "total", "count")
+    r += 2
+
+    # ---------------------------------------------------------------- numeric parameters
+    for title, names in SECTIONS:
+        r = _header(s, r, title, ("Verdi", "Enhet", "Standard", "Brukt", "Kontroll", "Min", "Maks", "Hjelp"))
+        for pname in names:
+            param = PARAMETER_BY_NAME[pname]
+            spec = INPUT_BY_NAME[f"kj_{pname}"]
+            num = NUM_FOR_UNIT.get(param.unit, "number")
+            s.text(r, C_LABEL, param.label, "label")
+            _write_input(s, r, C_IN, getattr(inputs, pname), num)
+            s.define(spec.name, (r, C_IN), None, "input")
+            ws.data_validation(r, C_IN, r, C_IN, _validation(spec, param.help, param))
+            s.text(r, C_UNIT, param.unit, "unit")
+            default = param.default(est, p.eid)
+            b_, d_, f_ = cell(r, C_IN), cell(r, C_DEF), cell(r, C_STATUS)
+            default_formula = {
+                "hourly_rate": "kj_est_hourly_rate",
+                "eid_kr_per_person": "INDEX(kj_est_eid_price,kj_eid_index)",
+                "reader_kr": "kj_est_reader_kr",
+                "renewal_years": "kj_est_renewal_years",
+                "minutes_saved": "kj_est_minutes_saved",
+                "share_short_term": "kj_est_share_short_term",
+                "share_home_care": "kj_est_share_home_care",
+            }.get(pname, f"kj_est_{pname}" if pname in {r_.id for r_ in est.running} else None)
+            if pname == "vendor_module_kr":
+                s.text(r, C_DEF, "ingen", "unit")
+                s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),"",{b_})', p.vendor_module_kr, "calc", num)
+            else:
+                if default_formula:
+                    s.formula(r, C_DEF, default_formula, default, "calc", num)
+                else:
+                    s.number(r, C_DEF, default, "constant", num)
+                s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),{d_},{b_})', getattr(p, pname), "calc", num)
+            s.define(f"kj_{pname}_used", (r, C_USED), None, "output" if pname == "hourly_rate" else "working")
+            s.number(r, C_MIN, param.minimum, "constant", "percent" if param.percent else "count")
+            s.number(r, C_MAX, param.maximum, "constant", "percent" if param.percent else "count")
+            s.formula(r, C_STATUS, _number_status(b_, cell(r, C_MIN), cell(r, C_MAX), param.whole, _range_text(param)),
+                      "", "status")
+            s.define(f"kj_{pname}_status", (r, C_STATUS), None, "working")
+            _help(s, r, param.help)
+            _note(ctx, s, r, spec.name)
+            r += 1
+        r += 1
+    last = r - 1
+    s.define("kj_input_status", (4, C_STATUS), (last, C_STATUS), "working")
+    invalid = {"type": "formula", "criteria": f'=LEFT(${cell(4, C_STATUS)},7)="Ugyldig"',
+               "format": ctx.wb.add_format({"bg_color": "#FFC7CE"})}
+    ws.conditional_format(4, C_IN, last, C_IN, invalid)
+    ws.freeze_panes(3, 1)
+    s.print_setup(landscape=True, last_row=last, last_col=C_HELP, title="Inndata")
+    s.protect()
+
+
+def _default_year(ctx: Context) -> int:
+    from ..model import default_first_year
+
+    return default_first_year(ctx.today)
+
+
+def _number_status(b: str, lo: str, hi: str, whole: bool, rng: str) -> str:
+    cond = f"OR({b}<{lo},{b}>{hi}" + (f",{b}<>INT({b}))" if whole else ")")
+    what = "et helt tall" if whole else "et tall"
+    return (f'IF({b}="","",IF(ISNUMBER({b}),IF({cond},{excel_text("Ugyldig: må være " + rng)},""),'
+            f'{excel_text("Ugyldig: skriv " + what)}))')
+
+
+def _write_input(s: Sheet, row: int, col: int, value: Any, num: str) -> None:
+    if value is None or value == "":
+        s.blank(row, col, "input", "text" if num == "text" else num)
+    elif isinstance(value, str):
+        s.ws.write_string(row, col, value, s.fmt("input", "text"))
+    else:
+        s.ws.write_number(row, col, value, s.fmt("input", num))
+
+
+def _header(s: Sheet, row: int, title: str, heads: tuple[str, ...]) -> int:
+    """A section title across the sheet and a row of column heads under it; returns the next row."""
+    s.text(row, C_LABEL, title, "h2")
+    for c in range(C_IN, C_HELP + 1):
+        s.blank(row, c, "h2")
+    s.text(row + 1, C_LABEL, "", "colhead")
+    for k, h in enumerate(heads):
+        s.text(row + 1, C_IN + k, h, "colhead")
+    if any(len(h) > 14 for h in heads[:4]):
+        s.ws.set_row(row + 1, 30)
+    return row + 2
+
+
+def _help(s: Sheet, row: int, text: str) -> None:
+    """Help text in its column, with a row tall enough for it."""
+    s.text(row, C_HELP, text, "muted")
+    lines = -(-len(text) // 100)
+    if lines > 1:
+        s.ws.set_row(row, 14 * lines + 2)
+
+
+def _note(ctx: Context, s: Sheet, row: int, key: str) -> None:
+    note = ctx.input_notes.get(key)
+    if note:
+        s.text(row, C_NOTE, note, "status")

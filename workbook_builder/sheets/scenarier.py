@@ -1,0 +1,93 @@
+"""Scenarier (locked): the note's three tables (about 30, 100 and 400 personnel) reproduced,
+beside the municipality's own case."""
+
+from __future__ import annotations
+
+from ..model import eid_cost
+from . import beregning
+from .base import Context, Sheet, cell
+from .beregning import C_TOTAL, Rows
+
+SHEET = "Scenarier"
+
+
+def write(ctx: Context, s: Sheet, rows: Rows) -> None:
+    ws, est, b = s.ws, ctx.est, ctx.budget
+    p, rate = b.params, b.params.hourly_rate
+    sizes = est.sizes.values
+    c0 = 2
+    c_own = c0 + len(sizes)
+    ws.set_column(0, 0, 60)
+    ws.set_column(1, 1, 10)
+    ws.set_column(c0, c_own, 15)
+    s.text(0, 0, "Scenarier – notatets tre omfang og kommunens eget tilfelle", "title")
+    s.text(1, 0, "Notatets tabeller gjengitt (e-ID med PKI-kort og kortlesere, som i notatet). Timer regnes om til "
+                 "kroner med timekostnaden budsjettet bruker. Siste kolonne er kommunens tall fra Beregning.",
+           "muted")
+    ws.set_row(1, 30)
+    r = 3
+    s.text(r, 0, "Linje", "colhead")
+    s.text(r, 1, "Enhet", "colhead")
+    for k, size in enumerate(sizes):
+        s.formula(r, c0 + k, f"INDEX(kj_est_sizes,{k + 1})", size, "colhead_r", "size")
+    s.formula(r, c_own, f'"Eget: "&{_b(rows.staff)}', f"Eget: {b.total_staff}", "colhead_r")
+    r += 1
+    hours_rows, purchase_rows = [], []
+    for item in est.items:
+        s.text(r, 0, item.label, "label")
+        s.text(r, 1, item.unit, "unit")
+        num = "count" if item.kind == "hours" else "kr"
+        for k in range(len(sizes)):
+            if item.values is not None:
+                s.formula(r, c0 + k, f"INDEX(kj_est_{item.id},{k + 1})", item.values[k], "calc", num)
+            elif item.published is not None:
+                s.formula(r, c0 + k, f"INDEX(kj_est_{item.id}_published,{k + 1})", item.published[k], "calc", num)
+            else:
+                s.text(r, c0 + k, "ingen sum", "unit")
+        own = b.one_off.item(item.id)
+        if item.id == "vendor_module":
+            s.formula(r, c_own, f'IF(kj_vendor_module_missing=1,"mangler",{_b(rows.kr["vendor_module"])})',
+                      "mangler" if b.one_off.vendor_module_missing else own.purchase_kr, "calc", num)
+        else:
+            s.formula(r, c_own, _b(rows.qty[item.id]), own.hours if item.kind == "hours" else own.purchase_kr,
+                      "calc", num)
+        (hours_rows if item.kind == "hours" else purchase_rows).append((item, r))
+        r += 1
+    r_h, r_hk, r_p, r_t = r, r + 1, r + 2, r + 3
+    for row, label, unit in ((r_h, "Interne timer", "timer"), (r_hk, "Interne ressurser i kroner", "kr"),
+                             (r_p, "Kjøp av varer", "kr"), (r_t, "Engangskostnad i alt", "kr")):
+        s.text(row, 0, label, "total")
+        s.text(row, 1, unit, "unit")
+    for k in range(len(sizes)):
+        c = c0 + k
+        hours = sum(item.values[k] for item, _ in hours_rows)
+        purchase = sum((item.values[k] if item.values else item.published[k] if item.published else 0.0)
+                       for item, _ in purchase_rows)
+        s.formula(r_h, c, "+".join(cell(row, c) for _, row in hours_rows), hours, "total", "count")
+        s.formula(r_hk, c, f"{cell(r_h, c)}*kj_hourly_rate_used", hours * rate, "total", "kr")
+        s.formula(r_p, c, f"SUM({','.join(cell(row, c) for _, row in purchase_rows)})", purchase, "total", "kr")
+        s.formula(r_t, c, f"{cell(r_hk, c)}+{cell(r_p, c)}", hours * rate + purchase, "key", "kr")
+    o = b.one_off
+    s.formula(r_h, c_own, _b(rows.total_hours), o.total_hours, "total", "count")
+    s.formula(r_hk, c_own, f"{cell(r_h, c_own)}*kj_hourly_rate_used", o.total_hours * rate, "total", "kr")
+    s.formula(r_p, c_own, _b(rows.total_purchase), o.total_purchase_kr, "total", "kr")
+    s.formula(r_t, c_own, _b(rows.total_kr), o.total_kr, "key", "kr")
+    r += 5
+    s.text(r, 0, "Kontroll: notatets e-ID-summer = personer × kortpris + kortlesere × leserpris", "section")
+    for c in range(1, c_own + 1):
+        s.blank(r, c, "section")
+    r += 1
+    s.text(r, 0, "e-ID beregnet fra enhetsprisene (PKI-kort)", "label")
+    s.text(r, 1, "kr", "unit")
+    pki = next((k for k, o_ in enumerate(est.eid_options) if o_.readers), 0)
+    for k, size in enumerate(sizes):
+        value = eid_cost(est, int(size), est.eid_options[pki].id)[2]
+        s.formula(r, c0 + k, f"{cell(3, c0 + k)}*INDEX(kj_est_eid_price,{pki + 1})+INDEX(kj_est_readers,{k + 1})"
+                             f"*kj_est_reader_kr", value, "calc", "kr")
+    s.print_setup(landscape=True, last_row=r, last_col=c_own, title="Scenarier")
+    s.protect()
+    del p
+
+
+def _b(row: int) -> str:
+    return f"'{beregning.SHEET}'!{cell(row, C_TOTAL)}"

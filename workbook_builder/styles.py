@@ -1,0 +1,91 @@
+"""Cell formats of the workbook: one input colour, locked workings, Norwegian number formats.
+
+Number formats use `#,##0`: Excel and LibreOffice show the grouping of the user's locale
+(a space in nb-NO), so 1234567 reads `1 234 567 kr`. The space before a unit sits inside the
+quoted literal (`#,##0" kr"`, `0" "%`): LibreOffice in nb-NO saves a bare space after the digits
+as a thousands-scaling comma (`#,##0,"kr"`), which then shows 1 234 567 as `1 235kr`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xlsxwriter.workbook import Workbook
+
+FONT = "Calibri"
+INPUT_FILL = "#FFF2CC"  # light yellow: the only cells a user types into
+INPUT_BORDER = "#BF9000"
+HEAD_FILL = "#1F4E79"  # dark blue headings
+SECTION_FILL = "#DDEBF7"
+KEY_FILL = "#E2EFDA"  # key outputs
+OK_FILL, NOTE_FILL, ERROR_FILL = "#C6EFCE", "#FFEB9C", "#FFC7CE"
+OK_TEXT, NOTE_TEXT, ERROR_TEXT = "#006100", "#9C5700", "#9C0006"
+
+NUM = {
+    "kr": '#,##0" kr"',
+    "kr2": '#,##0.00" kr"',
+    "hours": '#,##0" t"',
+    "count": "#,##0",
+    "number": "#,##0.##",
+    "decimal": "#,##0.00",
+    "percent": '0" "%',
+    "year": "0",
+    "years": '0.0" år"',
+    "text": "@",
+    "flag": '"Ja";"Ja";"Nei"',
+    "size": '"ca "0',
+}
+
+
+class Formats:
+    """Creates each combination of (role, number format) once and hands it out by name."""
+
+    def __init__(self, wb: Workbook) -> None:
+        self.wb = wb
+        self._cache: dict[tuple, Any] = {}
+        base = {"font_name": FONT, "font_size": 11, "valign": "top"}
+        self.roles: dict[str, dict[str, Any]] = {
+            "text": {**base},
+            "wrap": {**base, "text_wrap": True},
+            "muted": {**base, "font_color": "#595959", "text_wrap": True, "font_size": 10},
+            "note": {**base, "font_color": "#595959", "font_size": 10},
+            "title": {**base, "bold": True, "font_size": 16, "font_color": HEAD_FILL},
+            "subtitle": {**base, "italic": True, "font_color": "#404040"},
+            "h2": {**base, "bold": True, "font_size": 12, "font_color": "#FFFFFF", "bg_color": HEAD_FILL},
+            "section": {**base, "bold": True, "bg_color": SECTION_FILL},
+            "colhead": {**base, "bold": True, "bg_color": SECTION_FILL, "text_wrap": True, "bottom": 1},
+            "colhead_r": {**base, "bold": True, "bg_color": SECTION_FILL, "text_wrap": True, "bottom": 1,
+                          "align": "right"},
+            "label": {**base, "text_wrap": True},
+            "bold": {**base, "bold": True},
+            "unit": {**base, "font_color": "#595959"},
+            "calc": {**base},
+            "total": {**base, "bold": True, "top": 1},
+            "key": {**base, "bold": True, "bg_color": KEY_FILL, "border": 1, "border_color": "#A9D08E"},
+            "constant": {**base, "font_color": "#1F4E79"},
+            "input": {**base, "bg_color": INPUT_FILL, "border": 1, "border_color": INPUT_BORDER, "locked": False},
+            "status": {**base, "font_color": ERROR_TEXT, "italic": True, "text_wrap": True},
+            "check": {**base, "bold": True, "align": "center", "border": 1},
+            "legend_input": {**base, "bg_color": INPUT_FILL, "border": 1, "border_color": INPUT_BORDER},
+            "legend_calc": {**base, "border": 1},
+            "legend_key": {**base, "bold": True, "bg_color": KEY_FILL, "border": 1, "border_color": "#A9D08E"},
+            "legend_constant": {**base, "font_color": "#1F4E79", "border": 1},
+        }
+
+    def __call__(self, role: str, num: str | None = None, **extra: Any) -> Any:
+        key = (role, num, tuple(sorted(extra.items())))
+        if key not in self._cache:
+            props = dict(self.roles[role])
+            if num:
+                props["num_format"] = NUM.get(num, num)
+            props.update(extra)
+            self._cache[key] = self.wb.add_format(props)
+        return self._cache[key]
+
+    def status_rules(self) -> list[tuple[str, Any]]:
+        """Conditional formats for check statuses: OK green, Merknad yellow, Feil red."""
+        return [
+            ("OK", self.wb.add_format({"bg_color": OK_FILL, "font_color": OK_TEXT})),
+            ("Merknad", self.wb.add_format({"bg_color": NOTE_FILL, "font_color": NOTE_TEXT})),
+            ("Feil", self.wb.add_format({"bg_color": ERROR_FILL, "font_color": ERROR_TEXT})),
+        ]

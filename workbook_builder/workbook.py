@@ -1,0 +1,90 @@
+"""Assemble the budget workbook: every sheet, the defined names, protection, document properties.
+
+XlsxWriter writes each formula together with a cached value: the model's result for that cell,
+so a preview, a phone or pandas shows the real numbers, and a spreadsheet that recalculates (Excel,
+LibreOffice) must arrive at the same ones. The file is written atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import xlsxwriter
+
+from . import __version__
+from .cells import Register
+from .estimates import Estimates
+from .files import atomic_write_bytes
+from .model import Budget, Inputs, budget
+from .sheets import beregning, budsjett, byggeinfo, estimater, inndata, kontroll, scenarier, veiledning
+from .sheets.base import Context, Sheet
+from .styles import Formats
+
+TEMPLATE_VERSION = "1"
+SHEET_ORDER = (veiledning.SHEET, inndata.SHEET, estimater.SHEET, beregning.SHEET, budsjett.SHEET,
+               scenarier.SHEET, kontroll.SHEET, byggeinfo.SHEET)
+DEFAULT_OUT = Path("build") / "kjernejournal-budsjett.xlsx"
+
+
+@dataclass
+class Built:
+    """A built workbook: its bytes, the names it defines and the model's budget it carries."""
+
+    data: bytes
+    register: Register
+    budget: Budget
+    metadata: dict[str, str]
+
+
+def build_bytes(est: Estimates, inputs: Inputs, *, today: dt.date | None = None, password: str | None = None,
+                input_notes: dict[str, str] | None = None,
+                extra_sheets: dict[str, list[tuple[str, str]]] | None = None) -> Built:
+    """Build the workbook in memory. Raises `model.InputError` for inputs the model refuses."""
+    today = today or dt.date.today()
+    result = budget(est, inputs, today)
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                   "strings_to_urls": False})
+    ctx = Context(wb=wb, est=est, inputs=inputs, budget=result, fmt=Formats(wb), register=Register(), today=today,
+                  version=__version__, password=password, municipality_header=inputs.municipality,
+                  input_notes=dict(input_notes or {}))
+    sheets = {name: Sheet(ctx, wb.add_worksheet(name)) for name in SHEET_ORDER}
+    estimater.write(ctx, sheets[estimater.SHEET])
+    inndata.write(ctx, sheets[inndata.SHEET])
+    rows = beregning.write(ctx, sheets[beregning.SHEET])
+    kontroll.write(ctx, sheets[kontroll.SHEET])
+    budsjett.write(ctx, sheets[budsjett.SHEET], rows)
+    scenarier.write(ctx, sheets[scenarier.SHEET], rows)
+    veiledning.write(ctx, sheets[veiledning.SHEET], TEMPLATE_VERSION)
+    meta = byggeinfo.write(ctx, sheets[byggeinfo.SHEET], TEMPLATE_VERSION)
+    for sheet_name, pairs in (extra_sheets or {}).items():
+        ws = wb.add_worksheet(sheet_name)
+        for r, (key, value) in enumerate(pairs):
+            ws.write_string(r, 0, key)
+            ws.write_string(r, 1, value)
+    sheets[veiledning.SHEET].ws.activate()
+    wb.set_properties({
+        "title": "Budsjett for innføring av kjernejournal"
+        + (f" – {inputs.municipality}" if inputs.municipality else ""),
+        "subject": "Kjernejournal i pleie- og omsorgstjenesten: budsjett og økonomiplan",
+        "author": "kj-budget",
+        "company": inputs.municipality,
+        "keywords": "kjernejournal, budsjett, NHN",
+        "comments": f"Bygget fra {est.name} ({est.id} {est.version}). Lag på nytt med kj-budget build --from.",
+        "created": dt.datetime.combine(today, dt.time(12, 0)),
+    })
+    for key, value in meta.items():
+        wb.set_custom_property(f"kj_{key}", value)
+    wb.set_size(1500, 950)
+    wb.close()
+    return Built(buf.getvalue(), ctx.register, result, meta)
+
+
+def build_workbook(out: str | Path, est: Estimates, inputs: Inputs, **kwargs) -> Built:
+    """Build and write atomically: a crash never leaves a half-written workbook at `out`."""
+    built = build_bytes(est, inputs, **kwargs)
+    atomic_write_bytes(out, built.data)
+    return built
