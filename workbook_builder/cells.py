@@ -123,3 +123,30 @@ class Register:
 
     def of_role(self, role: str) -> list[NamedRange]:
         return [n for n in self.names.values() if n.role == role]
+
+
+def output_values(est: Estimates, budget) -> dict[str, object]:
+    """What each headline output name must hold for a budget: the model's side of every comparison
+    (LibreOffice parity tests, `kj-budget check`, the regional roll-up)."""
+    b = budget
+    return {
+        "kj_total_staff": b.total_staff,
+        "kj_total_hours": b.one_off.total_hours,
+        "kj_total_purchase_kr": b.one_off.total_purchase_kr,
+        "kj_total_kr": b.one_off.total_kr,
+        "kj_outside_basis": int(b.one_off.outside_basis),
+        "kj_vendor_module_missing": int(b.one_off.vendor_module_missing),
+        "kj_running_kr_per_year": b.running.total_kr,
+        "kj_benefit_hours_per_year": b.benefit.hours,
+        "kj_benefit_kr_per_year": b.benefit.kr,
+        "kj_payback_years": "" if b.payback_years is None else b.payback_years,
+        "kj_year": [float(y.year) for y in b.years],
+        "kj_year_one_off_kr": [y.one_off_kr for y in b.years],
+        "kj_year_running_kr": [y.running_kr for y in b.years],
+        "kj_year_benefit_kr": [y.benefit_kr for y in b.years],
+        "kj_year_net_kr": [y.net_kr for y in b.years],
+        "kj_hourly_rate_used": b.params.hourly_rate,
+        "kj_eid_used": est.eid_option(b.params.eid).label,
+        "kj_master_check": b.master_check,
+        "kj_master_message": b.master_message,
+    }

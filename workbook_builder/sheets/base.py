@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +73,15 @@ class Sheet:
         self.ctx.register.add(name, self.name, first, last, role)
         self.ctx.wb.define_name(name, "=" + self.ctx.register.names[name].ref)
         return name
+
+    def fit_height(self, row: int, *texts: tuple[str, float]) -> None:
+        """Make a row tall enough for wrapped texts, given (text, column width in characters).
+
+        Neither Excel nor LibreOffice grows a row for wrapped text that a file sets no height for
+        in every case, so the builder sets it."""
+        lines = max((math.ceil(len(text) / (width * 1.15)) for text, width in texts if text), default=1)
+        if lines > 1:
+            self.ws.set_row(row, 14.5 * lines + 1)
 
     def blank(self, row: int, col: int, role: str = "text", num: str | None = None) -> None:
         self.ws.write_blank(row, col, None, self.fmt(role, num))

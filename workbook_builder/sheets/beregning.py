@@ -69,10 +69,7 @@ def write(ctx: Context, s: Sheet) -> Rows:
     group_ids = [g.id for g in est.groups]
     for k in range(STEP_ROWS):
         step = steps[k]
-        src = k  # offset inside the Inndata step ranges
-        st = f"INDEX(kj_step_staff,{src + 1})"
-        gr = f"INDEX(kj_step_group,{src + 1})"
-        yr = f"INDEX(kj_step_year,{src + 1})"
+        st, gr, yr = (_inndata_cell(ctx, name, k) for name in ("kj_step_staff", "kj_step_group", "kj_step_year"))
         staff = step.staff if step else 0
         gid = step.group if step else None
         gidx = group_ids.index(parse_group(est, gid)) + 1 if gid else 0
@@ -440,3 +437,9 @@ def write(ctx: Context, s: Sheet) -> Rows:
     s.print_setup(landscape=True, last_row=r, last_col=C_YEARS[-1], title="Beregning")
     s.protect()
     return rows
+
+
+def _inndata_cell(ctx: Context, name: str, k: int) -> str:
+    """Row k of a step column on Inndata, as a cell reference (one formula per row, no index numbers)."""
+    n = ctx.register.names[name]
+    return f"'{n.sheet}'!{cell(n.first[0] + k, n.first[1])}"

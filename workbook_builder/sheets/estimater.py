@@ -34,12 +34,13 @@ def write(ctx: Context, s: Sheet) -> None:
     n = len(est.sizes.values)
     c_first = 4
     c_src = c_first + n
-    ws.set_column(0, 0, 56)
+    w_label, w_src = 70, 120
+    ws.set_column(0, 0, w_label)
     ws.set_column(1, 1, 13)
     ws.set_column(2, 2, 24)
     ws.set_column(3, 3, 22)
     ws.set_column(c_first, c_src - 1, 12)
-    ws.set_column(c_src, c_src, 100)
+    ws.set_column(c_src, c_src, w_src)
     s.text(0, 0, "Estimater – tallene budsjettet bygger på", "title")
     s.text(1, 0, est.name, "subtitle")
     s.text(2, 0, f"Kilde: {est.document}", "text")
@@ -78,6 +79,7 @@ def write(ctx: Context, s: Sheet) -> None:
         if item.id == "eid":
             source += ". Notatets summer (PKI-kort og kortlesere); modellen regner e-ID fra enhetsprisene nedenfor."
         s.text(r, c_src, source, "muted")
+        s.fit_height(r, (item.label, w_label), (source, w_src))
         r += 1
     s.text(r, 0, "Kortlesere (brukes for PKI-kort)", "label")
     s.text(r, 1, TRACKS["teknisk"])
@@ -87,6 +89,7 @@ def write(ctx: Context, s: Sheet) -> None:
         s.number(r, c_first + k, v, "constant", "count")
     s.define("kj_est_readers", (r, c_first), (r, c_src - 1), "estimate")
     s.text(r, c_src, est.readers.source, "muted")
+    s.fit_height(r, (est.readers.source, w_src))
     r += 2
 
     # ---------------------------------------------------------------- e-ID
@@ -102,11 +105,13 @@ def write(ctx: Context, s: Sheet) -> None:
         s.number(r, c_first, fig.value, "constant", num)
         s.define(name, (r, c_first), None, "estimate")
         s.text(r, c_src, fig.source, "muted")
+        s.fit_height(r, (fig.source, w_src))
         r += 1
     r += 1
     for c, head in enumerate(["e-ID (valg på Inndata)", "", "", "Enhet"]):
         s.text(r, c, head, "colhead")
     s.text(r, c_first, "Pris per person", "colhead_r")
+    ws.set_row(r, 30)
     s.text(r, c_first + 1, "Kortlesere", "colhead_r")
     for c in range(c_first + 2, c_src):
         s.blank(r, c, "colhead")
@@ -119,6 +124,7 @@ def write(ctx: Context, s: Sheet) -> None:
         s.number(r, c_first, o.kr_per_person, "constant", "kr")
         s.number(r, c_first + 1, 1 if o.readers else 0, "constant", "flag")
         s.text(r, c_src, o.source, "muted")
+        s.fit_height(r, (o.source, w_src))
         r += 1
     s.define("kj_list_eid", (first, 0), (r - 1, 0), "list")
     s.define("kj_est_eid_price", (first, c_first), (r - 1, c_first), "estimate")
@@ -136,6 +142,7 @@ def write(ctx: Context, s: Sheet) -> None:
         s.number(r, c_first, fig.value, "constant", "percent" if key.endswith("_share") else "number")
         s.define(f"kj_est_{key}", (r, c_first), None, "estimate")
         s.text(r, c_src, fig.source, "muted")
+        s.fit_height(r, (fig.source, w_src))
         r += 1
     d = hourly_rate_derivation(est)
     rows = [
@@ -158,6 +165,7 @@ def write(ctx: Context, s: Sheet) -> None:
         s.formula(r, c_first, formula, value, "calc", num)
         s.define(name, (r, c_first), None, "working")
         s.text(r, c_src, note, "muted")
+        s.fit_height(r, (note, w_src))
         r += 1
     s.text(r, 0, "Timekostnad (avrundet til hele kroner): standardverdi på Inndata", "bold")
     s.text(r, 3, "kr per time", "unit")
@@ -179,6 +187,7 @@ def write(ctx: Context, s: Sheet) -> None:
         s.number(r, c_first, item.value, "constant", "number")
         s.define(f"kj_est_{item.id}", (r, c_first), None, "estimate")
         s.text(r, c_src, item.source, "muted")
+        s.fit_height(r, (item.source, w_src))
         r += 1
     r += 1
     s.text(r, 0, "Gevinster", "h2")
@@ -191,6 +200,7 @@ def write(ctx: Context, s: Sheet) -> None:
         s.number(r, c_first, fig.value, "constant", "percent" if key.startswith("share") else "number")
         s.define(f"kj_est_{key}", (r, c_first), None, "estimate")
         s.text(r, c_src, fig.source, "muted")
+        s.fit_height(r, (fig.source, w_src))
         r += 1
     r += 1
     s.text(r, 0, "Konstanter", "h2")
@@ -208,9 +218,10 @@ def write(ctx: Context, s: Sheet) -> None:
     ):
         s.text(r, 0, label, "label")
         s.text(r, 3, unit, "unit")
-        s.number(r, c_first, value, "constant", "year" if unit == "år" else "number")
+        s.number(r, c_first, value, "constant", "year" if unit == "år" else ("0.000" if unit == "kr" else "number"))
         s.define(name, (r, c_first), None, "estimate")
         s.text(r, c_src, note, "muted")
+        s.fit_height(r, (note, w_src))
         r += 1
     r += 1
 
@@ -234,6 +245,7 @@ def write(ctx: Context, s: Sheet) -> None:
         s.number(r, c_first, 1 if g.benefit == "short_term" else 0, "constant", "flag")
         s.number(r, c_first + 1, 1 if g.benefit == "home_care" else 0, "constant", "flag")
         s.text(r, c_src, g.source, "muted")
+        s.fit_height(r, (g.source, w_src))
         r += 1
     s.define("kj_list_groups", (first, 0), (r - 1, 0), "list")
     s.define("kj_est_group_short", (first, c_first), (r - 1, c_first), "estimate")
@@ -247,6 +259,7 @@ def write(ctx: Context, s: Sheet) -> None:
     for v in est.vendors:
         s.text(r, 0, v.label, "bold")
         s.text(r, c_src, v.source, "muted")
+        s.fit_height(r, (v.source, w_src))
         r += 1
     s.define("kj_list_vendors", (first, 0), (r - 1, 0), "list")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..cells import INPUT_BY_NAME, LIST_NAMES, STEP_ROWS, InputSpec, list_label
-from ..model import PARAMETER_BY_NAME, Parameter
+from ..model import PARAMETER_BY_NAME
 from .base import Context, Sheet, cell, excel_text
 
 SHEET = "Inndata"
@@ -28,15 +28,18 @@ NUM_FOR_UNIT = {"kr": "kr", "kr per år": "kr", "kr per person": "kr", "kr per k
                 "minutter": "number", "andel": "percent"}
 
 
-def _range_text(p: Parameter) -> str:
+def _range_text(minimum: float, maximum: float, percent: bool = False, grouped: bool = True) -> str:
+    """'fra 0 til 10 000', 'fra 0 % til 100 %', 'fra 2000 til 2100' (years are not grouped)."""
     def fmt(x: float) -> str:
-        if p.percent:
+        if percent:
             return f"{x * 100:g} %"
-        return f"{x:,.0f}".replace(",", " ") if float(x).is_integer() else f"{x:g}".replace(".", ",")
-    return f"fra {fmt(p.minimum)} til {fmt(p.maximum)}"
+        if float(x).is_integer():
+            return f"{x:,.0f}".replace(",", " ") if grouped else f"{x:.0f}"
+        return f"{x:g}".replace(".", ",")
+    return f"fra {fmt(minimum)} til {fmt(maximum)}"
 
 
-def _validation(spec: InputSpec, help_text: str, p: Parameter | None = None) -> dict[str, Any]:
+def _validation(spec: InputSpec, help_text: str) -> dict[str, Any]:
     """An Excel data validation with a Norwegian help text and error message."""
     v: dict[str, Any] = {"input_title": spec.label[:32], "input_message": help_text[:255],
                          "error_title": "Ugyldig verdi", "ignore_blank": True}
@@ -50,7 +53,7 @@ def _validation(spec: InputSpec, help_text: str, p: Parameter | None = None) -> 
         else:
             v.update(validate="length", criteria="<=", value=limit, error_message=f"Høyst {limit} tegn.")
     else:
-        rng = _range_text(p) if p else f"fra {spec.minimum:g} til {spec.maximum:,.0f}".replace(",", " ")
+        rng = _range_text(spec.minimum, spec.maximum, spec.percent, grouped=spec.unit != "år")
         what = "et helt tall" if spec.kind == "whole" else ("en andel" if spec.percent else "et tall")
         v.update(validate="integer" if spec.kind == "whole" else "decimal", criteria="between",
                  minimum=spec.minimum, maximum=spec.maximum,
@@ -116,7 +119,8 @@ def write(ctx: Context, s: Sheet) -> None:
             s.number(r, C_MIN, spec.minimum, "constant", "year")
             s.number(r, C_MAX, spec.maximum, "constant", "year")
             s.formula(r, C_STATUS, _number_status(b_, cell(r, C_MIN), cell(r, C_MAX), True,
-                                                  f"fra {spec.minimum:g} til {spec.maximum:g}"), "", "status")
+                                                  _range_text(spec.minimum, spec.maximum, grouped=False)),
+                      "", "status")
             s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),{cell(r, C_DEF)},{b_})', p.first_year, "calc", "year")
             s.define("kj_first_year_used", (r, C_USED), None, "working")
         _note(ctx, s, r, name)
@@ -186,7 +190,7 @@ def write(ctx: Context, s: Sheet) -> None:
             s.text(r, C_LABEL, param.label, "label")
             _write_input(s, r, C_IN, getattr(inputs, pname), num)
             s.define(spec.name, (r, C_IN), None, "input")
-            ws.data_validation(r, C_IN, r, C_IN, _validation(spec, param.help, param))
+            ws.data_validation(r, C_IN, r, C_IN, _validation(spec, param.help))
             s.text(r, C_UNIT, param.unit, "unit")
             default = param.default(est, p.eid)
             b_, d_, f_ = cell(r, C_IN), cell(r, C_DEF), cell(r, C_STATUS)
@@ -211,7 +215,8 @@ def write(ctx: Context, s: Sheet) -> None:
             s.define(f"kj_{pname}_used", (r, C_USED), None, "output" if pname == "hourly_rate" else "working")
             s.number(r, C_MIN, param.minimum, "constant", "percent" if param.percent else "count")
             s.number(r, C_MAX, param.maximum, "constant", "percent" if param.percent else "count")
-            s.formula(r, C_STATUS, _number_status(b_, cell(r, C_MIN), cell(r, C_MAX), param.whole, _range_text(param)),
+            s.formula(r, C_STATUS, _number_status(b_, cell(r, C_MIN), cell(r, C_MAX), param.whole,
+                                                  _range_text(param.minimum, param.maximum, param.percent)),
                       "", "status")
             s.define(f"kj_{pname}_status", (r, C_STATUS), None, "working")
             _help(s, r, param.help)
