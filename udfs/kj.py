@@ -356,7 +356,7 @@ def kj_benefit(admissions_short_term: Any, admissions_home_care: Any, hourly_rat
 @arg("eid", "raw", doc=KJ_DOC_EID)
 @arg("hourly_rate", "raw", doc=KJ_DOC_RATE)
 def kj_breakdown(staff: Any, eid: Any, hourly_rate: Any = None) -> Any:
-    """Tabell over engangskostnaden: linje, spor, type, timer og kroner, med sum. Fyller cellene under."""
+    """Tabell over engangskostnaden: linje, spor, type, timer og kroner, med sum (fyller flere rader og kolonner)."""
     with _kj_errors("KJ_BREAKDOWN"):
         est = _kj_estimates()
         p = _kj_params(est, eid=_kj_eid(est, eid), hourly_rate=_kj_number(hourly_rate, "hourly_rate"))
