@@ -176,7 +176,7 @@ def taskpanes_xml() -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<wetp:taskpanes xmlns:wetp="{NS_WETP}">'
-        '<wetp:taskpane dockstate="right" visibility="1" width="350" row="0">'
+        '<wetp:taskpane dockstate="right" visibility="1" width="350" row="1">'
         f'<wetp:webextensionref xmlns:r="{NS_R}" r:id="rId1"/>'
         "</wetp:taskpane></wetp:taskpanes>"
     )
