@@ -43,17 +43,18 @@ def excel_arg(value: Any) -> list[list[Any]]:
 
 
 def payload(func_name: str, *args: Any, caller: str = CALLER) -> dict[str, Any]:
-    """The JSON Excel posts for one custom-function call (as recorded from Excel, nb-NO)."""
+    """The body xlwings' Office.js client builds for one custom-function call (its keys and
+    shapes; the values of a Norwegian Excel: culture nb-NO, dates dd.mm.yyyy)."""
     import xlwings
 
     return {
+        "client": "Office.js",
         "func_name": func_name,
         "args": [excel_arg(a) for a in args],
         "caller_address": caller,
-        "formula_name": func_name.upper(),
+        "session_id": "kj-budget-test",
         "culture_info_name": "nb-NO",
         "date_format": "dd.mm.yyyy",
-        "client": "Office.js",
         "version": xlwings.__version__,
         "runtime": "1.4",
     }
