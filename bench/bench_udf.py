@@ -48,13 +48,17 @@ def main() -> int:
         "realistic (counts 0-500, repeating)": [[rng.randint(0, 500)] for _ in range(ROWS)],
         "worst case (10 000 distinct counts)": [[n] for n in range(1, ROWS + 1)],
     }
-    print(f"KJ_COST through xlwings {server_mode().__name__} custom_functions_call")
+    import xlwings
+
+    print(f"KJ_COST through xlwings {xlwings.__version__}: xlwings.server.custom_functions_call (the Office.js path)")
     print(f"  one single-cell call:            {single * 1e6:9.1f} µs")
     ok = True
     for name, column in columns.items():
         per_value = timed(loop, payload("kj_cost", column, "PKI-kort"), repeat=5) / ROWS
         ratio = single / per_value
-        print(f"  {ROWS} rows, {name}: {per_value * 1e6:6.2f} µs per value, {ratio:6.0f}× cheaper per value")
+        distinct = len({row[0] for row in column})
+        print(f"  {ROWS} rows, {name}, {distinct} distinct:")
+        print(f"      {per_value * 1e6:6.2f} µs per value, {ratio:5.0f}× cheaper per value than a single call")
         if name.startswith("realistic"):
             ok = ratio >= REQUIRED_RATIO
     print(f"  required: ≥ {REQUIRED_RATIO}× on the realistic column: {'met' if ok else 'NOT MET'}")
