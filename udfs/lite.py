@@ -21,6 +21,7 @@ import re
 import uuid
 import zipfile
 from importlib import resources
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import defusedxml.ElementTree as SafeET
@@ -37,6 +38,7 @@ LITE_XLWINGS_VERSION = "0.37.8"
 LITE_PYODIDE_VERSION = "0.27.5"
 LITE_ADDIN_VERSION = "1.0.0.0-35"
 UDF_MODULE = "udfs.kj"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"  # beside the builder's own templates
 FUNCTIONS = ("KJ_COST", "KJ_HOURS", "KJ_EID_COST", "KJ_BENEFIT", "KJ_BREAKDOWN", "KJ_ESTIMATES")
 
 NS_CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -105,7 +107,7 @@ def lite_main_py(est_text: str | None = None) -> str:
         est_text = default_estimates_path().read_text(encoding="utf-8")
     est = parse_estimates(est_text, file="estimates")  # refuse a bad file now, not in the user's Excel
     env = jinja2.Environment(autoescape=False, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
-    template = env.from_string(_source("workbook_builder", "templates/lite_main.py.j2"))
+    template = env.from_string((TEMPLATES / "lite_main.py.j2").read_text(encoding="utf-8"))
     main_py = template.render(
         kj_version=__version__,
         functions=", ".join(FUNCTIONS),
