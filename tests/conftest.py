@@ -3,18 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import lo
-import pytest
-import scenarios
+# The Excel-function tests run xlwings' Office.js code path (what xlwings Lite runs). It exists
+# only if these are set before xlwings is first imported (nothing above imports it).
+os.environ.setdefault("XLWINGS_ON_SERVER", "true")
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
-from workbook_builder.estimates import Estimates, load_estimates
-from workbook_builder.model import Budget, Inputs
-from workbook_builder.workbook import build_workbook
+import lo  # noqa: E402
+import pytest  # noqa: E402
+import scenarios  # noqa: E402
+
+from workbook_builder.estimates import Estimates, load_estimates  # noqa: E402
+from workbook_builder.model import Budget, Inputs  # noqa: E402
+from workbook_builder.workbook import build_workbook  # noqa: E402
 
 TODAY = dt.date(2026, 11, 28)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-snapshots", action="store_true",
+                     help="rewrite the reviewed snapshots in tests/snapshots/ instead of comparing them")
+
+
+@pytest.fixture
+def update_snapshots(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-snapshots"))
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,385 @@
+"""Excel functions (xlwings UDFs) over the kj-budget cost model.
+
+One module serves both runtimes: the classic xlwings add-in (Windows, local Python) and the
+Office.js runtimes (xlwings Lite, xlwings Server). So it uses only decorator options both
+accept, takes every argument "raw" (the cells exactly as Excel sent them: xlwings' own cleaning
+differs between runtimes and costs ~100 µs per cell on CPython) and converts them here. It never
+computes a figure itself: every number comes from ``workbook_builder.model``.
+
+A bad argument raises ``XlwingsError`` with the model's Norwegian message (``InputError.nb``),
+which Excel shows as #VALUE! with the message on hover (classic: the message in the cell).
+
+This file is also inlined into the ``main.py`` that xlwings Lite runs (``udfs/lite.py``):
+lines marked ``# kj:embed-skip`` are dropped there, the model's names are globals of the same
+file, and the estimates come from ``EMBEDDED_ESTIMATES``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _kj_dt
+import functools
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from xlwings import XlwingsError, arg, func
+
+from workbook_builder.estimates import KINDS, TRACKS, Estimates, load_estimates, parse_estimates  # kj:embed-skip
+from workbook_builder.model import (  # kj:embed-skip
+    PARAMETER_BY_NAME,
+    STAFF_MAX,
+    YEAR_MIN,
+    InputError,
+    Inputs,
+    OneOff,
+    benefit,
+    eid_cost,
+    one_off,
+    parse_eid,
+    resolve,
+    whole_number,
+)
+
+EMBEDDED_ESTIMATES: str | None = None  # kj:embed-skip
+
+KJ_STAFF_NB = "Antall helsepersonell"
+KJ_DOC_STAFF = "Antall helsepersonell som skal bruke kjernejournal (heltall). Et område gir et område."
+KJ_DOC_EID = "e-ID: PKI-kort, BankID eller BankID på mobil (eller pki, bankid, bankid-mobil)."
+KJ_DOC_RATE = "Kroner per time for interne ressurser. Tom: standardverdien, avledet i det åpne på arket Estimater."
+KJ_HEADER_NB = ("Linje", "Spor", "Type", "Timer", "kr")
+KJ_TOTAL_NB = "Sum engangskostnad"
+KJ_MISSING_PRICE_NB = "mangler pris (ikke med i summen)"
+
+# Short Norwegian names a user may type for a line item, besides its id and its full label.
+KJ_ITEM_NAMES_NB: dict[str, tuple[str, ...]] = {
+    "planning_kj": ("planlegging kjernejournal", "planlegging KJ", "innføring kjernejournal"),
+    "training": ("opplæring",),
+    "eid": ("e-ID",),
+    "planning_helseid": ("planlegging HelseID", "HelseID"),
+    "tech_assistance": ("teknisk bistand", "bistand"),
+    "vendor_module": ("modul", "leverandørmodul", "EPJ-modul"),
+}
+
+# COM error codes: how the classic add-in hands over an error cell (#N/A ...) in a raw read.
+_KJ_COM_ERRORS = {
+    -2146826281: "#DIV/0!",
+    -2146826246: "#N/A",
+    -2146826259: "#NAME?",
+    -2146826288: "#NULL!",
+    -2146826252: "#NUM!",
+    -2146826265: "#REF!",
+    -2146826273: "#VALUE!",
+}
+_KJ_BOOL_NB = {True: "SANN", False: "USANN"}  # TRUE / FALSE in Norwegian Excel
+_KJ_GROUP = "[ \u00a0\u202f\u2009]"  # space, no-break space, narrow no-break space, thin space
+# Norwegian number text: 1234 | 1 234 | 1 234,5 | -12,75 | 100,- ; digit groups of exactly three.
+_KJ_NUMBER_TEXT = re.compile(rf"([+\-\u2212]?)(\d{{1,3}}(?:{_KJ_GROUP}\d{{3}})+|\d+)(,\d+|,-)?")
+_KJ_POINT_DECIMAL = re.compile(r"[+\-\u2212]?\d+\.\d+")
+
+
+# ----------------------------------------------------------------------------- estimates
+
+
+@functools.lru_cache(maxsize=1)
+def _kj_estimates() -> Estimates:
+    """The estimates, read once: the packaged file, or the text embedded in Lite's main.py."""
+    if EMBEDDED_ESTIMATES is not None:
+        return parse_estimates(EMBEDDED_ESTIMATES, file="main.py")
+    return load_estimates()
+
+
+# ----------------------------------------------------------------------------- reading what Excel sent
+
+
+def _kj_fail(what_nb: str, nb: str) -> InputError:
+    return InputError(what_nb, nb, nb)
+
+
+def _kj_is_empty(cell: Any) -> bool:
+    """An empty cell: None, JavaScript null (Pyodide's JsNull) or text with nothing in it."""
+    if cell is None:
+        return True
+    if isinstance(cell, str):
+        return not cell.strip()
+    return type(cell).__name__ == "JsNull"
+
+
+def _kj_value(cell: Any, what_nb: str) -> Any:
+    """What Excel sent, made ready for the model's validation: None for an empty cell,
+    Norwegian number text as a float, anything else as something the model will refuse
+    with a message a person can read."""
+    if _kj_is_empty(cell):
+        return None
+    if isinstance(cell, bool):
+        return _KJ_BOOL_NB[cell]
+    if isinstance(cell, int):
+        if cell in _KJ_COM_ERRORS:
+            raise _kj_fail(what_nb, f"{what_nb}: cellen inneholder feilen {_KJ_COM_ERRORS[cell]}")
+        return cell
+    if isinstance(cell, float):
+        # Excel keeps 15 significant digits: 3.0000000000000004 from a formula is the 3 it shows.
+        return float(f"{cell:.15g}") if cell == cell and abs(cell) != float("inf") else cell
+    if isinstance(cell, str):
+        return _kj_number_text(cell.strip(), what_nb)
+    if isinstance(cell, dict):  # Office.js: an error or an entity, e.g. {"type": "Error", "basicValue": "#N/A"}
+        if cell.get("type") == "Error":
+            raise _kj_fail(what_nb, f"{what_nb}: cellen inneholder feilen {cell.get('basicValue', '#VALUE!')}")
+        return _kj_value(cell.get("basicValue"), what_nb)
+    if isinstance(cell, _kj_dt.date):
+        return cell.strftime("%d.%m.%Y")
+    return str(cell)
+
+
+def _kj_number_text(text: str, what_nb: str) -> Any:
+    """Number text as Norwegian Excel users type it (decimal comma, spaces between thousands);
+    other text is returned unchanged for the model to refuse."""
+    m = _KJ_NUMBER_TEXT.fullmatch(text)
+    if m:
+        sign, digits, decimals = m.groups()
+        plain = digits.translate({ord(c): None for c in " \u00a0\u202f\u2009"})
+        if decimals and decimals != ",-":
+            plain += "." + decimals[1:]
+        x = float(plain)
+        return -x if sign in ("-", "\u2212") else x
+    if _KJ_POINT_DECIMAL.fullmatch(text):
+        raise _kj_fail(what_nb, f"{what_nb}: skriv tallet med desimalkomma, ikke punktum (fikk «{text}»)")
+    return text
+
+
+def _kj_grid(value: Any) -> list[list[Any]]:
+    """Any argument as a 2-D list of cells: a single value, a row (1-D) or a range (2-D)."""
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return [[None]]
+        if isinstance(value[0], (list, tuple)):
+            return [list(row) for row in value]
+        return [list(value)]
+    return [[value]]
+
+
+def _kj_single(value: Any, what_nb: str) -> Any:
+    """The one cell of an argument that takes a single value (not a range)."""
+    cells = [c for row in _kj_grid(value) for c in row]
+    if len(cells) != 1:
+        raise _kj_fail(what_nb, f"{what_nb} må være én celle, ikke et område med {len(cells)} celler")
+    return cells[0]
+
+
+def _kj_number(value: Any, name: str) -> Any:
+    """An optional numeric parameter of the model (blank: the model's default), by its name."""
+    return _kj_value(_kj_single(value, PARAMETER_BY_NAME[name].label), PARAMETER_BY_NAME[name].label)
+
+
+def _kj_text(value: Any, what_nb: str) -> str | None:
+    """A text argument (e-ID, line item); a number or a truth value becomes text to be refused."""
+    cell = _kj_single(value, what_nb)
+    if _kj_is_empty(cell):
+        return None
+    if isinstance(cell, bool):
+        return _KJ_BOOL_NB[cell]
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, dict) and cell.get("type") == "Error":
+        raise _kj_fail(what_nb, f"{what_nb}: cellen inneholder feilen {cell.get('basicValue', '#VALUE!')}")
+    return str(cell).strip()
+
+
+def _kj_eid(est: Estimates, value: Any) -> str:
+    return parse_eid(est, _kj_text(value, "e-ID"))
+
+
+def _kj_key(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _kj_item(est: Estimates, value: Any) -> str | None:
+    """A line item id from its id, its label or a short Norwegian name, any case; None if blank."""
+    text = _kj_text(value, "Linje")
+    if text is None:
+        return None
+    choices: dict[str, str] = {}
+    for item in est.items:
+        for name in (item.id, item.label, *KJ_ITEM_NAMES_NB.get(item.id, ())):
+            choices[_kj_key(name)] = item.id
+    found = choices.get(_kj_key(text))
+    if found is None:
+        names = ", ".join(KJ_ITEM_NAMES_NB.get(i.id, (i.id,))[0] for i in est.items)
+        raise _kj_fail("Linje", f"ukjent linje «{text}»: bruk {names} (eller id-en, f.eks. training)")
+    return found
+
+
+def _kj_staff(cell: Any) -> int | None:
+    """One personnel count, or None for an empty cell (an empty row in the user's list)."""
+    v = _kj_value(cell, KJ_STAFF_NB)
+    if v is None:
+        return None
+    return whole_number(v, "staff", KJ_STAFF_NB, 0, STAFF_MAX)
+
+
+def _kj_over_staff(staff: Any, compute: Callable[[int], Any]) -> Any:
+    """`compute` for each personnel count in `staff`, in one call.
+
+    A single cell gives a single value (it does not spill); a range gives a range of the same
+    shape, with an empty cell where the count is empty. Each distinct count is computed once.
+    One bad count fails the whole call with a message naming its row (and column): a partial
+    column would let a SUM over it come out too low without anyone noticing.
+    """
+    grid = _kj_grid(staff)
+    single = len(grid) == 1 and len(grid[0]) == 1
+    wide = any(len(row) > 1 for row in grid)
+    done: dict[tuple[type, Any], Any] = {}
+    out: list[list[Any]] = []
+    for r, row in enumerate(grid, start=1):
+        out_row = []
+        for c, cell in enumerate(row, start=1):
+            try:
+                key = (cell.__class__, cell)
+                result = done.get(key, done)  # `done` itself marks "not computed yet"
+            except TypeError:  # unhashable (an Office.js error dict)
+                key, result = None, done
+            if result is done:
+                try:
+                    n = _kj_staff(cell)
+                    result = "" if n is None else compute(n)
+                except InputError as exc:
+                    if single:
+                        raise
+                    where = f"rad {r}, kolonne {c}" if wide else f"rad {r}"
+                    raise _kj_fail(KJ_STAFF_NB, f"Område med antall, {where}: {exc.nb}") from None
+                if key is not None:
+                    done[key] = result
+            out_row.append(result)
+        out.append(out_row)
+    return out[0][0] if single else out
+
+
+@contextlib.contextmanager
+def _kj_errors(name: str) -> Iterator[None]:
+    """Turn the model's InputError into the XlwingsError Excel shows; never let a bare Python
+    exception through."""
+    try:
+        yield
+    except InputError as exc:
+        raise XlwingsError(exc.nb) from None
+    except XlwingsError:
+        raise
+    except Exception as exc:  # a bug, not a bad argument: still say so in Norwegian
+        raise XlwingsError(f"Uventet feil i {name}: {type(exc).__name__}: {exc}") from exc
+
+
+def _kj_params(est: Estimates, **inputs: Any) -> Any:
+    """The model's resolved parameters (blank inputs take the estimates' defaults), validated once."""
+    return resolve(est, Inputs(first_year=YEAR_MIN, **inputs))
+
+
+# ----------------------------------------------------------------------------- the functions
+
+
+@func
+@arg("staff", "raw", doc=KJ_DOC_STAFF)
+@arg("eid", "raw", doc=KJ_DOC_EID)
+@arg("hourly_rate", "raw", doc=KJ_DOC_RATE)
+@arg("item", "raw", doc="Én linje, f.eks. opplæring, e-ID, teknisk bistand. Tom: hele engangskostnaden.")
+def kj_cost(staff: Any, eid: Any, hourly_rate: Any = None, item: Any = None) -> Any:
+    """Engangskostnad i kroner for innføring av kjernejournal (NHN-notatet juni 2020), uten EPJ-modulen."""
+    with _kj_errors("KJ_COST"):
+        est = _kj_estimates()
+        p = _kj_params(est, eid=_kj_eid(est, eid), hourly_rate=_kj_number(hourly_rate, "hourly_rate"))
+        item_id = _kj_item(est, item)
+        if item_id == "vendor_module":
+            raise _kj_fail("Linje", "Modul fra EPJ-leverandøren har ingen pris i notatet: spør leverandøren")
+
+        def cost(n: int) -> float:
+            o = one_off(est, n, p.eid, p.hourly_rate)
+            return o.total_kr if item_id is None else o.item(item_id).kr
+
+        return _kj_over_staff(staff, cost)
+
+
+@func
+@arg("staff", "raw", doc=KJ_DOC_STAFF)
+@arg("item", "raw", doc="Én linje: planlegging kjernejournal, opplæring eller planlegging HelseID. Tom: alle.")
+def kj_hours(staff: Any, item: Any = None) -> Any:
+    """Interne timer for innføring av kjernejournal (NHN-notatet juni 2020), totalt eller for én linje."""
+    with _kj_errors("KJ_HOURS"):
+        est = _kj_estimates()
+        item_id = _kj_item(est, item)
+        if item_id is not None and est.item(item_id).kind != "hours":
+            label = est.item(item_id).label
+            raise _kj_fail("Linje", f"«{label}» er et kjøp i kroner, ikke interne timer: bruk KJ_COST")
+
+        def hours(n: int) -> float:
+            o = one_off(est, n)
+            return o.total_hours if item_id is None else o.item(item_id).hours
+
+        return _kj_over_staff(staff, hours)
+
+
+@func
+@arg("staff", "raw", doc="Antall helsepersonell (heltall): ett e-ID per person. Et område gir et område.")
+@arg("eid", "raw", doc=KJ_DOC_EID)
+@arg("card_price", "raw", doc="Kroner per person (PKI-kort: per kort). Tom: notatets pris for valgt e-ID.")
+@arg("reader_price", "raw", doc="Kroner per kortleser (kun PKI-kort). Tom: notatets pris.")
+def kj_eid_cost(staff: Any, eid: Any, card_price: Any = None, reader_price: Any = None) -> Any:
+    """Kroner for e-ID: ett per person, pluss kortlesere for PKI-kort (NHN-notatet juni 2020)."""
+    with _kj_errors("KJ_EID_COST"):
+        est = _kj_estimates()
+        p = _kj_params(est, eid=_kj_eid(est, eid), eid_kr_per_person=_kj_number(card_price, "eid_kr_per_person"),
+                       reader_kr=_kj_number(reader_price, "reader_kr"))
+        return _kj_over_staff(staff, lambda n: eid_cost(est, n, p.eid, p.eid_kr_per_person, p.reader_kr)[2])
+
+
+@func
+@arg("admissions_short_term", "raw", doc="Pasientmottak per år på KAD/ØHD/intermediær- og korttidsavdelinger.")
+@arg("admissions_home_care", "raw", doc="Pasientmottak (nye pasienter) per år i hjemmetjenesten.")
+@arg("hourly_rate", "raw", doc=KJ_DOC_RATE)
+@arg("minutes", "raw", doc="Minutter spart per pasientmottak. Tom: notatets anslag (utprøvingskommunene).")
+def kj_benefit(admissions_short_term: Any, admissions_home_care: Any, hourly_rate: Any = None,
+               minutes: Any = None) -> Any:
+    """Gevinst per år (frigjort tid): to celler, timer og kroner. Tom celle for mottak teller som 0."""
+    with _kj_errors("KJ_BENEFIT"):
+        est = _kj_estimates()
+        p = _kj_params(
+            est,
+            admissions_short_term=_kj_number(admissions_short_term, "admissions_short_term"),
+            admissions_home_care=_kj_number(admissions_home_care, "admissions_home_care"),
+            hourly_rate=_kj_number(hourly_rate, "hourly_rate"),
+            minutes_saved=_kj_number(minutes, "minutes_saved"),
+        )
+        b = benefit(est, p)
+        return [[b.hours, b.kr]]
+
+
+@func
+@arg("staff", "raw", doc="Antall helsepersonell som skal bruke kjernejournal (én celle, heltall).")
+@arg("eid", "raw", doc=KJ_DOC_EID)
+@arg("hourly_rate", "raw", doc=KJ_DOC_RATE)
+def kj_breakdown(staff: Any, eid: Any, hourly_rate: Any = None) -> Any:
+    """Tabell over engangskostnaden: linje, spor, type, timer og kroner, med sum (fyller flere rader og kolonner)."""
+    with _kj_errors("KJ_BREAKDOWN"):
+        est = _kj_estimates()
+        p = _kj_params(est, eid=_kj_eid(est, eid), hourly_rate=_kj_number(hourly_rate, "hourly_rate"))
+        n = _kj_staff(_kj_single(staff, KJ_STAFF_NB))
+        if n is None:
+            raise _kj_fail(KJ_STAFF_NB, f"{KJ_STAFF_NB} mangler")
+        return _kj_breakdown_rows(one_off(est, n, p.eid, p.hourly_rate))
+
+
+def _kj_breakdown_rows(o: OneOff) -> list[list[Any]]:
+    """KJ_BREAKDOWN's table for a one-off result: a header, one row per line item, the total."""
+    rows: list[list[Any]] = [list(KJ_HEADER_NB)]
+    for i in o.items:
+        hours: Any = i.hours if i.kind == "hours" else ""
+        kr: Any = KJ_MISSING_PRICE_NB if i.id == "vendor_module" and o.vendor_module_missing else i.kr
+        rows.append([i.label, TRACKS[i.track], KINDS[i.kind], hours, kr])
+    rows.append([KJ_TOTAL_NB, "", "", o.total_hours, o.total_kr])
+    return rows
+
+
+@func
+def kj_estimates() -> Any:
+    """Estimatene funksjonene bygger på: navn og versjon, i to celler ved siden av hverandre."""
+    with _kj_errors("KJ_ESTIMATES"):
+        est = _kj_estimates()
+        return [[est.name, est.version]]
