@@ -48,10 +48,10 @@ def run(args: argparse.Namespace) -> int:
     for item in est.items:
         figures = item.values or item.published
         cells = [nb_number(v) for v in figures] if figures else ["ask vendor"] * len(est.sizes.values)
-        note = " (computed from unit prices; note's totals shown)" if item.id == "eid" else ""
-        table.add_row(item.id + note, item.track, item.kind, item.unit, *cells)
+        table.add_row(item.id + ("*" if item.id == "eid" else ""), item.track, item.kind, item.unit, *cells)
     table.add_row("eid: card readers", "teknisk", "", est.readers.unit, *(nb_number(v) for v in est.readers.values))
     console.print(table)
+    console.print("* e-ID: the note's totals (PKI cards and readers); the model computes e-ID from the unit prices.")
     d = hourly_rate_derivation(est)
     console.print("\ne-ID options: " + "; ".join(f"{o.label} ({o.id}) {nb_number(o.kr_per_person)} {o.unit}"
                                                   for o in est.eid_options)

@@ -55,7 +55,7 @@ def write(ctx: Context, s: Sheet) -> Rows:
     ws.set_column(C_TOTAL, C_YEARS[-1], 14)
     s.text(0, 0, "Beregning – modellen som formler", "title")
     s.text(1, 0, "Låst. Kolonne C gjelder alle trinn; D trinn som starter før første budsjettår; E–H hvert "
-                 "budsjettår (kumulativt antall helsepersonell). Tallene kommer fra Inndata og Estimater.", "muted")
+                 "budsjettår (kumulativt antall helsepersonell). Tallene kommer fra Inndata og Estimater.", "note")
     rows = Rows(qty={}, kr={}, inc_hours={}, inc_kr={}, track_hours={}, track_kr={}, track_purchase={})
 
     # ---------------------------------------------------------------- step helper table
