@@ -72,9 +72,7 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
     s.formula(r_p, c_own, _b(rows.total_purchase), o.total_purchase_kr, "total", "kr")
     s.formula(r_t, c_own, _b(rows.total_kr), o.total_kr, "key", "kr")
     r += 5
-    s.text(r, 0, "Kontroll: notatets e-ID-summer = personer × kortpris + kortlesere × leserpris", "section")
-    for c in range(1, c_own + 1):
-        s.blank(r, c, "section")
+    s.band(r, "Kontroll: notatets e-ID-summer = personer × kortpris + kortlesere × leserpris", c_own, "section")
     r += 1
     s.text(r, 0, "e-ID beregnet fra enhetsprisene (PKI-kort)", "label")
     s.text(r, 1, "kr", "unit")
