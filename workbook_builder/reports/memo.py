@@ -1,0 +1,222 @@
+"""The budget memo (budsjettnotat) a municipality attaches to its decision case (saksframlegg).
+
+Built from (estimates, inputs, budget): every figure is the model's, formatted the Norwegian way
+(1 234 567 kr) by one set of helpers; the page is HTML from `templates/memo.html.j2`, styled for
+A4 print, and WeasyPrint turns it into a PDF.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from .. import __version__
+from ..cells import list_label
+from ..estimates import KINDS, TRACKS, Estimates
+from ..formatting import nb_number
+from ..model import ERROR, NOTE, OK, PARAMETER_BY_NAME, Budget, Inputs, hourly_rate_derivation, parse_group
+from ..sheets.estimater import BENEFIT_LABELS, HOURLY_LABELS
+from ..tables import years_frame
+from ..templating import render
+from .svgchart import Series, bar_chart
+
+NBSP = "\u00a0"
+STATUS_CLASS = {OK: "ok", NOTE: "note", ERROR: "error"}
+TRACK_COLORS = {"organisering": "#1f5a8c", "teknisk": "#5b9bd5", "drift": "#9dc3e6"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """An input value a reader found but could not use (it is left out of every number)."""
+
+    label: str
+    raw: str
+    en: str
+    nb: str
+
+
+# ----------------------------------------------------------------------------- Norwegian numbers, for HTML
+
+
+def kr(x: float | None, decimals: int = 0) -> str:
+    """'1 234 567 kr' with no-break spaces, so a figure never wraps across lines."""
+    if x is None:
+        return "–"
+    return f"{nb_number(x, decimals, NBSP)}{NBSP}kr"
+
+
+def num(x: float, decimals: int = 0) -> str:
+    return nb_number(x, decimals, NBSP)
+
+
+def hours(x: float) -> str:
+    return f"{nb_number(x, 0, NBSP)}{NBSP}timer"
+
+
+def pct(share: float) -> str:
+    """80 %, 14,1 %: one decimal only when the percentage is not whole."""
+    x = share * 100
+    return f"{nb_number(x, 0 if abs(x - round(x)) < 1e-9 else 1)}{NBSP}%"
+
+
+def years_text(x: float | None) -> str:
+    """Payback time: '2,4 år', or a sentence when it never pays back."""
+    if x is None:
+        return "betaler seg ikke tilbake med dagens tall"
+    return f"{nb_number(x, 1)}{NBSP}år"
+
+
+_FIGURE = re.compile(r"^(−|-)?([\d\u00a0 ]+)(?:,(\d+))?(?:\u00a0| )?(kr|timer|%|år)?$")
+
+
+def parse_nb(text: str) -> float:
+    """The inverse of the helpers above ('1 234 567 kr' → 1234567.0); tests read figures back with it."""
+    m = _FIGURE.match(text.strip())
+    if not m:
+        raise ValueError(f"not a Norwegian figure: {text!r}")
+    sign, digits, decimals, _unit = m.groups()
+    value = float(digits.replace("\u00a0", "").replace(" ", "") + (f".{decimals}" if decimals else ""))
+    return -value if sign else value
+
+
+# ----------------------------------------------------------------------------- the memo's content
+
+
+def _source_rows(est: Estimates, inputs: Inputs, b: Budget) -> list[dict[str, str]]:
+    """Each assumption: what, the value used, whether the municipality entered it, and its source."""
+    p = b.params
+    rows: list[dict[str, str]] = []
+
+    def own(name: str) -> bool:
+        return getattr(inputs, name) is not None
+
+    sizes = " / ".join(num(s) for s in est.sizes.values)
+    for item in est.items:
+        if item.id == "eid":
+            continue
+        if item.values is not None:
+            unit = "timer" if item.kind == "hours" else "kr"
+            figs = " / ".join(num(v) for v in item.values)
+            rows.append({"what": item.label, "value": f"{figs} {unit} ved {sizes} helsepersonell",
+                         "who": "Notatet", "source": item.source})
+        else:
+            rows.append({"what": item.label,
+                         "value": kr(p.vendor_module_kr) if p.vendor_module_kr is not None else "mangler",
+                         "who": "Kommunen" if own("vendor_module_kr") else "Ingen sum i notatet",
+                         "source": item.source})
+    option = est.eid_option(p.eid)
+    rows.append({"what": f"e-ID: {option.label}, pris per person",
+                 "value": kr(p.eid_kr_per_person), "who": "Kommunen" if own("eid_kr_per_person") else "Standard",
+                 "source": option.source})
+    if option.readers:
+        rows.append({"what": "Kortlesere (antall interpolert fra " + " / ".join(num(v) for v in est.readers.values)
+                     + ")", "value": f"{kr(p.reader_kr)} per leser",
+                     "who": "Kommunen" if own("reader_kr") else "Standard",
+                     "source": f"{est.reader_kr.source}. {est.readers.source}"})
+    rows.append({"what": "Fornyelse av e-ID", "value": f"hvert {num(p.renewal_years)}. år",
+                 "who": "Kommunen" if own("renewal_years") else "Standard", "source": est.renewal_years.source})
+    if own("hourly_rate"):
+        rows.append({"what": "Timekostnad for interne ressurser", "value": kr(p.hourly_rate),
+                     "who": "Kommunen", "source": "Kommunens egen sats (lagt inn i arbeidsboken)."})
+    else:
+        d = hourly_rate_derivation(est)
+        rows.append({"what": "Timekostnad for interne ressurser", "value": f"{kr(d['kr_per_hour'])} per time",
+                     "who": "Standard, avledet",
+                     "source": "Årslønn × (arbeidsuker ÷ 52 + feriepenger) × (1 + pensjon) × (1 + arbeidsgiveravgift) "
+                               "÷ (timer per uke × arbeidsuker), rundet til hele kroner; tallene i de neste radene."})
+        for k, f in est.hourly_rate.items():
+            rows.append({"what": f"– {HOURLY_LABELS[k]}", "value": _figure_text(f.value, f.unit), "who": "Standard",
+                         "source": f.source})
+    for r in est.running:
+        value = getattr(p, r.id)
+        shown = hours(value) + " per år" if r.kind == "hours" else kr(value) + " per år"
+        rows.append({"what": r.label, "value": shown, "who": "Kommunen" if own(r.id) else "Standard (ingen tall)",
+                     "source": r.source})
+    for key, fig in est.benefits.items():
+        value = getattr(p, key)
+        shown = pct(value) if key.startswith("share") else f"{num(value, 1 if value % 1 else 0)} minutter"
+        rows.append({"what": BENEFIT_LABELS[key], "value": shown, "who": "Kommunen" if own(key) else "Notatet",
+                     "source": fig.source})
+    for key in ("admissions_short_term", "admissions_home_care"):
+        rows.append({"what": PARAMETER_BY_NAME[key].label, "value": f"{num(getattr(p, key))} per år",
+                     "who": "Kommunen" if own(key) else "Ikke fylt inn",
+                     "source": "Kommunens egne tall (arbeidsboken, arket Inndata)."})
+    return rows
+
+
+def _figure_text(value: float, unit: str) -> str:
+    if unit.startswith("andel"):
+        return pct(value)
+    if unit.startswith("kr"):
+        return f"{num(value)} {unit}"
+    return f"{num(value, 1 if value % 1 else 0)} {unit}"
+
+
+def memo_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str = "",
+                 findings: Sequence[Finding] = (), metadata: dict[str, str] | None = None,
+                 today: dt.date | None = None) -> dict[str, Any]:
+    """Everything the template shows, computed here so the template only lays it out."""
+    today = today or dt.date.today()
+    p = b.params
+    frame = years_frame(b)
+    years = [{
+        "year": int(y), "staff_new": int(r.staff_new), "staff_total": int(r.staff_total),
+        "tracks": {t: float(r[f"one_off_{t}_kr"]) for t in TRACKS}, "one_off_kr": float(r.one_off_kr),
+        "running_kr": float(r.running_kr), "benefit_kr": float(r.benefit_kr), "benefit_hours": float(r.benefit_hours),
+        "net_kr": float(r.net_kr),
+    } for y, r in frame.iterrows()]
+    tracks_used = [t for t in TRACKS if any(y["tracks"][t] for y in years)] or ["organisering", "teknisk"]
+    series = [Series(f"Engangskostnad, {TRACKS[t].lower()}", tuple(y["tracks"][t] for y in years),
+                     TRACK_COLORS[t], stack="engang") for t in tracks_used]
+    series += [Series("Drift", tuple(y["running_kr"] for y in years), "#c55a11"),
+               Series("Gevinst (frigjort tid)", tuple(y["benefit_kr"] for y in years), "#70ad47")]
+    # Markup: the SVG is built from numbers and escapes every text it holds.
+    chart = bar_chart([str(y["year"]) for y in years], series,
+                      title="Engangskostnad, drift og gevinst per budsjettår (kr)")
+    groups = {g.id: g.label for g in est.groups}
+    steps = [{"n": k + 1, "group": list_label(est, "group", s.group) or "mangler gruppe", "unit": s.unit or "–",
+              "staff": s.staff, "year": s.year if s.year is not None else p.first_year,
+              "year_default": s.year is None}
+             for k, s in enumerate(inputs.steps) if s.staff > 0 or s.group is not None]
+    by_group = {g.id: sum(s.staff for s in inputs.steps if s.group is not None and parse_group(est, s.group) == g.id)
+                for g in est.groups}
+    items = [{"label": i.label, "track": TRACKS[i.track], "kind": KINDS[i.kind],
+              "hours": i.hours if i.kind == "hours" else None, "kr": i.kr,
+              "missing": i.id == "vendor_module" and b.one_off.vendor_module_missing} for i in b.one_off.items]
+    open_checks = [c for c in b.checks if c.status != OK]
+    vendor = list_label(est, "vendor", inputs.vendor)
+    municipality = inputs.municipality or "Kommunen"
+    return {
+        "est": est, "inputs": inputs, "b": b, "p": p, "years": years, "tracks": {t: TRACKS[t] for t in tracks_used},
+        "chart": Markup(chart), "steps": steps, "by_group": [(groups[g], n) for g, n in by_group.items() if n],
+        "items": items, "running": b.running.lines, "sources": _source_rows(est, inputs, b),
+        "open_checks": open_checks, "checks": b.checks, "status_class": STATUS_CLASS, "findings": list(findings),
+        "vendor": vendor, "eid": est.eid_option(p.eid).label, "municipality": municipality,
+        "number": inputs.municipality_number, "workbook": workbook, "metadata": metadata or {},
+        "today": today, "date_text": today.strftime("%d.%m.%Y"), "version": __version__,
+        "first_year": p.first_year, "last_year": p.last_year, "size_lo": est.size_range[0],
+        "size_hi": est.size_range[1], "one_off_total": b.one_off.total_kr,
+        "one_off_years": sum(y["one_off_kr"] for y in years), "kr": kr, "num": num, "hours": hours, "pct": pct,
+        "years_text": years_text, "contact_email": est.contact_email,
+    }
+
+
+def render_memo_html(est: Estimates, inputs: Inputs, b: Budget, **kwargs: Any) -> str:
+    """The memo as one self-contained HTML page (CSS and chart inline)."""
+    return render("memo.html.j2", **memo_context(est, inputs, b, **kwargs))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """A PDF of the memo page, A4, by WeasyPrint (imported here: only --pdf needs it)."""
+    import logging
+
+    import weasyprint
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)  # its warnings about unknown CSS are not ours
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    return weasyprint.HTML(string=html).write_pdf()
