@@ -1,5 +1,5 @@
 """Sub-commands of `kj-budget`; each module has `register(subparsers)`."""
 
-from . import build, cost, estimates
+from . import batch, build, cost, estimates, memo, notice
 
-COMMANDS = (build, estimates, cost)
+COMMANDS = (build, estimates, cost, memo, notice, batch)

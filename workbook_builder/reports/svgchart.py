@@ -71,7 +71,7 @@ def bar_chart(categories: Sequence[str], series: Sequence[Series], *, title: str
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
            f'height="{height}" role="img" aria-label="{escape(title)}" class="chart">',
            f"<title>{escape(title)}</title>",
-           f'<g font-family="Carlito, Calibri, \'Liberation Sans\', Arial, sans-serif" font-size="11" fill="#222">']
+           '<g font-family="Carlito, Calibri, \'Liberation Sans\', Arial, sans-serif" font-size="11" fill="#222">']
     ticks = int(round(y_max / step))
     for t in range(ticks + 1):
         v = t * step

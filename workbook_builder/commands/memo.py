@@ -1,0 +1,66 @@
+"""`kj-budget memo`: the budget memo (HTML, and PDF with --pdf) from a filled workbook."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from ..errors import EXIT_WRITE, CliError
+from ..files import atomic_write_bytes, atomic_write_text
+from ..model import budget
+from ..reports.memo import html_to_pdf, render_memo_html
+from .common import add_estimates_option, estimates_from
+from .reading import read_or_fail, warn_other_estimates
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "memo", help="write the budget memo (Norwegian, HTML and optionally PDF) from a filled workbook",
+        description="Write a budget memo in Norwegian to attach to the municipality's decision case "
+        "(saksframlegg): scope, one-off and running cost per budget year, benefits and payback, the assumptions "
+        "and their sources, what is still missing (Kontroll) and a chart. The numbers are the cost model's, "
+        "computed from the inputs in the workbook.",
+        epilog="Example: kj-budget memo build/kommuner/3405-lillehammer.xlsx --pdf",
+    )
+    p.add_argument("workbook", type=Path, metavar="FILE.xlsx", help="a filled budget workbook")
+    p.add_argument("--out", type=Path, metavar="FILE.html",
+                   help="where to write the memo (default: beside the workbook, NAME-budsjettnotat.html)")
+    p.add_argument("--pdf", action="store_true", help="also write a PDF (A4) beside the HTML, made by WeasyPrint")
+    add_estimates_option(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    est = estimates_from(args)
+    filled = read_or_fail(args.workbook, est)
+    warn_other_estimates("memo", filled.metadata, est)
+    today = dt.date.today()
+    b = budget(est, filled.inputs, filled.built or today)
+    html = render_memo_html(est, filled.inputs, b, workbook=args.workbook.name, findings=filled.findings,
+                            metadata=filled.metadata, today=today)
+    out = args.out or args.workbook.with_name(f"{args.workbook.stem}-budsjettnotat.html")
+    if out.suffix.lower() == ".pdf":
+        raise CliError(f"--out {out}: give the .html name; --pdf writes the PDF beside it")
+    pdf = None
+    if args.pdf:
+        try:
+            pdf = html_to_pdf(html)
+        except ImportError:
+            raise CliError("--pdf needs WeasyPrint (pip install weasyprint; it ships with kj-budget)") from None
+        except OSError as exc:
+            raise CliError(f"--pdf: WeasyPrint cannot load Pango ({exc}); on Debian: apt-get install "
+                           "libpango-1.0-0 libpangoft2-1.0-0") from None
+    try:
+        atomic_write_text(out, html)
+        if pdf is not None:
+            atomic_write_bytes(out.with_suffix(".pdf"), pdf)
+    except OSError as exc:
+        raise CliError(f"cannot write {exc.filename or out}: {exc.strerror or exc}", EXIT_WRITE) from None
+    print(f"Wrote {out}" + (f" and {out.with_suffix('.pdf')}" if pdf is not None else "")
+          + f": {filled.inputs.municipality or 'no municipality name'}, master check {b.master_check}.")
+    if filled.findings:
+        print(f"kj-budget memo: {len(filled.findings)} invalid value(s) in the workbook were left out of every "
+              "number; the memo lists them under «Hva som mangler».", file=sys.stderr)
+    return 0

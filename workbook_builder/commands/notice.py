@@ -1,0 +1,55 @@
+"""`kj-budget notice`: the message to the EPJ vendor, with a copy to the national project."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from ..cells import list_label
+from ..errors import EXIT_USAGE, EXIT_WRITE, CliError
+from ..files import atomic_write_text
+from ..model import budget
+from ..reports.notice import NoticeRefused, notice_text
+from .common import add_estimates_option, estimates_from
+from .reading import read_or_fail, warn_other_estimates
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "notice", help="write the message to the EPJ vendor (copy to the national project) from a filled workbook",
+        description="Write the text of the message the note asks a municipality to send: the decision (scope, "
+        "rollout steps, personnel, e-ID, start year) to the EPJ vendor chosen in the workbook, with a copy to the "
+        "national project's address from the estimates, asking for the price of the module for HelseID and "
+        "kjernejournal. Norwegian text, printed or written to --out.",
+        epilog="Exit code 2 when the workbook has no vendor, no municipality name or no personnel. "
+        "Example: kj-budget notice build/kommuner/3405-lillehammer.xlsx --out melding.txt",
+    )
+    p.add_argument("workbook", type=Path, metavar="FILE.xlsx", help="a filled budget workbook")
+    p.add_argument("--out", type=Path, metavar="FILE", help="write the text here (default: print it)")
+    p.add_argument("--signature", default="", metavar="TEXT",
+                   help="who signs, e.g. 'Kari Nordmann, prosjektleder' (default: the municipality)")
+    add_estimates_option(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    est = estimates_from(args)
+    filled = read_or_fail(args.workbook, est)
+    warn_other_estimates("notice", filled.metadata, est)
+    today = dt.date.today()
+    b = budget(est, filled.inputs, filled.built or today)
+    try:
+        text = notice_text(est, filled.inputs, b, today=today, signature=args.signature)
+    except NoticeRefused as exc:
+        raise CliError(f"{args.workbook.name}: {exc}", EXIT_USAGE) from None
+    if args.out is None:
+        print(text, end="")
+        return 0
+    try:
+        atomic_write_text(args.out, text)
+    except OSError as exc:
+        raise CliError(f"cannot write {args.out}: {exc.strerror or exc}", EXIT_WRITE) from None
+    print(f"Wrote {args.out}: message to {list_label(est, 'vendor', filled.inputs.vendor)} "
+          f"with a copy to {est.contact_email}.")
+    return 0
