@@ -497,6 +497,7 @@ class Carried:
     value: str
     en: str = ""  # why it changed, if it did
     nb: str = ""
+    data: Any = None  # the value itself: a number, or text (a list value as its label)
 
     @property
     def changed(self) -> bool:
@@ -548,11 +549,12 @@ class _Invalid(Exception):
         self.en, self.nb = en, nb
 
 
-def check_value(est: Estimates, spec: InputSpec, value: Any) -> tuple[Any, str, str]:
+def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = False) -> tuple[Any, str, str]:
     """(the value for `Inputs`, why it changed in English, in Norwegian), or raises _Invalid.
 
     The model's rules: whole numbers and numbers within the register's bounds, list values that the
-    model's parsers know; the template's length rules for text."""
+    model's parsers know (an id, a label in any case, a vendor's product name; `strict`: only a list
+    label, as the workbook's own MATCH takes it); the template's length rules for text."""
     if isinstance(value, ErrorValue):
         raise _Invalid(f"an error value ({value})", f"en feilverdi ({value})")
     if spec.kind == "text":
@@ -577,6 +579,9 @@ def check_value(est: Estimates, spec: InputSpec, value: Any) -> tuple[Any, str, 
         except InputError as exc:
             raise _Invalid(exc.en, exc.nb) from None
         label = list_label(est, spec.choices, ident)
+        if strict and (not isinstance(value, str) or label.casefold() != value.casefold()):
+            raise _Invalid(f"{raw_text(value)!r} is not one of the list values (the workbook ignores it)",
+                           "velg fra listen")
         if label != value:
             return ident, f"{raw_text(value)!r} is the list value {label!r}", f"«{raw_text(value)}» er «{label}»"
         return ident, "", ""
@@ -592,12 +597,14 @@ def check_value(est: Estimates, spec: InputSpec, value: Any) -> tuple[Any, str, 
         raise _Invalid(exc.en, return_nb) from None
 
 
-def read_workbook(path: str | Path | bytes, est: Estimates, label: str | None = None) -> FilledWorkbook:
+def read_workbook(path: str | Path | bytes, est: Estimates, label: str | None = None,
+                  strict: bool = False) -> FilledWorkbook:
     """Read a filled workbook's inputs against `est` (the estimates the new workbook is built from).
 
+    `strict` reads list values as the workbook does (exact labels), for comparing with its totals.
     Raises :class:`UnreadableWorkbook` for a file that is not a kj-budget workbook or is unsafe."""
     with WorkbookFile(path, label) as wb:
-        return _read(wb, est)
+        return _read(wb, est, strict)
 
 
 def read_inputs(path: str | Path, est: Estimates) -> tuple[Inputs, list[Problem], dict[str, str]]:
@@ -606,7 +613,7 @@ def read_inputs(path: str | Path, est: Estimates) -> tuple[Inputs, list[Problem]
     return inputs, problems, metadata
 
 
-def _read(wb: WorkbookFile, est: Estimates) -> FilledWorkbook:
+def _read(wb: WorkbookFile, est: Estimates, strict: bool = False) -> FilledWorkbook:
     ours = [n for n in wb.names if n in INPUT_BY_NAME or n.startswith("kj_meta_")]
     if not ours:
         raise UnreadableWorkbook(f"{wb.pkg.label}: is not a kj-budget workbook: it has none of the named cells "
@@ -635,14 +642,15 @@ def _read(wb: WorkbookFile, est: Estimates) -> FilledWorkbook:
         if value is None or value == "":
             return None
         try:
-            ok, en, nb = check_value(est, spec, value)
+            ok, en, nb = check_value(est, spec, value, strict)
         except _Invalid as exc:
             problems.append(Problem(key, label, raw_text(value), exc.en, exc.nb))
             return None
         en = "; ".join(x for x in (how_en, en) if x)
         nb = "; ".join(x for x in (how_nb, nb) if x)
         shown = list_label(est, spec.choices, ok) if spec.kind == "choice" else raw_text(ok)
-        carried.append(Carried(key, label, raw_text(value), shown, en, nb))
+        data = shown if spec.kind in ("choice", "text") else ok
+        carried.append(Carried(key, label, raw_text(value), shown, en, nb, data))
         return ok
 
     scalars: dict[str, Any] = {}
@@ -728,7 +736,7 @@ def _steps(cols: dict[str, list[Any]]) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-def filled_values(path: str | Path) -> dict[str, Any]:
+def filled_values(path: str | Path | bytes) -> dict[str, Any]:
     """Every non-blank input cell of a kj-budget workbook (key → saved value); raises UnreadableWorkbook.
 
     Used before replacing a workbook: what a user typed must not be overwritten without --force."""

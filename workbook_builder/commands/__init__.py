@@ -1,5 +1,5 @@
 """Sub-commands of `kj-budget`; each module has `register(subparsers)`."""
 
-from . import build, cost, estimates
+from . import build, check, cost, estimates
 
-COMMANDS = (build, estimates, cost)
+COMMANDS = (build, check, estimates, cost)
