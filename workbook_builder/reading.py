@@ -379,7 +379,9 @@ class WorkbookFile:
         if t == "inlineStr":
             is_ = _child(c, "is")
             value = _text_of(is_) if is_ is not None else ""
-        elif text is None or (text == "" and t != "str"):
+        elif t == "str" and v is not None:  # a formula's text result, "" included
+            value = unescape(text or "")
+        elif text is None or text == "":
             value = None
         elif t == "s":
             try:
@@ -387,8 +389,6 @@ class WorkbookFile:
             except (ValueError, IndexError):
                 raise UnreadableWorkbook(f"{self.pkg.label}: is damaged: a cell refers to shared string "
                                          f"{text} of {len(self.strings)}") from None
-        elif t == "str":
-            value = unescape(text)
         elif t == "b":
             value = text.strip() in ("1", "true")
         elif t == "e":
