@@ -151,7 +151,7 @@ def report_lines(reg: Regeneration, out: Path | None = None) -> list[str]:
     for h in r.headlines:
         diff = h.difference
         lines.append(f"  {h.label_en:<28} {_num(h.old) if h.old is not None else '?':>14} -> {_num(h.new):>14}"
-                     + (f"  ({diff:+,.2f})" if diff else ""))
+                     + (f"  ({'+' if diff > 0 else ''}{_num(diff)})" if diff else ""))
     if out is not None:
         lines.append(f"Wrote {out}: the report is on its Regenerering sheet.")
     return lines

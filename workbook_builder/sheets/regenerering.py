@@ -17,6 +17,7 @@ from .base import Context, Sheet
 
 SHEET = "Regenerering"
 C_LABEL, C_NAME, C_OLD, C_NEW, C_DIFF, C_NOTE = range(6)
+WIDTHS = {C_LABEL: 50, C_NAME: 28, C_OLD: 30, C_NEW: 30, C_DIFF: 14, C_NOTE: 70}
 
 # Headline outputs shown before and after: name, Norwegian label, English label, number format.
 HEADLINES: tuple[tuple[str, str, str, str], ...] = (
@@ -111,12 +112,12 @@ def _estimates_line(meta: dict[str, str]) -> str:
 
 def write(ctx: Context, s: Sheet, report: Report) -> None:
     ws = s.ws
-    for c, w in {C_LABEL: 46, C_NAME: 28, C_OLD: 30, C_NEW: 30, C_DIFF: 14, C_NOTE: 70}.items():
+    for c, w in WIDTHS.items():
         ws.set_column(c, c, w)
     s.text(0, 0, "Regenerering – hva som ble med fra forrige arbeidsbok", "title")
-    s.text(1, 0, "Arbeidsboken er laget på nytt med nye estimater. Verdiene som var fylt inn, er ført over "
-                 "etter navn. En verdi som ikke lenger er gyldig, står som merknad ved feltet på Inndata "
-                 "(kolonne J), og feltet er tomt til du skriver inn en gyldig verdi.", "muted")
+    ws.merge_range(1, 0, 1, C_NOTE, "Arbeidsboken er laget på nytt med nye estimater. Verdiene som var fylt inn, "
+                   "er ført over etter navn. En verdi som ikke lenger er gyldig, står som merknad ved feltet på "
+                   "Inndata (kolonne J), og feltet er tomt til du skriver inn en gyldig verdi.", s.fmt("muted"))
     ws.set_row(1, 30)
     old, new = report.old_metadata, report.new_metadata
     r = 3
@@ -145,18 +146,21 @@ def write(ctx: Context, s: Sheet, report: Report) -> None:
     for c in report.carried:
         s.text(r, C_LABEL, c.label, "label")
         s.text(r, C_NAME, c.key, "unit")
-        s.text(r, C_OLD, c.raw, "text", "text")
-        s.text(r, C_NEW, c.value, "text", "text")
-        s.text(r, C_NOTE, f"Endret: {c.nb}" if c.changed else "Ført over", "wrap" if not c.changed else "status")
+        s.text(r, C_OLD, _nb(c.raw), "wrap", "text")
+        s.text(r, C_NEW, _nb(c.value), "wrap", "text")
+        note = f"Endret: {c.nb}" if c.changed else "Ført over"
+        s.text(r, C_NOTE, note, "wrap" if not c.changed else "status")
+        _fit(s, r, c.label, c.raw, c.value, note)
         r += 1
     for p in report.problems:
         s.text(r, C_LABEL, p.label, "label")
         s.text(r, C_NAME, p.key, "unit")
-        s.text(r, C_OLD, p.raw, "text", "text")
+        s.text(r, C_OLD, _nb(p.raw), "wrap", "text")
         s.blank(r, C_NEW)
         where = ("står som merknad ved feltet på Inndata (kolonne J)" if p.kind == "invalid"
                  else "verdien står bare her")
         s.text(r, C_NOTE, f"Ikke ført over: {p.nb}; {where}.", "status")
+        _fit(s, r, p.label, p.raw, "", f"Ikke ført over: {p.nb}; {where}.")
         r += 1
     for name in report.missing:
         s.text(r, C_LABEL, INPUT_BY_NAME[name].label, "label")
@@ -174,8 +178,9 @@ def write(ctx: Context, s: Sheet, report: Report) -> None:
     for e in report.estimate_changes:
         s.text(r, C_LABEL, e.label, "label")
         s.text(r, C_NAME, e.name, "unit")
-        s.text(r, C_OLD, show(e.old) if e.old is not None else "(fantes ikke)", "text", "text")
-        s.text(r, C_NEW, show(e.new) if e.new is not None else "(finnes ikke lenger)", "text", "text")
+        s.text(r, C_OLD, show(e.old) if e.old is not None else "(fantes ikke)", "wrap", "text")
+        s.text(r, C_NEW, show(e.new) if e.new is not None else "(finnes ikke lenger)", "wrap", "text")
+        _fit(s, r, e.label, show(e.old), show(e.new), "")
         r += 1
     if not report.estimate_changes:
         s.text(r, C_LABEL, "Ingen estimater er endret.", "muted")
@@ -199,10 +204,22 @@ def write(ctx: Context, s: Sheet, report: Report) -> None:
                        "verdier).",
               "": "Før: ukjent (forrige arbeidsbok hadde ingen lagrede verdier, og de gamle estimatene er ikke "
                   "tilgjengelige)."}[report.old_totals]
-    s.text(r, C_LABEL, source + " Nå: verdiene i denne arbeidsboken da den ble laget.", "muted")
+    ws.merge_range(r, 0, r, C_NOTE, source + " Nå: verdiene i denne arbeidsboken da den ble laget.", s.fmt("muted"))
     ws.freeze_panes(3, 0)
     s.print_setup(landscape=True, last_row=r, last_col=C_NOTE, title="Regenerering")
     s.protect()
+
+
+def _nb(text: str) -> str:
+    """A number read from a cell as Norwegian text (48,5); other text as it is."""
+    try:
+        return show(float(text)) if text.strip() and not text.strip().startswith(("+", "0x")) else text
+    except ValueError:
+        return text
+
+
+def _fit(s: Sheet, row: int, label: str, old: str, new: str, note: str) -> None:
+    s.fit_height(row, (label, WIDTHS[C_LABEL]), (old, WIDTHS[C_OLD]), (new, WIDTHS[C_NEW]), (note, WIDTHS[C_NOTE]))
 
 
 def _section(s: Sheet, row: int, title: str, heads: tuple[str, ...]) -> int:
