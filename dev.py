@@ -74,7 +74,7 @@ def main(argv: list[str]) -> int:
         return subprocess.run([py, "-m", "workbook_builder.cli", "build", *rest], cwd=ROOT).returncode
     install(py, "test")
     ensure_libreoffice()
-    sh(py, "-m", "ruff", "check", "workbook_builder", "udfs", "tests", "bench", "dev.py", cwd=ROOT)
+    sh(py, "-m", "ruff", "check", "workbook_builder", "udfs", "tests", "bench", "examples", "dev.py", cwd=ROOT)
     return subprocess.run([py, "-m", "pytest", *rest], cwd=ROOT).returncode
 
 

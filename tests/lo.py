@@ -76,6 +76,7 @@ def render_pdf(path: Path, outdir: Path, single_page_sheets: bool = True) -> Pat
 
 def pdf_to_png(pdf: Path, prefix: Path, dpi: int = 110, first: int | None = None, last: int | None = None
                ) -> list[Path]:
+    prefix.parent.mkdir(parents=True, exist_ok=True)
     args = ["pdftoppm", "-r", str(dpi), "-png"]
     if first:
         args += ["-f", str(first)]

@@ -170,3 +170,17 @@ def test_formula_like_text_is_written_as_text_never_as_a_formula(est):
             cell = wb.cells(name)[int(row) - 1 if row else 0]
             assert cell.formula is None and cell.value == text, key
     assert read_workbook(built.data, est).inputs == inputs
+
+
+def test_the_excel_functions_and_the_xlwings_conf_sheet_come_along(tmp_path, capsys):
+    from workbook_builder.cli import main
+
+    old = tmp_path / "lite.xlsx"
+    assert main(["build", "--out", str(old), "--with-lite", "--udf-config", "--municipality", "Gausdal"]) == 0
+    capsys.readouterr()  # (openpyxl would drop the Lite parts: Excel keeps them when a user saves)
+    assert main(["build", "--from", str(old)]) == 0
+    assert "with the xlwings Lite functions, with an xlwings.conf sheet" in capsys.readouterr().out
+    with WorkbookFile(tmp_path / "lite-regenerert.xlsx") as wb:
+        assert "xl/webextensions/webextension1.xml" in wb.pkg.names
+        assert "xlwings.conf" in wb.sheets and "Regenerering" in wb.sheets
+        assert wb.value("kj_municipality") == "Gausdal"

@@ -21,7 +21,6 @@ import re
 import uuid
 import zipfile
 from importlib import resources
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 import defusedxml.ElementTree as SafeET
@@ -29,6 +28,7 @@ import jinja2
 
 from workbook_builder import __version__
 from workbook_builder.estimates import default_estimates_path, parse_estimates
+from workbook_builder.templating import TEMPLATES
 
 EMBED_SKIP = "# kj:embed-skip"
 LITE_STORE_ID = "wa200008175"  # xlwings Lite in Microsoft's add-in store (AppSource)
@@ -38,7 +38,6 @@ LITE_XLWINGS_VERSION = "0.37.8"
 LITE_PYODIDE_VERSION = "0.27.5"
 LITE_ADDIN_VERSION = "1.0.0.0-35"
 UDF_MODULE = "udfs.kj"
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"  # beside the builder's own templates
 FUNCTIONS = ("KJ_COST", "KJ_HOURS", "KJ_EID_COST", "KJ_BENEFIT", "KJ_BREAKDOWN", "KJ_ESTIMATES")
 
 NS_CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"

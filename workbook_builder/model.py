@@ -86,59 +86,38 @@ def _norm(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
-def _lookup(text: Any, choices: dict[str, str], field: str, what_en: str, what_nb: str) -> str:
+def _choose(options: Any, text: Any, field: str, what_en: str, what_nb: str, by_parts: bool = False) -> str:
+    """The id of the option whose id or label (any case, spacing or punctuation) is `text`; with
+    `by_parts`, also a part of the label, e.g. `Gerica` or `Visma` for `Visma (Profil)`."""
+    choices = {}
+    for o in options:
+        names = [o.id, o.label]
+        if by_parts:
+            names += [part for part in o.label.replace(")", "").split("(") if part.strip()]
+        choices.update({_norm(name): o.id for name in names})
+    labels = "; ".join(o.label for o in options)
+    hint_en = f"(use one of: {', '.join(o.id.replace('_', '-') for o in options)}, or {labels})"
     if not isinstance(text, str) or not text.strip():
-        raise InputError(field, f"{what_en} is missing", f"{what_nb} mangler")
+        raise InputError(field, f"{what_en} is missing {hint_en}", f"{what_nb} mangler: bruk {labels}")
     found = choices.get(_norm(text))
     if found is None:
-        names = ", ".join(sorted(set(choices.values())))
-        raise InputError(field, f"unknown {what_en} {text!r} (use one of: {names})",
-                         f"ukjent {what_nb} «{text}»")
+        raise InputError(field, f"unknown {what_en} {text!r} {hint_en}", f"ukjent {what_nb} «{text}»: bruk {labels}")
     return found
 
 
 def parse_eid(est: Estimates, text: Any) -> str:
     """An e-ID option id from its id (`pki`, `bankid-mobil`) or the workbook's label, any case."""
-    choices = {}
-    for o in est.eid_options:
-        choices[_norm(o.id)] = o.id
-        choices[_norm(o.label)] = o.id
-    try:
-        return _lookup(text, choices, "eid", "e-ID", "e-ID")
-    except InputError as exc:
-        labels = "; ".join(o.label for o in est.eid_options)
-        ids = ", ".join(o.id.replace("_", "-") for o in est.eid_options)
-        raise InputError("eid", f"{exc.en.split(' (')[0]} (use one of: {ids}, or {labels})",
-                         f"{exc.nb}: bruk {labels}") from None
+    return _choose(est.eid_options, text, "eid", "e-ID", "e-ID")
 
 
 def parse_vendor(est: Estimates, text: Any) -> str:
     """An EPJ vendor id from its id, its label or the product or company name in it."""
-    choices = {}
-    for v in est.vendors:
-        choices[_norm(v.id)] = v.id
-        choices[_norm(v.label)] = v.id
-        for part in v.label.replace(")", "").split("("):
-            if part.strip():
-                choices[_norm(part)] = v.id
-    try:
-        return _lookup(text, choices, "vendor", "EPJ vendor", "EPJ-leverandør")
-    except InputError as exc:
-        labels = "; ".join(v.label for v in est.vendors)
-        raise InputError("vendor", exc.en, f"{exc.nb}: bruk {labels}") from None
+    return _choose(est.vendors, text, "vendor", "EPJ vendor", "EPJ-leverandør", by_parts=True)
 
 
 def parse_group(est: Estimates, text: Any) -> str:
     """A rollout group id from its letter or its label."""
-    choices = {}
-    for g in est.groups:
-        choices[_norm(g.id)] = g.id
-        choices[_norm(g.label)] = g.id
-    try:
-        return _lookup(text, choices, "group", "rollout group", "gruppe")
-    except InputError as exc:
-        labels = "; ".join(g.label for g in est.groups)
-        raise InputError("group", exc.en, f"{exc.nb}: bruk {labels}") from None
+    return _choose(est.groups, text, "group", "rollout group", "gruppe")
 
 
 def whole_number(value: Any, field: str, what_nb: str, minimum: int = 0, maximum: int | None = None) -> int:

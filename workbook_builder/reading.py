@@ -518,6 +518,8 @@ class FilledWorkbook:
     formulas: dict[str, bool] = field(default_factory=dict)  # kj_ name → whether its first cell is a formula
     labels: dict[str, str] = field(default_factory=dict)  # kj_est_* → its label on the sheet
     password: bool = False
+    lite: bool = False  # the xlwings Lite functions were embedded (xl/webextensions/)
+    udf_config: bool = False  # it had an xlwings.conf sheet
 
     @property
     def input_notes(self) -> dict[str, str]:
@@ -703,7 +705,9 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False) -> FilledWorkb
         if name.startswith("kj_meta_") and v not in (None, ""):
             metadata[name.removeprefix("kj_meta_")] = raw_text(v)
     return FilledWorkbook(wb.path, inputs, problems, metadata, carried, missing, values, formulas, labels,
-                          password=wb.sheet_password("Inndata"))
+                          password=wb.sheet_password("Inndata"),
+                          lite=any(n.startswith("xl/webextensions/") for n in wb.pkg.names),
+                          udf_config="xlwings.conf" in wb.sheets)
 
 
 def estimate_label(wb: WorkbookFile, name: str) -> str:

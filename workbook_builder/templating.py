@@ -7,13 +7,22 @@ from pathlib import Path
 
 import jinja2
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+def templates_dir() -> Path:
+    """The repository's templates/ folder, or the copy an installed wheel carries."""
+    local = Path(__file__).resolve().parent.parent / "templates"
+    if local.is_dir():
+        return local
+    import kj_budget_templates  # installed from templates/ (see pyproject.toml)
+
+    return Path(kj_budget_templates.__file__).resolve().parent
+
+
+TEMPLATES = templates_dir()
 
 
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    if not TEMPLATES.is_dir():
-        raise FileNotFoundError(f"the templates folder is missing: {TEMPLATES}")
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),

@@ -69,11 +69,13 @@ def build_bytes(est: Estimates, inputs: Inputs, *, today: dt.date | None = None,
     meta = byggeinfo.write(ctx, sheets[byggeinfo.SHEET], TEMPLATE_VERSION)
     if regeneration is not None:
         regenerering.write(ctx, sheets[regenerering.SHEET], regeneration)
-    for sheet_name, pairs in (extra_sheets or {}).items():
-        ws = wb.add_worksheet(sheet_name)
+    for sheet_name, pairs in (extra_sheets or {}).items():  # e.g. xlwings.conf: key/value in columns A/B
+        extra = Sheet(ctx, wb.add_worksheet(sheet_name))
+        extra.ws.set_column(0, 1, 24)
         for r, (key, value) in enumerate(pairs):
-            ws.write_string(r, 0, key)
-            ws.write_string(r, 1, value)
+            extra.text(r, 0, key)
+            extra.text(r, 1, value)
+        extra.protect()
     sheets[veiledning.SHEET].ws.activate()
     wb.set_properties({
         "title": "Budsjett for innføring av kjernejournal"

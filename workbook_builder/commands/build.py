@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from udfs.lite import embed_lite, lite_main_py, requirements_txt, udf_config_rows
+
 from ..errors import EXIT_USAGE, EXIT_WRITE, CliError
 from ..files import atomic_write_bytes
 from ..model import Inputs
@@ -40,6 +42,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--municipality-number", metavar="NNNN", default="", help="four-digit municipality number")
     p.add_argument("--password", metavar="PW", default=None,
                    help="protect the sheets with this password (default: protected without a password)")
+    p.add_argument("--with-lite", action="store_true",
+                   help="embed the Excel functions (KJ_COST …) for xlwings Lite: a self-contained main.py and "
+                   "requirements.txt that Lite loads when the workbook opens (Excel on Windows, Mac and the web)")
+    p.add_argument("--udf-config", action="store_true",
+                   help="add an xlwings.conf sheet that points the classic xlwings add-in at the module udfs.kj")
     add_estimates_option(p)
     p.set_defaults(func=run)
 
@@ -53,10 +60,13 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"--municipality-number must be four digits, got {args.municipality_number!r}")
     inputs = Inputs(municipality=args.municipality.strip(), municipality_number=number)
     out = args.out or DEFAULT_OUT
-    built = build_bytes(est, inputs, password=args.password)
-    _write(out, built.data, force=args.force)
+    extra = {"xlwings.conf": udf_config_rows()} if args.udf_config else None
+    built = build_bytes(est, inputs, password=args.password, extra_sheets=extra)
+    data = embed_lite(built.data, lite_main_py(est.text), requirements_txt()) if args.with_lite else built.data
+    _write(out, data, force=args.force)
     b = built.budget
-    print(f"Wrote {out}: {len(built.register.names)} defined names, estimates {est.id} {est.version}.")
+    print(f"Wrote {out}: {len(built.register.names)} defined names, estimates {est.id} {est.version}"
+          f"{_extras(args.with_lite, args.udf_config)}.")
     print(f"Master check: {b.master_check} ({b.master_message})")
     return 0
 
@@ -70,12 +80,16 @@ def _regenerate(args: argparse.Namespace, est) -> int:
     if _same_file(out, source):
         raise CliError(f"--out {out} is the workbook being read; kj-budget never overwrites its input file: "
                        "choose another --out", EXIT_USAGE)
-    try:
-        reg = regenerate(source, est, password=args.password)
+    try:  # what the old workbook had (Lite functions, an xlwings.conf sheet) comes along
+        reg = regenerate(source, est, password=args.password, extra_sheets=lambda old: (
+            {"xlwings.conf": udf_config_rows()} if args.udf_config or old.udf_config else None))
     except UnreadableWorkbook as exc:
         raise CliError(f"cannot read {exc}", EXIT_USAGE) from None
-    _write(out, reg.built.data, force=args.force)
-    print("\n".join(report_lines(reg, out)))
+    with_lite = args.with_lite or reg.old.lite
+    data = embed_lite(reg.built.data, lite_main_py(est.text), requirements_txt()) if with_lite else reg.built.data
+    _write(out, data, force=args.force)
+    print("\n".join(report_lines(reg)))
+    print(f"Wrote {out}{_extras(with_lite, reg.udf_config)}: the report is on its Regenerering sheet.")
     b = reg.built.budget
     print(f"Master check: {b.master_check} ({b.master_message})")
     return 0
@@ -116,3 +130,8 @@ def _write(out: Path, data: bytes, force: bool) -> None:
         atomic_write_bytes(out, data)
     except OSError as exc:
         raise CliError(f"cannot write {out}: {exc.strerror or exc}", EXIT_WRITE) from None
+
+
+def _extras(with_lite: bool, udf_config: bool) -> str:
+    return "".join([", with the xlwings Lite functions" if with_lite else "",
+                    ", with an xlwings.conf sheet" if udf_config else ""])

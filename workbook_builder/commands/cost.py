@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from ..estimates import KINDS, TRACKS
 from ..formatting import nb_kr, nb_number
 from ..model import InputError, OneOff, one_off, parse_eid
 from .common import add_estimates_option, amount, estimates_from, whole_count
@@ -73,13 +73,14 @@ def as_json(o: OneOff, estimates_id: str) -> dict:
 def _print_table(o: OneOff, estimates_id: str) -> None:
     console = Console(highlight=False, soft_wrap=False)
     table = Table(title=f"One-off cost for {o.staff} health personnel, e-ID {o.eid}, "
-                        f"{nb_number(o.hourly_rate)} kr per hour", title_justify="left")
+                        f"{nb_number(o.hourly_rate)} kr per hour", title_justify="left", box=box.SIMPLE_HEAD)
     for col, justify in (("item", "left"), ("track", "left"), ("kind", "left"), ("hours", "right"),
                          ("kr", "right")):
         table.add_column(col, justify=justify)
     for i in o.items:
         kr = "missing" if i.id == "vendor_module" and o.vendor_module_missing else nb_kr(i.kr)
-        table.add_row(i.label, TRACKS[i.track], KINDS[i.kind], nb_number(i.hours) if i.kind == "hours" else "", kr)
+        table.add_row(i.id, i.track, "internal hours" if i.kind == "hours" else "purchase",
+                      nb_number(i.hours) if i.kind == "hours" else "", kr)
     table.add_section()
     table.add_row("Internal hours", "", "", nb_number(o.total_hours), nb_kr(o.total_hours * o.hourly_rate))
     table.add_row("Purchases", "", "", "", nb_kr(o.total_purchase_kr))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -42,16 +43,18 @@ def run(args: argparse.Namespace) -> int:
     console = Console(highlight=False, soft_wrap=False)
     console.print(f"[bold]{est.name}[/bold]\n{est.document}\nEstimates {est.id}, version {est.version} "
                   f"(sha256 {est.sha256[:12]})\n")
-    table = Table(title="One-off line items (personnel → figure)", title_justify="left")
-    for col in ("item", "track", "kind", "unit", *(f"{s:g}" for s in est.sizes.values)):
-        table.add_column(col, justify="right" if col[0].isdigit() else "left")
+    table = Table(title="One-off line items (personnel → figure)", title_justify="left", box=box.SIMPLE_HEAD)
+    for col in ("item", "track", "unit", *(f"{s:g}" for s in est.sizes.values)):
+        table.add_column(col, justify="right" if col[0].isdigit() else "left", no_wrap=True)
     for item in est.items:
         figures = item.values or item.published
-        cells = [nb_number(v) for v in figures] if figures else ["ask vendor"] * len(est.sizes.values)
-        note = " (computed from unit prices; note's totals shown)" if item.id == "eid" else ""
-        table.add_row(item.id + note, item.track, item.kind, item.unit, *cells)
-    table.add_row("eid: card readers", "teknisk", "", est.readers.unit, *(nb_number(v) for v in est.readers.values))
+        cells = [nb_number(v) for v in figures] if figures else ["–"] * len(est.sizes.values)
+        table.add_row(item.id + ("*" if item.id == "eid" else "") + ("**" if not figures else ""), item.track,
+                      item.unit, *cells)
+    table.add_row("readers", "teknisk", est.readers.unit, *(nb_number(v) for v in est.readers.values))
     console.print(table)
+    console.print("* the note's totals (PKI cards and readers); the model computes e-ID from the unit prices.\n"
+                  "** no figure in the note: ask the EPJ vendor.")
     d = hourly_rate_derivation(est)
     console.print("\ne-ID options: " + "; ".join(f"{o.label} ({o.id}) {nb_number(o.kr_per_person)} {o.unit}"
                                                   for o in est.eid_options)

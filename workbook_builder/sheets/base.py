@@ -74,6 +74,12 @@ class Sheet:
         self.ctx.wb.define_name(name, "=" + self.ctx.register.names[name].ref)
         return name
 
+    def band(self, row: int, text: str, last_col: int, role: str = "h2", first_col: int = 0) -> None:
+        """A heading that colours the whole row from `first_col` to `last_col`."""
+        self.text(row, first_col, text, role)
+        for c in range(first_col + 1, last_col + 1):
+            self.blank(row, c, role)
+
     def fit_height(self, row: int, *texts: tuple[str, float]) -> None:
         """Make a row tall enough for wrapped texts, given (text, column width in characters).
 

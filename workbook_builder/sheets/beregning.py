@@ -55,7 +55,7 @@ def write(ctx: Context, s: Sheet) -> Rows:
     ws.set_column(C_TOTAL, C_YEARS[-1], 14)
     s.text(0, 0, "Beregning – modellen som formler", "title")
     s.text(1, 0, "Låst. Kolonne C gjelder alle trinn; D trinn som starter før første budsjettår; E–H hvert "
-                 "budsjettår (kumulativt antall helsepersonell). Tallene kommer fra Inndata og Estimater.", "muted")
+                 "budsjettår (kumulativt antall helsepersonell). Tallene kommer fra Inndata og Estimater.", "note")
     rows = Rows(qty={}, kr={}, inc_hours={}, inc_kr={}, track_hours={}, track_kr={}, track_purchase={})
 
     # ---------------------------------------------------------------- step helper table
@@ -93,9 +93,7 @@ def write(ctx: Context, s: Sheet) -> Rows:
     r += 1
 
     # ---------------------------------------------------------------- per column: personnel and line items
-    s.text(r, 0, "Engangskostnad ved kumulativt antall helsepersonell", "h2")
-    for c in range(1, C_YEARS[-1] + 1):
-        s.blank(r, c, "h2")
+    s.band(r, "Engangskostnad ved kumulativt antall helsepersonell", C_YEARS[-1])
     r += 1
     s.text(r, C_LABEL, "Kolonne", "colhead")
     s.text(r, C_UNIT, "Enhet", "colhead")
@@ -185,9 +183,7 @@ def write(ctx: Context, s: Sheet) -> Rows:
     r += 1
 
     # kroner per line item
-    s.text(r, C_LABEL, "Kroner per linje (timer × timekostnad; kjøp som over)", "section")
-    for c in range(1, C_YEARS[-1] + 1):
-        s.blank(r, c, "section")
+    s.band(r, "Kroner per linje (timer × timekostnad; kjøp som over)", C_YEARS[-1], "section")
     r += 1
     for item in est.items:
         rows.kr[item.id] = r
@@ -226,9 +222,7 @@ def write(ctx: Context, s: Sheet) -> Rows:
     r += 4
 
     # ---------------------------------------------------------------- one-off cost per budget year (increments)
-    s.text(r, 0, "Engangskostnad per budsjettår (økningen i kumulativt estimat)", "h2")
-    for c in range(1, C_YEARS[-1] + 1):
-        s.blank(r, c, "h2")
+    s.band(r, "Engangskostnad per budsjettår (økningen i kumulativt estimat)", C_YEARS[-1])
     r += 1
     s.text(r, C_LABEL, "Budsjettår", "colhead")
     s.text(r, C_UNIT, "Enhet", "colhead")
@@ -299,9 +293,7 @@ def write(ctx: Context, s: Sheet) -> Rows:
     r += 4
 
     # ---------------------------------------------------------------- running costs
-    s.text(r, 0, "Drift per år (fra året hvert trinn starter)", "h2")
-    for c in range(1, C_YEARS[-1] + 1):
-        s.blank(r, c, "h2")
+    s.band(r, "Drift per år (fra året hvert trinn starter)", C_YEARS[-1])
     r += 1
     run_cols = (C_TOTAL, *C_YEARS)
     runs = {C_TOTAL: b.running, **{c: running_cost(est, ns[c], p) for c in C_YEARS}}
@@ -345,9 +337,7 @@ def write(ctx: Context, s: Sheet) -> Rows:
     r += 4
 
     # ---------------------------------------------------------------- benefits
-    s.text(r, 0, "Gevinst per år (frigjort tid; korttid følger gruppe a+b, hjemmetjenesten gruppe c)", "h2")
-    for c in range(1, C_YEARS[-1] + 1):
-        s.blank(r, c, "h2")
+    s.band(r, "Gevinst per år (frigjort tid; korttid følger gruppe a+b, hjemmetjenesten gruppe c)", C_YEARS[-1])
     r += 1
     short_groups = {g.id for g in est.groups if g.benefit == "short_term"}
     home_groups = {g.id for g in est.groups if g.benefit == "home_care"}
@@ -408,9 +398,7 @@ def write(ctx: Context, s: Sheet) -> Rows:
     r += 4
 
     # ---------------------------------------------------------------- key figures used by the other sheets
-    s.text(r, 0, "Nøkkeltall", "h2")
-    for c in range(1, C_YEARS[-1] + 1):
-        s.blank(r, c, "h2")
+    s.band(r, "Nøkkeltall", C_YEARS[-1])
     r += 1
     tot = C_TOTAL
     key_rows = [

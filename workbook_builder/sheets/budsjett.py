@@ -44,9 +44,7 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
 
     # ---------------------------------------------------------------- key figures
     r += 2
-    s.text(r, C_LABEL, "Nøkkeltall", "h2")
-    for c in range(1, C_SUM + 1):
-        s.blank(r, c, "h2")
+    s.band(r, "Nøkkeltall", C_SUM)
     r += 1
     tot = C_TOTAL
     vendor = list_label(est, "vendor", ctx.inputs.vendor) or "ikke valgt"
@@ -88,9 +86,7 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
 
     # ---------------------------------------------------------------- per budget year
     r += 1
-    s.text(r, C_LABEL, "Per budsjettår", "h2")
-    for c in range(1, C_SUM + 1):
-        s.blank(r, c, "h2")
+    s.band(r, "Per budsjettår", C_SUM)
     r += 1
     s.text(r, C_LABEL, "Post", "colhead")
     s.text(r, C_UNIT, "Enhet", "colhead")
@@ -150,9 +146,7 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
     r += 2
 
     # ---------------------------------------------------------------- chart data and chart
-    s.text(r, C_LABEL, "Kostnad per spor (til diagrammet)", "section")
-    for c in range(1, C_SUM + 1):
-        s.blank(r, c, "section")
+    s.band(r, "Kostnad per spor (til diagrammet)", C_SUM, "section")
     r += 1
     chart_rows = []
     for label, parts, value_of in (

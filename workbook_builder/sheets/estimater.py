@@ -51,9 +51,7 @@ def write(ctx: Context, s: Sheet) -> None:
 
     # ---------------------------------------------------------------- one-off line items
     r = 5
-    s.text(r, 0, "Engangskostnader: notatets anslag per omfang", "h2")
-    for c in range(1, c_src + 1):
-        s.blank(r, c, "h2")
+    s.band(r, "Engangskostnader: notatets anslag per omfang", c_src)
     r += 1
     for c, head in enumerate(["Linje", "Spor", "Type utgift", "Enhet"]):
         s.text(r, c, head, "colhead")
@@ -93,9 +91,7 @@ def write(ctx: Context, s: Sheet) -> None:
     r += 2
 
     # ---------------------------------------------------------------- e-ID
-    s.text(r, 0, "e-ID: enhetspriser og alternativer", "h2")
-    for c in range(1, c_src + 1):
-        s.blank(r, c, "h2")
+    s.band(r, "e-ID: enhetspriser og alternativer", c_src)
     r += 1
     for label, fig, name, num in (("Pris per kortleser", est.reader_kr, "kj_est_reader_kr", "kr"),
                                   ("Fornyelse av e-ID (PKI-kort) hvert", est.renewal_years,
@@ -132,9 +128,7 @@ def write(ctx: Context, s: Sheet) -> None:
     r += 1
 
     # ---------------------------------------------------------------- hourly cost, derived in the open
-    s.text(r, 0, "Timekostnad for interne ressurser (avledet fra offentlige tall)", "h2")
-    for c in range(1, c_src + 1):
-        s.blank(r, c, "h2")
+    s.band(r, "Timekostnad for interne ressurser (avledet fra offentlige tall)", c_src)
     r += 1
     for key, fig in est.hourly_rate.items():
         s.text(r, 0, HOURLY_LABELS[key], "label")
@@ -175,9 +169,7 @@ def write(ctx: Context, s: Sheet) -> None:
     r += 2
 
     # ---------------------------------------------------------------- running costs, benefits, constants
-    s.text(r, 0, "Drift per år (notatet nevner postene, men har ingen tall)", "h2")
-    for c in range(1, c_src + 1):
-        s.blank(r, c, "h2")
+    s.band(r, "Drift per år (notatet nevner postene, men har ingen tall)", c_src)
     r += 1
     for item in est.running:
         s.text(r, 0, item.label, "label")
@@ -190,9 +182,7 @@ def write(ctx: Context, s: Sheet) -> None:
         s.fit_height(r, (item.source, w_src))
         r += 1
     r += 1
-    s.text(r, 0, "Gevinster", "h2")
-    for c in range(1, c_src + 1):
-        s.blank(r, c, "h2")
+    s.band(r, "Gevinster", c_src)
     r += 1
     for key, fig in est.benefits.items():
         s.text(r, 0, BENEFIT_LABELS[key], "label")
@@ -203,9 +193,7 @@ def write(ctx: Context, s: Sheet) -> None:
         s.fit_height(r, (fig.source, w_src))
         r += 1
     r += 1
-    s.text(r, 0, "Konstanter", "h2")
-    for c in range(1, c_src + 1):
-        s.blank(r, c, "h2")
+    s.band(r, "Konstanter", c_src)
     r += 1
     for label, unit, name, value, note in (
         ("Minutter per time", "minutter", "kj_minutes_per_hour", MINUTES_PER_HOUR, "Definisjon"),
@@ -226,9 +214,7 @@ def write(ctx: Context, s: Sheet) -> None:
     r += 1
 
     # ---------------------------------------------------------------- lists: groups, vendors
-    s.text(r, 0, "Grupper for trinnvis innføring (notatets anbefaling 1)", "h2")
-    for c in range(1, c_src + 1):
-        s.blank(r, c, "h2")
+    s.band(r, "Grupper for trinnvis innføring (notatets anbefaling 1)", c_src)
     r += 1
     for c, head in enumerate(["Gruppe (valg på Inndata)", "Gevinst", "", ""]):
         s.text(r, c, head, "colhead")
@@ -251,9 +237,7 @@ def write(ctx: Context, s: Sheet) -> None:
     s.define("kj_est_group_short", (first, c_first), (r - 1, c_first), "estimate")
     s.define("kj_est_group_home", (first, c_first + 1), (r - 1, c_first + 1), "estimate")
     r += 1
-    s.text(r, 0, "EPJ-leverandører", "h2")
-    for c in range(1, c_src + 1):
-        s.blank(r, c, "h2")
+    s.band(r, "EPJ-leverandører", c_src)
     r += 1
     first = r
     for v in est.vendors:

@@ -260,9 +260,7 @@ def _write_input(s: Sheet, row: int, col: int, value: Any, num: str) -> None:
 
 def _header(s: Sheet, row: int, title: str, heads: tuple[str, ...]) -> int:
     """A section title across the sheet and a row of column heads under it; returns the next row."""
-    s.text(row, C_LABEL, title, "h2")
-    for c in range(C_IN, C_HELP + 1):
-        s.blank(row, c, "h2")
+    s.band(row, title, C_HELP)
     s.text(row + 1, C_LABEL, "", "colhead")
     for k, h in enumerate(heads):
         s.text(row + 1, C_IN + k, h, "colhead")

@@ -50,7 +50,7 @@ def write(ctx: Context, s: Sheet) -> None:
     ws.set_column(1, 1, 12)
     ws.set_column(2, 2, 110)
     s.text(0, 0, "Kontroll – er budsjettet komplett og konsistent?", "title")
-    s.text(1, 0, "Feil må rettes før tallene brukes. Merknader sier hva som mangler eller er usikkert.", "muted")
+    s.text(1, 0, "Feil må rettes før tallene brukes. Merknader sier hva som mangler eller er usikkert.", "note")
     errors = sum(c.status == ERROR for c in b.checks)
     notes = sum(c.status == NOTE for c in b.checks)
     r = 3

@@ -17,14 +17,13 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
     sizes = est.sizes.values
     c0 = 2
     c_own = c0 + len(sizes)
-    ws.set_column(0, 0, 60)
+    ws.set_column(0, 0, 82)
     ws.set_column(1, 1, 10)
     ws.set_column(c0, c_own, 15)
     s.text(0, 0, "Scenarier – notatets tre omfang og kommunens eget tilfelle", "title")
     s.text(1, 0, "Notatets tabeller gjengitt (e-ID med PKI-kort og kortlesere, som i notatet). Timer regnes om til "
                  "kroner med timekostnaden budsjettet bruker. Siste kolonne er kommunens tall fra Beregning.",
-           "muted")
-    ws.set_row(1, 30)
+           "note")
     r = 3
     s.text(r, 0, "Linje", "colhead")
     s.text(r, 1, "Enhet", "colhead")
@@ -34,7 +33,7 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
     r += 1
     hours_rows, purchase_rows = [], []
     for item in est.items:
-        s.text(r, 0, item.label, "label")
+        s.text(r, 0, item.label, "text")
         s.text(r, 1, item.unit, "unit")
         num = "count" if item.kind == "hours" else "kr"
         for k in range(len(sizes)):
@@ -43,7 +42,7 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
             elif item.published is not None:
                 s.formula(r, c0 + k, f"INDEX(kj_est_{item.id}_published,{k + 1})", item.published[k], "calc", num)
             else:
-                s.text(r, c0 + k, "ingen sum", "unit")
+                s.ws.write_string(r, c0 + k, "ingen sum", s.fmt("unit", align="right"))
         own = b.one_off.item(item.id)
         if item.id == "vendor_module":
             s.formula(r, c_own, f'IF(kj_vendor_module_missing=1,"mangler",{_b(rows.kr["vendor_module"])})',
@@ -73,9 +72,7 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
     s.formula(r_p, c_own, _b(rows.total_purchase), o.total_purchase_kr, "total", "kr")
     s.formula(r_t, c_own, _b(rows.total_kr), o.total_kr, "key", "kr")
     r += 5
-    s.text(r, 0, "Kontroll: notatets e-ID-summer = personer × kortpris + kortlesere × leserpris", "section")
-    for c in range(1, c_own + 1):
-        s.blank(r, c, "section")
+    s.band(r, "Kontroll: notatets e-ID-summer = personer × kortpris + kortlesere × leserpris", c_own, "section")
     r += 1
     s.text(r, 0, "e-ID beregnet fra enhetsprisene (PKI-kort)", "label")
     s.text(r, 1, "kr", "unit")

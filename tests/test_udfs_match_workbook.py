@@ -1,0 +1,65 @@
+"""The Excel functions give, to the krone, what the workbook gives once LibreOffice has recalculated it."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from compare import close
+
+from udfs import kj, officejs
+
+SINGLE_STEP = ["note-30-pki", "note-100-pki", "note-400-pki", "note-30-bankid", "note-100-bankid_mobil",
+               "grid-0", "grid-1", "grid-7", "grid-29", "grid-37", "grid-65", "grid-101", "grid-250", "grid-401",
+               "grid-750", "grid-2000"]
+
+
+def excel(func_name: str, *args):
+    """One call through xlwings' Office.js code path; the result comes back 2-D, as Excel gets it."""
+    return asyncio.run(officejs.acall(kj, func_name, *args))
+
+
+def excel1(func_name: str, *args):
+    (value,), = excel(func_name, *args)
+    return value
+
+
+@pytest.fixture(scope="module")
+def server():
+    return officejs.server_mode()
+
+
+@pytest.mark.parametrize("name", SINGLE_STEP)
+def test_kj_cost_and_kj_hours_equal_the_recalculated_workbook(recalculated_cases, server, name):
+    case = recalculated_cases[name]
+    book, p = case.recalculated, case.budget.params
+    staff = book.value("kj_total_staff")
+    eid = book.value("kj_eid_used")  # the workbook's label, as a user would point at it
+    rate = case.inputs.hourly_rate  # None → the function's default, like a blank input cell
+    assert close(kj.kj_cost(staff, eid, rate), book.value("kj_total_kr"))
+    assert close(excel1("kj_cost", staff, eid, rate), book.value("kj_total_kr"))
+    assert close(excel1("kj_hours", staff), book.value("kj_total_hours"))
+    assert close(excel1("kj_cost", staff, eid, p.hourly_rate), book.value("kj_total_kr"))
+
+
+def test_a_column_of_sizes_equals_the_workbooks_one_call(recalculated_cases, server):
+    names = [n for n in SINGLE_STEP if n.endswith("pki") or n.startswith("grid")]
+    cases = [recalculated_cases[n] for n in names if recalculated_cases[n].inputs.hourly_rate is None
+             and recalculated_cases[n].budget.params.eid == "pki"]
+    column = [[c.recalculated.value("kj_total_staff")] for c in cases]
+    got = excel("kj_cost", column, "PKI-kort")
+    assert [row[0] for row in got] == pytest.approx([c.recalculated.value("kj_total_kr") for c in cases])
+
+
+def test_kj_benefit_equals_the_recalculated_workbook(recalculated_cases, server):
+    book = recalculated_cases["phased-full"].recalculated
+    hours, kr = excel("kj_benefit", 900, 1400)[0]
+    assert close(hours, book.value("kj_benefit_hours_per_year"))
+    assert close(kr, book.value("kj_benefit_kr_per_year"))
+
+
+def test_kj_eid_cost_equals_the_workbooks_eid_line(recalculated_cases, server):
+    book = recalculated_cases["phased-full"].recalculated
+    rows = {r[0]: r for r in book.sheets["Beregning"] if r and isinstance(r[0], str)}
+    eid_total = rows["Anskaffelse av e-ID nivå høyt (personer × pris + kortlesere × pris)"][2]
+    assert close(excel1("kj_eid_cost", 212, "PKI-kort", 650, 450), eid_total)

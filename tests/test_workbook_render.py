@@ -1,0 +1,63 @@
+"""The workbook as a person sees it: LibreOffice renders it to PDF and PNG (one page per sheet).
+
+`KJ_UPDATE_DOCS=1 python3 -m pytest tests/test_workbook_render.py` refreshes the README's pictures.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+from pathlib import Path
+
+import lo
+import scenarios
+from conftest import TODAY
+
+from workbook_builder.workbook import SHEET_ORDER, build_workbook
+
+DOCS = Path(__file__).parent.parent / "docs" / "images"
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    with path.open("rb") as fh:
+        head = fh.read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", head[16:24])
+
+
+def test_every_sheet_renders_to_a_page(est, tmp_path):
+    inputs = scenarios.scenarios()["phased-full"]
+    path = tmp_path / "lillehammer.xlsx"
+    build_workbook(path, est, inputs, today=TODAY)
+    pdf = lo.render_pdf(path, tmp_path / "pdf")
+    pages = lo.pdf_to_png(pdf, tmp_path / "png" / "page", dpi=70)
+    assert len(pages) == len(SHEET_ORDER)
+    wanted = {"Inndata": pages[SHEET_ORDER.index("Inndata")], "Budsjett": pages[SHEET_ORDER.index("Budsjett")]}
+    for sheet, page in wanted.items():
+        width, height = png_size(page)
+        assert width > 500 and height > 500, sheet
+        assert page.stat().st_size > 40_000, f"{sheet} page looks empty"
+    if os.environ.get("KJ_UPDATE_DOCS"):
+        DOCS.mkdir(parents=True, exist_ok=True)
+        for sheet in wanted:
+            hi = lo.pdf_to_png(pdf, tmp_path / "docs" / sheet, dpi=90, first=SHEET_ORDER.index(sheet) + 1,
+                               last=SHEET_ORDER.index(sheet) + 1)
+            shutil.copy(hi[0], DOCS / f"{sheet.lower()}.png")
+
+
+def test_print_setup_is_a4_and_fitted(est, tmp_path):
+    import openpyxl
+
+    path = tmp_path / "print.xlsx"
+    build_workbook(path, est, scenarios.scenarios()["phased-full"], today=TODAY)
+    wb = openpyxl.load_workbook(path)
+    for name in SHEET_ORDER[:7]:
+        ws = wb[name]
+        assert ws.page_setup.paperSize == 9, name  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, name
+        assert ws.page_setup.fitToWidth in (None, 1), name  # 1 is the default and may be left out
+        assert ws.print_area, name
+        assert "Lillehammer" in ws.oddHeader.left.text, name
+    assert wb["Budsjett"].page_setup.orientation == "portrait"
+    assert wb["Inndata"].page_setup.orientation == "landscape"
