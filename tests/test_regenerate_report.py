@@ -13,7 +13,7 @@ from compare import same
 from conftest import TODAY
 from filling import changed_estimates, fill, input_cell
 
-from workbook_builder.cells import output_values
+from workbook_builder.cells import INPUT_BY_NAME, output_values
 from workbook_builder.model import ERROR, Inputs, Step, budget
 from workbook_builder.reading import WorkbookFile, read_workbook
 from workbook_builder.regenerate import regenerate, report_lines
@@ -79,7 +79,8 @@ def test_an_invalid_value_is_kept_as_a_note_beside_its_blank_input(regenerated):
         with WorkbookFile(new) as wb:
             assert wb.cell(n.sheet, r, c).value is None, key  # left blank
             note = wb.cell(n.sheet, r, C_NOTE).value
-        assert f"«{value}»" in note and note.startswith("Ikke overført fra forrige arbeidsbok"), (key, note)
+        label = INPUT_BY_NAME[name].label
+        assert f"{label}: ikke overført fra forrige arbeidsbok: «{value}»" in note, (key, note)
         assert book.cell(n.sheet, r, C_STATUS) == NOT_CARRIED, key  # recalculated by LibreOffice
 
 
@@ -184,3 +185,32 @@ def test_the_excel_functions_and_the_xlwings_conf_sheet_come_along(tmp_path, cap
         assert "xl/webextensions/webextension1.xml" in wb.pkg.names
         assert "xlwings.conf" in wb.sheets and "Regenerering" in wb.sheets
         assert wb.value("kj_municipality") == "Gausdal"
+
+
+def test_a_value_still_waiting_comes_along_again_when_regenerated_twice(regenerated, new_est, tmp_path):
+    reg, new, _ = regenerated
+    again = regenerate(new, new_est, today=TODAY)
+    assert again.built.data and {p.key for p in again.report.not_carried} == {p.key for p in reg.report.not_carried}
+    assert again.old.input_notes == reg.old.input_notes  # the same notes, word for word
+    assert again.old.inputs == reg.old.inputs
+    with WorkbookFile(again.built.data) as wb:
+        n = again.built.register.names["kj_step_staff"]
+        assert "«12.5»" in wb.cell(n.sheet, n.first[0] + 1, C_NOTE).value
+    typed = fill(new, {"kj_step_staff#2": 55, "kj_hourly_rate": 480}, tmp_path / "fixed.xlsx")
+    fixed = regenerate(typed, new_est, today=TODAY)
+    assert {p.key for p in fixed.report.not_carried} == {p.key for p in reg.report.not_carried} - {
+        "kj_step_staff#2", "kj_hourly_rate"}
+
+
+def test_check_of_a_regenerated_workbook_agrees_with_its_kontroll(regenerated, new_est, tmp_path, capsys):
+    import json
+
+    from workbook_builder.cli import main
+
+    _, new, _ = regenerated
+    toml = tmp_path / "new.toml"
+    toml.write_text(new_est.text, encoding="utf-8")
+    assert main(["check", str(new), "--estimates", str(toml), "--json"]) == 1
+    r = json.loads(capsys.readouterr().out)
+    assert r["totals_match"] is True and r["master_check"] == "Feil"
+    assert {p["name"] for p in r["problems"]} >= {"kj_hourly_rate", "kj_step_staff#2"}

@@ -43,6 +43,7 @@ MAX_RATIO = 100  # uncompressed ÷ compressed, for members large enough to matte
 RATIO_FROM_BYTES = 2**20
 TEXT_LIMITS = {"kj_municipality": (0, 100), "kj_municipality_number": (4, 4)}  # the template's validation
 
+NOTE_MARK = "ikke overført fra forrige arbeidsbok:"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 REL_OFFICE_DOCUMENT = "/officeDocument"
@@ -476,6 +477,7 @@ class Problem:
     en: str
     nb: str
     kind: str = "invalid"
+    text: str = ""  # the note as an earlier regeneration wrote it, carried unchanged
 
     @property
     def name(self) -> str:
@@ -483,8 +485,12 @@ class Problem:
 
     @property
     def note(self) -> str:
-        """The Norwegian note shown beside the input (Inndata, column J)."""
-        return f"Ikke overført fra forrige arbeidsbok: «{self.raw}» – {self.nb}. Skriv inn en gyldig verdi."
+        """The Norwegian note shown beside the input (Inndata, column J); it names the input, so a
+        later regeneration finds it again (a step row's note can hold several)."""
+        if self.text:
+            return self.text
+        label = INPUT_BY_NAME[self.name].label if self.name in INPUT_BY_NAME else self.label
+        return f"{label}: {NOTE_MARK} «{self.raw}» – {self.nb}. Skriv inn en gyldig verdi."
 
 
 @dataclass(frozen=True)
@@ -677,6 +683,7 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False) -> FilledWorkb
             col.append(take(spec, key, cell, k + 1))
         step_cols[spec.field.split(".")[1]] = col
 
+    problems += _pending(wb, problems)
     steps = _steps(step_cols)
     invalid = tuple(sorted({p.name for p in problems if p.kind == "invalid"}))
     inputs = Inputs(steps=steps, invalid=invalid,
@@ -708,6 +715,34 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False) -> FilledWorkb
                           password=wb.sheet_password("Inndata"),
                           lite=any(n.startswith("xl/webextensions/") for n in wb.pkg.names),
                           udf_config="xlwings.conf" in wb.sheets)
+
+
+def _pending(wb: WorkbookFile, found: list[Problem]) -> list[Problem]:
+    """Notes an earlier regeneration left beside inputs that are still blank: the values it could not
+    carry are still waiting, so they come along again (and Kontroll still fails for them)."""
+    ref = wb.names.get("kj_input_note")
+    if ref is None:
+        return []
+    seen = {p.key for p in found}
+    out = []
+    for spec in INPUTS:
+        cells = wb.cells(spec.name) or []
+        first = wb.names[spec.name].first if spec.name in wb.names and wb.names[spec.name] else None
+        for k, cell in enumerate(cells[: spec.rows]):
+            key = spec.name if spec.rows == 1 else f"{spec.name}#{k + 1}"
+            if first is None or cell.value not in (None, "") or key in seen:
+                continue
+            r = first[0] + k
+            if not ref.first[0] <= r <= ref.last[0]:
+                continue
+            note = wb.cell(ref.sheet, r, ref.first[1]).value
+            for line in (note.split("\n") if isinstance(note, str) else []):
+                if line.startswith(f"{spec.label}: {NOTE_MARK}"):
+                    m = re.search(r"«(.*?)»", line)
+                    out.append(Problem(key, _label(spec, k + 1 if spec.rows > 1 else None), m.group(1) if m else "",
+                                       "still blank: an earlier regeneration could not carry this value",
+                                       "fortsatt tomt etter en tidligere regenerering", "invalid", line))
+    return out
 
 
 def estimate_label(wb: WorkbookFile, name: str) -> str:

@@ -228,6 +228,7 @@ def write(ctx: Context, s: Sheet) -> None:
         r += 1
     last = r - 1
     s.define("kj_input_status", (4, C_STATUS), (last, C_STATUS), "working")
+    s.define("kj_input_note", (4, C_NOTE), (last, C_NOTE), "working")  # read back by a later regeneration
     invalid = {"type": "formula", "criteria": f'=LEFT(${cell(4, C_STATUS)},7)="Ugyldig"',
                "format": ctx.wb.add_format({"bg_color": "#FFC7CE"})}
     ws.conditional_format(4, C_IN, last, C_IN, invalid)
