@@ -214,3 +214,25 @@ def test_check_of_a_regenerated_workbook_agrees_with_its_kontroll(regenerated, n
     r = json.loads(capsys.readouterr().out)
     assert r["totals_match"] is True and r["master_check"] == "Feil"
     assert {p["name"] for p in r["problems"]} >= {"kj_hourly_rate", "kj_step_staff#2"}
+
+
+def test_a_step_row_beyond_the_new_templates_rows_is_listed_not_lost(est, new_est, tmp_path):
+    """An older or newer template with more step rows: the rows the new one has no room for are listed."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    path = tmp_path / "old.xlsx"
+    build_workbook(path, est, Inputs(steps=(Step(10, "a"),)), today=TODAY)
+    wb = openpyxl.load_workbook(path)
+    for name in ("kj_step_group", "kj_step_staff"):
+        (sheet, ref), = wb.defined_names[name].destinations
+        first, last = ref.replace("$", "").split(":")
+        col, row = first[0], int(last[1:]) + 1
+        wb.defined_names[name] = DefinedName(name, attr_text=f"'{sheet}'!${col}${first[1:]}:${col}${row}")
+        wb[sheet][f"{col}{row}"].value = {"kj_step_group": "c: Hjemmesykepleie og tjenestekontor",
+                                          "kj_step_staff": 77}[name]
+    wb.save(path)
+    reg = regenerate(path, new_est, today=TODAY)
+    dropped = {p.key: p for p in reg.report.dropped}
+    assert set(dropped) == {"kj_step_group#13", "kj_step_staff#13"}
+    assert dropped["kj_step_staff#13"].raw == "77" and dropped["kj_step_staff#13"].kind == "no_room"
+    assert reg.old.inputs.steps == (Step(10, "a"),)

@@ -490,7 +490,8 @@ class Problem:
         if self.text:
             return self.text
         label = INPUT_BY_NAME[self.name].label if self.name in INPUT_BY_NAME else self.label
-        return f"{label}: {NOTE_MARK} «{self.raw}» – {self.nb}. Skriv inn en gyldig verdi."
+        raw = " ".join(self.raw.split())  # one line: a step row's note holds one line per input
+        return f"{label}: {NOTE_MARK} «{raw}» – {self.nb}. Skriv inn en gyldig verdi."
 
 
 @dataclass(frozen=True)
