@@ -19,13 +19,15 @@ from .cells import Register
 from .estimates import Estimates
 from .files import atomic_write_bytes
 from .model import Budget, Inputs, budget
-from .sheets import beregning, budsjett, byggeinfo, estimater, inndata, kontroll, scenarier, veiledning
+from .sheets import beregning, budsjett, byggeinfo, estimater, inndata, kontroll, regenerering, scenarier, veiledning
 from .sheets.base import Context, Sheet
 from .styles import Formats
 
 TEMPLATE_VERSION = "1"
 SHEET_ORDER = (veiledning.SHEET, inndata.SHEET, estimater.SHEET, beregning.SHEET, budsjett.SHEET,
                scenarier.SHEET, kontroll.SHEET, byggeinfo.SHEET)
+# A regenerated workbook has its report after Kontroll: both say what to look at before using the numbers.
+REGENERATED_ORDER = (*SHEET_ORDER[:-1], regenerering.SHEET, SHEET_ORDER[-1])
 DEFAULT_OUT = Path("build") / "kjernejournal-budsjett.xlsx"
 
 
@@ -41,8 +43,12 @@ class Built:
 
 def build_bytes(est: Estimates, inputs: Inputs, *, today: dt.date | None = None, password: str | None = None,
                 input_notes: dict[str, str] | None = None,
-                extra_sheets: dict[str, list[tuple[str, str]]] | None = None) -> Built:
-    """Build the workbook in memory. Raises `model.InputError` for inputs the model refuses."""
+                extra_sheets: dict[str, list[tuple[str, str]]] | None = None,
+                regeneration: regenerering.Report | None = None) -> Built:
+    """Build the workbook in memory. Raises `model.InputError` for inputs the model refuses.
+
+    `input_notes` are shown beside the inputs (Inndata, column J); `regeneration` adds the locked
+    Regenerering sheet that reports what a rebuild from an older workbook carried over."""
     today = today or dt.date.today()
     result = budget(est, inputs, today)
     buf = io.BytesIO()
@@ -51,7 +57,8 @@ def build_bytes(est: Estimates, inputs: Inputs, *, today: dt.date | None = None,
     ctx = Context(wb=wb, est=est, inputs=inputs, budget=result, fmt=Formats(wb), register=Register(), today=today,
                   version=__version__, password=password, municipality_header=inputs.municipality,
                   input_notes=dict(input_notes or {}))
-    sheets = {name: Sheet(ctx, wb.add_worksheet(name)) for name in SHEET_ORDER}
+    order = REGENERATED_ORDER if regeneration is not None else SHEET_ORDER
+    sheets = {name: Sheet(ctx, wb.add_worksheet(name)) for name in order}
     estimater.write(ctx, sheets[estimater.SHEET])
     inndata.write(ctx, sheets[inndata.SHEET])
     rows = beregning.write(ctx, sheets[beregning.SHEET])
@@ -60,6 +67,8 @@ def build_bytes(est: Estimates, inputs: Inputs, *, today: dt.date | None = None,
     scenarier.write(ctx, sheets[scenarier.SHEET], rows)
     veiledning.write(ctx, sheets[veiledning.SHEET], TEMPLATE_VERSION)
     meta = byggeinfo.write(ctx, sheets[byggeinfo.SHEET], TEMPLATE_VERSION)
+    if regeneration is not None:
+        regenerering.write(ctx, sheets[regenerering.SHEET], regeneration)
     for sheet_name, pairs in (extra_sheets or {}).items():  # e.g. xlwings.conf: key/value in columns A/B
         extra = Sheet(ctx, wb.add_worksheet(sheet_name))
         extra.ws.set_column(0, 1, 24)

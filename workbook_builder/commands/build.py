@@ -1,4 +1,4 @@
-"""`kj-budget build`: write the budget workbook."""
+"""`kj-budget build`: write the budget workbook, new or regenerated from a filled one (--from)."""
 
 from __future__ import annotations
 
@@ -7,23 +7,37 @@ from pathlib import Path
 
 from udfs.lite import embed_lite, lite_main_py, requirements_txt, udf_config_rows
 
-from ..errors import EXIT_WRITE, CliError
+from ..errors import EXIT_USAGE, EXIT_WRITE, CliError
 from ..files import atomic_write_bytes
 from ..model import Inputs
+from ..reading import UnreadableWorkbook, filled_values, raw_text, same_number
+from ..regenerate import default_out, regenerate, report_lines
 from ..workbook import DEFAULT_OUT, build_bytes
 from .common import add_estimates_option, estimates_from
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "build", help="write the budget workbook (.xlsx) for a municipality to fill in",
+        "build", help="write the budget workbook (.xlsx), or rebuild a filled one with new estimates (--from)",
         description="Build the budget-template workbook in Norwegian: locked sheets with the estimates and the "
         "workings, yellow input cells on Inndata, native Excel formulas (no add-in), checks, a chart and "
-        "print-ready pages. Every formula cell carries the model's value, so previews show real numbers.",
-        epilog=f"Example: kj-budget build --municipality Gausdal --out build/gausdal.xlsx (default out: {DEFAULT_OUT})",
+        "print-ready pages. Every formula cell carries the model's value, so previews show real numbers. "
+        "With --from OLD.xlsx, every value filled in OLD is carried into a workbook built from the (new) "
+        "estimates, and a report of what was carried and what changed is printed and added as the sheet "
+        "Regenerering.",
+        epilog="Examples: kj-budget build --municipality Gausdal --out build/gausdal.xlsx "
+        f"(default out: {DEFAULT_OUT}); "
+        "kj-budget build --from gausdal.xlsx --estimates new.toml (writes gausdal-regenerert.xlsx). "
+        "The input file is never overwritten; an existing workbook with filled-in inputs is replaced only "
+        "with --force. The file is written to a temporary file and renamed, so it is never half-written.",
     )
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="FILE",
-                   help=f"where to write the workbook (default: {DEFAULT_OUT})")
+    p.add_argument("--from", dest="source", type=Path, metavar="OLD.xlsx",
+                   help="a filled workbook: carry its inputs into the new workbook (read by their defined names)")
+    p.add_argument("--out", type=Path, default=None, metavar="FILE",
+                   help=f"where to write the workbook (default: {DEFAULT_OUT}; with --from: next to OLD, "
+                   "named OLD-regenerert.xlsx)")
+    p.add_argument("--force", action="store_true",
+                   help="replace FILE even if it holds filled-in inputs or is not a kj-budget workbook")
     p.add_argument("--municipality", metavar="NAME", default="", help="municipality name, filled in on Inndata")
     p.add_argument("--municipality-number", metavar="NNNN", default="", help="four-digit municipality number")
     p.add_argument("--password", metavar="PW", default=None,
@@ -39,22 +53,85 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     est = estimates_from(args)
+    if args.source is not None:
+        return _regenerate(args, est)
     number = args.municipality_number.strip()
     if number and not (len(number) == 4 and number.isdigit()):
         raise CliError(f"--municipality-number must be four digits, got {args.municipality_number!r}")
     inputs = Inputs(municipality=args.municipality.strip(), municipality_number=number)
+    out = args.out or DEFAULT_OUT
     extra = {"xlwings.conf": udf_config_rows()} if args.udf_config else None
     built = build_bytes(est, inputs, password=args.password, extra_sheets=extra)
-    data = built.data
-    if args.with_lite:
-        data = embed_lite(data, lite_main_py(est.text), requirements_txt())
-    try:
-        atomic_write_bytes(args.out, data)
-    except OSError as exc:
-        raise CliError(f"cannot write {args.out}: {exc.strerror or exc}", EXIT_WRITE) from None
+    data = embed_lite(built.data, lite_main_py(est.text), requirements_txt()) if args.with_lite else built.data
+    _write(out, data, force=args.force)
     b = built.budget
-    extras = "".join([", with the xlwings Lite functions" if args.with_lite else "",
-                      ", with an xlwings.conf sheet" if args.udf_config else ""])
-    print(f"Wrote {args.out}: {len(built.register.names)} defined names, estimates {est.id} {est.version}{extras}.")
+    print(f"Wrote {out}: {len(built.register.names)} defined names, estimates {est.id} {est.version}"
+          f"{_extras(args.with_lite, args.udf_config)}.")
     print(f"Master check: {b.master_check} ({b.master_message})")
     return 0
+
+
+def _regenerate(args: argparse.Namespace, est) -> int:
+    if args.municipality or args.municipality_number:
+        raise CliError("--municipality and --municipality-number cannot be combined with --from: "
+                       "the inputs come from the old workbook")
+    source: Path = args.source
+    out: Path = args.out or default_out(source)
+    if _same_file(out, source):
+        raise CliError(f"--out {out} is the workbook being read; kj-budget never overwrites its input file: "
+                       "choose another --out", EXIT_USAGE)
+    try:  # what the old workbook had (Lite functions, an xlwings.conf sheet) comes along
+        reg = regenerate(source, est, password=args.password, extra_sheets=lambda old: (
+            {"xlwings.conf": udf_config_rows()} if args.udf_config or old.udf_config else None))
+    except UnreadableWorkbook as exc:
+        raise CliError(f"cannot read {exc}", EXIT_USAGE) from None
+    with_lite = args.with_lite or reg.old.lite
+    data = embed_lite(reg.built.data, lite_main_py(est.text), requirements_txt()) if with_lite else reg.built.data
+    _write(out, data, force=args.force)
+    print("\n".join(report_lines(reg)))
+    print(f"Wrote {out}{_extras(with_lite, reg.udf_config)}: the report is on its Regenerering sheet.")
+    b = reg.built.budget
+    print(f"Master check: {b.master_check} ({b.master_message})")
+    return 0
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
+def check_replace(out: Path, data: bytes, force: bool) -> None:
+    """Refuse to replace `out` if a user typed something there that `data` would not keep, or if it is
+    not a kj-budget workbook; an untouched template (or one holding only what this build writes again)
+    is simply replaced, so a quick start can run twice."""
+    if out.is_dir():
+        raise CliError(f"--out {out} is a folder; give a file name", EXIT_WRITE)
+    if force or not out.exists():
+        return
+    try:
+        old = filled_values(out)
+    except UnreadableWorkbook:
+        raise CliError(f"{out} exists and is not a kj-budget workbook; pass --force to replace it, "
+                       "or choose another --out", EXIT_WRITE) from None
+    new = filled_values(data)
+    lost = [k for k, v in old.items() if not same_number(new.get(k), v)]
+    if lost:
+        first = lost[0]
+        raise CliError(f"{out} holds {len(lost)} filled-in input value(s) this build would not keep (e.g. {first} = "
+                       f"{raw_text(old[first])!r}); pass --force to replace it, choose another --out, or carry them "
+                       f"with --from {out}", EXIT_WRITE)
+
+
+def _write(out: Path, data: bytes, force: bool) -> None:
+    check_replace(out, data, force)
+    try:
+        atomic_write_bytes(out, data)
+    except OSError as exc:
+        raise CliError(f"cannot write {out}: {exc.strerror or exc}", EXIT_WRITE) from None
+
+
+def _extras(with_lite: bool, udf_config: bool) -> str:
+    return "".join([", with the xlwings Lite functions" if with_lite else "",
+                    ", with an xlwings.conf sheet" if udf_config else ""])

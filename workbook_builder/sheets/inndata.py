@@ -23,6 +23,7 @@ SECTIONS = (
     ("Gevinster (notatet: minst 4 minutter spart per pasientmottak)",
      ("admissions_short_term", "admissions_home_care", "minutes_saved", "share_short_term", "share_home_care")),
 )
+NOT_CARRIED = "Ugyldig: ikke overført (se kolonne J)"
 NUM_FOR_UNIT = {"kr": "kr", "kr per år": "kr", "kr per person": "kr", "kr per kortleser": "kr",
                 "kr per time": "kr", "timer per år": "number", "år": "count", "mottak per år": "count",
                 "minutter": "number", "andel": "percent"}
@@ -99,12 +100,15 @@ def write(ctx: Context, s: Sheet) -> None:
         _help(s, r, helps[name])
         b_ = cell(r, C_IN)
         f_ = cell(r, C_STATUS)
-        if name == "kj_municipality_number":
-            s.formula(r, C_STATUS, f'IF({b_}="","",IF(LEN({b_})=4,"","Ugyldig: fire sifre"))', "", "status")
+        noted = {name: (C_IN, values[name])}
+        if name == "kj_municipality":
+            _status(ctx, s, r, None, "", noted)
+        elif name == "kj_municipality_number":
+            _status(ctx, s, r, f'IF({b_}="","",IF(LEN({b_})=4,"","Ugyldig: fire sifre"))', "", noted)
         elif name in ("kj_vendor", "kj_eid"):
             lst = "kj_list_vendors" if name == "kj_vendor" else "kj_list_eid"
-            s.formula(r, C_STATUS, f'IF({b_}="","",IF(ISNA(MATCH({b_},{lst},0)),"Ugyldig: velg fra listen",""))',
-                      "", "status")
+            _status(ctx, s, r, f'IF({b_}="","",IF(ISNA(MATCH({b_},{lst},0)),"Ugyldig: velg fra listen",""))',
+                    "", noted)
             if name == "kj_vendor":
                 s.text(r, C_DEF, "ingen", "unit")
                 s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),"",{b_})', values[name] or "", "calc")
@@ -118,12 +122,11 @@ def write(ctx: Context, s: Sheet) -> None:
             s.number(r, C_DEF, _default_year(ctx), "constant", "year")
             s.number(r, C_MIN, spec.minimum, "constant", "year")
             s.number(r, C_MAX, spec.maximum, "constant", "year")
-            s.formula(r, C_STATUS, _number_status(b_, cell(r, C_MIN), cell(r, C_MAX), True,
-                                                  _range_text(spec.minimum, spec.maximum, grouped=False)),
-                      "", "status")
+            _status(ctx, s, r, _number_status(b_, cell(r, C_MIN), cell(r, C_MAX), True,
+                                              _range_text(spec.minimum, spec.maximum, grouped=False)), "", noted)
             s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),{cell(r, C_DEF)},{b_})', p.first_year, "calc", "year")
             s.define("kj_first_year_used", (r, C_USED), None, "working")
-        _note(ctx, s, r, name)
+        _note(ctx, s, r, [name])
         r += 1
 
     # ---------------------------------------------------------------- rollout steps
@@ -143,10 +146,12 @@ def write(ctx: Context, s: Sheet) -> None:
     for k, step in enumerate(steps):
         s.text(r, C_LABEL, f"Trinn {k + 1}", "label")
         group = list_label(est, "group", step.group) if step else None
-        _write_input(s, r, C_IN, group, "text")
-        _write_input(s, r, C_UNIT, step.unit if step and step.unit else None, "text")
-        _write_input(s, r, C_DEF, step.staff if step and step.staff else None, "count")
-        _write_input(s, r, C_USED, step.year if step and step.year is not None else None, "year")
+        row_values = {"kj_step_group": (C_IN, group),
+                      "kj_step_unit": (C_UNIT, step.unit if step and step.unit else None),
+                      "kj_step_staff": (C_DEF, step.staff if step and step.staff else None),
+                      "kj_step_year": (C_USED, step.year if step and step.year is not None else None)}
+        for c, v in row_values.values():
+            _write_input(s, r, c, v, {C_IN: "text", C_UNIT: "text", C_DEF: "count", C_USED: "year"}[c])
         g, u, n, y = (cell(r, c) for c in (C_IN, C_UNIT, C_DEF, C_USED))
         status = (
             f'IF(AND({g}="",{u}="",{n}="",{y}=""),"",'
@@ -160,11 +165,9 @@ def write(ctx: Context, s: Sheet) -> None:
         value = ""
         if step is not None and (step.staff > 0) != (step.group is not None):
             value = "Mangler gruppe" if step.staff > 0 else "Mangler antall"
-        s.formula(r, C_STATUS, status, value, "status")
-        for c, name in ((C_IN, "kj_step_group"), (C_UNIT, "kj_step_unit"), (C_DEF, "kj_step_staff"),
-                        (C_USED, "kj_step_year")):
-            _note(ctx, s, r, f"{name}#{k + 1}")
-            del c
+        noted = {f"{name}#{k + 1}": cv for name, cv in row_values.items()}
+        _status(ctx, s, r, status, value, noted)
+        _note(ctx, s, r, list(noted))
         r += 1
     for c, name in ((C_IN, "kj_step_group"), (C_UNIT, "kj_step_unit"), (C_DEF, "kj_step_staff"),
                     (C_USED, "kj_step_year")):
@@ -215,16 +218,17 @@ def write(ctx: Context, s: Sheet) -> None:
             s.define(f"kj_{pname}_used", (r, C_USED), None, "output" if pname == "hourly_rate" else "working")
             s.number(r, C_MIN, param.minimum, "constant", "percent" if param.percent else "count")
             s.number(r, C_MAX, param.maximum, "constant", "percent" if param.percent else "count")
-            s.formula(r, C_STATUS, _number_status(b_, cell(r, C_MIN), cell(r, C_MAX), param.whole,
-                                                  _range_text(param.minimum, param.maximum, param.percent)),
-                      "", "status")
+            _status(ctx, s, r, _number_status(b_, cell(r, C_MIN), cell(r, C_MAX), param.whole,
+                                              _range_text(param.minimum, param.maximum, param.percent)),
+                    "", {spec.name: (C_IN, getattr(inputs, pname))})
             s.define(f"kj_{pname}_status", (r, C_STATUS), None, "working")
             _help(s, r, param.help)
-            _note(ctx, s, r, spec.name)
+            _note(ctx, s, r, [spec.name])
             r += 1
         r += 1
     last = r - 1
     s.define("kj_input_status", (4, C_STATUS), (last, C_STATUS), "working")
+    s.define("kj_input_note", (4, C_NOTE), (last, C_NOTE), "working")  # read back by a later regeneration
     invalid = {"type": "formula", "criteria": f'=LEFT(${cell(4, C_STATUS)},7)="Ugyldig"',
                "format": ctx.wb.add_format({"bg_color": "#FFC7CE"})}
     ws.conditional_format(4, C_IN, last, C_IN, invalid)
@@ -274,7 +278,25 @@ def _help(s: Sheet, row: int, text: str) -> None:
         s.ws.set_row(row, 14 * lines + 2)
 
 
-def _note(ctx: Context, s: Sheet, row: int, key: str) -> None:
-    note = ctx.input_notes.get(key)
-    if note:
-        s.text(row, C_NOTE, note, "status")
+def _note(ctx: Context, s: Sheet, row: int, keys: list[str]) -> None:
+    """Column J: the notes for the inputs of a row (a step row has four), e.g. a value a
+    regeneration could not carry, kept as text so nothing the user typed is lost."""
+    notes = [ctx.input_notes[k] for k in keys if ctx.input_notes.get(k)]
+    if notes:
+        s.text(row, C_NOTE, "\n".join(notes), "status")
+
+
+def _status(ctx: Context, s: Sheet, row: int, formula: str | None, value: str,
+            noted: dict[str, tuple[int, Any]]) -> None:
+    """The status cell (column F). An input with a note that is still blank says "Ugyldig", so Kontroll
+    fails until the user has typed a valid value in place of the one that could not be carried over;
+    the model marks the same inputs in `Inputs.invalid`."""
+    waiting = [(cell(row, col), v) for key, (col, v) in noted.items() if ctx.input_notes.get(key)]
+    if waiting:
+        blank = [f'{a}=""' for a, _ in waiting]
+        cond = blank[0] if len(blank) == 1 else f"OR({','.join(blank)})"
+        formula = f'IF({cond},{excel_text(NOT_CARRIED)},{formula or excel_text("")})'
+        if any(v is None or v == "" for _, v in waiting):
+            value = NOT_CARRIED
+    if formula is not None:
+        s.formula(row, C_STATUS, formula, value, "status")

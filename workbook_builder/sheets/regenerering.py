@@ -1,0 +1,231 @@
+"""Regenerering (locked, only in a regenerated workbook): what came along from the previous workbook,
+what did not and why, which estimates changed, and the headline totals before and after.
+
+The project leader who filled in the old workbook reads this sheet to see that nothing they typed
+was lost, and the finance officer sees what the new estimates did to the totals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..cells import INPUT_BY_NAME
+from ..formatting import nb_number
+from ..reading import Carried, Problem
+from .base import Context, Sheet
+
+SHEET = "Regenerering"
+C_LABEL, C_NAME, C_OLD, C_NEW, C_DIFF, C_NOTE = range(6)
+WIDTHS = {C_LABEL: 50, C_NAME: 28, C_OLD: 30, C_NEW: 30, C_DIFF: 14, C_NOTE: 70}
+
+# Headline outputs shown before and after: name, Norwegian label, English label, number format.
+HEADLINES: tuple[tuple[str, str, str, str], ...] = (
+    ("kj_total_staff", "Helsepersonell i alle trinn", "health personnel", "count"),
+    ("kj_total_hours", "Engangskostnad: interne timer", "one-off internal hours", "hours"),
+    ("kj_total_purchase_kr", "Engangskostnad: kjøp", "one-off purchases, kr", "kr"),
+    ("kj_total_kr", "Engangskostnad i alt", "one-off total, kr", "kr"),
+    ("kj_running_kr_per_year", "Driftskostnader per år", "running costs per year, kr", "kr"),
+    ("kj_benefit_hours_per_year", "Gevinst: timer spart per år", "benefit, hours per year", "hours"),
+    ("kj_benefit_kr_per_year", "Gevinst i kroner per år", "benefit, kr per year", "kr"),
+    ("kj_payback_years", "Tilbakebetalingstid", "payback, years", "years"),
+    ("kj_hourly_rate_used", "Timekostnad brukt", "hourly cost used, kr", "kr"),
+    ("kj_master_check", "Samlet kontroll", "master check", "text"),
+)
+
+
+@dataclass(frozen=True)
+class EstimateChange:
+    """A named figure of the estimates whose value differs; None where one workbook lacks the name."""
+
+    name: str
+    label: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class Headline:
+    name: str
+    label: str
+    label_en: str
+    num: str
+    old: Any  # None when the old workbook has no saved value and the model could not recompute it
+    new: Any
+
+    @property
+    def difference(self) -> float | None:
+        numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (self.old, self.new))
+        return float(self.new) - float(self.old) if numeric else None
+
+
+@dataclass
+class Report:
+    """Everything the Regenerering sheet and the terminal report show."""
+
+    source: str
+    old_metadata: dict[str, str]
+    new_metadata: dict[str, str]
+    carried: list[Carried]
+    problems: list[Problem]
+    missing: list[str]
+    estimate_changes: list[EstimateChange]
+    headlines: list[Headline]
+    old_totals: str  # "saved": the old workbook's saved values; "model": recomputed; "": unknown
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (English, Norwegian) remarks
+
+    @property
+    def changed(self) -> list[Carried]:
+        return [c for c in self.carried if c.changed]
+
+    @property
+    def not_carried(self) -> list[Problem]:
+        return [p for p in self.problems if p.kind == "invalid"]
+
+    @property
+    def dropped(self) -> list[Problem]:
+        return [p for p in self.problems if p.kind != "invalid"]
+
+
+def show(value: Any) -> str:
+    """A value as Norwegian text: 1 234,5; lists joined with ' / '; nothing as '–'."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, list):
+        return " / ".join(show(v) for v in value)
+    if isinstance(value, bool):
+        return "SANN" if value else "USANN"
+    if isinstance(value, (int, float)):
+        decimals = 0 if float(value).is_integer() else min(6, max(1, len(f"{value:.6g}".split(".")[-1])))
+        return nb_number(value, decimals)
+    return str(value)
+
+
+def _estimates_line(meta: dict[str, str]) -> str:
+    if not meta.get("estimates_id"):
+        return "ukjent (arbeidsboken sier ikke hva den ble bygget fra)"
+    sha = meta.get("estimates_sha256", "")
+    return (f"{meta.get('estimates_id')} versjon {meta.get('estimates_version', '?')}"
+            + (f", fil {meta['estimates_file']}" if meta.get("estimates_file") else "")
+            + (f" (SHA-256 {sha[:16]}…)" if sha else ""))
+
+
+def write(ctx: Context, s: Sheet, report: Report) -> None:
+    ws = s.ws
+    for c, w in WIDTHS.items():
+        ws.set_column(c, c, w)
+    s.text(0, 0, "Regenerering – hva som ble med fra forrige arbeidsbok", "title")
+    ws.merge_range(1, 0, 1, C_NOTE, "Arbeidsboken er laget på nytt med nye estimater. Verdiene som var fylt inn, "
+                   "er ført over etter navn. En verdi som ikke lenger er gyldig, står som merknad ved feltet på "
+                   "Inndata (kolonne J), og feltet er tomt til du skriver inn en gyldig verdi.", s.fmt("muted"))
+    ws.set_row(1, 30)
+    old, new = report.old_metadata, report.new_metadata
+    r = 3
+    for label, value in (
+        ("Forrige arbeidsbok", report.source),
+        ("Forrige bygget", old.get("built", "ukjent") + (f" med kj-budget {old['tool_version']}"
+                                                         if old.get("tool_version") else "")),
+        ("Estimater før", _estimates_line(old)),
+        ("Estimater nå", _estimates_line(new)),
+        ("Laget på nytt", f"{new.get('built', '')} med kj-budget {new.get('tool_version', '')}"),
+    ):
+        s.text(r, 0, label, "label")
+        s.text(r, 1, value)
+        r += 1
+    for _, nb in report.notes:
+        s.text(r, 0, nb, "status")
+        r += 1
+    r += 1
+    summary = (f"{len(report.carried)} verdier ført over ({len(report.changed)} i endret form), "
+               f"{len(report.not_carried)} ikke ført over (står som merknad på Inndata), "
+               f"{len(report.dropped)} uten plass i den nye malen, {len(report.estimate_changes)} estimater endret.")
+    s.text(r, 0, summary, "bold")
+    r += 2
+
+    r = _section(s, r, "Inndata", ("Felt", "Navn", "Verdi før", "Verdi nå", "", "Merknad"))
+    for c in report.carried:
+        s.text(r, C_LABEL, c.label, "label")
+        s.text(r, C_NAME, c.key, "unit")
+        s.text(r, C_OLD, _nb(c.raw), "wrap", "text")
+        s.text(r, C_NEW, _nb(c.value), "wrap", "text")
+        note = f"Endret: {c.nb}" if c.changed else "Ført over"
+        s.text(r, C_NOTE, note, "wrap" if not c.changed else "status")
+        _fit(s, r, c.label, c.raw, c.value, note)
+        r += 1
+    for p in report.problems:
+        s.text(r, C_LABEL, p.label, "label")
+        s.text(r, C_NAME, p.key, "unit")
+        s.text(r, C_OLD, _nb(p.raw), "wrap", "text")
+        s.blank(r, C_NEW)
+        where = ("står som merknad ved feltet på Inndata (kolonne J)" if p.kind == "invalid"
+                 else "verdien står bare her")
+        s.text(r, C_NOTE, f"Ikke ført over: {p.nb}; {where}.", "status")
+        _fit(s, r, p.label, p.raw, "", f"Ikke ført over: {p.nb}; {where}.")
+        r += 1
+    for name in report.missing:
+        s.text(r, C_LABEL, INPUT_BY_NAME[name].label, "label")
+        s.text(r, C_NAME, name, "unit")
+        s.text(r, C_OLD, "(fantes ikke)", "unit")
+        s.blank(r, C_NEW)
+        s.text(r, C_NOTE, "Nytt felt i malen: tomt, standardverdien brukes.", "wrap")
+        r += 1
+    if not (report.carried or report.problems or report.missing):
+        s.text(r, C_LABEL, "Ingen felt var fylt inn i forrige arbeidsbok.", "muted")
+        r += 1
+    r += 1
+
+    r = _section(s, r, "Estimater som er endret", ("Estimat", "Navn", "Før", "Nå", "", ""))
+    for e in report.estimate_changes:
+        s.text(r, C_LABEL, e.label, "label")
+        s.text(r, C_NAME, e.name, "unit")
+        s.text(r, C_OLD, show(e.old) if e.old is not None else "(fantes ikke)", "wrap", "text")
+        s.text(r, C_NEW, show(e.new) if e.new is not None else "(finnes ikke lenger)", "wrap", "text")
+        _fit(s, r, e.label, show(e.old), show(e.new), "")
+        r += 1
+    if not report.estimate_changes:
+        s.text(r, C_LABEL, "Ingen estimater er endret.", "muted")
+        r += 1
+    r += 1
+
+    r = _section(s, r, "Nøkkeltall før og nå", ("Nøkkeltall", "Navn", "Før", "Nå", "Endring", ""))
+    for h in report.headlines:
+        s.text(r, C_LABEL, h.label, "label")
+        s.text(r, C_NAME, h.name, "unit")
+        for col, v in ((C_OLD, h.old), (C_NEW, h.new)):
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                s.number(r, col, v, "calc", h.num)
+            else:
+                s.text(r, col, show(v) if v is not None else "ukjent", "text", "text")
+        if h.difference is not None:
+            s.number(r, C_DIFF, h.difference, "calc", h.num)
+        r += 1
+    source = {"saved": "Før: verdiene som var lagret i forrige arbeidsbok.",
+              "model": "Før: regnet ut på nytt med de gamle estimatene (forrige arbeidsbok hadde ingen lagrede "
+                       "verdier).",
+              "": "Før: ukjent (forrige arbeidsbok hadde ingen lagrede verdier, og de gamle estimatene er ikke "
+                  "tilgjengelige)."}[report.old_totals]
+    ws.merge_range(r, 0, r, C_NOTE, source + " Nå: verdiene i denne arbeidsboken da den ble laget.", s.fmt("muted"))
+    ws.freeze_panes(3, 0)
+    s.print_setup(landscape=True, last_row=r, last_col=C_NOTE, title="Regenerering")
+    s.protect()
+
+
+def _nb(text: str) -> str:
+    """A number read from a cell as Norwegian text (48,5); other text as it is."""
+    try:
+        return show(float(text)) if text.strip() and not text.strip().startswith(("+", "0x")) else text
+    except ValueError:
+        return text
+
+
+def _fit(s: Sheet, row: int, label: str, old: str, new: str, note: str) -> None:
+    s.fit_height(row, (label, WIDTHS[C_LABEL]), (old, WIDTHS[C_OLD]), (new, WIDTHS[C_NEW]), (note, WIDTHS[C_NOTE]))
+
+
+def _section(s: Sheet, row: int, title: str, heads: tuple[str, ...]) -> int:
+    s.text(row, 0, title, "h2")
+    for c in range(1, C_NOTE + 1):
+        s.blank(row, c, "h2")
+    for c, h in enumerate(heads):
+        s.text(row + 1, c, h, "colhead")
+    return row + 2
