@@ -111,18 +111,18 @@ def compare_saved(est: Estimates, b: Budget, saved: dict[str, Any], metadata: di
     if metadata.get("estimates_sha256") and metadata["estimates_sha256"] != est.sha256:
         built_with = f"{metadata.get('estimates_id', '?')} {metadata.get('estimates_version', '?')}"
         notes.append(f"bygget med estimater {built_with}")
-    present = {k: v for k, v in saved.items() if v is not None}
-    if present and all(v in ("", None) or (isinstance(v, list) and all(x in ("", None) for x in v))
-                       for v in present.values()):
+    present = {k: v for k, v in saved.items() if k != "kj_payback_years"}  # payback may be blank by right
+    blank = lambda v: v in ("", None) or (isinstance(v, list) and all(x in ("", None) for x in v))  # noqa: E731
+    if present and all(blank(v) for v in present.values()):
         notes.append("lagrede tall mangler (lagret av et program som ikke regner ut formler)")
     else:
         model = output_values(est, b)
-        off = [k for k, v in present.items() if k in model and not same(v, model[k])]
+        off = [k for k, v in saved.items() if k in model and not same(v, model[k])]
         if off:
             first = off[0]
             notes.append(f"arbeidsbokens lagrede tall avviker fra modellen: {', '.join(off[:3])}"
                          + (f" og {len(off) - 3} til" if len(off) > 3 else "")
-                         + f" ({first}: {_short(present[first])} mot {_short(model[first])})")
+                         + f" ({first}: {_short(saved[first])} mot {_short(model[first])})")
     return "; ".join(notes)
 
 
