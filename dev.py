@@ -19,7 +19,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-APT_PACKAGES = ["libreoffice-calc-nogui", "poppler-utils", "fonts-crosextra-carlito", "fonts-liberation2"]
+APT_PACKAGES = ["libreoffice-calc-nogui", "poppler-utils", "fonts-crosextra-carlito", "fonts-liberation2",
+                # WeasyPrint (kj-budget memo --pdf) draws text with Pango and subsets fonts with HarfBuzz
+                "libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0"]
 
 
 def sh(*cmd: str, **kw) -> None:
@@ -54,8 +56,11 @@ def install(py: str, extras: str) -> None:
 
 
 def ensure_libreoffice() -> None:
-    """LibreOffice (headless Calc), poppler and metric-compatible fonts, from Debian."""
-    if shutil.which("soffice") and shutil.which("pdftoppm"):
+    """LibreOffice (headless Calc), poppler, metric-compatible fonts and WeasyPrint's libraries, from Debian."""
+    import ctypes.util
+
+    libraries = ("pango-1.0", "pangoft2-1.0", "harfbuzz-subset")
+    if shutil.which("soffice") and shutil.which("pdftoppm") and all(map(ctypes.util.find_library, libraries)):
         return
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}

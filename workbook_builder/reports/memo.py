@@ -197,6 +197,7 @@ def memo_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str = "
         "items": items, "running": b.running.lines, "sources": _source_rows(est, inputs, b),
         "open_checks": open_checks, "checks": b.checks, "status_class": STATUS_CLASS, "findings": list(findings),
         "vendor": vendor, "eid": est.eid_option(p.eid).label, "municipality": municipality,
+        "css_municipality": re.sub(r'[<>&"\\]', "", municipality),  # inside a CSS string in <style>
         "number": inputs.municipality_number, "workbook": workbook, "metadata": metadata or {},
         "today": today, "date_text": today.strftime("%d.%m.%Y"), "version": __version__,
         "first_year": p.first_year, "last_year": p.last_year, "size_lo": est.size_range[0],
