@@ -245,8 +245,8 @@ def _row_inputs(est: Estimates, values: dict[str, str], today: dt.date) -> Input
         else:
             x = parse_number(get(col.name), col.name)
             if not p.minimum <= x <= p.maximum:
-                raise ValueError(f"{col.name}: must be {p.minimum:,.0f}–{p.maximum:,.0f} {p.unit}, "
-                                 f"got {get(col.name)}".replace(",", " "))
+                lo, hi = (f"{x:,.0f}".replace(",", " ") for x in (p.minimum, p.maximum))
+                raise ValueError(f"{col.name}: must be {lo}–{hi} {p.unit}, got {get(col.name)}")
             fields[col.field] = x
     inputs = Inputs(**fields)  # type: ignore[arg-type]
     try:
