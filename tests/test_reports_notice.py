@@ -39,7 +39,8 @@ def test_notice_goes_to_the_chosen_vendor_with_a_copy_to_the_project(est):
     assert lines[1] == f"Kopi: {est.contact_email}" == "Kopi: kjernejournal-sht@nhn.no"
     assert lines[2].startswith("Emne: ") and "Halden (3101)" in lines[2]
     assert "Halden kommune har besluttet å innføre kjernejournal" in text
-    for part in ("Helsepersonell som skal ta i bruk kjernejournal: 175", "a: Sykehjemsleger: 10 helsepersonell fra 2027",
+    for part in ("Helsepersonell som skal ta i bruk kjernejournal: 175",
+                 "a: Sykehjemsleger: 10 helsepersonell fra 2027",
                  "b: Legemiddelansvarlige, korttidsavdelinger, KAD: 45 helsepersonell fra 2027",
                  "c: Hjemmesykepleie og tjenestekontor: 120 helsepersonell fra 2029",
                  "e-ID på sikkerhetsnivå høyt: BankID på mobil", "Oppstart: 2027 (økonomiplanperioden 2027–2030)",
