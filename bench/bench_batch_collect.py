@@ -1,0 +1,129 @@
+"""Benchmark: batch and collect for all 356 Norwegian municipalities (synthetic rows), on 2 cores.
+
+Run by hand: `python3 bench/bench_batch_collect.py [--keep DIR]`. Targets: batch under 60 s, collect
+under 15 s. Prints the wall times, per-workbook times, and how much faster the reader collect uses
+(workbook_builder.reading, by defined name) is than openpyxl (data_only) on the same files.
+The rows are synthetic (numbers 9001–9356, seeded random personnel), not real municipalities.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import openpyxl
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from workbook_builder.cli import main  # noqa: E402
+from workbook_builder.estimates import load_estimates  # noqa: E402
+from workbook_builder.reading import read_workbook  # noqa: E402
+from workbook_builder.reports.batch import COLUMNS  # noqa: E402
+from workbook_builder.reports.collect import Entry, collect  # noqa: E402
+
+MUNICIPALITIES = 356  # Norway, 2024 (ehelse.no, e-helsemonitor)
+SAMPLE = 60  # files read by both readers for the comparison
+
+
+def synthetic_csv(path: Path, n: int = MUNICIPALITIES, seed: int = 356) -> None:
+    rng = random.Random(seed)
+    vendors = ["Gerica", "Profil", "CosDoc", ""]
+    eids = ["PKI-kort", "BankID", "BankID på mobil", ""]
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow([c.name for c in COLUMNS])
+        for k in range(n):
+            size = rng.choice([5, 20, 60, 150, 400, 1200])
+            staff = [max(1, int(size * f)) for f in (0.05, 0.3, 0.65)]
+            w.writerow([f"Testkommune {k + 1:03d}", f"{9001 + k}", rng.choice(vendors), rng.choice(eids), 2027,
+                        staff[0], 2027, staff[1], rng.choice(["", 2027, 2028]), staff[2], rng.choice([2028, 2029]),
+                        size * 6, size * 9, rng.choice(["", "455,5", "520"]),
+                        rng.choice(["", "85 000", "120000"]), "syntetisk"])
+
+
+def per_file(seconds: float, n: int) -> str:
+    return f"{seconds / n * 1000:.1f} ms per workbook"
+
+
+def main_bench() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--keep", type=Path, help="folder to keep the workbooks and the overview in")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kj-bench-") as tmp:
+        root = args.keep or Path(tmp)
+        root.mkdir(parents=True, exist_ok=True)
+        src = root / "kommuner.csv"
+        synthetic_csv(src)
+        out = root / "kommuner"
+        t = time.perf_counter()
+        code = main(["batch", str(src), "--out-dir", str(out), "--workers", "2", "--force"])
+        t_batch = time.perf_counter() - t
+        files = sorted(out.glob("*.xlsx"))
+        assert code == 0 and len(files) == MUNICIPALITIES, (code, len(files))
+        print(f"batch:   {MUNICIPALITIES} workbooks in {t_batch:5.1f} s on 2 processes "
+              f"({per_file(t_batch, MUNICIPALITIES)} of wall time)   target < 60 s: "
+              f"{'met' if t_batch < 60 else 'NOT met'}")
+
+        t = time.perf_counter()
+        code = main(["collect", str(out), "--out", str(root / "oversikt.xlsx"), "--workers", "2"])
+        t_collect = time.perf_counter() - t
+        assert code == 0, code
+        print(f"collect: {MUNICIPALITIES} workbooks in {t_collect:5.1f} s on 2 processes "
+              f"({per_file(t_collect, MUNICIPALITIES)} of wall time, overview written)   target < 15 s: "
+              f"{'met' if t_collect < 15 else 'NOT met'}")
+
+        est = load_estimates()
+        sample = files[:SAMPLE]
+        results = collect(sample, est, workers=1)
+        inner = [r.seconds for r in results if isinstance(r, Entry)]
+        print(f"collect, one process: read + model per workbook: median {statistics.median(inner) * 1000:.1f} ms, "
+              f"max {max(inner) * 1000:.1f} ms ({len(inner)} files)")
+
+        def timed(fn) -> list[float]:
+            out_ = []
+            for p in sample:
+                t0 = time.perf_counter()
+                fn(p)
+                out_.append(time.perf_counter() - t0)
+            return out_
+
+        def with_openpyxl(p: Path) -> None:
+            """The same job with openpyxl: open with saved values, read every input name's cells."""
+            wb = openpyxl.load_workbook(p, data_only=True)
+            for name, dn in wb.defined_names.items():
+                if name.startswith("kj_"):
+                    for sheet, ref in dn.destinations:
+                        cells = wb[sheet][ref.replace("$", "")]
+                        _ = [c.value for row in (cells if isinstance(cells, tuple) else ((cells,),))
+                             for c in (row if isinstance(row, tuple) else (row,))]
+            wb.close()
+
+        t_reader = timed(lambda p: read_workbook(p, est, strict=True))
+        t_openpyxl = timed(with_openpyxl)
+        m_reader, m_openpyxl = statistics.median(t_reader), statistics.median(t_openpyxl)
+        print(f"reader (workbook_builder.reading): median {m_reader * 1000:6.1f} ms per workbook")
+        print(f"openpyxl (data_only=True):         median {m_openpyxl * 1000:6.1f} ms per workbook")
+        print(f"the reader is {m_openpyxl / m_reader:.1f}× faster than openpyxl on the same {len(sample)} files")
+        try:
+            from python_calamine import CalamineWorkbook
+
+            def with_calamine(p: Path) -> None:
+                wb = CalamineWorkbook.from_path(str(p))
+                for name in ("Inndata", "Budsjett", "Kontroll", "Byggeinfo"):
+                    wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+            m_cal = statistics.median(timed(with_calamine))
+            print(f"(for reference, python-calamine reading the four sheets' values: median {m_cal * 1000:.1f} ms; "
+                  "it does not check a file the way the reader does)")
+        except ImportError:
+            pass
+
+
+if __name__ == "__main__":
+    main_bench()
