@@ -17,6 +17,7 @@ from typing import Any
 
 from .cells import output_values
 from .estimates import Estimates, load_estimates
+from .formatting import terminal_value
 from .model import budget
 from .reading import FilledWorkbook, UnreadableWorkbook, built_date, read_workbook, same_number
 from .sheets.regenerering import HEADLINES, EstimateChange, Headline, Report
@@ -121,17 +122,6 @@ def _remarks(old: FilledWorkbook, built: Built, password: str | None) -> list[tu
 # ----------------------------------------------------------------------------- the terminal report
 
 
-def _num(value: Any) -> str:
-    """A value as English text for the terminal: 1,234,567.5; lists joined with ' / '."""
-    if value is None or value == "":
-        return "-"
-    if isinstance(value, list):
-        return " / ".join(_num(v) for v in value)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}" if abs(value) < 1 else f"{value:,.2f}"
-
-
 def report_lines(reg: Regeneration, out: Path | None = None) -> list[str]:
     """The report in English, one line per item."""
     r, old = reg.report, reg.old
@@ -152,15 +142,16 @@ def report_lines(reg: Regeneration, out: Path | None = None) -> list[str]:
         lines.append(f"  new          {name}: not in the old workbook; blank (the default is used)")
     lines.append(f"Estimates changed: {len(r.estimate_changes)}")
     for e in r.estimate_changes:
-        lines.append(f"  {e.name}: {_num(e.old) if e.old is not None else '(absent)'} -> "
-                     f"{_num(e.new) if e.new is not None else '(removed)'}")
+        lines.append(f"  {e.name}: {terminal_value(e.old) if e.old is not None else '(absent)'} -> "
+                     f"{terminal_value(e.new) if e.new is not None else '(removed)'}")
     source = {"saved": "saved in the old workbook", "model": "recomputed with the old estimates",
               "": "unknown: the old workbook has no saved values"}[r.old_totals]
     lines.append(f"Headline totals, old ({source}) -> new:")
     for h in r.headlines:
         diff = h.difference
-        lines.append(f"  {h.label_en:<28} {_num(h.old) if h.old is not None else '?':>14} -> {_num(h.new):>14}"
-                     + (f"  ({'+' if diff > 0 else ''}{_num(diff)})" if diff else ""))
+        old_text = terminal_value(h.old) if h.old is not None else "?"
+        lines.append(f"  {h.label_en:<28} {old_text:>14} -> {terminal_value(h.new):>14}"
+                     + (f"  ({'+' if diff > 0 else ''}{terminal_value(diff)})" if diff else ""))
     if out is not None:
         lines.append(f"Wrote {out}: the report is on its Regenerering sheet.")
     return lines

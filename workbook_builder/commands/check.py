@@ -15,8 +15,9 @@ from typing import Any
 
 from ..cells import output_values
 from ..errors import EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, CliError
+from ..formatting import terminal_value
 from ..model import ERROR, NOTE, OK, budget
-from ..reading import FilledWorkbook, UnreadableWorkbook, built_date, raw_text, read_workbook, same_number
+from ..reading import FilledWorkbook, UnreadableWorkbook, built_date, read_workbook, same_number
 from .common import add_estimates_option, estimates_from
 
 # The model's checks in English for the terminal (the workbook shows them in Norwegian).
@@ -122,18 +123,27 @@ def _lines(r: dict[str, Any]) -> list[str]:
     for c in r["checks"]:
         lines.append(f"  {STATUS_EN[c['status']]:<5} {CHECKS_EN.get(c['id'], c['id'])}")
     bad = [t for t in r["totals"] if not t["match"]]
-    if bad:
+    unsaved = [t for t in bad if _unsaved(t["workbook"]) and not _unsaved(t["model"])]
+    if bad and len(unsaved) == len(bad):
+        lines.append(f"Totals: the file holds no calculated results for {len(bad)} of {len(r['totals'])} outputs: it "
+                     "was last saved by a program that does not calculate. Open and save it in Excel or "
+                     "LibreOffice, then check again. The model gives kj_total_kr "
+                     f"{terminal_value(_get(r, 'kj_total_kr'))}.")
+    elif bad:
         lines.append(f"Totals: {len(bad)} of {len(r['totals'])} saved values do not match the model:")
         for t in bad:
-            saved = "not saved (the file was saved by a program that does not calculate)" if t["workbook"] in (
-                None, "") and t["model"] not in (None, "") else raw_text(t["workbook"])
-            lines.append(f"  {t['name']}: workbook {saved}, model {raw_text(t['model'])}")
+            saved = "(no saved value)" if _unsaved(t["workbook"]) else terminal_value(t["workbook"])
+            lines.append(f"  {t['name']}: workbook {saved}, model {terminal_value(t['model'])}")
     else:
         lines.append(f"Totals: all {len(r['totals'])} saved values match the model "
-                     f"(e.g. kj_total_kr {raw_text(_get(r, 'kj_total_kr'))}).")
+                     f"(e.g. kj_total_kr {terminal_value(_get(r, 'kj_total_kr'))}).")
     lines.append("Result: OK" if r["ok"] else "Result: NOT OK")
     return lines
 
 
 def _get(r: dict[str, Any], name: str) -> Any:
     return next(t["model"] for t in r["totals"] if t["name"] == name)
+
+
+def _unsaved(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, list) and all(v in (None, "") for v in value))

@@ -146,8 +146,8 @@ def write(ctx: Context, s: Sheet, report: Report) -> None:
     for c in report.carried:
         s.text(r, C_LABEL, c.label, "label")
         s.text(r, C_NAME, c.key, "unit")
-        s.text(r, C_OLD, _nb(c.raw), "wrap", "text")
-        s.text(r, C_NEW, _nb(c.value), "wrap", "text")
+        s.text(r, C_OLD, _nb(c.raw, c.key), "wrap", "text")
+        s.text(r, C_NEW, _nb(c.value, c.key), "wrap", "text")
         note = f"Endret: {c.nb}" if c.changed else "Ført over"
         s.text(r, C_NOTE, note, "wrap" if not c.changed else "status")
         _fit(s, r, c.label, c.raw, c.value, note)
@@ -155,7 +155,7 @@ def write(ctx: Context, s: Sheet, report: Report) -> None:
     for p in report.problems:
         s.text(r, C_LABEL, p.label, "label")
         s.text(r, C_NAME, p.key, "unit")
-        s.text(r, C_OLD, _nb(p.raw), "wrap", "text")
+        s.text(r, C_OLD, _nb(p.raw, p.key), "wrap", "text")
         s.blank(r, C_NEW)
         where = ("står som merknad ved feltet på Inndata (kolonne J)" if p.kind == "invalid"
                  else "verdien står bare her")
@@ -210,8 +210,10 @@ def write(ctx: Context, s: Sheet, report: Report) -> None:
     s.protect()
 
 
-def _nb(text: str) -> str:
-    """A number read from a cell as Norwegian text (48,5); other text as it is."""
+def _nb(text: str, key: str = "") -> str:
+    """A number read from a cell as Norwegian text (48,5); a year without grouping; other text as it is."""
+    if key.split("#")[0].endswith("_year"):
+        return text
     try:
         return show(float(text)) if text.strip() and not text.strip().startswith(("+", "0x")) else text
     except ValueError:
