@@ -13,7 +13,7 @@ import pytest
 from compare import same
 from conftest import TODAY
 from filling import changed_estimates, fill
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from workbook_builder.cells import INPUTS, STEP_ROWS, output_values
@@ -115,6 +115,7 @@ def test_regenerating_carries_every_typed_value_and_the_new_totals_equal_the_mod
 
     @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(values=typed(est))
+    @example(values={"kj_municipality": "Infinity"})  # text that float() would read as a number
     def one(values: dict[str, Any]) -> None:
         n = next(counter)
         old = fill(template, values, root / f"old-{n}.xlsx")
@@ -154,6 +155,8 @@ BY_HAND: dict[str, dict[str, Any]] = {
                           "kj_step_unit#2": "-sone", "kj_step_unit#3": "@SUM(A1)", "kj_eid": "BankID på mobil",
                           "kj_step_group#1": "a: Sykehjemsleger", "kj_step_staff#1": 30,
                           "kj_step_group#3": "c: Hjemmesykepleie og tjenestekontor", "kj_step_staff#3": 401},
+    "number-like-text": {"kj_municipality": "Infinity", "kj_step_unit#1": "NaN", "kj_step_unit#2": "1e999",
+                         "kj_step_group#1": "b: Legemiddelansvarlige, korttidsavdelinger", "kj_step_staff#1": 30},
 }
 
 

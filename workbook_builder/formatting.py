@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import math
+
 from .model import excel_round
 
 NBSP = "\u00a0"
 
 
 def nb_number(x: float, decimals: int = 0, sep: str = " ") -> str:
-    """Digits grouped by threes with a space, decimal comma: 1 234 567,5."""
+    """Digits grouped by threes with a space, decimal comma: 1 234 567,5 (∞ and NaN as such, never a crash)."""
+    if not math.isfinite(x):
+        return {True: "∞", False: "−∞"}[x > 0] if x == x else "NaN"
     x = excel_round(x, decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
     text = f"{abs(x):,.{decimals}f}".replace(",", sep).replace(".", ",")
     return f"−{text}" if x < 0 else text

@@ -7,6 +7,7 @@ was lost, and the finance officer sees what the new estimates did to the totals.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -211,13 +212,16 @@ def write(ctx: Context, s: Sheet, report: Report) -> None:
 
 
 def _nb(text: str, key: str = "") -> str:
-    """A number read from a cell as Norwegian text (48,5); a year without grouping; other text as it is."""
-    if key.split("#")[0].endswith("_year"):
+    """A number typed into a numeric input, as Norwegian text (48,5); a year without grouping; text
+    inputs (a municipality called «Infinity») and anything not a finite number as typed."""
+    spec = INPUT_BY_NAME.get(key.split("#")[0])
+    if spec is None or spec.kind not in ("number", "whole") or spec.unit == "år":
         return text
     try:
-        return show(float(text)) if text.strip() and not text.strip().startswith(("+", "0x")) else text
+        value = float(text)
     except ValueError:
         return text
+    return show(value) if math.isfinite(value) and not text.strip().startswith(("+", "0x")) else text
 
 
 def _fit(s: Sheet, row: int, label: str, old: str, new: str, note: str) -> None:
