@@ -88,7 +88,7 @@ def write(ctx: Context, s: Sheet) -> None:
         "kj_municipality": "Kommunens navn. Vises i topptekst og overskrifter.",
         "kj_municipality_number": "Fire sifre, f.eks. 3405 (Lillehammer). Brukes når flere kommuner samles.",
         "kj_vendor": "Kommunens EPJ-leverandør: modulen for HelseID og kjernejournal kjøpes her.",
-        "kj_eid": "Hvordan helsepersonell logger inn på nivå høyt. Tom: PKI-kort (notatets anslag, antatt dyrest).",
+        "kj_eid": f"Hvordan helsepersonell logger inn på nivå høyt. Tom: {est.eid_options[0].label} (notatets anslag).",
         "kj_first_year": "Første år i økonomiplanen (fire år). Tom: året etter at arbeidsboken ble laget.",
     }
     for name in ("kj_municipality", "kj_municipality_number", "kj_vendor", "kj_eid", "kj_first_year"):

@@ -23,7 +23,6 @@ LEGEND = (
 def text(ctx: Context, template_version: str) -> str:
     est = ctx.est
     sizes = [f"{s:g}" for s in est.sizes.values]
-    pki = next((o for o in est.eid_options if o.readers), est.eid_options[0])
     return render(
         "veiledning.txt.j2",
         municipality=ctx.inputs.municipality,
@@ -33,7 +32,8 @@ def text(ctx: Context, template_version: str) -> str:
         document=est.document,
         estimates_id=est.id,
         estimates_version=est.version,
-        card_kr=nb_number(pki.kr_per_person),
+        eid_prices=", ".join(f"{o.label} {nb_number(o.kr_per_person)} kr" for o in est.eid_options),
+        earnings_source=est.hourly_rate["annual_earnings_kr"].source.split(":")[0],
         reader_kr=nb_number(est.reader_kr.value),
         readers=" / ".join(f"{r:g}" for r in est.readers.values),
         hourly_rate=nb_number(default_hourly_rate(est)),
