@@ -176,3 +176,21 @@ def test_a_build_killed_while_writing_leaves_the_old_output_whole(filled, est, t
     with zipfile.ZipFile(out) as z:
         assert z.testzip() is None
     assert read_workbook(out, est).inputs.steps == (Step(25, "a"),)  # and it opens
+
+
+def test_a_new_workbook_gets_ordinary_file_permissions(tmp_path):
+    import os
+    import stat
+
+    from workbook_builder.files import atomic_write_bytes
+
+    umask = os.umask(0o022)
+    try:
+        atomic_write_bytes(tmp_path / "new.xlsx", b"data")
+        assert stat.S_IMODE((tmp_path / "new.xlsx").stat().st_mode) == 0o644
+        (tmp_path / "shared.xlsx").write_bytes(b"old")
+        os.chmod(tmp_path / "shared.xlsx", 0o664)
+        atomic_write_bytes(tmp_path / "shared.xlsx", b"new")
+        assert stat.S_IMODE((tmp_path / "shared.xlsx").stat().st_mode) == 0o664  # a replaced file keeps its mode
+    finally:
+        os.umask(umask)
