@@ -139,3 +139,23 @@ def test_vendor_names(est, text, vendor):
 def test_staff_must_be_a_whole_number(est, bad):
     with pytest.raises(model.InputError):
         model.one_off(est, bad, "pki")
+
+
+@pytest.mark.parametrize(("text", "value"), [("1 234", 1234), ("1\u00a0234,5", 1234.5), ("400,-", 400), ("−5", -5),
+                                             ("612,25", 612.25), ("0", 0), ("12 345 678", 12345678)])
+def test_number_text_as_norwegians_type_it(text, value):
+    assert model.number_from_text(text, "f", "Felt") == value
+
+
+@pytest.mark.parametrize("text", ["mange", "1 23", "12 3456", "", "1,2,3"])
+def test_text_that_is_no_number(text):
+    assert model.number_from_text(text, "f", "Felt") is None
+
+
+def test_a_decimal_point_is_ambiguous_or_only_allowed_on_request():
+    with pytest.raises(model.InputError, match="ambiguous"):
+        model.number_from_text("1.234", "f", "Felt", decimal_point=True)
+    with pytest.raises(model.InputError) as err:
+        model.number_from_text("612.5", "f", "Felt")
+    assert err.value.nb == "Felt: skriv tallet med desimalkomma, ikke punktum (fikk «612.5»)"
+    assert model.number_from_text("612.5", "f", "Felt", decimal_point=True) == 612.5

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import datetime as _kj_dt
 import functools
-import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -35,6 +34,7 @@ from workbook_builder.model import (  # kj:embed-skip
     OneOff,
     benefit,
     eid_cost,
+    number_from_text,
     one_off,
     parse_eid,
     resolve,
@@ -72,10 +72,6 @@ _KJ_COM_ERRORS = {
     -2146826273: "#VALUE!",
 }
 _KJ_BOOL_NB = {True: "SANN", False: "USANN"}  # TRUE / FALSE in Norwegian Excel
-_KJ_GROUP = "[ \u00a0\u202f\u2009]"  # space, no-break space, narrow no-break space, thin space
-# Norwegian number text: 1234 | 1 234 | 1 234,5 | -12,75 | 100,- ; digit groups of exactly three.
-_KJ_NUMBER_TEXT = re.compile(rf"([+\-\u2212]?)(\d{{1,3}}(?:{_KJ_GROUP}\d{{3}})+|\d+)(,\d+|,-)?")
-_KJ_POINT_DECIMAL = re.compile(r"[+\-\u2212]?\d+\.\d+")
 
 
 # ----------------------------------------------------------------------------- estimates
@@ -134,17 +130,11 @@ def _kj_value(cell: Any, what_nb: str) -> Any:
 def _kj_number_text(text: str, what_nb: str) -> Any:
     """Number text as Norwegian Excel users type it (decimal comma, spaces between thousands);
     other text is returned unchanged for the model to refuse."""
-    m = _KJ_NUMBER_TEXT.fullmatch(text)
-    if m:
-        sign, digits, decimals = m.groups()
-        plain = digits.translate({ord(c): None for c in " \u00a0\u202f\u2009"})
-        if decimals and decimals != ",-":
-            plain += "." + decimals[1:]
-        x = float(plain)
-        return -x if sign in ("-", "\u2212") else x
-    if _KJ_POINT_DECIMAL.fullmatch(text):
-        raise _kj_fail(what_nb, f"{what_nb}: skriv tallet med desimalkomma, ikke punktum (fikk «{text}»)")
-    return text
+    try:
+        x = number_from_text(text, what_nb, what_nb)
+    except InputError as exc:
+        raise _kj_fail(what_nb, exc.nb) from None
+    return text if x is None else x
 
 
 def _kj_grid(value: Any) -> list[list[Any]]:

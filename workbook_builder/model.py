@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
@@ -118,6 +119,35 @@ def parse_vendor(est: Estimates, text: Any) -> str:
 def parse_group(est: Estimates, text: Any) -> str:
     """A rollout group id from its letter or its label."""
     return _choose(est.groups, text, "group", "rollout group", "gruppe")
+
+
+_GROUP = "[ \u00a0\u202f\u2009]"  # space, no-break space, narrow no-break space, thin space
+# Norwegian number text: 1234 | 1 234 | 1 234,5 | -12,75 | −5 | 400,- ; digit groups of exactly three.
+_NB_NUMBER = re.compile(rf"([+\-\u2212]?)(\d{{1,3}}(?:{_GROUP}\d{{3}})+|\d+)(,\d+)?")
+_POINT_GROUPS = re.compile(r"[+\-\u2212]?\d{1,3}(?:\.\d{3})+")
+_POINT_DECIMAL = re.compile(r"[+\-\u2212]?\d+\.\d+")
+
+
+def number_from_text(text: str, field: str, what_nb: str, decimal_point: bool = False) -> float | None:
+    """A number typed as text the Norwegian way ('1 234', '612,5', '400,-', '−5'), or None when the
+    text is no number at all. A point between groups of three ('1.234': a thousand, or one?) is
+    refused as ambiguous; any other decimal point ('612.5') is accepted only with `decimal_point`."""
+    t = text.strip()
+    t = t[:-2].rstrip() if t.endswith(",-") else t
+    m = _NB_NUMBER.fullmatch(t)
+    if m:
+        sign, digits, decimals = m.groups()
+        x = float(re.sub(_GROUP, "", digits) + ("." + decimals[1:] if decimals else ""))
+        return -x if sign in ("-", "\u2212") else x
+    point_nb = f"{what_nb}: skriv tallet med desimalkomma, ikke punktum (fikk «{text}»)"
+    if _POINT_GROUPS.fullmatch(t):
+        raise InputError(field, f"{text!r} is ambiguous (a point between groups of three digits): write "
+                                f"{t.replace('.', '')} or {t.replace('.', ',')}", point_nb)
+    if _POINT_DECIMAL.fullmatch(t):
+        if decimal_point:
+            return float(t.replace("\u2212", "-"))
+        raise InputError(field, f"{text!r}: write the number with a decimal comma, not a point", point_nb)
+    return None
 
 
 def whole_number(value: Any, field: str, what_nb: str, minimum: int = 0, maximum: int | None = None) -> int:

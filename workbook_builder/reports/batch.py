@@ -32,6 +32,7 @@ from ..model import (
     Inputs,
     Step,
     default_first_year,
+    number_from_text,
     parse_eid,
     parse_vendor,
     resolve,
@@ -165,25 +166,15 @@ def _records(text: str) -> Iterable[tuple[int, list[str]]]:
         raise CsvError(f"line {start}: {exc}") from None
 
 
-_WHOLE = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+|[+-]?\d+")
-_DECIMAL_COMMA = re.compile(r"[+-]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+),\d+")
-_DECIMAL_POINT = re.compile(r"[+-]?\d+\.\d+")
-_POINT_GROUPS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+")
-
-
 def parse_number(text: str, column: str) -> float:
     """A number as Norwegians type it: '1 234', '612,5'; '612.5' too, but not '1.234' (a thousand, or one?)."""
-    t = text.strip().removesuffix(",-").strip()
-    if _POINT_GROUPS.fullmatch(t):
-        raise ValueError(f"{column}: {text!r} is ambiguous (a point between groups of three digits): "
-                         f"write {t.replace('.', '')} or {t.replace('.', ',')}")
-    if _WHOLE.fullmatch(t):
-        return float(re.sub(r"[ \u00a0\u202f]", "", t))
-    if _DECIMAL_COMMA.fullmatch(t):
-        return float(re.sub(r"[ \u00a0\u202f]", "", t).replace(",", "."))
-    if _DECIMAL_POINT.fullmatch(t):
-        return float(t)
-    raise ValueError(f"{column}: {text!r} is not a number")
+    try:
+        x = number_from_text(text, column, column, decimal_point=True)
+    except InputError as exc:
+        raise ValueError(f"{column}: {exc.en}") from None
+    if x is None:
+        raise ValueError(f"{column}: {text!r} is not a number")
+    return x
 
 
 def _whole(text: str, column: str, lo: int, hi: int) -> int:
