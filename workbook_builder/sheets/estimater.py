@@ -41,6 +41,25 @@ def write(ctx: Context, s: Sheet) -> None:
     ws.set_column(3, 3, 22)
     ws.set_column(c_first, c_src - 1, 12)
     ws.set_column(c_src, c_src, w_src)
+
+    def row(r: int, label: str, unit: str, value: float, name: str, num: str, note: str, formula: str = "",
+            role: str = "estimate", label_role: str = "label", track: str = "", kind: str = "") -> int:
+        """One figure: label, track and kind, unit, the value (a constant, or a formula with the model's
+        value) under a defined name, and its source; returns the next row."""
+        s.text(r, 0, label, label_role)
+        if track:
+            s.text(r, 1, TRACKS[track])
+            s.text(r, 2, KINDS[kind])
+        s.text(r, 3, unit, "unit")
+        if formula:
+            s.formula(r, c_first, formula, value, "key" if role == "key" else "calc", num)
+        else:
+            s.number(r, c_first, value, "constant", num)
+        s.define(name, (r, c_first), None, "estimate" if role == "key" else role)
+        s.text(r, c_src, note, "muted")
+        s.fit_height(r, (label, w_label), (note, w_src))
+        return r + 1
+
     s.text(0, 0, "Estimater – tallene budsjettet bygger på", "title")
     s.text(1, 0, est.name, "subtitle")
     s.text(2, 0, f"Kilde: {est.document}", "text")
@@ -93,16 +112,10 @@ def write(ctx: Context, s: Sheet) -> None:
     # ---------------------------------------------------------------- e-ID
     s.band(r, "e-ID: enhetspriser og alternativer", c_src)
     r += 1
-    for label, fig, name, num in (("Pris per kortleser", est.reader_kr, "kj_est_reader_kr", "kr"),
-                                  ("Fornyelse av e-ID (PKI-kort) hvert", est.renewal_years,
-                                   "kj_est_renewal_years", "number")):
-        s.text(r, 0, label, "label")
-        s.text(r, 3, fig.unit, "unit")
-        s.number(r, c_first, fig.value, "constant", num)
-        s.define(name, (r, c_first), None, "estimate")
-        s.text(r, c_src, fig.source, "muted")
-        s.fit_height(r, (fig.source, w_src))
-        r += 1
+    r = row(r, "Pris per kortleser", est.reader_kr.unit, est.reader_kr.value, "kj_est_reader_kr", "kr",
+            est.reader_kr.source)
+    r = row(r, "Fornyelse av e-ID (PKI-kort) hvert", est.renewal_years.unit, est.renewal_years.value,
+            "kj_est_renewal_years", "number", est.renewal_years.source)
     r += 1
     for c, head in enumerate(["e-ID (valg på Inndata)", "", "", "Enhet"]):
         s.text(r, c, head, "colhead")
@@ -131,13 +144,8 @@ def write(ctx: Context, s: Sheet) -> None:
     s.band(r, "Timekostnad for interne ressurser (avledet fra offentlige tall)", c_src)
     r += 1
     for key, fig in est.hourly_rate.items():
-        s.text(r, 0, HOURLY_LABELS[key], "label")
-        s.text(r, 3, fig.unit, "unit")
-        s.number(r, c_first, fig.value, "constant", "percent" if key.endswith("_share") else "number")
-        s.define(f"kj_est_{key}", (r, c_first), None, "estimate")
-        s.text(r, c_src, fig.source, "muted")
-        s.fit_height(r, (fig.source, w_src))
-        r += 1
+        r = row(r, HOURLY_LABELS[key], fig.unit, fig.value, f"kj_est_{key}",
+                "percent" if key.endswith("_share") else "number", fig.source)
     d = hourly_rate_derivation(est)
     rows = [
         ("Arbeidsuker per år", "uker", "kj_est_weeks_worked", "kj_est_weeks_per_year-kj_est_vacation_weeks",
@@ -154,44 +162,24 @@ def write(ctx: Context, s: Sheet) -> None:
          d["raw_kr_per_hour"], "kr2", ""),
     ]
     for label, unit, name, formula, value, num, note in rows:
-        s.text(r, 0, label, "label")
-        s.text(r, 3, unit, "unit")
-        s.formula(r, c_first, formula, value, "calc", num)
-        s.define(name, (r, c_first), None, "working")
-        s.text(r, c_src, note, "muted")
-        s.fit_height(r, (note, w_src))
-        r += 1
-    s.text(r, 0, "Timekostnad (avrundet til hele kroner): standardverdi på Inndata", "bold")
-    s.text(r, 3, "kr per time", "unit")
-    s.formula(r, c_first, "ROUND(kj_est_hourly_raw,0)", d["kr_per_hour"], "key", "kr")
-    s.define("kj_est_hourly_rate", (r, c_first), None, "estimate")
-    s.text(r, c_src, "Overstyr på Inndata med kommunens egen timekostnad.", "muted")
-    r += 2
+        r = row(r, label, unit, value, name, num, note, formula=formula, role="working")
+    r = row(r, "Timekostnad (avrundet til hele kroner): standardverdi på Inndata", "kr per time", d["kr_per_hour"],
+            "kj_est_hourly_rate", "kr", "Overstyr på Inndata med kommunens egen timekostnad.",
+            formula="ROUND(kj_est_hourly_raw,0)", role="key", label_role="bold")
+    r += 1
 
     # ---------------------------------------------------------------- running costs, benefits, constants
     s.band(r, "Drift per år (notatet nevner postene, men har ingen tall)", c_src)
     r += 1
     for item in est.running:
-        s.text(r, 0, item.label, "label")
-        s.text(r, 1, TRACKS["drift"])
-        s.text(r, 2, KINDS[item.kind])
-        s.text(r, 3, item.unit, "unit")
-        s.number(r, c_first, item.value, "constant", "number")
-        s.define(f"kj_est_{item.id}", (r, c_first), None, "estimate")
-        s.text(r, c_src, item.source, "muted")
-        s.fit_height(r, (item.source, w_src))
-        r += 1
+        r = row(r, item.label, item.unit, item.value, f"kj_est_{item.id}", "number", item.source, track="drift",
+                kind=item.kind)
     r += 1
     s.band(r, "Gevinster", c_src)
     r += 1
     for key, fig in est.benefits.items():
-        s.text(r, 0, BENEFIT_LABELS[key], "label")
-        s.text(r, 3, fig.unit, "unit")
-        s.number(r, c_first, fig.value, "constant", "percent" if key.startswith("share") else "number")
-        s.define(f"kj_est_{key}", (r, c_first), None, "estimate")
-        s.text(r, c_src, fig.source, "muted")
-        s.fit_height(r, (fig.source, w_src))
-        r += 1
+        r = row(r, BENEFIT_LABELS[key], fig.unit, fig.value, f"kj_est_{key}",
+                "percent" if key.startswith("share") else "number", fig.source)
     r += 1
     s.band(r, "Konstanter", c_src)
     r += 1
@@ -204,13 +192,8 @@ def write(ctx: Context, s: Sheet) -> None:
         ("Avrundingstoleranse", "kr", "kj_tolerance_kr", TOLERANCE_KR,
          "Budsjettårene må summere til totalen innenfor dette (avrunding)"),
     ):
-        s.text(r, 0, label, "label")
-        s.text(r, 3, unit, "unit")
-        s.number(r, c_first, value, "constant", "year" if unit == "år" else ("0.000" if unit == "kr" else "number"))
-        s.define(name, (r, c_first), None, "estimate")
-        s.text(r, c_src, note, "muted")
-        s.fit_height(r, (note, w_src))
-        r += 1
+        r = row(r, label, unit, value, name, "year" if unit == "år" else ("0.000" if unit == "kr" else "number"),
+                note)
     r += 1
 
     # ---------------------------------------------------------------- lists: groups, vendors
