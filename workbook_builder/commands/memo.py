@@ -9,10 +9,9 @@ from pathlib import Path
 
 from ..errors import EXIT_WRITE, CliError
 from ..files import atomic_write_bytes, atomic_write_text
-from ..model import budget
 from ..reports.memo import html_to_pdf, render_memo_html
-from .common import add_estimates_option, estimates_from
-from .reading import read_or_fail, warn_other_estimates
+from .common import add_estimates_option
+from .reading import filled_budget
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,11 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    est = estimates_from(args)
-    filled = read_or_fail(args.workbook, est)
-    warn_other_estimates("memo", filled.metadata, est)
+    est, filled, b = filled_budget(args, "memo")
     today = dt.date.today()
-    b = budget(est, filled.inputs, filled.built or today)
     html = render_memo_html(est, filled.inputs, b, workbook=args.workbook.name, findings=filled.findings,
                             metadata=filled.metadata, today=today)
     out = args.out or args.workbook.with_name(f"{args.workbook.stem}-budsjettnotat.html")

@@ -9,10 +9,9 @@ from pathlib import Path
 from ..cells import list_label
 from ..errors import EXIT_USAGE, EXIT_WRITE, CliError
 from ..files import atomic_write_text
-from ..model import budget
 from ..reports.notice import NoticeRefused, notice_text
-from .common import add_estimates_option, estimates_from
-from .reading import read_or_fail, warn_other_estimates
+from .common import add_estimates_option
+from .reading import filled_budget
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,11 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    est = estimates_from(args)
-    filled = read_or_fail(args.workbook, est)
-    warn_other_estimates("notice", filled.metadata, est)
+    est, filled, b = filled_budget(args, "notice")
     today = dt.date.today()
-    b = budget(est, filled.inputs, filled.built or today)
     try:
         text = notice_text(est, filled.inputs, b, today=today, signature=args.signature)
     except NoticeRefused as exc:

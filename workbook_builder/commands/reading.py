@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
 from ..errors import CliError
 from ..estimates import Estimates
+from ..model import Budget, budget
 from ..reports.source import Filled, UnreadableWorkbook, read_filled
+from .common import estimates_from
 
 
 def read_or_fail(path: Path, est: Estimates) -> Filled:
@@ -24,3 +27,11 @@ def warn_other_estimates(command: str, metadata: dict[str, str], est: Estimates)
         print(f"kj-budget {command}: note: the workbook was built from estimates "
               f"{metadata.get('estimates_id', '?')} {metadata.get('estimates_version', '?')}; the numbers here use "
               f"{est.id} {est.version} and may differ from the workbook's", file=sys.stderr)
+
+
+def filled_budget(args, command: str) -> tuple[Estimates, Filled, Budget]:
+    """The estimates, the filled workbook named on the command line and the model's budget for it."""
+    est = estimates_from(args)
+    filled = read_or_fail(args.workbook, est)
+    warn_other_estimates(command, filled.metadata, est)
+    return est, filled, budget(est, filled.inputs, filled.built or dt.date.today())
