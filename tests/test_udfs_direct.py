@@ -191,7 +191,7 @@ def test_an_unexpected_failure_is_still_an_xlwings_error_in_norwegian(monkeypatc
     def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(kj, "one_off", broken)
+    monkeypatch.setattr(kj, "one_off_with", broken)
     with pytest.raises(XlwingsError, match="^Uventet feil i KJ_COST: ZeroDivisionError: division by zero$"):
         kj.kj_cost(100.0, "pki")
 

@@ -36,6 +36,7 @@ from workbook_builder.model import (  # kj:embed-skip
     eid_cost,
     number_from_text,
     one_off,
+    one_off_with,
     parse_eid,
     resolve,
     whole_number,
@@ -281,7 +282,7 @@ def kj_cost(staff: Any, eid: Any, hourly_rate: Any = None, item: Any = None) -> 
             raise _kj_fail("Linje", "Modul fra EPJ-leverandøren har ingen pris i notatet: spør leverandøren")
 
         def cost(n: int) -> float:
-            o = one_off(est, n, p.eid, p.hourly_rate)
+            o = one_off_with(est, n, p)
             return o.total_kr if item_id is None else o.item(item_id).kr
 
         return _kj_over_staff(staff, cost)
@@ -299,8 +300,10 @@ def kj_hours(staff: Any, item: Any = None) -> Any:
             label = est.item(item_id).label
             raise _kj_fail("Linje", f"«{label}» er et kjøp i kroner, ikke interne timer: bruk KJ_COST")
 
+        p = _kj_params(est)
+
         def hours(n: int) -> float:
-            o = one_off(est, n)
+            o = one_off_with(est, n, p)
             return o.total_hours if item_id is None else o.item(item_id).hours
 
         return _kj_over_staff(staff, hours)

@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .estimates import Estimates  # kj:embed-skip
@@ -42,13 +42,16 @@ def _decimal15(x: float) -> Decimal:
 
 def excel_round(x: float, digits: int = 0) -> float:
     """ROUND(x; digits) as Excel and LibreOffice compute it (half away from zero)."""
+    if digits == 0:  # the common case, without Decimal: the 15-digit value, then half away from zero
+        y = float(f"{x:.15g}")
+        return float(math.copysign(math.floor(abs(y) + 0.5), y)) if abs(y) < 2**52 else y
     q = Decimal(1).scaleb(-digits)
     return float(_decimal15(x).quantize(q, rounding=ROUND_HALF_UP))
 
 
 def excel_roundup(x: float) -> int:
     """ROUNDUP(x; 0) for x >= 0: a count that is whole in 15 digits is not rounded up."""
-    return int(_decimal15(x).to_integral_value(rounding=ROUND_CEILING))
+    return math.ceil(float(f"{x:.15g}"))
 
 
 def segment(sizes: tuple[float, ...], staff: float) -> int:
@@ -469,6 +472,13 @@ def _one_off(est: Estimates, staff: int, p: Params, with_vendor: bool) -> OneOff
         vendor_module_missing=p.vendor_module_kr is None, outside_basis=outside_basis(est, staff),
         estimates_version=est.version,
     )
+
+
+def one_off_with(est: Estimates, staff: Any, params: Params) -> OneOff:
+    """The one-off breakdown with parameters already resolved: for many counts at the same prices
+    (an Excel function over a range) the inputs are validated once."""
+    return _one_off(est, whole_number(staff, "staff", "Antall helsepersonell", 0, STAFF_MAX), params,
+                    with_vendor=True)
 
 
 def one_off(est: Estimates, staff: Any, eid: Any = None, hourly_rate: float | None = None,
