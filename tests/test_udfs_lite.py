@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import datetime as dt
 import importlib
 import io
 import json
@@ -38,7 +39,8 @@ def minimal_xlsx() -> bytes:
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     ws = wb.add_worksheet("Budsjett")
-    kr = wb.add_format({"num_format": "# ##0 \"kr\""})
+    wb.set_properties({"created": dt.datetime(2026, 11, 28, 12, 0)})  # the same bytes every time it is built
+    kr = wb.add_format({"num_format": '#,##0" kr"'})
     ws.write_string("A1", "Antall helsepersonell")
     ws.write_number("B1", 100)
     ws.write_string("A2", "Engangskostnad")
