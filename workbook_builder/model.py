@@ -474,11 +474,11 @@ def _one_off(est: Estimates, staff: int, p: Params, with_vendor: bool) -> OneOff
     )
 
 
-def one_off_with(est: Estimates, staff: Any, params: Params) -> OneOff:
+def one_off_with(est: Estimates, staff: Any, params: Params, with_vendor: bool = True) -> OneOff:
     """The one-off breakdown with parameters already resolved: for many counts at the same prices
-    (an Excel function over a range) the inputs are validated once."""
-    return _one_off(est, whole_number(staff, "staff", "Antall helsepersonell", 0, STAFF_MAX), params,
-                    with_vendor=True)
+    (an Excel function over a range, the workbook's columns) the inputs are validated once. Without
+    `with_vendor` the vendor module is left out (a cumulative column of the budget years)."""
+    return _one_off(est, whole_number(staff, "staff", "Antall helsepersonell", 0, STAFF_MAX), params, with_vendor)
 
 
 def one_off(est: Estimates, staff: Any, eid: Any = None, hourly_rate: float | None = None,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..cells import STEP_ROWS
 from ..estimates import TRACKS
-from ..model import PLAN_YEARS, benefit, eid_cost, eid_readers, item_quantity, parse_group, running_cost, segment
+from ..model import PLAN_YEARS, benefit, one_off_with, parse_group, running_cost, segment
 from .base import Context, Sheet, cell
 
 SHEET = "Beregning"
@@ -49,7 +49,6 @@ class Rows:
 def write(ctx: Context, s: Sheet) -> Rows:
     ws, est, b = s.ws, ctx.est, ctx.budget
     p = b.params
-    rate = p.hourly_rate
     ws.set_column(C_LABEL, C_LABEL, 84)
     ws.set_column(C_UNIT, C_UNIT, 12)
     ws.set_column(C_TOTAL, C_YEARS[-1], 14)
@@ -120,6 +119,9 @@ def write(ctx: Context, s: Sheet) -> Rows:
 
     ns = {C_TOTAL: cum(None), C_BEFORE: cum(p.first_year - 1)}
     ns.update({c: cum(p.first_year + k) for k, c in enumerate(C_YEARS)})
+    # The model's one-off breakdown for each column: the total with the vendor module, the cumulative
+    # columns without it (it is booked once, in the year of the first step).
+    cols = {c: one_off_with(est, n, p, with_vendor=c == C_TOTAL) for c, n in ns.items()}
     rows.staff = r
     s.text(r, C_LABEL, "Helsepersonell (kumulativt)", "bold")
     s.text(r, C_UNIT, "personer", "unit")
@@ -155,7 +157,8 @@ def write(ctx: Context, s: Sheet) -> Rows:
         s.text(r, C_UNIT, item.unit, "unit")
         for c in COLS:
             formula = f"ROUND(IF({cell(rows.staff, c)}=0,0,{interp('kj_est_' + item.id, c)}),0)"
-            s.formula(r, c, formula, item_quantity(est, item.id, ns[c]), "calc", "count")
+            line = cols[c].item(item.id)
+            s.formula(r, c, formula, line.hours if item.kind == "hours" else line.purchase_kr, "calc", "count")
         r += 1
     rows.readers = r
     s.text(r, C_LABEL, "Kortlesere (rundet opp, aldri flere enn personer)", "text")
@@ -164,21 +167,20 @@ def write(ctx: Context, s: Sheet) -> Rows:
         n_ = cell(rows.staff, c)
         formula = (f"IF(INDEX(kj_est_eid_readers,kj_eid_index)=1,IF({n_}=0,0,"
                    f"MIN({n_},ROUNDUP({interp('kj_est_readers', c)},0))),0)")
-        s.formula(r, c, formula, eid_readers(est, ns[c], p.eid), "calc", "count")
+        s.formula(r, c, formula, cols[c].eid_readers, "calc", "count")
     r += 1
     rows.qty["eid"] = r
     s.text(r, C_LABEL, est.item("eid").label + " (personer × pris + kortlesere × pris)", "text")
     s.text(r, C_UNIT, "kr", "unit")
     for c in COLS:
         formula = f"{cell(rows.staff, c)}*kj_eid_kr_per_person_used+{cell(rows.readers, c)}*kj_reader_kr_used"
-        s.formula(r, c, formula, eid_cost(est, ns[c], p.eid, p.eid_kr_per_person, p.reader_kr)[2], "calc", "kr")
+        s.formula(r, c, formula, cols[c].item("eid").purchase_kr, "calc", "kr")
     r += 1
     rows.qty["vendor_module"] = r
     s.text(r, C_LABEL, est.item("vendor_module").label, "text")
     s.text(r, C_UNIT, "kr", "unit")
-    vendor_total = p.vendor_module_kr if (ns[C_TOTAL] > 0 and p.vendor_module_kr is not None) else 0.0
     s.formula(r, C_TOTAL, f'IF(AND({cell(rows.staff, C_TOTAL)}>0,kj_vendor_module_kr_used<>""),'
-                          f'kj_vendor_module_kr_used,0)', vendor_total, "calc", "kr")
+                          f'kj_vendor_module_kr_used,0)', cols[C_TOTAL].item("vendor_module").purchase_kr, "calc", "kr")
     s.text(r, C_BEFORE, "i året for første trinn", "muted")
     r += 1
 
@@ -189,17 +191,10 @@ def write(ctx: Context, s: Sheet) -> Rows:
         rows.kr[item.id] = r
         s.text(r, C_LABEL, item.label, "text")
         s.text(r, C_UNIT, "kr", "unit")
-        cols = (C_TOTAL,) if item.id == "vendor_module" else COLS
-        for c in cols:
+        for c in (C_TOTAL,) if item.id == "vendor_module" else COLS:
             q = cell(rows.qty[item.id], c)
-            if item.kind == "hours":
-                value = item_quantity(est, item.id, ns[c]) * rate
-                s.formula(r, c, f"{q}*kj_hourly_rate_used", value, "calc", "kr")
-            else:
-                value = (vendor_total if item.id == "vendor_module" else
-                         eid_cost(est, ns[c], p.eid, p.eid_kr_per_person, p.reader_kr)[2] if item.id == "eid"
-                         else item_quantity(est, item.id, ns[c]))
-                s.formula(r, c, q, value, "calc", "kr")
+            formula = f"{q}*kj_hourly_rate_used" if item.kind == "hours" else q
+            s.formula(r, c, formula, cols[c].item(item.id).kr, "calc", "kr")
         r += 1
     hours_items = [i.id for i in est.items if i.kind == "hours"]
     purchase_items = [i.id for i in est.items if i.kind == "purchase"]
@@ -209,16 +204,13 @@ def write(ctx: Context, s: Sheet) -> Rows:
         s.text(row, C_LABEL, label, "total")
         s.text(row, C_UNIT, unit, "unit")
     for c in COLS:
-        n = ns[c]
-        hours = sum(item_quantity(est, i, n) for i in hours_items)
-        purchase = sum((vendor_total if i == "vendor_module" and c == C_TOTAL else 0.0) if i == "vendor_module"
-                       else eid_cost(est, n, p.eid, p.eid_kr_per_person, p.reader_kr)[2] if i == "eid"
-                       else item_quantity(est, i, n) for i in purchase_items)
-        s.formula(rows.total_hours, c, "+".join(cell(rows.qty[i], c) for i in hours_items), hours, "total", "count")
+        o = cols[c]
+        s.formula(rows.total_hours, c, "+".join(cell(rows.qty[i], c) for i in hours_items), o.total_hours, "total",
+                  "count")
         refs = [cell(rows.kr[i], c) for i in purchase_items if i != "vendor_module" or c == C_TOTAL]
-        s.formula(rows.total_purchase, c, "+".join(refs), purchase, "total", "kr")
+        s.formula(rows.total_purchase, c, "+".join(refs), o.total_purchase_kr, "total", "kr")
         s.formula(rows.total_kr, c, f"{cell(rows.total_hours, c)}*kj_hourly_rate_used+{cell(rows.total_purchase, c)}",
-                  hours * rate + purchase, "total", "kr")
+                  o.total_kr, "total", "kr")
     r += 4
 
     # ---------------------------------------------------------------- one-off cost per budget year (increments)
