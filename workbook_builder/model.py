@@ -692,12 +692,20 @@ CHECK_TITLES = {
 CHECK_OK_MESSAGE = "I orden."
 
 
+def _or(items: list[str]) -> str:
+    """'a, b eller c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} eller {items[-1]}"
+
+
 def check_message(check_id: str, est: Estimates, p: Params, total_staff: int) -> str:
     """The Norwegian message a failing check shows (the workbook builds the same text)."""
     lo, hi = est.size_range
+    ids = [g.id for g in est.groups]
+    short = "/".join(g.id for g in est.groups if g.benefit == "short_term")
+    home = "/".join(g.id for g in est.groups if g.benefit == "home_care")
     return {
         "staff": "Ingen helsepersonell er lagt inn: fyll inn antall i innføringstrinnene på Inndata.",
-        "steps": "Et innføringstrinn mangler gruppe (a, b eller c) eller antall helsepersonell.",
+        "steps": f"Et innføringstrinn mangler gruppe ({_or(ids)}) eller antall helsepersonell.",
         "inputs": "En eller flere verdier på Inndata er ugyldige og er ikke brukt: rett de merkede feltene.",
         "years": (f"Budsjettårene summerer ikke til totalen: et trinn starter utenfor økonomiplanperioden "
                   f"{p.first_year}–{p.last_year}."),
@@ -711,7 +719,7 @@ def check_message(check_id: str, est: Estimates, p: Params, total_staff: int) ->
         "running": "Driftskostnadene er ikke fylt inn (notatet har ingen tall): legg inn det kommunen venter.",
         "benefits": "Ingen pasientmottak er lagt inn: gevinsten blir 0.",
         "benefit_groups": ("Pasientmottak er lagt inn for en tjeneste uten innføringstrinn i tilhørende gruppe "
-                           "(a/b: korttidsavdelinger, c: hjemmetjenesten): den gevinsten blir 0."),
+                           f"({short}: korttidsavdelinger, {home}: hjemmetjenesten): den gevinsten blir 0."),
     }[check_id]
 
 
