@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TODAY
+from filling import fill
 
 from workbook_builder.cli import main
 from workbook_builder.reading import read_workbook
@@ -135,9 +136,17 @@ def test_batch_command_builds_good_rows_and_reports_bad_ones(est, tmp_path, caps
     oyer = read_workbook(out / "3440-oyer.xlsx", est)
     assert oyer.problems == [] and oyer.inputs.municipality == "Øyer" and oyer.inputs.first_year == 2027
     assert [(s.group, s.staff, s.year) for s in oyer.inputs.steps] == [("a", 2, None), ("b", 9, 2028)]
-    # Run again: the workbooks exist and may hold what a municipality typed.
-    assert main(["batch", str(path), "--out-dir", str(out)]) == 2
-    assert "2 workbook(s) already exist" in capsys.readouterr().err
+    # Run again: the workbooks are our own, untouched, so they are simply replaced.
+    assert main(["batch", str(path), "--out-dir", str(out)]) == 1
+    capsys.readouterr()
+    # Once a municipality typed into one, nothing is written without --force (output rule).
+    fill(out / "3440-oyer.xlsx", {"kj_hourly_rate": 500}, out / "3440-oyer.xlsx")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert main(["batch", str(path), "--out-dir", str(out)]) == 3
+    err = capsys.readouterr().err
+    assert "3440-oyer.xlsx: holds 1 filled-in input value(s) this build would not keep" in err
+    assert "nothing written to" in err and "pass --force" in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # nothing written, no temporary file
     assert main(["batch", str(path), "--out-dir", str(out), "--force"]) == 1
 
 

@@ -63,7 +63,7 @@ def test_a_file_that_is_not_a_kj_workbook_is_replaced_only_with_force(tmp_path, 
     out = tmp_path / "notes.xlsx"
     out.write_text("my notes")
     assert main(["build", "--out", str(out)]) == 3
-    assert "exists and is not a kj-budget workbook; pass --force" in capsys.readouterr().err
+    assert "exists and is not a budget workbook written by kj-budget; pass --force" in capsys.readouterr().err
     assert out.read_text() == "my notes"
     assert main(["build", "--out", str(out), "--force"]) == 0
     assert zipfile.is_zipfile(out)
@@ -72,10 +72,11 @@ def test_a_file_that_is_not_a_kj_workbook_is_replaced_only_with_force(tmp_path, 
 def test_the_input_file_is_never_overwritten_even_with_force(filled, capsys):
     before = sha(filled)
     for extra in ([], ["--force"]):
-        assert main(["build", "--from", str(filled), "--out", str(filled), *extra]) == 2
-        assert "is the workbook being read; kj-budget never overwrites its input file" in capsys.readouterr().err
+        assert main(["build", "--from", str(filled), "--out", str(filled), *extra]) == 3
+        assert "is a file this run reads; kj-budget never overwrites its input, not even with --force" \
+            in capsys.readouterr().err
     same_file_other_spelling = filled.parent / "." / filled.name
-    assert main(["build", "--from", str(filled), "--out", str(same_file_other_spelling), "--force"]) == 2
+    assert main(["build", "--from", str(filled), "--out", str(same_file_other_spelling), "--force"]) == 3
     assert sha(filled) == before
 
 

@@ -78,11 +78,17 @@ def test_estimates_export_round_trip(tmp_path, capsys):
     out = tmp_path / "mine.toml"
     assert main(["estimates", "--export", str(out)]) == 0
     assert out.read_text(encoding="utf-8") == default_estimates_path().read_text(encoding="utf-8")
-    assert main(["estimates", "--export", str(out)]) == 2  # exists: refused without --force
-    assert "exists; pass --force" in capsys.readouterr().err
+    assert main(["estimates", "--export", str(out)]) == 0  # the same file again: nothing is lost
     out.write_text(out.read_text().replace("values = [15000, 20000, 40000]", "values = [15000, 25000, 40000]"))
+    capsys.readouterr()
+    edited = out.read_text()
+    assert main(["estimates", "--export", str(out)]) == 3  # edited: the user's work, refused without --force
+    assert "exists and is not an estimates file written by kj-budget; pass --force" in capsys.readouterr().err
+    assert out.read_text() == edited
     assert main(["cost", "--staff", "100", "--eid", "pki", "--json", "--estimates", str(out)]) == 0
     assert json.loads(capsys.readouterr().out)["total_purchase_kr"] == 105_000
+    assert main(["estimates", "--export", str(out), "--estimates", str(out)]) == 3  # its own input: never
+    assert "is a file this run reads" in capsys.readouterr().err
 
 
 def test_estimates_table(capsys):

@@ -127,30 +127,47 @@ def parse_group(est: Estimates, text: Any) -> str:
 _GROUP = "[ \u00a0\u202f\u2009]"  # space, no-break space, narrow no-break space, thin space
 # Norwegian number text: 1234 | 1 234 | 1 234,5 | -12,75 | −5 | 400,- ; digit groups of exactly three.
 _NB_NUMBER = re.compile(rf"([+\-\u2212]?)(\d{{1,3}}(?:{_GROUP}\d{{3}})+|\d+)(,\d+)?")
+# One to three digits (not a lone 0), then groups of three after a point or a comma: 1.000, 1,000, 12,500,
+# 1,000,000. A thousand in English or German, or a decimal number in Norwegian: refused as ambiguous.
 _POINT_GROUPS = re.compile(r"[+\-\u2212]?\d{1,3}(?:\.\d{3})+")
+_COMMA_GROUPS = re.compile(r"[+\-\u2212]?(?!0,)\d{1,3}(?:,\d{3})+")
 _POINT_DECIMAL = re.compile(r"[+\-\u2212]?\d+\.\d+")
 
 
 def number_from_text(text: str, field: str, what_nb: str, decimal_point: bool = False) -> float | None:
     """A number typed as text the Norwegian way ('1 234', '612,5', '400,-', '−5'), or None when the
-    text is no number at all. A point between groups of three ('1.234': a thousand, or one?) is
-    refused as ambiguous; any other decimal point ('612.5') is accepted only with `decimal_point`."""
+    text is no number at all. The one number rule (the command line, CSV files, filled workbooks and the
+    Excel functions all call it): a point or a comma between groups of three digits ('1.000', '1,000': a
+    thousand, or one?) is refused as ambiguous; any other decimal point ('612.5') is accepted only with
+    `decimal_point`."""
     t = text.strip()
     t = t[:-2].rstrip() if t.endswith(",-") else t
+    for pattern, sep in ((_POINT_GROUPS, "."), (_COMMA_GROUPS, ",")):
+        if pattern.fullmatch(t):
+            whole = t.replace(sep, "")
+            name = "point" if sep == "." else "comma"
+            nb = (f"{what_nb}: skriv tallet med desimalkomma, ikke punktum (fikk «{text}»)" if sep == "." else
+                  f"{what_nb}: «{text}» er tvetydig (tusen, eller et desimaltall?): skriv {whole} for tusen, eller "
+                  "bruk færre eller flere enn tre desimaler")
+            raise InputError(field, f"{text!r} is ambiguous (a {name} before a group of three digits: a thousand, or "
+                                    f"a decimal?): write {whole} for {_nb_grouped(whole)}, or a decimal comma with "
+                                    "fewer or more than three decimals", nb)
     m = _NB_NUMBER.fullmatch(t)
     if m:
         sign, digits, decimals = m.groups()
         x = float(re.sub(_GROUP, "", digits) + ("." + decimals[1:] if decimals else ""))
         return -x if sign in ("-", "\u2212") else x
-    point_nb = f"{what_nb}: skriv tallet med desimalkomma, ikke punktum (fikk «{text}»)"
-    if _POINT_GROUPS.fullmatch(t):
-        raise InputError(field, f"{text!r} is ambiguous (a point between groups of three digits): write "
-                                f"{t.replace('.', '')} or {t.replace('.', ',')}", point_nb)
     if _POINT_DECIMAL.fullmatch(t):
         if decimal_point:
             return float(t.replace("\u2212", "-"))
-        raise InputError(field, f"{text!r}: write the number with a decimal comma, not a point", point_nb)
+        raise InputError(field, f"{text!r}: write the number with a decimal comma, not a point",
+                         f"{what_nb}: skriv tallet med desimalkomma, ikke punktum (fikk «{text}»)")
     return None
+
+
+def _nb_grouped(digits: str) -> str:
+    d = digits.lstrip("+-\u2212")
+    return f"{int(d):,}".replace(",", " ") if d.isdigit() else digits
 
 
 def whole_number(value: Any, field: str, what_nb: str, minimum: int = 0, maximum: int | None = None) -> int:

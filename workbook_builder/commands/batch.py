@@ -8,7 +8,8 @@ import time
 from pathlib import Path
 
 from ..errors import EXIT_CHECK_FAILED, EXIT_WRITE, CliError
-from ..reports.batch import CsvError, build_all, columns_table, existing_targets, read_rows
+from ..output import BUDGET_WORKBOOK, Target, check_targets
+from ..reports.batch import MAX_ROWS, CsvError, build_all, columns_table, read_rows, targets_for
 from .common import add_estimates_option, estimates_from
 from .progress import progress_bar
 
@@ -30,7 +31,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out-dir", type=Path, required=True, metavar="DIR", help="folder for the workbooks")
     p.add_argument("--workers", type=int, default=2, metavar="N", help="processes to build with (default 2)")
     p.add_argument("--force", action="store_true",
-                   help="replace workbooks that already exist in DIR (they may hold what a municipality typed)")
+                   help="replace workbooks in DIR even if a municipality typed something into them, or they are not "
+                   "kj-budget workbooks")
+    p.add_argument("--max-rows", type=int, default=MAX_ROWS, metavar="N",
+                   help=f"refuse a file with more than N municipality rows (default {MAX_ROWS}; Norway has 356)")
     add_estimates_option(p)
     p.set_defaults(func=run)
 
@@ -39,33 +43,38 @@ def run(args: argparse.Namespace) -> int:
     est = estimates_from(args)
     if args.workers < 1:
         raise CliError(f"--workers must be 1 or more, got {args.workers}")
+    if args.max_rows < 1:
+        raise CliError(f"--max-rows must be 1 or more, got {args.max_rows}")
     if args.out_dir.exists() and not args.out_dir.is_dir():
-        raise CliError(f"--out-dir {args.out_dir} is a file, not a folder")
+        raise CliError(f"--out-dir {args.out_dir}: is a file, not a folder", EXIT_WRITE)
     try:
-        rows, bad = read_rows(args.csv, est)
+        rows, bad = read_rows(args.csv, est, max_rows=args.max_rows)
     except CsvError as exc:
         raise CliError(str(exc)) from None
     for b in bad:
         print(f"kj-budget batch: {args.csv}: {b} (row skipped)", file=sys.stderr)
-    exists = existing_targets(rows, args.out_dir)
-    if exists and not args.force:
-        names = ", ".join(p.name for p in exists[:5]) + (f" and {len(exists) - 5} more" if len(exists) > 5 else "")
-        raise CliError(f"{len(exists)} workbook(s) already exist in {args.out_dir} ({names}); they may hold what a "
-                       "municipality typed: pass --force to replace them, or choose another --out-dir")
+    # The output rule, before anything is built: never an input, never a file that is not a kj-budget
+    # workbook without --force; whether a workbook of ours holds what a municipality typed is checked
+    # against the new workbook as each is built, and then nothing at all is written.
+    check_targets([Target(p, BUDGET_WORKBOOK) for p in targets_for(rows, args.out_dir)], [args.csv, args.estimates],
+                  force=args.force)
     t = time.perf_counter()
     results = []
     if rows:
         with progress_bar() as bar:
             task = bar.add_task("Building workbooks", total=len(rows))
             results = build_all(rows, args.out_dir, est, workers=args.workers,
-                                progress=lambda _b: bar.advance(task))
+                                progress=lambda _b: bar.advance(task), force=args.force)
     seconds = time.perf_counter() - t
     failed = [r for r in results if r.error]
-    for r in failed:
-        print(f"kj-budget batch: line {r.line}: {r.error}", file=sys.stderr)
-    written = len(results) - len(failed)
-    print(f"Wrote {written} workbook(s) to {args.out_dir} in {seconds:.1f} s"
-          + (f"; {len(bad)} bad row(s) skipped (see above)" if bad else "") + ".")
     if failed:
-        return EXIT_WRITE
+        for r in failed:
+            print(f"kj-budget batch: line {r.line}: {r.error}", file=sys.stderr)
+        refused = [r for r in failed if r.refused]
+        hint = (f"; {len(refused)} workbook(s) hold what a municipality typed: pass --force to replace them, or "
+                "choose another --out-dir" if refused else "")
+        raise CliError(f"nothing written to {args.out_dir}: {len(failed)} of {len(results)} workbook(s) could not "
+                       f"be written{hint}", EXIT_WRITE)
+    print(f"Wrote {len(results)} workbook(s) to {args.out_dir} in {seconds:.1f} s"
+          + (f"; {len(bad)} bad row(s) skipped (see above)" if bad else "") + ".")
     return EXIT_CHECK_FAILED if bad else 0

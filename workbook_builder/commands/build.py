@@ -7,11 +7,12 @@ from pathlib import Path
 
 from udfs.lite import embed_lite, lite_main_py, requirements_txt, udf_config_rows
 
-from ..errors import EXIT_USAGE, EXIT_WRITE, CliError
-from ..files import atomic_write_bytes
+from ..errors import EXIT_USAGE, CliError
 from ..model import Inputs
-from ..reading import UnreadableWorkbook, filled_values, raw_text, same_number
+from ..output import BUDGET_WORKBOOK, Target, workbook_keeps, write_checked
+from ..reading import UnreadableWorkbook
 from ..regenerate import default_out, regenerate, report_lines
+from ..textinput import cli_text
 from ..workbook import DEFAULT_OUT, build_bytes
 from .common import add_estimates_option, estimates_from
 
@@ -55,15 +56,16 @@ def run(args: argparse.Namespace) -> int:
     est = estimates_from(args)
     if args.source is not None:
         return _regenerate(args, est)
-    number = args.municipality_number.strip()
-    if number and not (len(number) == 4 and number.isdigit()):
+    name = cli_text(args.municipality, "--municipality")
+    number = cli_text(args.municipality_number, "--municipality-number")
+    if number and not (len(number) == 4 and number.isascii() and number.isdigit()):
         raise CliError(f"--municipality-number must be four digits, got {args.municipality_number!r}")
-    inputs = Inputs(municipality=args.municipality.strip(), municipality_number=number)
+    inputs = Inputs(municipality=name, municipality_number=number)
     out = args.out or DEFAULT_OUT
     extra = {"xlwings.conf": udf_config_rows()} if args.udf_config else None
     built = build_bytes(est, inputs, password=args.password, extra_sheets=extra)
     data = embed_lite(built.data, lite_main_py(est.text), requirements_txt()) if args.with_lite else built.data
-    _write(out, data, force=args.force)
+    _write(out, data, force=args.force, inputs=[args.estimates])
     b = built.budget
     print(f"Wrote {out}: {len(built.register.names)} defined names, estimates {est.id} {est.version}"
           f"{_extras(args.with_lite, args.udf_config)}.")
@@ -77,9 +79,6 @@ def _regenerate(args: argparse.Namespace, est) -> int:
                        "the inputs come from the old workbook")
     source: Path = args.source
     out: Path = args.out or default_out(source)
-    if _same_file(out, source):
-        raise CliError(f"--out {out} is the workbook being read; kj-budget never overwrites its input file: "
-                       "choose another --out", EXIT_USAGE)
     try:  # what the old workbook had (Lite functions, an xlwings.conf sheet) comes along
         reg = regenerate(source, est, password=args.password, extra_sheets=lambda old: (
             {"xlwings.conf": udf_config_rows()} if args.udf_config or old.udf_config else None))
@@ -87,7 +86,7 @@ def _regenerate(args: argparse.Namespace, est) -> int:
         raise CliError(f"cannot read {exc}", EXIT_USAGE) from None
     with_lite = args.with_lite or reg.old.lite
     data = embed_lite(reg.built.data, lite_main_py(est.text), requirements_txt()) if with_lite else reg.built.data
-    _write(out, data, force=args.force)
+    _write(out, data, force=args.force, inputs=[source, args.estimates])
     print("\n".join(report_lines(reg)))
     print(f"Wrote {out}{_extras(with_lite, reg.udf_config)}: the report is on its Regenerering sheet.")
     b = reg.built.budget
@@ -95,41 +94,11 @@ def _regenerate(args: argparse.Namespace, est) -> int:
     return 0
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.exists() and b.exists() and a.samefile(b)
-    except OSError:
-        return a.resolve() == b.resolve()
-
-
-def check_replace(out: Path, data: bytes, force: bool) -> None:
-    """Refuse to replace `out` if a user typed something there that `data` would not keep, or if it is
-    not a kj-budget workbook; an untouched template (or one holding only what this build writes again)
-    is simply replaced, so a quick start can run twice."""
-    if out.is_dir():
-        raise CliError(f"--out {out} is a folder; give a file name", EXIT_WRITE)
-    if force or not out.exists():
-        return
-    try:
-        old = filled_values(out)
-    except UnreadableWorkbook:
-        raise CliError(f"{out} exists and is not a kj-budget workbook; pass --force to replace it, "
-                       "or choose another --out", EXIT_WRITE) from None
-    new = filled_values(data)
-    lost = [k for k, v in old.items() if not same_number(new.get(k), v)]
-    if lost:
-        first = lost[0]
-        raise CliError(f"{out} holds {len(lost)} filled-in input value(s) this build would not keep (e.g. {first} = "
-                       f"{raw_text(old[first])!r}); pass --force to replace it, choose another --out, or carry them "
-                       f"with --from {out}", EXIT_WRITE)
-
-
-def _write(out: Path, data: bytes, force: bool) -> None:
-    check_replace(out, data, force)
-    try:
-        atomic_write_bytes(out, data)
-    except OSError as exc:
-        raise CliError(f"cannot write {out}: {exc.strerror or exc}", EXIT_WRITE) from None
+def _write(out: Path, data: bytes, force: bool, inputs: list[Path | None]) -> None:
+    """The output rule (workbook_builder.output): never an input, never a file we did not write without
+    --force, never a workbook with typed-in values this build would lose; atomic; exit 3 naming --out."""
+    target = Target(out, BUDGET_WORKBOOK, f"--out {out}", keeps=workbook_keeps(data))
+    write_checked([(target, data)], inputs, force=force)
 
 
 def _extras(with_lite: bool, udf_config: bool) -> str:

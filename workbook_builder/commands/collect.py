@@ -7,9 +7,10 @@ import sys
 import time
 from pathlib import Path
 
-from ..errors import EXIT_CHECK_FAILED, EXIT_WRITE, CliError
+from ..errors import EXIT_CHECK_FAILED, CliError
 from ..model import ERROR, NOTE, OK
-from ..reports.collect import Entry, Failure, collect, find_workbooks, write_overview
+from ..output import OVERVIEW_WORKBOOK, Target, check_targets, overview_csv_kind, write_outputs
+from ..reports.collect import Entry, Failure, collect, csv_columns, find_workbooks, make_overview
 from .common import add_estimates_option, estimates_from
 from .progress import progress_bar
 
@@ -31,6 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, default=Path("oversikt.xlsx"), metavar="FILE.xlsx",
                    help="the overview workbook (default: oversikt.xlsx); the CSV goes beside it (FILE.csv)")
     p.add_argument("--workers", type=int, default=2, metavar="N", help="processes to read with (default 2)")
+    p.add_argument("--force", action="store_true",
+                   help="replace FILE.xlsx and FILE.csv even if they are not an overview written by kj-budget")
     add_estimates_option(p)
     p.set_defaults(func=run)
 
@@ -42,33 +45,52 @@ def run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise CliError(f"--workers must be 1 or more, got {args.workers}")
     try:
-        paths, locks = find_workbooks(args.targets, exclude=[args.out])
+        found = find_workbooks(args.targets)
     except FileNotFoundError as exc:
         raise CliError(f"{exc}: no such file or folder") from None
+    targets = [Target(args.out, OVERVIEW_WORKBOOK, f"--out {args.out}"),
+               Target(args.out.with_suffix(".csv"), overview_csv_kind(csv_columns()),
+                      f"{args.out.with_suffix('.csv')} (the CSV beside it)")]
+    # Our own earlier overview, found by scanning a folder, is not a municipality's workbook: it is left
+    # out of what is read (and replaced). Named on the command line, it is an input and is never replaced.
+    paths = [p for p in found.files if not (p in found.in_folders and _same(p, args.out)
+                                            and OVERVIEW_WORKBOOK.recognise(p))]
+    check_targets(targets, [*paths, args.estimates], force=args.force)
+    locks = found.locks
     if locks:
         print(f"kj-budget collect: left out {len(locks)} Excel lock file(s) (~$…, a workbook open in Excel): "
               + ", ".join(p.name for p in locks[:5]), file=sys.stderr)
-    if not paths:
+    if not paths and not found.unusable:
         raise CliError("no .xlsx workbooks found in " + ", ".join(map(str, args.targets)))
     t = time.perf_counter()
     with progress_bar() as bar:
         task = bar.add_task("Reading workbooks", total=len(paths))
         results = collect(paths, est, workers=args.workers, progress=lambda _r: bar.advance(task))
     entries = [r for r in results if isinstance(r, Entry)]
-    failures = [r for r in results if isinstance(r, Failure)]
+    failures = [*found.unusable, *(r for r in results if isinstance(r, Failure))]
     for f in failures:
         print(f"kj-budget collect: not read: {f.reason}", file=sys.stderr)
     for e in entries:
         if e.mismatch:
             print(f"kj-budget collect: {e.path.name}: {e.mismatch}", file=sys.stderr)
-    try:
-        ov = write_overview(args.out, entries, failures, est)
-    except OSError as exc:
-        raise CliError(f"cannot write {exc.filename or args.out}: {exc.strerror or exc}", EXIT_WRITE) from None
+    ov = make_overview(args.out, entries, failures, est)
+    write_outputs([(targets[0], ov.xlsx_bytes), (targets[1], ov.csv_bytes)])
+    for d in ov.duplicates:
+        print(f"kj-budget collect: {d.entry.path.name}: same municipality number as {d.counted.path.name}; "
+              "counted once (the newer file), listed as a duplicate", file=sys.stderr)
     seconds = time.perf_counter() - t
-    status = {s: sum(e.budget.master_check == s for e in entries) for s in (OK, NOTE, ERROR)}
-    print(f"Read {len(entries)} of {len(paths)} workbook(s) in {seconds:.1f} s; wrote {ov.xlsx} and {ov.csv}.")
+    counted = [e for e in entries if not any(d.entry is e for d in ov.duplicates)]
+    status = {s: sum(e.budget.master_check == s for e in counted) for s in (OK, NOTE, ERROR)}
+    print(f"Read {len(entries)} of {len(paths) + len(found.unusable)} workbook(s) in {seconds:.1f} s; wrote "
+          f"{ov.xlsx} and {ov.csv}.")
     print(f"Kontroll: {status[OK]} OK, {status[NOTE]} Merknad, {status[ERROR]} Feil"
           + (f"; {len(failures)} not read" if failures else "") + ".")
     mismatched = sum(bool(e.mismatch) for e in entries)
-    return EXIT_CHECK_FAILED if failures or mismatched else 0
+    return EXIT_CHECK_FAILED if failures or mismatched or ov.duplicates else 0
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False

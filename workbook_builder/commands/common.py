@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..errors import CliError
 from ..estimates import Estimates, load_estimates
 
 
@@ -47,9 +46,3 @@ def add_estimates_option(parser: argparse.ArgumentParser) -> None:
 
 def estimates_from(args: argparse.Namespace) -> Estimates:
     return load_estimates(getattr(args, "estimates", None))
-
-
-def fail_if_exists(path: str | Path, force: bool) -> None:
-    """Refuse to replace an existing file unless --force was given."""
-    if Path(path).exists() and not force:
-        raise CliError(f"{path} exists; pass --force to replace it")

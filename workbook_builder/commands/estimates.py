@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from ..files import atomic_write_text
 from ..formatting import nb_number
 from ..model import hourly_rate_derivation
-from .common import add_estimates_option, estimates_from, fail_if_exists
+from ..output import Target, estimates_kind, write_checked
+from .common import add_estimates_option, estimates_from
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,7 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_estimates_option(p)
     p.add_argument("--export", metavar="FILE", help="write the estimates file (TOML) to FILE")
-    p.add_argument("--force", action="store_true", help="with --export: replace FILE if it exists")
+    p.add_argument("--force", action="store_true",
+                   help="with --export: replace FILE even if it is not the same estimates file")
     p.add_argument("--json", action="store_true", help="print the estimates as JSON")
     p.set_defaults(func=run)
 
@@ -32,8 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     est = estimates_from(args)
     if args.export:
-        fail_if_exists(args.export, args.force)
-        atomic_write_text(args.export, est.text)
+        out = Path(args.export)
+        write_checked([(Target(out, estimates_kind(est.text), f"--export {out}"), est.text.encode("utf-8"))],
+                      [args.estimates], force=args.force)
         print(f"Wrote {args.export} ({est.id}, version {est.version}). "
               f"Edit it and pass it back with --estimates {args.export}.")
         return 0

@@ -7,8 +7,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from ..errors import EXIT_WRITE, CliError
-from ..files import atomic_write_bytes, atomic_write_text
+from ..errors import CliError
+from ..output import MEMO_HTML, MEMO_PDF, Target, check_targets, write_outputs
 from ..reports.memo import html_to_pdf, render_memo_html
 from .common import add_estimates_option
 from .reading import filled_budget
@@ -27,18 +27,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", type=Path, metavar="FILE.html",
                    help="where to write the memo (default: beside the workbook, NAME-budsjettnotat.html)")
     p.add_argument("--pdf", action="store_true", help="also write a PDF (A4) beside the HTML, made by WeasyPrint")
+    p.add_argument("--force", action="store_true",
+                   help="replace FILE (and the PDF beside it) even if it is not a memo written by kj-budget")
     add_estimates_option(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    est, filled, b = filled_budget(args, "memo")
-    today = dt.date.today()
-    html = render_memo_html(est, filled.inputs, b, workbook=args.workbook.name, findings=filled.findings,
-                            metadata=filled.metadata, today=today)
     out = args.out or args.workbook.with_name(f"{args.workbook.stem}-budsjettnotat.html")
     if out.suffix.lower() == ".pdf":
         raise CliError(f"--out {out}: give the .html name; --pdf writes the PDF beside it")
+    est, filled, b = filled_budget(args, "memo")
+    targets = [Target(out, MEMO_HTML, f"--out {out}" if args.out else str(out))]
+    if args.pdf:
+        targets.append(Target(out.with_suffix(".pdf"), MEMO_PDF, f"{out.with_suffix('.pdf')} (the PDF beside it)"))
+    check_targets(targets, [args.workbook, args.estimates], force=args.force)  # before the 2 s of PDF
+    today = dt.date.today()
+    html = render_memo_html(est, filled.inputs, b, workbook=args.workbook.name, findings=filled.findings,
+                            metadata=filled.metadata, today=today)
     pdf = None
     if args.pdf:
         try:
@@ -48,12 +54,7 @@ def run(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise CliError(f"--pdf: WeasyPrint cannot load Pango ({exc}); on Debian: apt-get install "
                            "libpango-1.0-0 libpangoft2-1.0-0") from None
-    try:
-        atomic_write_text(out, html)
-        if pdf is not None:
-            atomic_write_bytes(out.with_suffix(".pdf"), pdf)
-    except OSError as exc:
-        raise CliError(f"cannot write {exc.filename or out}: {exc.strerror or exc}", EXIT_WRITE) from None
+    write_outputs([(targets[0], html.encode("utf-8")), *([(targets[1], pdf)] if pdf is not None else [])])
     print(f"Wrote {out}" + (f" and {out.with_suffix('.pdf')}" if pdf is not None else "")
           + f": {filled.inputs.municipality or 'no municipality name'}, master check {b.master_check}.")
     if filled.findings:

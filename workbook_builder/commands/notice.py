@@ -7,9 +7,10 @@ import datetime as dt
 from pathlib import Path
 
 from ..cells import list_label
-from ..errors import EXIT_USAGE, EXIT_WRITE, CliError
-from ..files import atomic_write_text
+from ..errors import EXIT_USAGE, CliError
+from ..output import NOTICE, Target, check_targets, write_outputs
 from ..reports.notice import NoticeRefused, notice_text
+from ..textinput import cli_text
 from .common import add_estimates_option
 from .reading import filled_budget
 
@@ -26,6 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("workbook", type=Path, metavar="FILE.xlsx", help="a filled budget workbook")
     p.add_argument("--out", type=Path, metavar="FILE", help="write the text here (default: print it)")
+    p.add_argument("--force", action="store_true",
+                   help="replace FILE even if it is not a notice written by kj-budget")
     p.add_argument("--signature", default="", metavar="TEXT",
                    help="who signs, e.g. 'Kari Nordmann, prosjektleder' (default: the municipality)")
     add_estimates_option(p)
@@ -33,19 +36,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    signature = cli_text(args.signature, "--signature", max_chars=200)
+    target = Target(args.out, NOTICE, f"--out {args.out}") if args.out is not None else None
     est, filled, b = filled_budget(args, "notice")
+    if target is not None:
+        check_targets([target], [args.workbook, args.estimates], force=args.force)
     today = dt.date.today()
     try:
-        text = notice_text(est, filled.inputs, b, today=today, signature=args.signature)
+        text = notice_text(est, filled.inputs, b, today=today, signature=signature)
     except NoticeRefused as exc:
         raise CliError(f"{args.workbook.name}: {exc}", EXIT_USAGE) from None
-    if args.out is None:
+    if target is None:
         print(text, end="")
         return 0
-    try:
-        atomic_write_text(args.out, text)
-    except OSError as exc:
-        raise CliError(f"cannot write {args.out}: {exc.strerror or exc}", EXIT_WRITE) from None
+    write_outputs([(target, text.encode("utf-8"))])
     print(f"Wrote {args.out}: message to {list_label(est, 'vendor', filled.inputs.vendor)} "
           f"with a copy to {est.contact_email}.")
     return 0

@@ -13,15 +13,16 @@ import datetime as dt
 import io
 import os
 import re
+import stat
 import time
 import unicodedata
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..estimates import Estimates, parse_estimates
-from ..files import atomic_write_bytes
+from ..files import commit, discard, write_temp
 from ..model import (
     PARAMETER_BY_NAME,
     PLAN_YEARS,
@@ -37,8 +38,11 @@ from ..model import (
     parse_vendor,
     resolve,
 )
+from ..textinput import check_text
+from ..workers import process_pool
 
 MAX_CSV_BYTES = 20 * 2**20
+MAX_ROWS = 2_000  # municipality rows in one batch (Norway has 356); --max-rows raises it
 GROUPS = ("a", "b", "c")
 
 
@@ -107,13 +111,16 @@ class BadRow:
 
 @dataclass(frozen=True)
 class Built:
-    """What became of one row: the file written (or why not), its master check, how long it took."""
+    """What became of one row: the file (or why not), its master check, how long it took, and the
+    temporary file it waits in until every row is built (then all are renamed at once)."""
 
     line: int
     path: Path
     master_check: str = ""
     seconds: float = 0.0
     error: str = ""
+    refused: bool = False  # the output rule refused to replace an existing file (exit 3, nothing written)
+    temp: Path | None = None
 
 
 # ----------------------------------------------------------------------------- names
@@ -141,29 +148,66 @@ def filename_for(number: str, name: str) -> str:
 # ----------------------------------------------------------------------------- reading the CSV
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without the BOM Excel writes), else Windows-1252, which Norwegian Excel's
-    'CSV (semicolon separated)' uses."""
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig", "UTF-8"), (b"\xff\xfe\x00\x00", "utf-32", "UTF-32"),
+         (b"\x00\x00\xfe\xff", "utf-32", "UTF-32"), (b"\xff\xfe", "utf-16", "UTF-16 (Excel's «Unicode text»)"),
+         (b"\xfe\xff", "utf-16", "UTF-16"))
+
+
+def decode(data: bytes, name: str = "the file") -> str:
+    """The text of a CSV file: UTF-8 (with or without the BOM Excel writes), UTF-16 or UTF-32 (with a
+    BOM, as Excel's «Unicode text» writes them, or UTF-16 without one), else Windows-1252, which
+    Norwegian Excel's «CSV (semicolon separated)» uses. A workbook or another binary file is refused
+    with what to do instead (CsvError)."""
+    if data.startswith(b"PK\x03\x04"):
+        raise CsvError(f"{name}: is an Excel workbook (.xlsx), not a CSV file: in Excel, choose File > Save As > "
+                       "«CSV UTF-8 (comma delimited)»")
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise CsvError(f"{name}: is an old Excel file (.xls), not a CSV file: in Excel, choose File > Save As > "
+                       "«CSV UTF-8 (comma delimited)»")
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise CsvError(f"{name}: starts as {label} but byte {exc.start} is not valid {label}: save it "
+                               "again as «CSV UTF-8»") from None
+    head = data[:4096]
+    if len(head) >= 4 and head.count(b"\x00") * 3 >= len(head):  # UTF-16 without a BOM: every other byte 0
+        codec = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            raise CsvError(f"{name}: looks like UTF-16 text without a byte order mark and cannot be read as "
+                           "such: save it as «CSV UTF-8»") from None
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        text = data.decode("cp1252", errors="replace")
+    if text.count("\ufffd") > 0:
+        raise CsvError(f"{name}: is neither UTF-8 nor Windows-1252 text (it has bytes that are not characters in "
+                       "either): save it as «CSV UTF-8»")
+    return text
 
 
-def _records(text: str) -> Iterable[tuple[int, list[str]]]:
-    """(first line number, fields) of each record, comment lines (#…) and empty records left out."""
+def _records(text: str) -> Iterable[tuple[int, int, list[str]]]:
+    """(first line, last line, fields) of each record, comment lines (#…) and empty records left out.
+    A quote that is opened and never closed is an error naming its line (CsvError)."""
     first_line = next((ln for ln in text.splitlines() if ln.strip() and not ln.lstrip(' "').startswith("#")), "")
     delimiter = max((";", ",", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     start = 1
     try:
         for fields in reader:
             line, start = start, reader.line_num + 1
             if not any(f.strip() for f in fields) or fields[0].lstrip().startswith("#"):
                 continue
-            yield line, fields
+            yield line, reader.line_num, fields
     except csv.Error as exc:
-        raise CsvError(f"line {start}: {exc}") from None
+        if "unexpected end of data" in str(exc):
+            raise CsvError(f"line {start}: a quote (\") opened on this line is never closed, so every line after it "
+                           "would be one value: close the quote or remove it") from None
+        raise CsvError(f"line {start}: {exc} (a value with quotes in it must be quoted whole, with each \" "
+                       "doubled)") from None
 
 
 def parse_number(text: str, column: str) -> float:
@@ -189,11 +233,9 @@ def _whole(text: str, column: str, lo: int, hi: int) -> int:
 def _row_inputs(est: Estimates, values: dict[str, str], today: dt.date) -> Inputs:
     """The inputs of one row; raises ValueError with a one-line reason naming the column."""
     get = lambda name: values.get(name, "").strip()  # noqa: E731
-    name = get("kommune")
+    name = check_text(values.get("kommune", ""), "kommune", 100)  # the text-input rule (textinput)
     if not name:
         raise ValueError("kommune: is missing")
-    if len(name) > 100:
-        raise ValueError(f"kommune: at most 100 characters, has {len(name)}")
     number = get("kommunenummer")
     if not number:
         raise ValueError("kommunenummer: is missing")
@@ -247,25 +289,39 @@ def _row_inputs(est: Estimates, values: dict[str, str], today: dt.date) -> Input
     return inputs
 
 
-def read_rows(path: str | Path, est: Estimates, today: dt.date | None = None) -> tuple[list[Row], list[BadRow]]:
+def read_rows(path: str | Path, est: Estimates, today: dt.date | None = None,
+              max_rows: int = MAX_ROWS) -> tuple[list[Row], list[BadRow]]:
     """Every data row of the CSV: the valid ones, and the bad ones with line number and reason.
 
-    Raises CsvError when the file itself cannot be used (missing, no header, unknown columns)."""
+    Raises CsvError when the file itself cannot be used (missing, not text, no header, unknown columns,
+    a quote never closed, more than `max_rows` rows)."""
     today = today or dt.date.today()
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if size > MAX_CSV_BYTES:
-            raise CsvError(f"{p}: is {size / 2**20:.0f} MB; a municipality list is far smaller (limit 20 MB)")
-        text = decode(p.read_bytes())
+        st = p.stat()
+        if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
+            raise CsvError(f"{p}: is not a regular file (a pipe or a device): save the list as a CSV file")
+        if st.st_size > MAX_CSV_BYTES:
+            raise CsvError(f"{p}: is {st.st_size / 2**20:.0f} MB; a municipality list is far smaller (limit 20 MB)")
+        text = decode(p.read_bytes(), str(p))
     except FileNotFoundError:
         raise CsvError(f"{p}: no such file") from None
     except IsADirectoryError:
         raise CsvError(f"{p}: is a folder, not a CSV file") from None
     except OSError as exc:
         raise CsvError(f"{p}: cannot be read ({exc.strerror or exc})") from None
-    records = iter(_records(text))
-    header_line, header = next(records, (0, []))
+    try:
+        return _read_records(p, _records(text), est, today, max_rows)
+    except CsvError as exc:
+        if str(exc).startswith(str(p)):
+            raise
+        raise CsvError(f"{p}: {exc}") from None
+
+
+def _read_records(p: Path, records_: Iterable[tuple[int, int, list[str]]], est: Estimates, today: dt.date,
+                  max_rows: int) -> tuple[list[Row], list[BadRow]]:
+    records = iter(records_)
+    header_line, _, header = next(records, (0, 0, []))
     if not header:
         raise CsvError(f"{p}: is empty: it needs a header line with the columns {', '.join(COLUMN_BY_NAME)}")
     names = [normalise_header(h) for h in header]
@@ -282,17 +338,22 @@ def read_rows(path: str | Path, est: Estimates, today: dt.date | None = None) ->
     rows: list[Row] = []
     bad: list[BadRow] = []
     seen: dict[str, int] = {}
-    for line, fields in records:
+    for n, (line, last_line, fields) in enumerate(records, start=1):
+        if n > max_rows:
+            raise CsvError(f"{p}: has more than {max_rows:,} municipality rows (line {line}); Norway has 356. "
+                           "Split the file, or pass --max-rows N to raise the limit".replace(",", " "))
+        spans = (f" (this row runs from line {line} to line {last_line}: is a quote left open?)"
+                 if last_line > line else "")
         extra = fields[len(names):]
         if any(f.strip() for f in extra):
             bad.append(BadRow(line, f"has {len(fields)} fields, the header has {len(names)} "
-                                    "(a value with the delimiter in it needs quotes)"))
+                                    f"(a value with the delimiter in it needs quotes){spans}"))
             continue
         values = {n: f for n, f in zip(names, fields) if n}
         try:
             inputs = _row_inputs(est, values, today)
         except ValueError as exc:
-            bad.append(BadRow(line, str(exc)))
+            bad.append(BadRow(line, f"{exc}{spans}"))
             continue
         number = inputs.municipality_number
         if number in seen:
@@ -316,41 +377,67 @@ def _init_worker(est_text: str, est_file: str) -> None:
     _WORKER_EST = parse_estimates(est_text, est_file)
 
 
-def _build_one(line: int, inputs: Inputs, path: str, today: dt.date) -> Built:
-    """Build and write one workbook (in a worker process); errors come back as text, never raise."""
-    from ..workbook import build_bytes  # imported in the worker
+def _build_one(line: int, inputs: Inputs, path: str, today: dt.date, force: bool = False) -> Built:
+    """Build one workbook (in a worker process) into a temporary file beside its target; errors come
+    back as text, never raise. An existing target that holds what a user typed is left alone (refused)
+    unless `force`: the output rule (workbook_builder.output)."""
+    from ..output import workbook_keeps  # imported in the worker
+    from ..workbook import build_bytes
 
     t = time.perf_counter()
+    target = Path(path)
     try:
         assert _WORKER_EST is not None
         built = build_bytes(_WORKER_EST, inputs, today=today)
-        atomic_write_bytes(path, built.data)
+        if not force and (target.exists() or target.is_symlink()):
+            reason = workbook_keeps(built.data)(target)
+            if reason:
+                return Built(line, target, error=f"{target}: {reason}", refused=True)
+        temp = write_temp(target, built.data)
     except OSError as exc:
-        return Built(line, Path(path), error=f"cannot write {path}: {exc.strerror or exc}")
-    except Exception as exc:  # noqa: BLE001 - reported per row, the batch goes on
-        return Built(line, Path(path), error=f"{type(exc).__name__}: {exc}")
-    return Built(line, Path(path), built.budget.master_check, time.perf_counter() - t)
+        return Built(line, target, error=f"cannot write {target}: {exc.strerror or exc}")
+    except Exception as exc:  # noqa: BLE001 - reported per row
+        return Built(line, target, error=f"{type(exc).__name__}: {exc}")
+    return Built(line, target, built.budget.master_check, time.perf_counter() - t, temp=temp)
 
 
-def existing_targets(rows: list[Row], out_dir: Path) -> list[Path]:
-    return [out_dir / r.filename for r in rows if (out_dir / r.filename).exists()]
+def targets_for(rows: list[Row], out_dir: Path) -> list[Path]:
+    return [out_dir / r.filename for r in rows]
 
 
 def build_all(rows: list[Row], out_dir: Path, est: Estimates, today: dt.date | None = None, workers: int = 2,
-              progress: Callable[[Built], None] | None = None) -> list[Built]:
-    """Build every row's workbook on `workers` processes; results in the order of the rows."""
+              progress: Callable[[Built], None] | None = None, force: bool = False) -> list[Built]:
+    """Build every row's workbook on `workers` processes; results in the order of the rows.
+
+    All or nothing: each workbook is first written to a temporary file beside its target; only when every
+    row was built (and no existing workbook holds something a user typed, unless `force`) are they all
+    renamed over their targets. Otherwise the temporary files are removed and nothing is written."""
     today = today or dt.date.today()
-    out_dir.mkdir(parents=True, exist_ok=True)
     results: dict[int, Built] = {}
     workers = max(1, min(workers, len(rows), os.cpu_count() or 1))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(est.text, est.file)) as pool:
-        futures = [pool.submit(_build_one, r.line, r.inputs, str(out_dir / r.filename), today) for r in rows]
-        for f in as_completed(futures):
-            b = f.result()
-            results[b.line] = b
-            if progress:
-                progress(b)
-    return [results[r.line] for r in rows]
+    try:
+        with process_pool(workers, _init_worker, (est.text, est.file)) as pool:
+            futures = [pool.submit(_build_one, r.line, r.inputs, str(out_dir / r.filename), today, force)
+                       for r in rows]
+            for f in as_completed(futures):
+                b = f.result()
+                results[b.line] = b
+                if progress:
+                    progress(b)
+        ordered = [results[r.line] for r in rows]
+        temps = [(b.temp, b.path) for b in ordered if b.temp is not None]
+        if any(b.error for b in ordered):
+            discard(temps)
+            return [b if b.error else Built(b.line, b.path, b.master_check, b.seconds) for b in ordered]
+        try:
+            commit(temps)
+        except OSError as exc:
+            return [Built(b.line, b.path, error=f"cannot write {exc.filename}: {exc.strerror or exc}")
+                    if str(b.path) == str(exc.filename) else b for b in ordered]
+        return ordered
+    except BaseException:
+        discard([(b.temp, b.path) for b in results.values() if b.temp is not None])
+        raise
 
 
 def columns_table() -> list[tuple[str, str, str]]:

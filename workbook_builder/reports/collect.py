@@ -8,13 +8,14 @@ that cannot be read is listed with the reason, in the overview and on the termin
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
+import errno
 import io
 import math
+import os
+import stat
 import time
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -25,9 +26,11 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from .. import __version__
 from ..cells import list_label, output_values
 from ..estimates import Estimates, parse_estimates
-from ..files import atomic_write_bytes
+from ..files import atomic_write_many
 from ..formatting import nb_number
 from ..model import ERROR, NOTE, OK, Budget, Inputs, budget, parse_group
+from ..textinput import csv_text
+from ..workers import process_pool
 from .memo import Finding
 from .source import UnreadableWorkbook, read_filled
 
@@ -49,6 +52,7 @@ class Entry:
     mismatch: str  # "" when the workbook's saved totals agree with the model
     seconds: float
     metadata: dict[str, str] = field(default_factory=dict)
+    saved_at: float = 0.0  # the file's modification time: of two copies of a municipality, the newer counts
 
     @property
     def staff_by_group(self) -> dict[str, int]:
@@ -71,27 +75,69 @@ class Failure:
 # ----------------------------------------------------------------------------- finding and reading files
 
 
-def find_workbooks(targets: Sequence[Path], exclude: Iterable[Path] = ()) -> tuple[list[Path], list[Path]]:
-    """The .xlsx files named or inside the folders named (not recursive), sorted; and the Excel lock
-    files (~$…) left out, so the caller can say so. Raises FileNotFoundError for a missing target."""
-    skip = {p.resolve() for p in exclude}
-    files: list[Path] = []
-    locks: list[Path] = []
+@dataclass
+class Found:
+    """What the command line named: the workbooks to read, the Excel lock files left out, and the entries
+    of a folder that look like workbooks but cannot be read as files (each becomes a Failure)."""
+
+    files: list[Path]
+    locks: list[Path]
+    unusable: list[Failure]
+    in_folders: set[Path]  # files found by scanning a folder (not named one by one)
+
+
+def _unusable(p: Path) -> str:
+    """Why a folder entry named like a workbook is not a regular file, or "" when it is one."""
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        return f"{p.name}: is a symbolic link to a file that does not exist ({os.readlink(p)})" if p.is_symlink() \
+            else f"{p.name}: disappeared while the folder was read"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"{p.name}: is a loop of symbolic links"
+        return f"{p.name}: cannot be read ({exc.strerror or exc})"
+    if stat.S_ISDIR(st.st_mode):
+        return f"{p.name}: is a folder, not a workbook"
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else "a device or socket"
+        return f"{p.name}: is {kind}, not a workbook file"
+    return ""
+
+
+def find_workbooks(targets: Sequence[Path]) -> Found:
+    """The .xlsx files named, or inside the folders named (not recursive), sorted; Excel's lock files
+    (~$…) are left out and listed; a folder entry named .xlsx that is not a regular file (a dangling or
+    looping symbolic link, a FIFO, a folder) is never ignored silently: it is listed as not read.
+    Raises FileNotFoundError for a target that does not exist."""
+    found = Found([], [], [], set())
+    seen: set[Path] = set()
     for t in targets:
         if t.is_dir():
-            candidates = sorted(p for p in t.iterdir() if p.suffix.lower() in (".xlsx", ".xlsm") and p.is_file())
-        elif t.exists():
-            candidates = [t]
+            candidates = sorted(p for p in t.iterdir() if p.suffix.lower() in (".xlsx", ".xlsm"))
+            from_folder = True
+        elif t.exists() or t.is_symlink():
+            candidates, from_folder = [t], False
         else:
             raise FileNotFoundError(str(t))
         for p in candidates:
             if p.name.startswith("~$"):
-                locks.append(p)
-            elif p.name.startswith(".") and p.name.endswith(".tmp"):
-                continue  # an atomic write in progress (files.atomic_write_bytes)
-            elif p.resolve() not in skip and p not in files:
-                files.append(p)
-    return files, locks
+                found.locks.append(p)
+                continue
+            if p.name.startswith(".") and p.name.endswith(".tmp"):
+                continue  # an atomic write in progress (files.atomic_write_many)
+            reason = _unusable(p)
+            if reason:
+                found.unusable.append(Failure(p, reason))
+                continue
+            key = p.resolve()
+            if key in seen:
+                continue
+            seen.add(key)
+            found.files.append(p)
+            if from_folder:
+                found.in_folders.add(p)
+    return found
 
 
 def same(a: Any, b: Any) -> bool:
@@ -144,7 +190,8 @@ def read_one(path: Path, est: Estimates, today: dt.date) -> Entry | Failure:
         inputs = replace(filled.inputs, steps=tuple(replace(s, group=parse_group(est, s.group) if s.group else None)
                                                      for s in filled.inputs.steps))
         mismatch = compare_saved(est, b, filled.saved, filled.metadata)
-        return Entry(path, inputs, b, filled.findings, mismatch, time.perf_counter() - t, filled.metadata)
+        return Entry(path, inputs, b, filled.findings, mismatch, time.perf_counter() - t, filled.metadata,
+                     _mtime(path))
     except UnreadableWorkbook as exc:
         return Failure(path, str(exc), time.perf_counter() - t)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop a regional roll-up
@@ -152,6 +199,13 @@ def read_one(path: Path, est: Estimates, today: dt.date) -> Entry | Failure:
 
 
 _WORKER_EST: Estimates | None = None
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _init_worker(text: str, file: str) -> None:
@@ -176,7 +230,7 @@ def collect(paths: Sequence[Path], est: Estimates, *, workers: int = 2, today: d
                 progress(out[-1])
         return out
     results: list[Entry | Failure] = []
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(est.text, est.file)) as pool:
+    with process_pool(workers, _init_worker, (est.text, est.file)) as pool:
         for r in pool.map(_read_in_worker, [str(p) for p in paths], [today] * len(paths), chunksize=8):
             results.append(r)
             if progress:
@@ -209,41 +263,78 @@ def overview_columns(years: Sequence[int]) -> list[Col]:
     ]
 
 
-def overview_rows(entries: Sequence[Entry], est: Estimates) -> tuple[list[int], list[list[Any]]]:
-    """(calendar years, one row per municipality in the columns of `overview_columns`)."""
-    years = sorted({y.year for e in entries for y in e.budget.years})
-    numbers: dict[str, list[str]] = {}
+@dataclass(frozen=True)
+class Duplicate:
+    """A workbook with the same municipality number as one that is counted: listed, not summed."""
+
+    entry: Entry
+    counted: Entry
+
+
+def split_duplicates(entries: Sequence[Entry]) -> tuple[list[Entry], list[Duplicate]]:
+    """Each municipality number counted once in every sum: of several workbooks with one number, the
+    most recently saved file counts (the first by file name when saved at the same time); the others
+    are duplicates, listed with the file that counts. Workbooks without a number all count."""
+    best: dict[str, Entry] = {}
+    for e in sorted(entries, key=lambda e: (-e.saved_at, e.path.name)):
+        best.setdefault(e.inputs.municipality_number, e)
+    counted, dups = [], []
     for e in entries:
-        if e.inputs.municipality_number:
-            numbers.setdefault(e.inputs.municipality_number, []).append(e.path.name)
-    rows = []
-    for e in sorted(entries, key=lambda e: (e.inputs.municipality_number or "9999", e.inputs.municipality,
-                                             e.path.name)):
-        b = e.budget
-        g = e.staff_by_group
-        by_year = {y.year: y.one_off_kr for y in b.years}
-        notes = []
-        if e.findings:
-            notes.append(f"{len(e.findings)} ugyldige verdier er ikke brukt: "
-                         + "; ".join(f"{f.label} «{f.raw}»" for f in e.findings[:3]))
-        if e.mismatch:
-            notes.append(e.mismatch)
-        others = [n for n in numbers.get(e.inputs.municipality_number, []) if n != e.path.name]
-        if others:
-            notes.append(f"samme kommunenummer som {', '.join(others)}")
-        rows.append([
-            e.inputs.municipality_number, e.inputs.municipality, list_label(est, "vendor", e.inputs.vendor) or "",
-            est.eid_option(b.params.eid).label, g["a"], g["b"], g["c"], b.total_staff, b.params.first_year,
-            *(by_year.get(y) for y in years),
-            b.one_off.total_kr, b.running.total_kr, b.benefit.hours, b.benefit.kr, b.payback_years,
-            b.master_check, b.master_message, "; ".join(notes), e.path.name,
-        ])
-    return years, rows
+        n = e.inputs.municipality_number
+        if not n or best[n] is e:
+            counted.append(e)
+        else:
+            dups.append(Duplicate(e, best[n]))
+    return counted, dups
+
+
+def _order(e: Entry) -> tuple[str, str, str]:
+    return e.inputs.municipality_number or "9999", e.inputs.municipality, e.path.name
+
+
+def overview_rows(entries: Sequence[Entry], est: Estimates, duplicates: Sequence[Duplicate] = (),
+                  years: Sequence[int] | None = None) -> tuple[list[int], list[list[Any]]]:
+    """(calendar years, one row per municipality in the columns of `overview_columns`). `entries` are
+    the counted ones; a counted entry's note names its duplicates."""
+    if years is None:
+        years = sorted({y.year for e in entries for y in e.budget.years})
+    dup_of: dict[int, list[str]] = {}
+    for d in duplicates:
+        dup_of.setdefault(id(d.counted), []).append(d.entry.path.name)
+    return list(years), [_row(e, est, years, [
+        f"samme kommunenummer som {', '.join(dup_of[id(e)])}, som ikke er med i summene"] if id(e) in dup_of else [])
+        for e in sorted(entries, key=_order)]
+
+
+def duplicate_rows(duplicates: Sequence[Duplicate], est: Estimates, years: Sequence[int]) -> list[list[Any]]:
+    return [_row(d.entry, est, years, [f"duplikat: samme kommunenummer som {d.counted.path.name}, som er med i "
+                                       "summene; denne er ikke med"])
+            for d in sorted(duplicates, key=lambda d: _order(d.entry))]
+
+
+def _row(e: Entry, est: Estimates, years: Sequence[int], extra_notes: list[str]) -> list[Any]:
+    b = e.budget
+    g = e.staff_by_group
+    by_year = {y.year: y.one_off_kr for y in b.years}
+    notes = []
+    if e.findings:
+        notes.append(f"{len(e.findings)} ugyldige verdier er ikke brukt: "
+                     + "; ".join(f"{f.label} «{f.raw}»" for f in e.findings[:3]))
+    if e.mismatch:
+        notes.append(e.mismatch)
+    notes += extra_notes
+    return [
+        e.inputs.municipality_number, e.inputs.municipality, list_label(est, "vendor", e.inputs.vendor) or "",
+        est.eid_option(b.params.eid).label, g["a"], g["b"], g["c"], b.total_staff, b.params.first_year,
+        *(by_year.get(y) for y in years),
+        b.one_off.total_kr, b.running.total_kr, b.benefit.hours, b.benefit.kr, b.payback_years,
+        b.master_check, b.master_message, "; ".join(notes), e.path.name,
+    ]
 
 
 def per_year_rows(entries: Sequence[Entry]) -> list[list[Any]]:
     rows = []
-    for e in sorted(entries, key=lambda e: (e.inputs.municipality_number or "9999", e.inputs.municipality)):
+    for e in sorted(entries, key=_order):
         for y in e.budget.years:
             rows.append([e.inputs.municipality_number, e.inputs.municipality, y.year, y.staff_new, y.one_off_kr,
                          y.running_kr, y.benefit_kr, y.net_kr])
@@ -252,35 +343,50 @@ def per_year_rows(entries: Sequence[Entry]) -> list[list[Any]]:
 
 # ----------------------------------------------------------------------------- writing
 
+DUPLICATE = "Duplikat"
+OVERVIEW_KIND = "oversikt"  # the document property kj_kind: how the output rule recognises our overview
+
+
+def csv_columns() -> list[str]:
+    """The first columns of the overview CSV: how the output rule recognises our own earlier CSV."""
+    return [c.head for c in overview_columns([])[:4]]
+
 
 def _csv_value(v: Any) -> str:
-    """Numbers with a decimal comma and no grouping, as Norwegian Excel reads them from a ';' file."""
+    """Numbers with a decimal comma and no grouping, as Norwegian Excel reads them from a ';' file; text
+    quoted and neutralised against formula injection (textinput.csv_text)."""
     if v is None:
         return ""
-    if isinstance(v, float):
-        return (f"{int(v)}" if v.is_integer() else repr(v)).replace(".", ",")
-    return str(v)
+    if isinstance(v, bool):
+        return csv_text(str(v))
+    if isinstance(v, (int, float)):
+        return (f"{int(v)}" if float(v).is_integer() else repr(float(v))).replace(".", ",")
+    return csv_text(str(v))
 
 
-def overview_csv(years: Sequence[int], rows: Sequence[Sequence[Any]], failures: Sequence[Failure]) -> str:
-    """';'-separated, decimal comma: what Norwegian Excel writes and opens. Unread files are rows too."""
+def overview_csv(years: Sequence[int], rows: Sequence[Sequence[Any]], failures: Sequence[Failure],
+                 duplicates: Sequence[Sequence[Any]] = ()) -> str:
+    """';'-separated, decimal comma: what Norwegian Excel writes and opens. Duplicates (listed without
+    their figures, so a sum over a column counts each municipality once) and unread files are rows too."""
     cols = overview_columns(years)
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    w.writerow([c.head for c in cols])
-    for r in rows:
-        w.writerow([_csv_value(v) for v in r])
-    for f in failures:
-        blank = [""] * len(cols)
-        blank[cols.index(next(c for c in cols if c.head == "Kontroll"))] = NOT_READ
-        blank[-2], blank[-1] = f.reason, f.path.name
-        w.writerow(blank)
-    return "\ufeff" + buf.getvalue()  # the BOM tells Excel it is UTF-8
+    heads = [c.head for c in cols]
+    lines = [";".join(_csv_value(h) for h in heads)]
+    lines += [";".join(_csv_value(v) for v in r) for r in rows]
+
+    def listed(number: str, name: str, status: str, note: str, file: str) -> str:
+        blank: list[Any] = [None] * len(cols)
+        blank[0], blank[1] = number or None, name or None
+        blank[heads.index("Kontroll")], blank[-2], blank[-1] = status, note, file
+        return ";".join(_csv_value(v) for v in blank)
+
+    lines += [listed(r[0], r[1], DUPLICATE, r[-2], r[-1]) for r in duplicates]
+    lines += [listed("", "", NOT_READ, f.reason, f.path.name) for f in failures]
+    return "\ufeff" + "\r\n".join(lines) + "\r\n"  # the BOM tells Excel it is UTF-8
 
 
 @dataclass
 class Overview:
-    """What was written, and the cells the totals are in (for tests and the summary)."""
+    """What was made, and the cells the totals are in (for tests and the summary)."""
 
     xlsx: Path
     csv: Path
@@ -288,13 +394,30 @@ class Overview:
     rows: list[list[Any]]
     totals: dict[str, Any]
     failures: list[Failure]
+    duplicates: list[Duplicate] = field(default_factory=list)
+    xlsx_bytes: bytes = b""
+    csv_bytes: bytes = b""
 
 
 def write_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failure], est: Estimates, *,
                    today: dt.date | None = None) -> Overview:
-    """Write the overview workbook (Regionen, Oversikt, Per år, Ikke lest) and the CSV beside it, atomically."""
+    """Make the overview and write the workbook and the CSV beside it, atomically, both or neither (the
+    command line checks the targets first: workbook_builder.output)."""
+    ov = make_overview(out, entries, failures, est, today=today)
+    atomic_write_many([(ov.xlsx, ov.xlsx_bytes), (ov.csv, ov.csv_bytes)])
+    return ov
+
+
+def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failure], est: Estimates, *,
+                  today: dt.date | None = None) -> Overview:
+    """The overview workbook (Regionen, Oversikt, Per år, Ikke lest) and its CSV, in memory. Each
+    municipality number is counted once in every sum (`split_duplicates`); the duplicates are listed
+    below «Sum regionen» and in the CSV."""
     today = today or dt.date.today()
-    years, rows = overview_rows(entries, est)
+    counted, duplicates = split_duplicates(entries)
+    years, rows = overview_rows(counted, est, duplicates)
+    drows = duplicate_rows(duplicates, est, years)
+    entries = counted
     cols = overview_columns(years)
     yrows = per_year_rows(entries)
     buf = io.BytesIO()
@@ -384,9 +507,23 @@ def write_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failu
             totals[col.head] = value
         else:
             ov.write_blank(total_row, c, None, cell_fmt)
+    last_printed = total_row
+    if drows:  # listed with their figures, below the sums they are not part of
+        r0 = total_row + 2
+        ov.write_string(r0, 0, f"Ikke med i summene: {len(drows)} arbeidsbok(er) med samme kommunenummer som en "
+                               "annen (den sist lagrede er med)", fmt["warn"])
+        for r, row in enumerate(drows, start=r0 + 1):
+            for c, (col, v) in enumerate(zip(cols, row)):
+                if v is None or v == "":
+                    ov.write_blank(r, c, None, fmt[col.fmt] if col.fmt else fmt[""])
+                elif isinstance(v, str):
+                    ov.write_string(r, c, v, fmt["wrap"] if col.width > 40 else fmt[""])
+                else:
+                    ov.write_number(r, c, v, fmt[col.fmt or ""])
+        last_printed = r0 + len(drows)
     ov.freeze_panes(first, 2)
     ov.autofilter(head_row, 0, max(last, head_row), len(cols) - 1)
-    _print_setup(ov, "Oversikt", head_row, len(cols) - 1, total_row)
+    _print_setup(ov, "Oversikt", head_row, len(cols) - 1, last_printed)
     wb.define_name("kj_overview_total_row", f"=Oversikt!${total_row + 1}:${total_row + 1}")
 
     # ---------------------------------------------------------------- Per år: municipality × budget year
@@ -416,9 +553,13 @@ def write_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failu
     reg.write_string(2, 0, "Tallene er kostnadsmodellens, regnet fra inndataene i hver kommunes arbeidsbok.",
                      fmt["sub"])
     r = 5
-    if failures:
-        reg.write_string(3, 0, f"{len(failures)} arbeidsbok(er) kunne ikke leses og er ikke med: se arket "
-                               f"«{NOT_READ}».", fmt["warn"])
+    warnings = ([f"{len(failures)} arbeidsbok(er) kunne ikke leses og er ikke med: se arket «{NOT_READ}»."]
+                if failures else [])
+    if duplicates:
+        warnings.append(f"{len(duplicates)} arbeidsbok(er) har samme kommunenummer som en annen og er ikke med i "
+                        "summene: se under «Sum regionen» på arket Oversikt.")
+    if warnings:
+        reg.write_string(3, 0, " ".join(warnings), fmt["warn"])
     heads_ov = [c.head for c in cols]
 
     def ov_total(head: str) -> str:
@@ -496,11 +637,13 @@ def write_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failu
     wb.set_properties({"title": "Kjernejournal – regional oversikt", "author": "kj-budget",
                        "comments": f"kj-budget collect {__version__}, estimater {est.id} {est.version}",
                        "created": dt.datetime.combine(today, dt.time(12, 0))})
+    for key, value in (("kj_tool", "kj-budget"), ("kj_kind", OVERVIEW_KIND), ("kj_tool_version", __version__),
+                       ("kj_estimates_id", est.id), ("kj_estimates_version", est.version)):
+        wb.set_custom_property(key, value)
     wb.close()
-    csv_path = out.with_suffix(".csv")
-    atomic_write_bytes(out, buf.getvalue())
-    atomic_write_bytes(csv_path, overview_csv(years, rows, failures).encode("utf-8"))
-    return Overview(out, csv_path, years, rows, totals, list(failures))
+    csv_bytes = overview_csv(years, rows, failures, drows).encode("utf-8")
+    return Overview(out, out.with_suffix(".csv"), years, rows, totals, list(failures), list(duplicates),
+                    buf.getvalue(), csv_bytes)
 
 
 def _print_setup(ws: Any, name: str, header_row: int | None, last_col: int, last_row: int,

@@ -23,6 +23,7 @@ from ..model import ERROR, NOTE, OK, PARAMETER_BY_NAME, Budget, Inputs, hourly_r
 from ..sheets.estimater import BENEFIT_LABELS, HOURLY_LABELS
 from ..tables import years_frame
 from ..templating import render
+from ..textinput import one_line
 from .svgchart import Series, bar_chart
 
 NBSP = "\u00a0"
@@ -190,7 +191,7 @@ def memo_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str = "
               "missing": i.id == "vendor_module" and b.one_off.vendor_module_missing} for i in b.one_off.items]
     open_checks = [c for c in b.checks if c.status != OK]
     vendor = list_label(est, "vendor", inputs.vendor)
-    municipality = inputs.municipality or "Kommunen"
+    municipality = one_line(inputs.municipality) or "Kommunen"  # the page header is one line (textinput)
     return {
         "est": est, "inputs": inputs, "b": b, "p": p, "years": years, "tracks": {t: TRACKS[t] for t in tracks_used},
         "chart": Markup(chart), "steps": steps, "by_group": [(groups[g], n) for g, n in by_group.items() if n],
@@ -198,7 +199,7 @@ def memo_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str = "
         "open_checks": open_checks, "checks": b.checks, "status_class": STATUS_CLASS, "findings": list(findings),
         "vendor": vendor, "eid": est.eid_option(p.eid).label, "municipality": municipality,
         "css_municipality": re.sub(r'[<>&"\\]', "", municipality),  # inside a CSS string in <style>
-        "number": inputs.municipality_number, "workbook": workbook, "metadata": metadata or {},
+        "number": one_line(inputs.municipality_number), "workbook": one_line(workbook), "metadata": metadata or {},
         "today": today, "date_text": today.strftime("%d.%m.%Y"), "version": __version__,
         "first_year": p.first_year, "last_year": p.last_year, "size_lo": est.size_range[0],
         "size_hi": est.size_range[1], "one_off_total": b.one_off.total_kr,

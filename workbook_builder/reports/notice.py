@@ -13,6 +13,7 @@ from ..cells import list_label
 from ..estimates import Estimates
 from ..model import Budget, Inputs, parse_vendor
 from ..templating import render
+from ..textinput import one_line
 from .memo import kr, num
 
 
@@ -46,14 +47,16 @@ def notice_text(est: Estimates, inputs: Inputs, b: Budget, *, today: dt.date | N
         if s.staff <= 0:
             continue
         group = list_label(est, "group", s.group) or "gruppe ikke valgt"
-        where = f", {s.unit}" if s.unit else ""
+        where = f", {one_line(s.unit)}" if s.unit else ""
         steps.append(f"{group}{where}: {num(s.staff)} helsepersonell fra {s.year or p.first_year}")
-    municipality = inputs.municipality.strip()
+    municipality = one_line(inputs.municipality)
+    # Every value in a header line (Til, Kopi, Emne) is one line: no value can add a header (textinput).
     return render(
-        "notice.txt.j2", vendor=vendor.label, product=product(vendor.label), cc=est.contact_email,
-        municipality=municipality, number=inputs.municipality_number, steps=steps, total=num(b.total_staff),
+        "notice.txt.j2", vendor=one_line(vendor.label), product=one_line(product(vendor.label)),
+        cc=one_line(est.contact_email), municipality=municipality, number=one_line(inputs.municipality_number),
+        steps=steps, total=num(b.total_staff),
         eid=est.eid_option(p.eid).label, first_year=min((s.year or p.first_year) for s in inputs.steps if s.staff > 0),
         plan=f"{p.first_year}–{p.last_year}", module_kr=None if p.vendor_module_kr is None else kr(p.vendor_module_kr),
         one_off=kr(b.one_off.total_kr), hours=num(b.one_off.total_hours), date=today.strftime("%d.%m.%Y"),
-        signature=signature.strip() or f"{municipality} kommune", note=est.document,
+        signature=one_line(signature) or f"{municipality} kommune", note=est.document,
     ).replace("\u00a0", " ")

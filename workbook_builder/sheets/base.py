@@ -15,6 +15,7 @@ from ..cells import Register
 from ..estimates import Estimates
 from ..model import Budget, Inputs
 from ..styles import Formats
+from ..textinput import xml_safe
 
 
 @dataclass
@@ -65,6 +66,7 @@ class Sheet:
             value = int(value)
         if value is None:
             value = ""
+        value = xml_safe(value) if isinstance(value, str) else value  # issue 11: no control character breaks the XML
         self.ws.write_formula(row, col, formula if formula.startswith("=") else "=" + formula,
                               self.fmt(role, num), value)
 
