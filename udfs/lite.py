@@ -34,9 +34,14 @@ EMBED_SKIP = "# kj:embed-skip"
 LITE_STORE_ID = "wa200008175"  # xlwings Lite in Microsoft's add-in store (AppSource)
 # The xlwings whose Office.js code path the tests run main.py through (pyproject pins the same).
 LITE_XLWINGS_VERSION = "0.37.8"
-# Values a workbook saved by xlwings Lite carries; Lite updates them when it saves the workbook.
+# What the newest workbook saved by xlwings Lite that we compared with carries (tests/reference/
+# lite_saved_parts.json): Lite writes its own versions over these when it saves the workbook.
 LITE_PYODIDE_VERSION = "0.27.5"
 LITE_ADDIN_VERSION = "1.0.0.0-35"
+# Lite's requirements.txt template marks these lines "# required" (xlwings first, pinned to our version).
+LITE_REQUIRED = ("python-dotenv==1.2.1", "pyodide-http", "black")
+# Workbook settings of Lite 1.0.0.0-28 and later: start the add-in and show its task pane on opening.
+LITE_SETTINGS = {"startupBehavior": "taskpane"}
 UDF_MODULE = "udfs.kj"
 FUNCTIONS = ("KJ_COST", "KJ_HOURS", "KJ_EID_COST", "KJ_BENEFIT", "KJ_BREAKDOWN", "KJ_ESTIMATES")
 
@@ -124,9 +129,10 @@ def lite_main_py(est_text: str | None = None) -> str:
 
 
 def requirements_txt() -> str:
-    """Lite's requirements.txt: only xlwings (main.py needs nothing else), pinned to the version
-    whose Office.js code path the tests run main.py through."""
-    return f"xlwings=={LITE_XLWINGS_VERSION}\n"
+    """Lite's requirements.txt as its own template writes it: the lines it marks ``# required``
+    (xlwings, pinned to the version whose Office.js code path the tests run main.py through, then
+    python-dotenv, pyodide-http and black); main.py needs nothing else."""
+    return "".join(f"{line}  # required\n" for line in (f"xlwings=={LITE_XLWINGS_VERSION}", *LITE_REQUIRED))
 
 
 def udf_config_rows() -> list[tuple[str, str]]:
@@ -144,19 +150,32 @@ def _attr(value: str) -> str:
 
 def _setting(value: object) -> str:
     """An Office.js document setting as stored in the part: JSON, then XML-escaped."""
-    return _attr(json.dumps(value, ensure_ascii=False))
+    return _attr(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
 
 
-def webextension_xml(main_py: str, requirements: str) -> str:
-    """The web extension part: xlwings Lite from the store, with main.py and requirements.txt."""
-    digest = hashlib.sha256((main_py + "\0" + requirements).encode("utf-8")).hexdigest()
-    instance = "{" + str(uuid.UUID(digest[:32])).upper() + "}"  # reproducible: same code, same id
+def workbook_ids(seed: bytes) -> tuple[str, str]:
+    """(the web extension's instance id, xlwings Lite's workbook id) for one workbook: different for
+    every workbook (as Lite's are), yet the same workbook gets the same ids (reproducible builds)."""
+    digest = hashlib.sha256(seed).digest()
+    instance = "{" + str(uuid.UUID(bytes=digest[:16], version=4)).upper() + "}"
+    return instance, str(uuid.UUID(bytes=digest[16:32], version=4))
+
+
+def webextension_xml(main_py: str, requirements: str, seed: bytes = b"") -> str:
+    """The web extension part: xlwings Lite from the store, with main.py and requirements.txt, and the
+    properties in the order Lite writes them (tests/reference/lite_saved_parts.json): main.py,
+    pyodideVersion, addinVersion, requirements.txt, xlwingsWorkbookId, xlwingsSettingsWorkbook; then
+    Office's own setting that opens the task pane with the document. `seed` makes the ids this
+    workbook's own (embed_lite passes the workbook's bytes)."""
+    instance, workbook_id = workbook_ids(seed + b"\0" + (main_py + "\0" + requirements).encode("utf-8"))
     props = [
-        ("Office.AutoShowTaskpaneWithDocument", "true"),
         ("main.py", _setting(main_py)),
-        ("requirements.txt", _setting(requirements)),
         ("pyodideVersion", _setting(LITE_PYODIDE_VERSION)),
         ("addinVersion", _setting(LITE_ADDIN_VERSION)),
+        ("requirements.txt", _setting(requirements)),
+        ("xlwingsWorkbookId", _setting(workbook_id)),
+        ("xlwingsSettingsWorkbook", _setting(LITE_SETTINGS)),
+        ("Office.AutoShowTaskpaneWithDocument", "true"),
     ]
     properties = "".join(f'<we:property name="{_attr(k)}" value="{v}"/>' for k, v in props)
     return (
@@ -230,7 +249,7 @@ def embed_lite(xlsx_bytes: bytes, main_py: str, requirements: str) -> bytes:
             "_rels/.rels": _package_rels(src.read("_rels/.rels").decode("utf-8")),
         }
         added = {
-            PART_WEBEXTENSION: webextension_xml(main_py, requirements),
+            PART_WEBEXTENSION: webextension_xml(main_py, requirements, seed=xlsx_bytes),
             PART_TASKPANES: taskpanes_xml(),
             PART_TASKPANES_RELS: taskpanes_rels_xml(),
         }

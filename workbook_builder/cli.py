@@ -1,5 +1,9 @@
 """The `kj-budget` command line: one sub-command per module in `commands/`.
 
+Only the module of the command that runs is imported (`kj-budget cost` never imports pandas, XlsxWriter
+or WeasyPrint; `kj-budget --version` imports no command at all); the other commands are listed by their
+one-line help from `commands.HELP`.
+
 Exit codes scripts can trust: 0 done (or all checks OK), 1 a check found a problem,
 2 bad arguments or a bad input file (nothing written), 3 an output could not be written.
 """
@@ -7,14 +11,13 @@ Exit codes scripts can trust: 0 done (or all checks OK), 1 a check found a probl
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .commands import COMMANDS
+from .commands import HELP, ORDER
 from .errors import EXIT_OK, EXIT_USAGE, CliError
-from .estimates import EstimatesError
-from .model import InputError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -24,7 +27,18 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _chosen(argv: Sequence[str]) -> str | None:
+    """The sub-command named on the command line (the first argument that is one), if any."""
+    for arg in argv:
+        if arg == "--":
+            return None
+        if not arg.startswith("-"):
+            return arg if arg in HELP else None
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; the command named in `argv` gets its full arguments (None: every command's)."""
     parser = _Parser(
         prog="kj-budget",
         description=(
@@ -36,14 +50,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"kj-budget {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in COMMANDS:
-        module.register(sub)
+    chosen = _chosen(argv) if argv is not None else None
+    for name in ORDER:
+        if argv is None or name == chosen:
+            importlib.import_module(f".commands.{name}", __package__).register(sub)
+        else:
+            sub.add_parser(name, help=HELP[name])
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(args_in)
+    args = parser.parse_args(args_in)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
@@ -52,15 +71,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"kj-budget {args.command}: error: {exc}", file=sys.stderr)
         return exc.code
-    except EstimatesError as exc:
-        print(f"kj-budget {args.command}: error: estimates file {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except InputError as exc:
-        print(f"kj-budget {args.command}: error: {exc.en}", file=sys.stderr)
-        return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"kj-budget {args.command}: interrupted; nothing half-written was left behind", file=sys.stderr)
         return 130
+    except Exception as exc:
+        from .estimates import EstimatesError
+        from .model import InputError
+
+        if isinstance(exc, EstimatesError):
+            print(f"kj-budget {args.command}: error: estimates file {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        if isinstance(exc, InputError):
+            print(f"kj-budget {args.command}: error: {exc.en}", file=sys.stderr)
+            return EXIT_USAGE
+        raise
 
 
 if __name__ == "__main__":

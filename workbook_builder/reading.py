@@ -1,14 +1,28 @@
 """Read a filled workbook safely: its inputs by the register's defined names, never by cell address.
 
 A workbook comes back from a person's machine: it may be damaged, from another tool, macro-enabled,
-encrypted or hostile. Every check that can refuse it runs before a byte of XML is parsed: the file is
-a zip, its sizes and compression ratios are bounded, it has no macros, and every XML part is parsed
-with defusedxml (no DTD, no entities). Values are read from the sheet XML itself (shared and inline
-strings, numbers, booleans, error values), so workbooks saved by XlsxWriter, openpyxl, Excel and
-LibreOffice all read the same.
+encrypted or hostile. Every check that can refuse it runs before a byte of a cell is read:
+
+- the file is a regular file (not a pipe), at most 20 MB, a zip, its parts' sizes and compression
+  ratios bounded, no macros, no encryption;
+- every XML part is refused if it declares a DTD or entities (checked on its bytes; a part that is not
+  plain UTF-8 is parsed by defusedxml), so no entity is ever expanded;
+- every named range read is bounded by the register's shapes (a scalar input is one cell, a step column
+  at most ``MAX_STEP_ROWS`` cells in one column, any other name at most ``MAX_NAME_CELLS``), so a name
+  widened to a whole sheet is a clear error, not a hang;
+- a sheet holds at most ``MAX_SHEET_CELLS`` cells, every cell reference inside Excel's grid, every
+  row number, reference and style index well-formed: anything else is a one-line error.
+
+Then the values are read with **python-calamine** (fast, in Rust) from a package rebuilt from the checked
+parts only (a workbook part of our own listing the sheets, the shared strings without their size hint,
+the styles and the checked sheets), so calamine never sees a byte that was not checked. Formulas, error
+values and cell styles are taken from the checked sheet XML. A sheet calamine should not be given (a used
+cell outside ``FAST_AREA``, references it would read differently, namespace prefixes) is read by the
+bounded standard-library parser instead; both give the same cells.
 
 Each input is then checked with the model's own rules (`model.whole_number`, `model.number`,
-`model.parse_*`, the register's bounds). An invalid value is not thrown away: it becomes a
+`model.parse_*`, the register's bounds), with the text-input rule (`textinput`) for names and units and
+with dates refused where a number is meant. An invalid value is not thrown away: it becomes a
 :class:`Problem` (name, the raw text, why), which a regeneration keeps as a note beside the input.
 """
 
@@ -19,19 +33,34 @@ import io
 import math
 import posixpath
 import re
+import stat
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+from xml.etree import ElementTree as StdET
 from xml.etree.ElementTree import Element, ParseError
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import unescape as xml_unescape
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
-from .cells import INPUT_BY_NAME, INPUTS, STEP_ROWS, InputSpec, list_label
+from .cells import INPUT_BY_NAME, INPUTS, OUTPUTS, STEP_ROWS, InputSpec, list_label
 from .estimates import Estimates
-from .model import InputError, Inputs, Step, number, parse_eid, parse_group, parse_vendor, whole_number
+from .model import (
+    InputError,
+    Inputs,
+    Step,
+    number,
+    number_from_text,
+    parse_eid,
+    parse_group,
+    parse_vendor,
+    whole_number,
+)
+from .textinput import clean_text
 
 # Bounds checked before anything is decompressed. A budget workbook is about 50 KB on disk and
 # 200 KB unpacked (LibreOffice's copy about twice that): these leave room for a hundred times more.
@@ -41,7 +70,14 @@ MAX_MEMBER_BYTES = 25 * 2**20
 MAX_TOTAL_BYTES = 60 * 2**20
 MAX_RATIO = 100  # uncompressed ÷ compressed, for members large enough to matter
 RATIO_FROM_BYTES = 2**20
+# Bounds on what is read from the sheets (a budget sheet has under 1 000 cells, its largest name 46).
+MAX_SHEET_CELLS = 200_000
+MAX_STEP_ROWS = 100  # a step column may run past the template's 12 rows (those rows are listed), up to this
+MAX_NAME_CELLS = 1_000
+FAST_AREA = "A1:ZZ999"  # calamine reads a sheet whose every cell lies here (702 × 999 cells at most)
+EXCEL_MAX_ROW, EXCEL_MAX_COL = 1_048_576, 16_384
 TEXT_LIMITS = {"kj_municipality": (0, 100), "kj_municipality_number": (4, 4)}  # the template's validation
+CORE_INPUTS = ("kj_municipality", "kj_step_staff")  # every kj-budget template has them, on its input sheet
 
 NOTE_MARK = "ikke overført fra forrige arbeidsbok:"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -50,6 +86,22 @@ REL_OFFICE_DOCUMENT = "/officeDocument"
 MACRO_PARTS = re.compile(r"(^|/)(vbaProject\.bin|vbaProjectSignature\.bin)$|^xl/macrosheets/", re.IGNORECASE)
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
+_CELL_REF = re.compile(r"\$?([A-Z]{1,3})\$?([1-9][0-9]{0,6})")
+# The sheet XML as every writer we know writes it: <c r="B5" ...> with the reference first. A cell written
+# otherwise, or outside A1:ZZ999, or with a namespace prefix, sends the sheet to the careful parser.
+_ODD_CELL = re.compile(rb'<c(?! r="[A-Z]{1,2}[1-9][0-9]{0,2}"[ />])[ />]')
+_PREFIXED_CELL = re.compile(rb":c[ >/]")
+_FORMULA_REFS = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>]*?(?<!/)>\s*<f\b')
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"([^>]*?)(?<!/)>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)')
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>]*?\bt="e"[^>]*?(?<!/)>'
+                         rb'(?:\s*<f\b[^>]*?(?:/>|>[^<]*</f>))?\s*<v>([^<]*)</v>')
+_TEXT_RESULT_REFS = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>]*?\st="str"')
+_STYLE_CELL = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>]*?\ss="([^"]*)"')
+_UNLOCKED = re.compile(rb'\slocked="(?:0|false)"')
+_SST_COUNTS = re.compile(rb'\s(?:unique)?[cC]ount="[^"]*"')
+_CHAR_REF = re.compile(r"&#(x[0-9A-Fa-f]+|[0-9]+);")
+# Excel's built-in date and time formats (ECMA-376 18.8.30), and the letters of a date or time code.
+BUILTIN_DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
 
 
 class UnreadableWorkbook(Exception):
@@ -67,8 +119,19 @@ class ErrorValue:
 
 
 @dataclass(frozen=True)
+class DateValue:
+    """A number shown as a date or a time (its cell's format): a date typed where a count is meant
+    is refused, not read as 46 388 persons."""
+
+    text: str  # as a Norwegian reader sees it: 01.01.2027, 12:30, 01.01.2027 12:30
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
 class Cell:
-    value: str | float | bool | ErrorValue | None
+    value: str | float | bool | ErrorValue | DateValue | None
     formula: str | None = None  # the formula text; "" for a cell that shares another cell's formula
     style: int = 0
 
@@ -76,11 +139,23 @@ class Cell:
 BLANK = Cell(None)
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(NamedTuple):
     sheet: str
     first: tuple[int, int]
     last: tuple[int, int]
+    text: str = ""
+
+    @property
+    def rows(self) -> int:
+        return self.last[0] - self.first[0] + 1
+
+    @property
+    def cols(self) -> int:
+        return self.last[1] - self.first[1] + 1
+
+    @property
+    def size(self) -> int:
+        return self.rows * self.cols
 
     @property
     def cells(self) -> Iterator[tuple[int, int]]:
@@ -97,21 +172,31 @@ def _col(letters: str) -> int:
 
 
 def _cell_rc(ref: str) -> tuple[int, int]:
-    m = re.fullmatch(r"\$?([A-Z]{1,3})\$?(\d+)", ref)
+    m = _CELL_REF.fullmatch(ref)
     if not m:
         raise ValueError(ref)
     return int(m.group(2)) - 1, _col(m.group(1))
 
 
 def parse_ref(text: str) -> Ref | None:
-    """`'Inndata'!$B$5` or `Inndata!$D$20:$D$31` → a Ref; anything else (#REF!, several areas) → None."""
-    m = _REF.match(text.strip())
+    """`'Inndata'!$B$5` or `Inndata!$D$20:$D$31` → a Ref; anything else (#REF!, several areas, a cell
+    outside Excel's grid) → None."""
+    text = text.strip()
+    m = _REF.match(text)
     if not m:
         return None
     sheet = m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2)
     first = (int(m.group(4)) - 1, _col(m.group(3)))
-    last = (int(m.group(6)) - 1, _col(m.group(5))) if m.group(5) else first
-    return Ref(sheet, first, last)
+    if m.group(5):
+        last = (int(m.group(6)) - 1, _col(m.group(5)))
+        if last[0] < first[0] or last[1] < first[1]:
+            first, last = (min(first[0], last[0]), min(first[1], last[1])), (max(first[0], last[0]),
+                                                                                max(first[1], last[1]))
+    else:
+        last = first
+    if first[0] < 0 or last[0] >= EXCEL_MAX_ROW or last[1] >= EXCEL_MAX_COL:
+        return None
+    return Ref(sheet, first, last, text)
 
 
 def _local(tag: str) -> str:
@@ -148,7 +233,81 @@ def _text_of(el: Element) -> str:
     return "".join(unescape(t.text or "") for r in _children(el, "r") for t in _children(r, "t"))
 
 
+def _xml_text(raw: bytes) -> str:
+    """Text between tags in XML bytes: entities and character references resolved."""
+    text = xml_unescape(raw.decode("utf-8", errors="replace"), {"&quot;": '"', "&apos;": "'"})
+    return _CHAR_REF.sub(lambda m: chr(int(m.group(1)[1:], 16) if m.group(1)[0] == "x" else int(m.group(1))), text)
+
+
+def is_date_format(code: str) -> bool:
+    """Whether a number format shows a date or a time: a day, month, year, hour or second code outside
+    quoted text, escaped characters and [colour] or [$-locale] sections (an [h] elapsed time counts)."""
+    if re.search(r"\[(?:h+|m+|s+)\]", code, re.IGNORECASE):
+        return True
+    code = re.sub(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]', "", code)
+    return code.lower() != "general" and bool(re.search(r"[dmyhsDMYHS]", code))
+
+
+def _date_text(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d.%m.%Y %H:%M") if (value.hour, value.minute, value.second) != (0, 0, 0) \
+            else value.strftime("%d.%m.%Y")
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, dt.timedelta):
+        minutes = int(value.total_seconds() // 60)
+        return f"{minutes // 60}:{minutes % 60:02d}"
+    return str(value)
+
+
+def _serial_text(serial: float) -> str:
+    """A spreadsheet date serial (1900 system) as a Norwegian reader sees it."""
+    if not math.isfinite(serial) or not -1 < serial < 2_958_466:
+        return f"{serial:g}"
+    when = dt.datetime(1899, 12, 30) + dt.timedelta(days=serial)
+    return _date_text(when.time() if serial < 1 else when)
+
+
+class _Names(Mapping[str, "Ref | None"]):
+    """Workbook-level defined names → their range, parsed when first asked for (a workbook has a hundred)."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.texts = texts
+        self._parsed: dict[str, Ref | None] = {}
+
+    def __getitem__(self, name: str) -> Ref | None:
+        try:
+            return self._parsed[name]
+        except KeyError:
+            ref = self._parsed[name] = parse_ref(self.texts[name])
+            return ref
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.texts)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.texts
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self[name] if name in self.texts else default
+
+    def on_sheet(self, sheet: str) -> Iterator[str]:
+        """The names whose reference starts with `sheet` (cheap: no parsing of the others)."""
+        quoted, plain = "'" + sheet.replace("'", "''") + "'!", sheet + "!"
+        return (n for n, t in self.texts.items() if t.lstrip().startswith((quoted, plain)))
+
+
 # ----------------------------------------------------------------------------- the package
+
+
+def _plain_utf8(data: bytes) -> bool:
+    """XML bytes whose every markup character is visible as ASCII (so a DTD cannot hide)."""
+    return data[:1] == b"<" or data[:4] == b"\xef\xbb\xbf<" or data.lstrip()[:1] == b"<"
 
 
 class Package:
@@ -157,35 +316,47 @@ class Package:
     def __init__(self, source: Path | bytes, label: str | None = None) -> None:
         path = Path(label or "workbook.xlsx") if isinstance(source, bytes) else source
         self.label = label or path.name
-        try:
-            if isinstance(source, bytes):
-                size, head = len(source), source[:8]
-            else:
-                size = path.stat().st_size
-                with path.open("rb") as fh:
-                    head = fh.read(8)
-        except FileNotFoundError:
-            raise UnreadableWorkbook(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise UnreadableWorkbook(f"{path}: is a folder, not a workbook") from None
-        except OSError as exc:
-            raise UnreadableWorkbook(f"{path}: cannot be read ({exc.strerror or exc})") from None
-        if head == OLE_MAGIC:
-            raise UnreadableWorkbook(self._ole_message(self.label, source if isinstance(source, bytes)
-                                                       else path.read_bytes()[: 4 * 2**20]))
-        if size > MAX_FILE_BYTES:
-            raise UnreadableWorkbook(f"{self.label}: is {size / 2**20:.0f} MB; a budget workbook is far smaller "
-                                     f"(limit {MAX_FILE_BYTES // 2**20} MB), so it is not read")
-        if not head.startswith(b"PK"):
+        data = source if isinstance(source, bytes) else self._read_file(path)
+        if data[:8] == OLE_MAGIC:
+            raise UnreadableWorkbook(self._ole_message(self.label, data[: 4 * 2**20]))
+        if not data.startswith(b"PK"):
             raise UnreadableWorkbook(f"{self.label}: is not an Excel workbook (.xlsx): it is not a zip package")
+        if len(data) > MAX_FILE_BYTES:
+            raise UnreadableWorkbook(f"{self.label}: is {len(data) / 2**20:.0f} MB; a budget workbook is far smaller "
+                                     f"(limit {MAX_FILE_BYTES // 2**20} MB), so it is not read")
+        self.data = data
         try:
-            self.zip = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else path)
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
         except zipfile.BadZipFile:
             raise UnreadableWorkbook(f"{self.label}: is damaged or truncated: its zip directory is missing "
                                      "(was the copy or download cut short?)") from None
         except (OSError, ValueError, EOFError) as exc:
             raise UnreadableWorkbook(f"{self.label}: is damaged: {exc}") from None
         self._check_members()
+
+    def _read_file(self, path: Path) -> bytes:
+        """The file's bytes: only a regular file (a named pipe would block), at most MAX_FILE_BYTES
+        (an OLE file is read further: its stream names say whether it is encrypted)."""
+        try:
+            st = path.stat()
+            if stat.S_ISDIR(st.st_mode):
+                raise UnreadableWorkbook(f"{path}: is a folder, not a workbook")
+            if not stat.S_ISREG(st.st_mode):
+                raise UnreadableWorkbook(f"{path}: is not a regular file (a named pipe or a device), not a workbook")
+            with path.open("rb") as fh:
+                head = fh.read(8)
+                if head == OLE_MAGIC:
+                    return head + fh.read(4 * 2**20)
+                if st.st_size > MAX_FILE_BYTES:
+                    raise UnreadableWorkbook(f"{self.label}: is {st.st_size / 2**20:.0f} MB; a budget workbook is far "
+                                             f"smaller (limit {MAX_FILE_BYTES // 2**20} MB), so it is not read")
+                return head + fh.read(MAX_FILE_BYTES)
+        except FileNotFoundError:
+            raise UnreadableWorkbook(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise UnreadableWorkbook(f"{path}: is a folder, not a workbook") from None
+        except OSError as exc:
+            raise UnreadableWorkbook(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
     @staticmethod
     def _ole_message(label: str, data: bytes) -> str:
@@ -218,12 +389,16 @@ class Package:
                                      f"(limit {MAX_TOTAL_BYTES // 2**20} MB): not read (a zip bomb?)")
         self.names = {i.filename for i in infos}
         self._read_total = 0
+        self._cache: dict[str, bytes] = {}
+        self._checked: set[str] = set()
 
     def has(self, name: str) -> bool:
         return name in self.names
 
     def read(self, name: str) -> bytes:
-        """A part's bytes, read in bounded chunks whatever its header claims."""
+        """A part's bytes, read in bounded chunks whatever its header claims (once: kept for re-use)."""
+        if name in self._cache:
+            return self._cache[name]
         try:
             with self.zip.open(name) as fh:
                 data = fh.read(MAX_MEMBER_BYTES + 1)
@@ -237,12 +412,27 @@ class Package:
         if len(data) > MAX_MEMBER_BYTES or self._read_total > MAX_TOTAL_BYTES:
             raise UnreadableWorkbook(f"{self.label}: part {name} unpacks to more than its limit: not read "
                                      "(a zip bomb?)")
+        self._cache[name] = data
+        return data
+
+    def checked(self, name: str) -> bytes:
+        """A part's bytes after the DTD check: no <!DOCTYPE or <!ENTITY, plain UTF-8 markup."""
+        data = self.read(name)
+        if name in self._checked:
+            return data
+        self._checked.add(name)
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            raise UnreadableWorkbook(f"{self.label}: part {name} contains an XML document type declaration or "
+                                     "entities, which Excel never writes: refused")
         return data
 
     def xml(self, name: str) -> Element:
-        """A part parsed by defusedxml: a DTD, an entity or an external reference is refused."""
+        """A part parsed without a DTD or entities: plain UTF-8 XML whose bytes show none is parsed by expat
+        directly; anything else by defusedxml, which refuses a DTD, an entity or an external reference."""
         data = self.read(name)
         try:
+            if _plain_utf8(data):
+                return StdET.fromstring(self.checked(name))
             return SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
         except DefusedXmlException as exc:
             raise UnreadableWorkbook(f"{self.label}: part {name} contains an XML document type declaration or "
@@ -254,15 +444,125 @@ class Package:
         self.zip.close()
 
 
+# ----------------------------------------------------------------------------- the sheets
+
+
+class _Sheet:
+    """The cells of one sheet, by (row, column), 0-based."""
+
+    def get(self, r: int, c: int, formulas: bool = True) -> Cell:
+        raise NotImplementedError
+
+    def all_cells(self) -> dict[tuple[int, int], Cell]:
+        raise NotImplementedError
+
+
+class _SlowSheet(_Sheet):
+    """A sheet parsed by the standard library (bounded by the part size and MAX_SHEET_CELLS)."""
+
+    def __init__(self, cells: dict[tuple[int, int], Cell]) -> None:
+        self.cells = cells
+
+    def get(self, r: int, c: int, formulas: bool = True) -> Cell:
+        return self.cells.get((r, c), BLANK)
+
+    def all_cells(self) -> dict[tuple[int, int], Cell]:
+        return self.cells
+
+
+def _letters(c: int) -> str:
+    letters = ""
+    c += 1
+    while c:
+        c, rem = divmod(c - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+_COLUMN_LETTERS = [_letters(c) for c in range(702)]
+
+
+def _ref_bytes(r: int, c: int) -> bytes:
+    return f"{_COLUMN_LETTERS[c] if c < 702 else _letters(c)}{r + 1}".encode()
+
+
+class _FastSheet(_Sheet):
+    """A sheet whose values calamine read; formulas, error values and styles come from its checked XML,
+    looked up only for the cells asked for."""
+
+    def __init__(self, grid: list[list[Any]], data: bytes) -> None:
+        self.grid, self.data = grid, data
+        self._formula_refs: set[bytes] | None = None
+        self._errors: dict[bytes, bytes] | None = None
+        self._styles: dict[bytes, bytes] | None = None
+        self._text_refs: set[bytes] | None = None
+
+    def _formula(self, ref: bytes) -> tuple[str, bool] | None:
+        """(formula text, whether its result is text) of a cell, or None when it has no formula."""
+        if self._formula_refs is None:
+            self._formula_refs = set(_FORMULA_REFS.findall(self.data))
+        if ref not in self._formula_refs:
+            return None
+        at = self.data.find(b'<c r="' + ref + b'"')
+        m = _FORMULA_CELL.match(self.data, at) if at >= 0 else None
+        if m is None:
+            return "", False
+        return _xml_text(m.group(3) or b""), b't="str"' in m.group(2)
+
+    def style(self, r: int, c: int) -> int:
+        if self._styles is None:
+            self._styles = dict(_STYLE_CELL.findall(self.data))
+        s = self._styles.get(_ref_bytes(r, c), b"0")
+        return int(s) if s.isdigit() else 0
+
+    def get(self, r: int, c: int, formulas: bool = True) -> Cell:
+        """The cell; with `formulas` False its formula is not looked up (left None), for values only."""
+        ref = _ref_bytes(r, c)
+        if self._errors is None:
+            self._errors = dict(_ERROR_CELL.findall(self.data)) if b't="e"' in self.data else {}
+        found = self._formula(ref) if formulas else None
+        formula, text_result = found if found is not None else (None, False)
+        if ref in self._errors:
+            return Cell(ErrorValue(_xml_text(self._errors[ref])), formula)
+        raw = self.grid[r][c] if r < len(self.grid) and c < len(self.grid[r]) else ""
+        if raw == "" or raw is None:
+            if not formulas:  # still tell a formula's empty text result ("") from a blank cell
+                if self._text_refs is None:
+                    self._text_refs = set(_TEXT_RESULT_REFS.findall(self.data)) if b't="str"' in self.data else set()
+                return Cell("", "") if ref in self._text_refs else BLANK
+            if formula is None:
+                return BLANK
+            return Cell("" if text_result else None, formula)  # a formula whose text result is "" (t="str")
+        if isinstance(raw, bool):
+            value: Any = raw
+        elif isinstance(raw, (int, float)):
+            value = float(raw)
+        elif isinstance(raw, str):
+            value = raw
+        else:
+            value = DateValue(_date_text(raw))
+        return Cell(value, formula)
+
+    def all_cells(self) -> dict[tuple[int, int], Cell]:
+        out = {}
+        for r, row in enumerate(self.grid):
+            for c in range(len(row)):
+                cell = self.get(r, c)
+                if cell is not BLANK:
+                    out[(r, c)] = cell
+        return out
+
+
 # ----------------------------------------------------------------------------- the workbook
 
 
 class WorkbookFile:
     """A safely opened .xlsx: its sheets, its workbook-level defined names and its cells' saved values."""
 
-    def __init__(self, source: str | Path | bytes, label: str | None = None) -> None:
+    def __init__(self, source: str | Path | bytes, label: str | None = None, *, fast: bool = True) -> None:
         self.path = Path(label or "workbook.xlsx") if isinstance(source, bytes) else Path(source)
         self.pkg = Package(source if isinstance(source, bytes) else self.path, label)
+        self.fast = fast
         label = self.pkg.label
         if not self.pkg.has("[Content_Types].xml"):
             raise UnreadableWorkbook(f"{label}: is a zip file but not an Excel workbook (no [Content_Types].xml)")
@@ -274,25 +574,36 @@ class WorkbookFile:
             raise UnreadableWorkbook(f"{label}: is a macro-enabled workbook (.xlsm: "
                                      f"{(macro_parts or macro_types)[0]}); kj-budget does not read files with "
                                      "macros: save it as an Excel workbook (.xlsx) first")
+        self._rel_cache: dict[str, list[tuple[str, str, str]]] = {}
         self.workbook_part = self._workbook_part()
         root = self.pkg.xml(self.workbook_part)
         rels = self._rels(self.workbook_part)
         self.sheets: dict[str, str] = {}
+        self._duplicate_sheet_names = False
         sheets_el = _child(root, "sheets")
         for s in (sheets_el if sheets_el is not None else []):
             target = rels.get(_attr(s, "id") or "")
-            if target and s.get("name"):
-                self.sheets[s.get("name")] = target
-        self.names: dict[str, Ref | None] = {}
+            name = s.get("name")
+            if target and name:
+                self._duplicate_sheet_names |= name in self.sheets
+                self.sheets[name] = target
+        texts: dict[str, str] = {}
         names_el = _child(root, "definedNames")
         for dn in (names_el if names_el is not None else []):
             name = dn.get("name") or ""
             if dn.get("localSheetId") is not None or name.startswith("_xlnm"):
                 continue
-            self.names[name] = parse_ref(dn.text or "")
-        self._cells: dict[str, dict[tuple[int, int], Cell]] = {}
+            texts[name] = dn.text or ""
+        self.names = _Names(texts)
+        self._views: dict[str, _Sheet] = {}
         self._strings: list[str] | None = None
         self._locked: list[bool] | None = None
+        self._date_styles: set[int] | None = None
+        self._calamine: Any = None
+        self._fast_checked: dict[str, bool] = {}
+        self._planned: list[str] = []
+        self._bounded: dict[str, Ref | None] = {}
+        self._in_calamine: set[str] = set()
 
     def _workbook_part(self) -> str:
         if self.pkg.has("_rels/.rels"):
@@ -308,75 +619,200 @@ class WorkbookFile:
 
     def _rels(self, part: str) -> dict[str, str]:
         """Relationship id → part name, for a part's .rels file."""
+        return {rid: target for rid, _, target in self._rel_list(part)}
+
+    def _rel_list(self, part: str) -> list[tuple[str, str, str]]:
+        """(id, type, part name) of a part's internal relationships."""
+        if part in self._rel_cache:
+            return self._rel_cache[part]
         folder, base = posixpath.split(part)
         rels_part = posixpath.join(folder, "_rels", base + ".rels")
         if not self.pkg.has(rels_part):
-            return {}
-        out = {}
+            return []
+        out = []
         for rel in self.pkg.xml(rels_part):
             target = rel.get("Target") or ""
             if rel.get("TargetMode") == "External":
                 continue
-            out[rel.get("Id") or ""] = (target.lstrip("/") if target.startswith("/")
-                                        else posixpath.normpath(posixpath.join(folder, target)))
+            out.append((rel.get("Id") or "", rel.get("Type") or "",
+                        target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder,
+                                                                                                         target))))
+        self._rel_cache[part] = out
         return out
+
+    def _rel_types(self, part: str) -> list[tuple[str, str]]:
+        return [(rel_type, target) for _, rel_type, target in self._rel_list(part)]
+
+    def _part_of_type(self, suffix: str) -> str | None:
+        return next((t for rel_type, t in self._rel_types(self.workbook_part)
+                     if rel_type.endswith(suffix) and self.pkg.has(t)), None)
 
     # ------------------------------------------------------------------ values
 
     @property
     def strings(self) -> list[str]:
         if self._strings is None:
-            self._strings = []
-            for rel_type, target in self._rel_types(self.workbook_part):
-                if rel_type.endswith("/sharedStrings") and self.pkg.has(target):
-                    self._strings = [_text_of(si) for si in self.pkg.xml(target) if _local(si.tag) == "si"]
+            part = self._part_of_type("/sharedStrings")
+            self._strings = [_text_of(si) for si in self.pkg.xml(part) if _local(si.tag) == "si"] if part else []
         return self._strings
 
-    def _rel_types(self, part: str) -> list[tuple[str, str]]:
-        folder, base = posixpath.split(part)
-        rels_part = posixpath.join(folder, "_rels", base + ".rels")
-        if not self.pkg.has(rels_part):
-            return []
-        return [(rel.get("Type") or "", posixpath.normpath(posixpath.join(folder, rel.get("Target") or ""))
-                 if not (rel.get("Target") or "").startswith("/") else (rel.get("Target") or "").lstrip("/"))
-                for rel in self.pkg.xml(rels_part)]
+    def plan(self, names: Any) -> None:
+        """Say which names will be read, so calamine is given their sheets (and only those) at once."""
+        for name in names:
+            ref = self.names.get(name)
+            if ref is not None and ref.sheet in self.sheets and ref.sheet not in self._planned:
+                self._planned.append(ref.sheet)
+
+    def _view(self, sheet: str) -> _Sheet | None:
+        if sheet not in self._views:
+            part = self.sheets.get(sheet)
+            if not part or not self.pkg.has(part):
+                return None
+            view = self._fast_view(sheet, part) if self.fast else None
+            self._views[sheet] = view if view is not None else _SlowSheet(self._parse_sheet(part))
+        return self._views[sheet]
 
     def sheet_cells(self, sheet: str) -> dict[tuple[int, int], Cell]:
-        if sheet not in self._cells:
-            part = self.sheets.get(sheet)
-            self._cells[sheet] = self._parse_sheet(part) if part and self.pkg.has(part) else {}
-        return self._cells[sheet]
+        view = self._view(sheet)
+        return view.all_cells() if view is not None else {}
+
+    def _fast_view(self, sheet: str, part: str) -> _FastSheet | None:
+        """The sheet read by calamine, or None when it should be read by the standard-library parser."""
+        if self._duplicate_sheet_names or not self._fast_ok(part):
+            return None
+        data = self.pkg.checked(part)
+        if sheet not in self._planned:
+            if self._calamine is not None:
+                return None  # calamine was given other sheets: this one is read by the careful parser
+            self._planned.append(sheet)
+        book = self._calamine_book()
+        if book is None or sheet not in self._in_calamine:
+            return None
+        try:
+            grid = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except Exception as exc:  # noqa: BLE001 - calamine's errors are its own types
+            raise UnreadableWorkbook(f"{self.pkg.label}: is damaged: sheet {sheet} cannot be read "
+                                     f"({type(exc).__name__}: {exc})") from None
+        return _FastSheet(grid, data)
+
+    def _calamine_book(self) -> Any:
+        """calamine over a package rebuilt from checked parts only: our own workbook part listing the
+        sheets calamine may read, the shared strings without their size hint (calamine reserves memory
+        for it), the styles (for date formats) and the sheets, each checked before it is handed over."""
+        if self._calamine is None:
+            try:
+                from python_calamine import CalamineWorkbook
+            except ImportError:
+                self._calamine = False
+                return None
+            sheets = [(name, self.sheets[name]) for name in self._planned
+                      if name in self.sheets and self._fast_ok(self.sheets[name])]
+            self._in_calamine = {name for name, _ in sheets}
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+                z.writestr("[Content_Types].xml", _CONTENT_TYPES)
+                z.writestr("_rels/.rels", _PACKAGE_RELS)
+                z.writestr("xl/workbook.xml", _WORKBOOK_XML.format("".join(
+                    f'<sheet name="{xml_escape(name, {chr(34): "&quot;"})}" sheetId="{k + 1}" r:id="rId{k + 1}"/>'
+                    for k, (name, _) in enumerate(sheets))))
+                rels = [f'<Relationship Id="rId{k + 1}" Type="{_REL}/worksheet" Target="worksheets/s{k + 1}.xml"/>'
+                        for k in range(len(sheets))]
+                strings = self._part_of_type("/sharedStrings")
+                if strings:
+                    sst = self.pkg.checked(strings)
+                    start = sst.find(b"<sst")
+                    end = sst.find(b">", start)
+                    if start >= 0 and end > 0:
+                        sst = sst[:start] + _SST_COUNTS.sub(b"", sst[start:end]) + sst[end:]
+                    z.writestr("xl/sharedStrings.xml", sst)
+                    rels.append(f'<Relationship Id="rIdS" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>')
+                styles = self._part_of_type("/styles")
+                if styles:
+                    z.writestr("xl/styles.xml", self.pkg.checked(styles))
+                    rels.append(f'<Relationship Id="rIdT" Type="{_REL}/styles" Target="styles.xml"/>')
+                z.writestr("xl/_rels/workbook.xml.rels", _RELS_XML.format("".join(rels)))
+                for k, (_, part) in enumerate(sheets):
+                    z.writestr(f"xl/worksheets/s{k + 1}.xml", self.pkg.checked(part))
+            try:
+                self._calamine = CalamineWorkbook.from_filelike(io.BytesIO(out.getvalue()))
+            except Exception as exc:  # noqa: BLE001
+                raise UnreadableWorkbook(f"{self.pkg.label}: is damaged: its shared strings or styles cannot be "
+                                         f"read ({type(exc).__name__}: {exc})") from None
+        return self._calamine or None
+
+    def _fast_ok(self, part: str) -> bool:
+        """Whether a sheet part is safe to hand to calamine: every cell written <c r="B5" …> (reference
+        first, capital letters) inside A1:ZZ999, so the area calamine reserves memory for is bounded
+        (it reserves the area up to the farthest cell, and reads a lower-case or over-long reference its
+        own way); no namespace prefix on a cell, no CDATA. A sheet with more than MAX_SHEET_CELLS cells is
+        refused whichever way it would be read."""
+        if part in self._fast_checked:
+            return self._fast_checked[part]
+        if not self.pkg.has(part):
+            return False
+        data = self.pkg.checked(part)
+        n = data.count(b"<c ")
+        if n > MAX_SHEET_CELLS:
+            raise self._too_many_cells(part, n)
+        ok = not (b"<![CDATA[" in data or _ODD_CELL.search(data) or _PREFIXED_CELL.search(data))
+        self._fast_checked[part] = ok
+        return ok
+
+    def _too_many_cells(self, part: str, n: int) -> UnreadableWorkbook:
+        return UnreadableWorkbook(f"{self.pkg.label}: part {part} has {n} cells (limit {MAX_SHEET_CELLS}; a budget "
+                                  "sheet has under 1 000): not read")
 
     def _parse_sheet(self, part: str) -> dict[tuple[int, int], Cell]:
+        """The careful parser: every row number, reference and style index checked, at most
+        MAX_SHEET_CELLS cells, every reference inside Excel's grid."""
         root = self.pkg.xml(part)
         data = _child(root, "sheetData")
         cells: dict[tuple[int, int], Cell] = {}
         row_no = -1
+        where = f"{self.pkg.label}: is damaged: {part}"
         for row in (data if data is not None else []):
             if _local(row.tag) != "row":
                 continue
-            row_no = int(row.get("r")) - 1 if row.get("r") else row_no + 1
+            r_attr = row.get("r")
+            if r_attr is not None:
+                if not r_attr.isascii() or not r_attr.isdigit() or not 1 <= int(r_attr) <= EXCEL_MAX_ROW:
+                    raise UnreadableWorkbook(f"{where} has a row numbered {r_attr[:20]!r} (rows are 1 to "
+                                             f"{EXCEL_MAX_ROW})")
+                row_no = int(r_attr) - 1
+            else:
+                row_no += 1
             col_no = -1
             for c in row:
                 if _local(c.tag) != "c":
                     continue
-                if c.get("r"):
-                    row_c, col_no = _cell_rc(c.get("r"))
-                    r = row_c
+                ref = c.get("r")
+                if ref is not None:
+                    try:
+                        r, col_no = _cell_rc(ref)
+                    except ValueError:
+                        raise UnreadableWorkbook(f"{where} has a cell reference {ref[:20]!r} (references are "
+                                                 "like B5: capital letters, then the row)") from None
                 else:
                     col_no += 1
                     r = row_no
-                cells[(r, col_no)] = self._cell(c)
+                if r >= EXCEL_MAX_ROW or col_no >= EXCEL_MAX_COL:
+                    raise UnreadableWorkbook(f"{where} has a cell beyond Excel's last cell XFD{EXCEL_MAX_ROW}")
+                if len(cells) >= MAX_SHEET_CELLS:
+                    raise self._too_many_cells(part, len(cells) + 1)
+                cells[(r, col_no)] = self._cell(c, where)
         return cells
 
-    def _cell(self, c: Element) -> Cell:
+    def _cell(self, c: Element, where: str) -> Cell:
         t = c.get("t", "n")
         v = _child(c, "v")
         f = _child(c, "f")
         text = v.text if v is not None else None
         formula = (f.text or "") if f is not None else None
-        style = int(c.get("s") or 0)
-        value: str | float | bool | ErrorValue | None
+        s = c.get("s") or "0"
+        if not s.isascii() or not s.isdigit():
+            raise UnreadableWorkbook(f"{where} has a cell style {s[:20]!r} (styles are numbered)")
+        style = int(s)
+        value: str | float | bool | ErrorValue | DateValue | None
         if t == "inlineStr":
             is_ = _child(c, "is")
             value = _text_of(is_) if is_ is not None else ""
@@ -389,49 +825,107 @@ class WorkbookFile:
                 value = self.strings[int(text)]
             except (ValueError, IndexError):
                 raise UnreadableWorkbook(f"{self.pkg.label}: is damaged: a cell refers to shared string "
-                                         f"{text} of {len(self.strings)}") from None
+                                         f"{text[:20]!r} of {len(self.strings)}") from None
         elif t == "b":
             value = text.strip() in ("1", "true")
         elif t == "e":
             value = ErrorValue(text)
         elif t == "d":
-            value = text
+            value = DateValue(_iso_text(text))
         else:
             try:
                 value = float(text)
             except ValueError:
                 raise UnreadableWorkbook(f"{self.pkg.label}: is damaged: a number cell holds {text[:20]!r}") from None
+            if not math.isfinite(value):
+                raise UnreadableWorkbook(f"{self.pkg.label}: is damaged: a number cell holds {text[:20]!r}")
+            if style in self.date_styles:
+                value = DateValue(_serial_text(value))
         return Cell(value, formula, style)
 
-    def cell(self, sheet: str, r: int, c: int) -> Cell:
-        return self.sheet_cells(sheet).get((r, c), BLANK)
+    @property
+    def date_styles(self) -> set[int]:
+        """The cell styles (cellXfs indices) whose number format shows a date or a time."""
+        if self._date_styles is None:
+            self._date_styles = set()
+            part = self._part_of_type("/styles")
+            if part:
+                root = self.pkg.xml(part)
+                fmts = _child(root, "numFmts")
+                codes = {int(n.get("numFmtId") or -1): n.get("formatCode") or ""
+                         for n in (fmts if fmts is not None else []) if (n.get("numFmtId") or "").isdigit()}
+                xfs = _child(root, "cellXfs")
+                for k, xf in enumerate(xfs if xfs is not None else []):
+                    fid = xf.get("numFmtId") or "0"
+                    fid_n = int(fid) if fid.isdigit() else 0
+                    if fid_n in codes and is_date_format(codes[fid_n]) or (
+                            fid_n not in codes and fid_n in BUILTIN_DATE_FORMATS):
+                        self._date_styles.add(k)
+        return self._date_styles
 
-    def cells(self, name: str) -> list[Cell] | None:
-        """The cells of a defined name, row by row; None when the name is missing or points nowhere."""
+    def cell(self, sheet: str, r: int, c: int, formulas: bool = True) -> Cell:
+        view = self._view(sheet)
+        return view.get(r, c, formulas) if view is not None else BLANK
+
+    def bounded(self, name: str) -> Ref | None:
+        """A name's range, or None when it is missing or points nowhere; raises UnreadableWorkbook when it
+        is larger than the register's shape allows (a name widened to a whole sheet is never read)."""
+        if name in self._bounded:
+            return self._bounded[name]
+        self._bounded[name] = ref = self._bound(name)
+        return ref
+
+    def _bound(self, name: str) -> Ref | None:
         ref = self.names.get(name)
         if ref is None or ref.sheet not in self.sheets:
             return None
-        return [self.cell(ref.sheet, r, c) for r, c in ref.cells]
+        spec = INPUT_BY_NAME.get(name)
+        if spec is not None and spec.rows == 1:
+            ok, shape = ref.size == 1, "one cell"
+        elif spec is not None:
+            ok, shape = ref.cols == 1 and ref.rows <= MAX_STEP_ROWS, \
+                f"{spec.rows} cells in one column (read up to {MAX_STEP_ROWS})"
+        else:
+            ok, shape = ref.size <= MAX_NAME_CELLS, f"at most {MAX_NAME_CELLS} cells"
+        if not ok:
+            raise UnreadableWorkbook(f"{self.pkg.label}: the name {name} covers {ref.text} ({ref.size} cells); "
+                                     f"in a kj-budget workbook it is {shape}: the workbook was changed outside the "
+                                     "template, so it is not read")
+        return ref
+
+    def cells(self, name: str, formulas: bool = True) -> list[Cell] | None:
+        """The cells of a defined name, row by row; None when the name is missing or points nowhere.
+        With `formulas` False only the values are wanted (a cell's formula may be left None)."""
+        ref = self.bounded(name)
+        if ref is None:
+            return None
+        view = self._view(ref.sheet)
+        if view is None:
+            return [BLANK] * ref.size
+        return [view.get(r, c, formulas) for r, c in ref.cells]
 
     def value(self, name: str) -> Any:
         """A name's saved values: a scalar for one cell, else a list; None when missing."""
-        cells = self.cells(name)
+        cells = self.cells(name, formulas=False)
         if cells is None:
             return None
         values = [c.value for c in cells]
         return values[0] if len(values) == 1 else values
 
-    def locked(self, cell: Cell) -> bool:
+    def is_locked(self, sheet: str, r: int, c: int) -> bool:
         """Whether a cell is locked (Excel's default); unlocked cells are the ones a user types in."""
         if self._locked is None:
             self._locked = []
-            for rel_type, target in self._rel_types(self.workbook_part):
-                if rel_type.endswith("/styles") and self.pkg.has(target):
-                    xfs = _child(self.pkg.xml(target), "cellXfs")
-                    for xf in (xfs if xfs is not None else []):
-                        prot = _child(xf, "protection")
-                        self._locked.append(prot is None or prot.get("locked") not in ("0", "false"))
-        return self._locked[cell.style] if cell.style < len(self._locked) else True
+            part = self._part_of_type("/styles")
+            if part:
+                data = self.pkg.checked(part)
+                start, end = data.find(b"<cellXfs"), data.find(b"</cellXfs>")
+                if start >= 0 and end > start and _plain_utf8(data):  # each <xf …> up to the next one
+                    for xf in data[start:end].split(b"<xf")[1:]:
+                        self._locked.append(not _UNLOCKED.search(xf))
+        view = self._view(sheet)
+        style = view.style(r, c) if isinstance(view, _FastSheet) else self.cell(sheet, r, c).style
+        return self._locked[style] if style < len(self._locked) else True
 
     def custom_properties(self) -> dict[str, str]:
         """docProps/custom.xml: name → value as text."""
@@ -448,8 +942,14 @@ class WorkbookFile:
         part = self.sheets.get(sheet)
         if not part or not self.pkg.has(part):
             return False
-        prot = _child(self.pkg.xml(part), "sheetProtection")
-        return prot is not None and bool(prot.get("password") or prot.get("hashValue"))
+        data = self.pkg.checked(part)
+        at = data.find(b"sheetProtection")
+        while at >= 0:
+            tag = data[at:data.find(b">", at) + 1]
+            if data[at - 1:at] in (b"<", b":") and re.search(rb'\s(?:password|hashValue)="[^"]+"', tag):
+                return True
+            at = data.find(b"sheetProtection", at + 1)
+        return False
 
     def close(self) -> None:
         self.pkg.close()
@@ -459,6 +959,32 @@ class WorkbookFile:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _iso_text(text: str) -> str:
+    try:
+        return _date_text(dt.datetime.fromisoformat(text.strip().rstrip("Z")))
+    except ValueError:
+        return text.strip()[:30]
+
+
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
+_PACKAGE_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+    f'relationships"><Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+_WORKBOOK_XML = (
+    '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+    f'main" xmlns:r="{_REL}"><sheets>{{}}</sheets></workbook>')
+_RELS_XML = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+             '2006/relationships">{}</Relationships>')
+_EMPTY_SHEET = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                b'spreadsheetml/2006/main"><sheetData/></worksheet>')
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -541,6 +1067,8 @@ def raw_text(value: Any) -> str:
     """A cell value as a person would read it back."""
     if value is None:
         return ""
+    if isinstance(value, (DateValue, ErrorValue)):
+        return str(value)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
@@ -568,12 +1096,19 @@ def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = Fals
         raise _Invalid(f"an error value ({value})", f"en feilverdi ({value})")
     if spec.kind == "text":
         changed = ("", "")
+        if isinstance(value, DateValue):
+            changed = (f"the date {value} is carried as the text {value.text!r}", f"datoen {value} er ført over som "
+                       "tekst")
+            value = value.text
         if isinstance(value, bool) or not isinstance(value, (str, float)):
             raise _Invalid(f"not text: {raw_text(value)}", f"ikke tekst: {raw_text(value)}")
         if isinstance(value, float):
             text = raw_text(value)
             changed = (f"the number {text} is carried as the text {text!r}", f"tallet {text} er ført over som tekst")
             value = text
+        value, cleaned = clean_text(value)  # the text-input rule: no control character or line break
+        if cleaned:
+            changed = ("line breaks and control characters were removed", "linjeskift og kontrolltegn er fjernet")
         lo, hi = TEXT_LIMITS.get(spec.name, (0, 100))
         if not lo <= len(value) <= hi:
             rule_en = f"exactly {lo} characters" if lo == hi else f"at most {hi} characters"
@@ -594,8 +1129,14 @@ def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = Fals
         if label != value:
             return ident, f"{raw_text(value)!r} is the list value {label!r}", f"«{raw_text(value)}» er «{label}»"
         return ident, "", ""
+    what = "et helt tall" if spec.kind == "whole" else "et tall"
+    if isinstance(value, DateValue):  # a date typed where a count or an amount is meant
+        raise _Invalid(f"a date or time, not a number: {value}", f"en dato, ikke {what}: {value}")
     if isinstance(value, str):
-        what = "et helt tall" if spec.kind == "whole" else "et tall"
+        try:  # the one number rule names an ambiguous 1.000 / 1,000 as such
+            number_from_text(value, spec.name, spec.label)
+        except InputError as exc:
+            raise _Invalid(f"text, not a number: {exc.en}", f"tekst, ikke {what}: «{value}» er tvetydig") from None
         raise _Invalid(f"text, not a number: {value!r}", f"tekst, ikke {what}")
     try:
         if spec.kind == "whole":
@@ -607,13 +1148,16 @@ def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = Fals
 
 
 def read_workbook(path: str | Path | bytes, est: Estimates, label: str | None = None,
-                  strict: bool = False) -> FilledWorkbook:
+                  strict: bool = False, full: bool = True) -> FilledWorkbook:
     """Read a filled workbook's inputs against `est` (the estimates the new workbook is built from).
 
     `strict` reads list values as the workbook does (exact labels), for comparing with its totals.
+    `full` also reads every other named value, its label and whether it is a formula (a regeneration
+    reports changed estimates); without it only the headline outputs and Byggeinfo are read (check,
+    memo, notice, collect).
     Raises :class:`UnreadableWorkbook` for a file that is not a kj-budget workbook or is unsafe."""
     with WorkbookFile(path, label) as wb:
-        return _read(wb, est, strict)
+        return _read(wb, est, strict, full)
 
 
 def read_inputs(path: str | Path, est: Estimates) -> tuple[Inputs, list[Problem], dict[str, str]]:
@@ -622,14 +1166,18 @@ def read_inputs(path: str | Path, est: Estimates) -> tuple[Inputs, list[Problem]
     return inputs, problems, metadata
 
 
-def _read(wb: WorkbookFile, est: Estimates, strict: bool = False) -> FilledWorkbook:
+def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = True) -> FilledWorkbook:
     ours = [n for n in wb.names if n in INPUT_BY_NAME or n.startswith("kj_meta_")]
     if not ours:
         raise UnreadableWorkbook(f"{wb.pkg.label}: is not a kj-budget workbook: it has none of the named cells "
                                  "kj-budget writes (such as kj_municipality or kj_step_staff)")
+    _require_input_sheet(wb)
+    wb.plan([*INPUT_BY_NAME, "kj_input_note", *OUTPUTS, *(n for n in wb.names if n.startswith("kj_meta_"))]
+            if not full else [n for n in wb.names if n.startswith("kj_")])
     problems: list[Problem] = []
     carried: list[Carried] = []
     missing: list[str] = []
+    unknown: set[str] = set()
     values: dict[str, Any] = {}
     formulas: dict[str, bool] = {}
 
@@ -664,8 +1212,11 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False) -> FilledWorkb
 
     scalars: dict[str, Any] = {}
     step_cols: dict[str, list[Any]] = {}
+    read_cells: dict[str, list[Cell]] = {}
     for spec in INPUTS:
         cells = wb.cells(spec.name)
+        if cells is not None:
+            read_cells[spec.name] = cells
         if cells is None:
             missing.append(spec.name)
             continue
@@ -684,29 +1235,39 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False) -> FilledWorkb
             col.append(take(spec, key, cell, k + 1))
         step_cols[spec.field.split(".")[1]] = col
 
-    problems += _pending(wb, problems)
+    problems += _pending(wb, problems, read_cells)
     steps = _steps(step_cols)
     invalid = tuple(sorted({p.name for p in problems if p.kind == "invalid"}))
     inputs = Inputs(steps=steps, invalid=invalid,
                     **{k: (v if v is not None else ("" if k in ("municipality", "municipality_number") else None))
                        for k, v in scalars.items()})
 
-    # Inputs of the old template that the new one lacks: unlocked named cells we do not know.
-    for name, ref in wb.names.items():
-        if not name.startswith("kj_") or name in INPUT_BY_NAME or ref is None:
+    # Inputs of the old template that the new one lacks: unlocked named cells we do not know, on the input
+    # sheet (the one that holds kj_municipality).
+    input_sheet = wb.names[CORE_INPUTS[0]].sheet if wb.names.get(CORE_INPUTS[0]) else ""
+    for name in wb.names.on_sheet(input_sheet):
+        ref = wb.names[name]
+        if not name.startswith("kj_") or name in INPUT_BY_NAME or ref is None or ref.sheet != input_sheet:
             continue
-        cells = wb.cells(name) or []
-        if cells and all(not wb.locked(c) for c in cells):
-            for k, c in enumerate(cells):
+        if wb.bounded(name) is not None and not wb.is_locked(ref.sheet, *ref.first) \
+                and all(not wb.is_locked(ref.sheet, r, c) for r, c in ref.cells):
+            unknown.add(name)
+            for k, c in enumerate(wb.cells(name, formulas=False) or []):
                 if c.value not in (None, ""):
-                    key = name if len(cells) == 1 else f"{name}#{k + 1}"
+                    key = name if ref.size == 1 else f"{name}#{k + 1}"
                     problems.append(Problem(key, name, raw_text(c.value), "the new template has no such input",
                                             "den nye malen har ikke dette feltet", "not_in_template"))
+    for name in (wb.names if full else [*OUTPUTS, *(n for n in wb.names if n.startswith("kj_meta_"))]):
+        if not name.startswith("kj_") or name in INPUT_BY_NAME or name in unknown or name not in wb.names:
+            continue
+        if wb.bounded(name) is None:
             continue
         values[name] = wb.value(name)
-        formulas[name] = bool(cells) and cells[0].formula is not None
+        if full:
+            cells = wb.cells(name) or []
+            formulas[name] = bool(cells) and cells[0].formula is not None
 
-    labels = {name: estimate_label(wb, name) for name in values}
+    labels = {name: estimate_label(wb, name) for name in values} if full else {}
 
     metadata = {k.removeprefix("kj_"): v for k, v in wb.custom_properties().items() if k.startswith("kj_")}
     for name, v in values.items():
@@ -718,17 +1279,38 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False) -> FilledWorkb
                           udf_config="xlwings.conf" in wb.sheets)
 
 
-def _pending(wb: WorkbookFile, found: list[Problem]) -> list[Problem]:
+def _require_input_sheet(wb: WorkbookFile) -> None:
+    """A kj-budget workbook whose input sheet was deleted or renamed away is a clear error, not an empty
+    budget: the core input names must point at cells of a sheet the workbook has."""
+    for name in CORE_INPUTS:
+        ref = wb.names.get(name)
+        if name not in wb.names:
+            raise UnreadableWorkbook(f"{wb.pkg.label}: has no named cell {name}: its input sheet (Inndata) was "
+                                     "deleted or the name was removed, so its inputs cannot be read")
+        if ref is None:
+            raise UnreadableWorkbook(f"{wb.pkg.label}: the name {name} points nowhere (#REF!): its input sheet "
+                                     "(Inndata) was deleted, so its inputs cannot be read")
+        if ref.sheet not in wb.sheets:
+            raise UnreadableWorkbook(f"{wb.pkg.label}: the name {name} points to the sheet {ref.sheet!r}, which the "
+                                     f"workbook does not have (its sheets: {', '.join(wb.sheets)}): the input sheet "
+                                     "was renamed or deleted, so its inputs cannot be read")
+
+
+def _pending(wb: WorkbookFile, found: list[Problem], read_cells: dict[str, list[Cell]]) -> list[Problem]:
     """Notes an earlier regeneration left beside inputs that are still blank: the values it could not
     carry are still waiting, so they come along again (and Kontroll still fails for them)."""
-    ref = wb.names.get("kj_input_note")
+    ref = wb.bounded("kj_input_note")
     if ref is None:
+        return []
+    notes = wb.cells("kj_input_note", formulas=False) or []
+    if not any(isinstance(c.value, str) and NOTE_MARK in c.value for c in notes):
         return []
     seen = {p.key for p in found}
     out = []
     for spec in INPUTS:
-        cells = wb.cells(spec.name) or []
-        first = wb.names[spec.name].first if spec.name in wb.names and wb.names[spec.name] else None
+        cells = read_cells.get(spec.name, [])
+        ref_ = wb.bounded(spec.name)
+        first = ref_.first if ref_ is not None else None
         for k, cell in enumerate(cells[: spec.rows]):
             key = spec.name if spec.rows == 1 else f"{spec.name}#{k + 1}"
             if first is None or cell.value not in (None, "") or key in seen:
@@ -736,7 +1318,7 @@ def _pending(wb: WorkbookFile, found: list[Problem]) -> list[Problem]:
             r = first[0] + k
             if not ref.first[0] <= r <= ref.last[0]:
                 continue
-            note = wb.cell(ref.sheet, r, ref.first[1]).value
+            note = notes[r - ref.first[0]].value
             for line in (note.split("\n") if isinstance(note, str) else []):
                 if line.startswith(f"{spec.label}: {NOTE_MARK}"):
                     m = re.search(r"«(.*?)»", line)
@@ -808,6 +1390,6 @@ def same_number(a: Any, b: Any) -> bool:
     return a == b
 
 
-__all__ = ["BLANK", "Carried", "Cell", "ErrorValue", "FilledWorkbook", "Problem", "UnreadableWorkbook",
+__all__ = ["BLANK", "Carried", "Cell", "DateValue", "ErrorValue", "FilledWorkbook", "Problem", "UnreadableWorkbook",
            "WorkbookFile", "built_date", "check_value", "filled_values", "raw_text", "read_inputs", "read_workbook",
            "same_number"]

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..errors import EXIT_CHECK_FAILED, EXIT_WRITE, CliError
 from ..output import BUDGET_WORKBOOK, Target, check_targets
 from ..reports.batch import MAX_ROWS, CsvError, build_all, columns_table, read_rows, targets_for
+from . import HELP
 from .common import add_estimates_option, estimates_from
 from .progress import progress_bar
 
@@ -17,7 +18,7 @@ from .progress import progress_bar
 def register(sub: argparse._SubParsersAction) -> None:
     cols = "; ".join(f"{name}{' (required)' if req else ''}" for name, req, _ in columns_table())
     p = sub.add_parser(
-        "batch", help="build one pre-filled workbook per municipality from a CSV file",
+        "batch", help=HELP["batch"],
         description="Read a CSV file with one municipality per row and write one budget workbook per valid row, "
         "pre-filled with its inputs, named NNNN-name.xlsx. Every row is checked with the model's rules; a bad row "
         "is reported with its line number and the reason, and skipped. The workbooks are built in parallel and "

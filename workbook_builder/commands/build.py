@@ -14,12 +14,13 @@ from ..reading import UnreadableWorkbook
 from ..regenerate import default_out, regenerate, report_lines
 from ..textinput import cli_text
 from ..workbook import DEFAULT_OUT, build_bytes
+from . import HELP
 from .common import add_estimates_option, estimates_from
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "build", help="write the budget workbook (.xlsx), or rebuild a filled one with new estimates (--from)",
+        "build", help=HELP["build"],
         description="Build the budget-template workbook in Norwegian: locked sheets with the estimates and the "
         "workings, yellow input cells on Inndata, native Excel formulas (no add-in), checks, a chart and "
         "print-ready pages. Every formula cell carries the model's value, so previews show real numbers. "

@@ -18,6 +18,7 @@ from ..errors import EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, CliError
 from ..formatting import terminal_value
 from ..model import ERROR, NOTE, OK, budget
 from ..reading import FilledWorkbook, UnreadableWorkbook, built_date, read_workbook, same_number
+from . import HELP
 from .common import add_estimates_option, estimates_from
 
 # The model's checks in English for the terminal (the workbook shows them in Norwegian).
@@ -39,7 +40,7 @@ STATUS_EN = {OK: "ok", NOTE: "note", ERROR: "ERROR"}
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "check", help="check a filled workbook: its inputs, Kontroll, and whether its totals match the model",
+        "check", help=HELP["check"],
         description="Read a filled workbook (safely, by its defined names), recompute it with the model and "
         "report its inputs, the checks of its Kontroll sheet, and whether the totals saved in the file "
         "(kj_total_kr and the other headline outputs) equal the model's.",
@@ -57,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     est = estimates_from(args)
     try:
-        fw = read_workbook(args.file, est, strict=True)
+        fw = read_workbook(args.file, est, strict=True, full=False)
     except UnreadableWorkbook as exc:
         raise CliError(f"cannot read {exc}", EXIT_USAGE) from None
     result = as_json(fw, est, allow_notes=args.allow_notes)

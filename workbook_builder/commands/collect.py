@@ -11,13 +11,14 @@ from ..errors import EXIT_CHECK_FAILED, CliError
 from ..model import ERROR, NOTE, OK
 from ..output import OVERVIEW_WORKBOOK, Target, check_targets, overview_csv_kind, write_outputs
 from ..reports.collect import Entry, Failure, collect, csv_columns, find_workbooks, make_overview
+from . import HELP
 from .common import add_estimates_option, estimates_from
 from .progress import progress_bar
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "collect", help="read many filled workbooks and write a regional overview (.xlsx and .csv)",
+        "collect", help=HELP["collect"],
         description="Read filled budget workbooks (files, or every .xlsx in the folders given) and write a "
         "regional overview workbook in Norwegian: one row per municipality with scope, one-off cost per budget "
         "year, running cost, benefits, payback and Kontroll status, totals for the region and a chart, plus the "

@@ -3,34 +3,47 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 from ..estimates import Estimates, load_estimates
 
 
-def whole_count(text: str) -> int:
-    """A whole number of 0 or more, e.g. a count of health personnel."""
+def _number(text: str) -> float:
+    """A number from the command line by the one number rule (model.number_from_text): Norwegian
+    ('1 234', '612,5') or with a decimal point ('612.5'); '1,000' and '1.000' refused as ambiguous."""
+    from ..model import InputError, number_from_text
+
     try:
-        value = float(text.replace(",", ".")) if text.strip() else None
-    except ValueError:
-        value = None
-    if value is None or value != value:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
+        value = number_from_text(text, "", "", decimal_point=True)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(exc.en) from None
+    if value is None or not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}")
+    return value
+
+
+def whole_count(text: str) -> int:
+    """A whole number of 0 or more, e.g. a count of health personnel (at most the model's STAFF_MAX)."""
+    from ..model import STAFF_MAX
+
+    try:
+        value = _number(text)
+    except argparse.ArgumentTypeError as exc:
+        raise argparse.ArgumentTypeError(str(exc).replace("expected a number", "expected a whole number")) from None
     if not value.is_integer():
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r} (a fraction)")
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected 0 or more, got {text!r}")
+    if value > STAFF_MAX:
+        limit = f"{STAFF_MAX:,}".replace(",", " ")
+        raise argparse.ArgumentTypeError(f"at most {limit} health personnel, got {text!r}")
     return int(value)
 
 
 def amount(text: str) -> float:
-    """A number of kroner (or kr per hour) of 0 or more; a decimal comma is accepted."""
-    try:
-        value = float(text.replace(" ", "").replace(",", "."))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    """A number of kroner (or kr per hour) of 0 or more; the model checks each one's upper bound."""
+    value = _number(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected 0 or more, got {text!r}")
     return value
@@ -45,4 +58,10 @@ def add_estimates_option(parser: argparse.ArgumentParser) -> None:
 
 
 def estimates_from(args: argparse.Namespace) -> Estimates:
-    return load_estimates(getattr(args, "estimates", None))
+    """The packaged estimates, or the file given with --estimates read within bounds (bounds.py)."""
+    path = getattr(args, "estimates", None)
+    if path is None:
+        return load_estimates()
+    from ..bounds import read_estimates_file
+
+    return read_estimates_file(path)

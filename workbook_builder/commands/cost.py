@@ -5,18 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 
-from rich import box
-from rich.console import Console
-from rich.table import Table
-
 from ..formatting import nb_kr, nb_number
 from ..model import InputError, OneOff, one_off, parse_eid
+from . import HELP
 from .common import add_estimates_option, amount, estimates_from, whole_count
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "cost", help="one-off cost for N health personnel (line items, hours, kr, totals)",
+        "cost", help=HELP["cost"],
         description="Print the one-off cost of introducing kjernejournal for N health personnel: each line "
         "item of the note with its track, internal hours and kroner, and the totals. Between the note's "
         "reference sizes (30 / 100 / 400) figures are interpolated linearly; outside them the nearest "
@@ -71,6 +68,10 @@ def as_json(o: OneOff, estimates_id: str) -> dict:
 
 
 def _print_table(o: OneOff, estimates_id: str) -> None:
+    from rich import box  # only for the table: --json starts without it
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console(highlight=False, soft_wrap=False)
     table = Table(title=f"One-off cost for {o.staff} health personnel, e-ID {o.eid}, "
                         f"{nb_number(o.hourly_rate)} kr per hour", title_justify="left", box=box.SIMPLE_HEAD)

@@ -13,12 +13,13 @@ from rich.table import Table
 from ..formatting import nb_number
 from ..model import hourly_rate_derivation
 from ..output import Target, estimates_kind, write_checked
+from . import HELP
 from .common import add_estimates_option, estimates_from
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "estimates", help="show the estimates the budget is built from, or export them to edit",
+        "estimates", help=HELP["estimates"],
         description="Print the estimate table (the note's figures at each reference size, with track, "
         "expense kind, unit and source), or write the estimates file with --export so you can edit it "
         "and pass it back with --estimates FILE.",

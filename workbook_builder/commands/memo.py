@@ -10,13 +10,14 @@ from pathlib import Path
 from ..errors import CliError
 from ..output import MEMO_HTML, MEMO_PDF, Target, check_targets, write_outputs
 from ..reports.memo import html_to_pdf, render_memo_html
+from . import HELP
 from .common import add_estimates_option
 from .reading import filled_budget
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "memo", help="write the budget memo (Norwegian, HTML and optionally PDF) from a filled workbook",
+        "memo", help=HELP["memo"],
         description="Write a budget memo in Norwegian to attach to the municipality's decision case "
         "(saksframlegg): scope, one-off and running cost per budget year, benefits and payback, the assumptions "
         "and their sources, what is still missing (Kontroll) and a chart. The numbers are the cost model's, "

@@ -11,13 +11,14 @@ from ..errors import EXIT_USAGE, CliError
 from ..output import NOTICE, Target, check_targets, write_outputs
 from ..reports.notice import NoticeRefused, notice_text
 from ..textinput import cli_text
+from . import HELP
 from .common import add_estimates_option
 from .reading import filled_budget
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "notice", help="write the message to the EPJ vendor (copy to the national project) from a filled workbook",
+        "notice", help=HELP["notice"],
         description="Write the text of the message the note asks a municipality to send: the decision (scope, "
         "rollout steps, personnel, e-ID, start year) to the EPJ vendor chosen in the workbook, with a copy to the "
         "national project's address from the estimates, asking for the price of the module for HelseID and "

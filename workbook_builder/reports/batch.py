@@ -340,8 +340,9 @@ def _read_records(p: Path, records_: Iterable[tuple[int, int, list[str]]], est: 
     seen: dict[str, int] = {}
     for n, (line, last_line, fields) in enumerate(records, start=1):
         if n > max_rows:
-            raise CsvError(f"{p}: has more than {max_rows:,} municipality rows (line {line}); Norway has 356. "
-                           "Split the file, or pass --max-rows N to raise the limit".replace(",", " "))
+            limit = f"{max_rows:,}".replace(",", " ")
+            raise CsvError(f"{p}: has more than {limit} municipality rows (line {line}); Norway has 356. Split "
+                           "the file, or pass --max-rows N to raise the limit")
         spans = (f" (this row runs from line {line} to line {last_line}: is a quote left open?)"
                  if last_line > line else "")
         extra = fields[len(names):]

@@ -35,7 +35,7 @@ class Filled:
 
 def read_filled(path: str | Path, est: Estimates) -> Filled:
     """Read a filled workbook; raises UnreadableWorkbook (one line, English) for a file it refuses."""
-    fw = read_workbook(path, est, strict=True)
+    fw = read_workbook(path, est, strict=True, full=False)
     findings = [Finding(p.label, p.raw, p.en, p.nb) for p in fw.problems]
     saved = {name: fw.saved[name] for name in OUTPUTS if name in fw.saved}
     return Filled(Path(path), fw.inputs, findings, fw.metadata, built_date(fw.metadata), saved)
