@@ -55,14 +55,49 @@ def write_temp(target: Path, data: bytes) -> Path:
 
 
 def commit(temps: Sequence[tuple[Path, Path]]) -> None:
-    """Rename each temporary file over its target (an OSError names the target; the temporary files not
-    yet renamed are removed)."""
-    for k, (tmp, target) in enumerate(temps):
-        try:
-            os.replace(tmp, target)
-        except OSError as exc:
-            discard(temps[k:])
-            raise OSError(exc.errno, exc.strerror, str(target)) from None
+    """Rename each temporary file over its target, all or none: a file about to be replaced is kept
+    under a hard link until every rename is done, so if one rename fails the ones before it are taken
+    back (the old files restored, new ones removed). An OSError names the target; no temporary file is
+    left behind. (Where hard links are not possible, the renames done before a failure stay.)"""
+    done: list[tuple[Path, Path | None]] = []
+    try:
+        for tmp, target in temps:
+            backup = _backup(target) if len(temps) > 1 else None
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                if backup is not None:
+                    Path(backup).unlink(missing_ok=True)
+                raise OSError(exc.errno, exc.strerror, str(target)) from None
+            done.append((target, backup))
+    except BaseException:
+        discard(temps)
+        for target, backup in reversed(done):
+            try:
+                if backup is not None:
+                    os.replace(backup, target)
+                else:
+                    target.unlink(missing_ok=True)
+            except OSError:
+                pass
+        raise
+    for _, backup in done:
+        if backup is not None:
+            Path(backup).unlink(missing_ok=True)
+
+
+def _backup(target: Path) -> Path | None:
+    """A hard link to an existing target (None when there is none, or links are not possible here)."""
+    if not target.is_file() or target.is_symlink():
+        return None
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".old.tmp", dir=target.parent)
+    os.close(fd)
+    os.unlink(name)
+    try:
+        os.link(target, name)
+    except OSError:
+        return None
+    return Path(name)
 
 
 def discard(temps: Sequence[tuple[Path, Path]]) -> None:

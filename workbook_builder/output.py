@@ -147,12 +147,17 @@ def _is_overview_workbook(path: Path) -> bool:
 
 
 def csv_header_kind(first_columns: Sequence[str]) -> Callable[[Path], bool]:
-    """A CSV we write is recognised by its header line: our first columns, in order (a BOM allowed)."""
-    want = ";".join(first_columns)
+    """A CSV we write is recognised by its header line: our first columns, in order (a BOM, quotes and
+    either separator allowed, as a spreadsheet may save it again)."""
+    want = list(first_columns)
 
     def recognise(path: Path) -> bool:
-        head = _head(path).decode("utf-8", errors="replace").lstrip("\ufeff")
-        return head.split("\n", 1)[0].rstrip("\r").startswith(want)
+        import csv
+
+        head = _head(path).decode("utf-8", errors="replace").lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+        delimiter = ";" if head.count(";") >= head.count(",") else ","
+        fields = next(csv.reader([head], delimiter=delimiter), [])
+        return fields[: len(want)] == want
 
     return recognise
 
@@ -258,16 +263,17 @@ def check_targets(targets: Sequence[Target], inputs: Iterable[Path | None], *, f
         except FileNotFoundError:
             st = None
         except NotADirectoryError:
-            raise CliError(f"cannot write {t}: {_blocker(path.parent)} is a file, not a folder", EXIT_WRITE) from None
+            raise CliError(f"cannot write {path}: {_blocker(path.parent)} is a file, not a folder", EXIT_WRITE) from None
         except OSError as exc:
-            raise CliError(f"cannot write {t}: {exc.strerror or exc}", EXIT_WRITE) from None
+            raise CliError(f"cannot write {path}: {exc.strerror or exc}", EXIT_WRITE) from None
         if st is not None and stat.S_ISDIR(st.st_mode):
             raise CliError(f"{t}: is a folder; give a file name", EXIT_WRITE)
         folder = _existing_folder(path.parent)
         if folder is None:
-            raise CliError(f"cannot write {t}: {_blocker(path.parent)} is a file, not a folder", EXIT_WRITE)
+            raise CliError(f"cannot write {path}: {_blocker(path.parent)} is a file, not a folder", EXIT_WRITE)
         if not os.access(folder, os.W_OK | os.X_OK):
-            raise CliError(f"cannot write {t}: the folder {folder} is not writable (permission denied)", EXIT_WRITE)
+            raise CliError(f"cannot write {path}: the folder {folder} is not writable (permission denied)",
+                           EXIT_WRITE)
         if st is None or force:
             continue
         if not stat.S_ISREG(st.st_mode) and not stat.S_ISLNK(st.st_mode):
@@ -314,7 +320,7 @@ def write_outputs(items: Sequence[tuple[Target, bytes]]) -> None:
     except OSError as exc:
         failed = next((t for t, _ in items if exc.filename and str(t.path) == str(exc.filename)), items[0][0]
                       if len(items) == 1 else None)
-        name = str(failed) if failed is not None else ", ".join(str(t) for t, _ in items)
+        name = str(failed.path) if failed is not None else ", ".join(str(t.path) for t, _ in items)
         raise CliError(f"cannot write {name}: {exc.strerror or exc}", EXIT_WRITE) from None
 
 

@@ -90,6 +90,8 @@ _CELL_REF = re.compile(r"\$?([A-Z]{1,3})\$?([1-9][0-9]{0,6})")
 # The sheet XML as every writer we know writes it: <c r="B5" ...> with the reference first. A cell written
 # otherwise, or outside A1:ZZ999, or with a namespace prefix, sends the sheet to the careful parser.
 _ODD_CELL = re.compile(rb'<c(?! r="[A-Z]{1,2}[1-9][0-9]{0,2}"[ />])[ />]')
+_ODD_ROW = re.compile(rb'<row(?! r="[1-9][0-9]{0,2}"[ />])[ />]')
+_ODD_STYLE = re.compile(rb' s="(?![0-9]{1,5}")')
 _PREFIXED_CELL = re.compile(rb":c[ >/]")
 _FORMULA_REFS = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>]*?(?<!/)>\s*<f\b')
 _FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"([^>]*?)(?<!/)>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)')
@@ -754,7 +756,8 @@ class WorkbookFile:
         n = data.count(b"<c ")
         if n > MAX_SHEET_CELLS:
             raise self._too_many_cells(part, n)
-        ok = not (b"<![CDATA[" in data or _ODD_CELL.search(data) or _PREFIXED_CELL.search(data))
+        ok = not (b"<![CDATA[" in data or _ODD_CELL.search(data) or _ODD_ROW.search(data)
+                  or _ODD_STYLE.search(data) or _PREFIXED_CELL.search(data))
         self._fast_checked[part] = ok
         return ok
 

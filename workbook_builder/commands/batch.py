@@ -15,6 +15,9 @@ from .common import add_estimates_option, estimates_from
 from .progress import progress_bar
 
 
+SHOWN = 5  # failed workbooks listed one by one
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     cols = "; ".join(f"{name}{' (required)' if req else ''}" for name, req, _ in columns_table())
     p = sub.add_parser(
@@ -69,8 +72,10 @@ def run(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - t
     failed = [r for r in results if r.error]
     if failed:
-        for r in failed:
+        for r in failed[:SHOWN]:
             print(f"kj-budget batch: line {r.line}: {r.error}", file=sys.stderr)
+        if len(failed) > SHOWN:
+            print(f"kj-budget batch: … and {len(failed) - SHOWN} more like these", file=sys.stderr)
         refused = [r for r in failed if r.refused]
         hint = (f"; {len(refused)} workbook(s) hold what a municipality typed: pass --force to replace them, or "
                 "choose another --out-dir" if refused else "")
