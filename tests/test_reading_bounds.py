@@ -19,7 +19,6 @@ import pytest
 from conftest import TODAY
 from filling import fill
 
-from workbook_builder.cli import main
 from workbook_builder.model import Inputs, Step
 from workbook_builder.reading import MAX_SHEET_CELLS, UnreadableWorkbook, WorkbookFile, _read, read_workbook
 from workbook_builder.workbook import build_bytes
@@ -174,7 +173,7 @@ def test_a_sheet_renamed_in_excel_keeps_its_names_and_reads(good, est, tmp_path)
     path.write_bytes(good)
     wb = openpyxl.load_workbook(path)
     wb["Inndata"].title = "Input"
-    for name, dn in list(wb.defined_names.items()):
+    for _name, dn in list(wb.defined_names.items()):
         dn.attr_text = dn.attr_text.replace("'Inndata'!", "'Input'!").replace("Inndata!", "Input!")
     wb.save(path)
     assert read_workbook(path, est).inputs.municipality == "Gausdal"

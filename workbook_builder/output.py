@@ -263,7 +263,8 @@ def check_targets(targets: Sequence[Target], inputs: Iterable[Path | None], *, f
         except FileNotFoundError:
             st = None
         except NotADirectoryError:
-            raise CliError(f"cannot write {path}: {_blocker(path.parent)} is a file, not a folder", EXIT_WRITE) from None
+            raise CliError(f"cannot write {path}: {_blocker(path.parent)} is a file, not a folder",
+                           EXIT_WRITE) from None
         except OSError as exc:
             raise CliError(f"cannot write {path}: {exc.strerror or exc}", EXIT_WRITE) from None
         if st is not None and stat.S_ISDIR(st.st_mode):

@@ -14,7 +14,6 @@ from . import HELP
 from .common import add_estimates_option, estimates_from
 from .progress import progress_bar
 
-
 SHOWN = 5  # failed workbooks listed one by one
 
 
