@@ -1,0 +1,69 @@
+"""The command line answers at once: only the module of the command that runs is imported, so
+`kj-budget cost` and `kj-budget --version` never load pandas, XlsxWriter, openpyxl or WeasyPrint.
+(How fast it starts is measured by bench/bench_cli.py, not here: no timed tests.)"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workbook_builder.cli import main
+from workbook_builder.commands import HELP
+
+ROOT = Path(__file__).parent.parent
+HEAVY = {"pandas", "numpy", "xlsxwriter", "openpyxl", "weasyprint", "jinja2", "python_calamine", "defusedxml",
+         "xlwings", "udfs"}
+
+PROBE = """
+import json, sys
+from workbook_builder.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "modules": sorted(m.split(".")[0] for m in sys.modules)}))
+"""
+
+
+def imported(*argv: str) -> tuple[int, set[str]]:
+    r = subprocess.run([sys.executable, "-c", PROBE, *argv], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    last = json.loads(r.stdout.strip().splitlines()[-1])
+    return last["code"], set(last["modules"])
+
+
+@pytest.mark.parametrize("argv", [["cost", "--staff", "65", "--eid", "pki", "--json"],
+                                  ["cost", "--staff", "65", "--eid", "pki"]])
+def test_cost_imports_no_excel_library_and_no_pandas(argv):
+    code, modules = imported(*argv)
+    assert code == 0 and not modules & HEAVY, modules & HEAVY
+
+
+def test_version_imports_no_command_and_not_the_model():
+    code, modules = imported("--version")
+    assert code == 0 and not modules & HEAVY
+    r = subprocess.run([sys.executable, "-c", "import sys; from workbook_builder.cli import main; main(['--version']);"
+                        " print([m for m in sys.modules if m.startswith('workbook_builder.')])"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=60)
+    loaded = eval(r.stdout.strip().splitlines()[-1])  # noqa: S307 - our own probe's list literal
+    assert "workbook_builder.model" not in loaded and not any(m.startswith("workbook_builder.commands.")
+                                                              for m in loaded)
+
+
+def test_help_lists_every_command_without_importing_them(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for name, text in HELP.items():
+        assert name in out and text[:40] in out
+
+
+def test_each_command_still_has_its_full_help(capsys):
+    for name in HELP:
+        assert main([name, "--help"]) == 0
+        assert f"usage: kj-budget {name}" in capsys.readouterr().out
+
+
+def test_a_usage_error_is_one_line_and_exit_2(capsys):
+    assert main(["cost", "--staff"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "(see kj-budget cost --help)" in err
