@@ -29,6 +29,7 @@ with dates refused where a number is meant. An invalid value is not thrown away:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
 import posixpath
@@ -99,6 +100,9 @@ _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>]*?\bt="e"[^>]*
                          rb'(?:\s*<f\b[^>]*?(?:/>|>[^<]*</f>))?\s*<v>([^<]*)</v>')
 _TEXT_RESULT_REFS = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>]*?\st="str"')
 _STYLE_CELL = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>]*?\ss="([^"]*)"')
+_PROPERTY = re.compile(rb'<property\s[^>]*?\bname="([^"]*)"[^>]*>(.*?)</property>', re.DOTALL)
+_PREFIXED_PROPERTY = re.compile(rb"<[A-Za-z_][-.\w]*:property[\s>]")
+_MACRO_TYPE = re.compile(rb'ContentType="([^"]*(?:[mM]acro[eE]nabled|vba[pP]roject)[^"]*)"')
 _UNLOCKED = re.compile(rb'\slocked="(?:0|false)"')
 _SST_COUNTS = re.compile(rb'\s(?:unique)?[cC]ount="[^"]*"')
 _CHAR_REF = re.compile(r"&#(x[0-9A-Fa-f]+|[0-9]+);")
@@ -131,8 +135,7 @@ class DateValue:
         return self.text
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     value: str | float | bool | ErrorValue | DateValue | None
     formula: str | None = None  # the formula text; "" for a cell that shares another cell's formula
     style: int = 0
@@ -449,6 +452,13 @@ class Package:
 # ----------------------------------------------------------------------------- the sheets
 
 
+@functools.lru_cache(maxsize=32)
+def _unlocked_pattern(ids: tuple[int, ...]) -> re.Pattern[bytes]:
+    """Cells written with one of these (unlocked) styles."""
+    return re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>]*? s="(?:' + "|".join(map(str, ids)).encode()
+                      + rb')"[ />]')
+
+
 class _Sheet:
     """The cells of one sheet, by (row, column), 0-based."""
 
@@ -568,9 +578,10 @@ class WorkbookFile:
         label = self.pkg.label
         if not self.pkg.has("[Content_Types].xml"):
             raise UnreadableWorkbook(f"{label}: is a zip file but not an Excel workbook (no [Content_Types].xml)")
-        types = self.pkg.xml("[Content_Types].xml")
-        content_types = [_attr(o, "ContentType") or "" for o in types]
-        macro_types = [t for t in content_types if "macroenabled" in t.lower() or "vbaproject" in t.lower()]
+        types = self.pkg.checked("[Content_Types].xml")
+        if not _plain_utf8(types):
+            self.pkg.xml("[Content_Types].xml")  # defusedxml's verdict on a part that is not plain UTF-8
+        macro_types = [t.decode("utf-8", "replace") for t in _MACRO_TYPE.findall(types)]
         macro_parts = sorted(n for n in self.pkg.names if MACRO_PARTS.search(n))
         if macro_types or macro_parts:
             raise UnreadableWorkbook(f"{label}: is a macro-enabled workbook (.xlsm: "
@@ -605,6 +616,7 @@ class WorkbookFile:
         self._fast_checked: dict[str, bool] = {}
         self._planned: list[str] = []
         self._bounded: dict[str, Ref | None] = {}
+        self._unlocked: dict[str, set[tuple[int, int]]] = {}
         self._in_calamine: set[str] = set()
 
     def _workbook_part(self) -> str:
@@ -915,6 +927,30 @@ class WorkbookFile:
         values = [c.value for c in cells]
         return values[0] if len(values) == 1 else values
 
+    def mentions(self, text: str, sheet: str) -> bool:
+        """Whether `text` (XML-safe) occurs in the shared strings or in a sheet: a cheap test before a search."""
+        needle = text.encode("utf-8")
+        parts = [self._part_of_type("/sharedStrings"), self.sheets.get(sheet)]
+        return any(p and self.pkg.has(p) and needle in self.pkg.read(p) for p in parts)
+
+    def unlocked(self, sheet: str) -> set[tuple[int, int]]:
+        """The cells of a sheet that are unlocked (the ones a user types in): found once per sheet."""
+        if sheet in self._unlocked:
+            return self._unlocked[sheet]
+        self.is_locked(sheet, 0, 0)  # the styles' protection
+        assert self._locked is not None
+        ids = [k for k, locked in enumerate(self._locked) if not locked]
+        view = self._view(sheet)
+        found: set[tuple[int, int]] = set()
+        if ids and isinstance(view, _FastSheet):
+            pattern = _unlocked_pattern(tuple(ids))
+            found = {_cell_rc(ref.decode()) for ref in pattern.findall(view.data)}
+        elif ids and view is not None:
+            wanted = set(ids)
+            found = {rc for rc, cell in view.all_cells().items() if cell.style in wanted}
+        self._unlocked[sheet] = found
+        return found
+
     def is_locked(self, sheet: str, r: int, c: int) -> bool:
         """Whether a cell is locked (Excel's default); unlocked cells are the ones a user types in."""
         if self._locked is None:
@@ -934,11 +970,14 @@ class WorkbookFile:
         """docProps/custom.xml: name → value as text."""
         if not self.pkg.has("docProps/custom.xml"):
             return {}
-        out = {}
-        for prop in self.pkg.xml("docProps/custom.xml"):
-            if prop.get("name"):
-                out[prop.get("name")] = "".join(prop.itertext()).strip()
-        return out
+        data = self.pkg.checked("docProps/custom.xml")
+        if not _plain_utf8(data) or _PREFIXED_PROPERTY.search(data):
+            return {p.get("name"): "".join(p.itertext()).strip() for p in self.pkg.xml("docProps/custom.xml")
+                    if p.get("name")}
+        if b"<![CDATA[" in data:
+            self.pkg.xml("docProps/custom.xml")  # well-formed, or a one-line error
+        return {_xml_text(name): _xml_text(re.sub(rb"<[^>]*>", b"", inner)).strip()
+                for name, inner in _PROPERTY.findall(data)}
 
     def sheet_password(self, sheet: str) -> bool:
         """Whether a sheet is protected with a password (its hash is stored, never the password)."""
@@ -1248,12 +1287,14 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = T
     # Inputs of the old template that the new one lacks: unlocked named cells we do not know, on the input
     # sheet (the one that holds kj_municipality).
     input_sheet = wb.names[CORE_INPUTS[0]].sheet if wb.names.get(CORE_INPUTS[0]) else ""
-    for name in wb.names.on_sheet(input_sheet):
-        ref = wb.names[name]
-        if not name.startswith("kj_") or name in INPUT_BY_NAME or ref is None or ref.sheet != input_sheet:
+    unlocked = wb.unlocked(input_sheet) if input_sheet else set()
+    for name in wb.names.on_sheet(input_sheet) if unlocked else ():
+        if not name.startswith("kj_") or name in INPUT_BY_NAME:
             continue
-        if wb.bounded(name) is not None and not wb.is_locked(ref.sheet, *ref.first) \
-                and all(not wb.is_locked(ref.sheet, r, c) for r, c in ref.cells):
+        ref = wb.names[name]
+        if ref is None or ref.sheet != input_sheet or ref.first not in unlocked:
+            continue
+        if wb.bounded(name) is not None and all(rc in unlocked for rc in ref.cells):
             unknown.add(name)
             for k, c in enumerate(wb.cells(name, formulas=False) or []):
                 if c.value not in (None, ""):
@@ -1303,7 +1344,7 @@ def _pending(wb: WorkbookFile, found: list[Problem], read_cells: dict[str, list[
     """Notes an earlier regeneration left beside inputs that are still blank: the values it could not
     carry are still waiting, so they come along again (and Kontroll still fails for them)."""
     ref = wb.bounded("kj_input_note")
-    if ref is None:
+    if ref is None or not wb.mentions(NOTE_MARK, ref.sheet):
         return []
     notes = wb.cells("kj_input_note", formulas=False) or []
     if not any(isinstance(c.value, str) and NOTE_MARK in c.value for c in notes):
