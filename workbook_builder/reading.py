@@ -35,7 +35,9 @@ import math
 import posixpath
 import re
 import stat
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -240,6 +242,8 @@ def _text_of(el: Element) -> str:
 
 def _xml_text(raw: bytes) -> str:
     """Text between tags in XML bytes: entities and character references resolved."""
+    if b"&" not in raw:
+        return raw.decode("utf-8", errors="replace")
     text = xml_unescape(raw.decode("utf-8", errors="replace"), {"&quot;": '"', "&apos;": "'"})
     return _CHAR_REF.sub(lambda m: chr(int(m.group(1)[1:], 16) if m.group(1)[0] == "x" else int(m.group(1))), text)
 
@@ -396,28 +400,51 @@ class Package:
         self._read_total = 0
         self._cache: dict[str, bytes] = {}
         self._checked: set[str] = set()
+        self.crc: dict[str, int] = {}
 
     def has(self, name: str) -> bool:
         return name in self.names
 
     def read(self, name: str) -> bytes:
-        """A part's bytes, read in bounded chunks whatever its header claims (once: kept for re-use)."""
+        """A part's bytes, unpacked straight from the package's bytes and bounded whatever its header claims
+        (at most MAX_MEMBER_BYTES, MAX_TOTAL_BYTES in all), its CRC checked; read once, kept for re-use."""
         if name in self._cache:
             return self._cache[name]
         try:
-            with self.zip.open(name) as fh:
-                data = fh.read(MAX_MEMBER_BYTES + 1)
+            info = self.zip.getinfo(name)
         except KeyError:
             raise UnreadableWorkbook(f"{self.label}: part {name} is missing") from None
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-            raise UnreadableWorkbook(f"{self.label}: is damaged: part {name} cannot be unpacked ({exc})") from None
-        except RuntimeError as exc:  # an encrypted member
-            raise UnreadableWorkbook(f"{self.label}: part {name} cannot be read ({exc})") from None
+        damaged = f"{self.label}: is damaged: part {name} cannot be unpacked"
+        off = info.header_offset
+        head = self.data[off:off + 30]
+        if len(head) < 30 or head[:4] != ZIP_MAGIC:
+            raise UnreadableWorkbook(f"{damaged} (no local header)")
+        name_len, extra_len = struct.unpack("<HH", head[26:30])
+        start = off + 30 + name_len + extra_len
+        raw = self.data[start:start + info.compress_size]
+        if len(raw) < info.compress_size:
+            raise UnreadableWorkbook(f"{damaged} (truncated)")
+        if info.compress_type == zipfile.ZIP_STORED:
+            data = raw[:MAX_MEMBER_BYTES + 1]
+        elif info.compress_type == zipfile.ZIP_DEFLATED:
+            try:
+                data = zlib.decompressobj(-15).decompress(raw, MAX_MEMBER_BYTES + 1)
+            except zlib.error as exc:
+                raise UnreadableWorkbook(f"{damaged} ({exc})") from None
+        else:
+            raise UnreadableWorkbook(f"{damaged} (compression method {info.compress_type})")
         self._read_total += len(data)
         if len(data) > MAX_MEMBER_BYTES or self._read_total > MAX_TOTAL_BYTES:
             raise UnreadableWorkbook(f"{self.label}: part {name} unpacks to more than its limit: not read "
                                      "(a zip bomb?)")
+        if len(data) != info.file_size:
+            raise UnreadableWorkbook(f"{damaged} (it unpacks to {len(data)} bytes, its directory says "
+                                     f"{info.file_size})")
+        crc = zlib.crc32(data)
+        if crc != info.CRC:
+            raise UnreadableWorkbook(f"{damaged} (its checksum does not match)")
         self._cache[name] = data
+        self.crc[name] = crc
         return data
 
     def checked(self, name: str) -> bytes:
@@ -589,24 +616,15 @@ class WorkbookFile:
                                      "macros: save it as an Excel workbook (.xlsx) first")
         self._rel_cache: dict[str, list[tuple[str, str, str]]] = {}
         self.workbook_part = self._workbook_part()
-        root = self.pkg.xml(self.workbook_part)
         rels = self._rels(self.workbook_part)
         self.sheets: dict[str, str] = {}
         self._duplicate_sheet_names = False
-        sheets_el = _child(root, "sheets")
-        for s in (sheets_el if sheets_el is not None else []):
-            target = rels.get(_attr(s, "id") or "")
-            name = s.get("name")
+        sheet_ids, texts = self._workbook_listing_by_tree(self.workbook_part)
+        for name, rid in sheet_ids:
+            target = rels.get(rid)
             if target and name:
                 self._duplicate_sheet_names |= name in self.sheets
                 self.sheets[name] = target
-        texts: dict[str, str] = {}
-        names_el = _child(root, "definedNames")
-        for dn in (names_el if names_el is not None else []):
-            name = dn.get("name") or ""
-            if dn.get("localSheetId") is not None or name.startswith("_xlnm"):
-                continue
-            texts[name] = dn.text or ""
         self.names = _Names(texts)
         self._views: dict[str, _Sheet] = {}
         self._strings: list[str] | None = None
@@ -618,6 +636,20 @@ class WorkbookFile:
         self._bounded: dict[str, Ref | None] = {}
         self._unlocked: dict[str, set[tuple[int, int]]] = {}
         self._in_calamine: set[str] = set()
+
+    def _workbook_listing_by_tree(self, part: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
+        """(sheet name, relationship id) of each sheet, and workbook-level defined name → its text."""
+        root = self.pkg.xml(part)
+        sheets_el = _child(root, "sheets")
+        sheets = [(s.get("name") or "", _attr(s, "id") or "") for s in (sheets_el if sheets_el is not None else [])]
+        texts: dict[str, str] = {}
+        names_el = _child(root, "definedNames")
+        for dn in (names_el if names_el is not None else []):
+            name = dn.get("name") or ""
+            if dn.get("localSheetId") is not None or name.startswith("_xlnm"):
+                continue
+            texts[name] = dn.text or ""
+        return sheets, texts
 
     def _workbook_part(self) -> str:
         if self.pkg.has("_rels/.rels"):
@@ -722,33 +754,34 @@ class WorkbookFile:
             sheets = [(name, self.sheets[name]) for name in self._planned
                       if name in self.sheets and self._fast_ok(self.sheets[name])]
             self._in_calamine = {name for name, _ in sheets}
-            out = io.BytesIO()
-            with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
-                z.writestr("[Content_Types].xml", _CONTENT_TYPES)
-                z.writestr("_rels/.rels", _PACKAGE_RELS)
-                z.writestr("xl/workbook.xml", _WORKBOOK_XML.format("".join(
+            entries: list[tuple[str, bytes, int | None]] = [
+                ("[Content_Types].xml", _CONTENT_TYPES.encode(), None), ("_rels/.rels", _PACKAGE_RELS.encode(), None),
+                ("xl/workbook.xml", _WORKBOOK_XML.format("".join(
                     f'<sheet name="{xml_escape(name, {chr(34): "&quot;"})}" sheetId="{k + 1}" r:id="rId{k + 1}"/>'
-                    for k, (name, _) in enumerate(sheets))))
-                rels = [f'<Relationship Id="rId{k + 1}" Type="{_REL}/worksheet" Target="worksheets/s{k + 1}.xml"/>'
-                        for k in range(len(sheets))]
-                strings = self._part_of_type("/sharedStrings")
-                if strings:
-                    sst = self.pkg.checked(strings)
-                    start = sst.find(b"<sst")
-                    end = sst.find(b">", start)
-                    if start >= 0 and end > 0:
-                        sst = sst[:start] + _SST_COUNTS.sub(b"", sst[start:end]) + sst[end:]
-                    z.writestr("xl/sharedStrings.xml", sst)
-                    rels.append(f'<Relationship Id="rIdS" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>')
-                styles = self._part_of_type("/styles")
-                if styles:
-                    z.writestr("xl/styles.xml", self.pkg.checked(styles))
-                    rels.append(f'<Relationship Id="rIdT" Type="{_REL}/styles" Target="styles.xml"/>')
-                z.writestr("xl/_rels/workbook.xml.rels", _RELS_XML.format("".join(rels)))
-                for k, (_, part) in enumerate(sheets):
-                    z.writestr(f"xl/worksheets/s{k + 1}.xml", self.pkg.checked(part))
+                    for k, (name, _) in enumerate(sheets))).encode(), None)]
+            rels = [f'<Relationship Id="rId{k + 1}" Type="{_REL}/worksheet" Target="worksheets/s{k + 1}.xml"/>'
+                    for k in range(len(sheets))]
+            strings = self._part_of_type("/sharedStrings")
+            if strings:
+                sst = self.pkg.checked(strings)
+                start = sst.find(b"<sst")
+                end = sst.find(b">", start)
+                head = sst[start:end] if start >= 0 and end > 0 else b""
+                if _SST_COUNTS.search(head):  # calamine reserves memory for the count it claims: drop it
+                    entries.append(("xl/sharedStrings.xml", sst[:start] + _SST_COUNTS.sub(b"", head) + sst[end:], None))
+                else:
+                    entries.append(("xl/sharedStrings.xml", sst, self.pkg.crc.get(strings)))
+                rels.append(f'<Relationship Id="rIdS" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>')
+            styles = self._part_of_type("/styles")
+            if styles:
+                entries.append(("xl/styles.xml", self.pkg.checked(styles), self.pkg.crc.get(styles)))
+                rels.append(f'<Relationship Id="rIdT" Type="{_REL}/styles" Target="styles.xml"/>')
+            entries.append(("xl/_rels/workbook.xml.rels", _RELS_XML.format("".join(rels)).encode(), None))
+            for k, (_, part) in enumerate(sheets):
+                entries.append((f"xl/worksheets/s{k + 1}.xml", self.pkg.checked(part), self.pkg.crc.get(part)))
+            out = io.BytesIO(_stored_zip(entries))
             try:
-                self._calamine = CalamineWorkbook.from_filelike(io.BytesIO(out.getvalue()))
+                self._calamine = CalamineWorkbook.from_filelike(out)
             except Exception as exc:  # noqa: BLE001
                 raise UnreadableWorkbook(f"{self.pkg.label}: is damaged: its shared strings or styles cannot be "
                                          f"read ({type(exc).__name__}: {exc})") from None
@@ -1001,6 +1034,25 @@ class WorkbookFile:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _stored_zip(entries: list[tuple[str, bytes, int | None]]) -> bytes:
+    """A zip of uncompressed entries (name, bytes, CRC-32 when already known from reading the part)."""
+    local: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for name, data, crc in entries:
+        crc = zlib.crc32(data) if crc is None else crc
+        encoded = name.encode("utf-8")
+        header = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0x800, 0, 0, 0x21, crc, len(data), len(data),
+                             len(encoded), 0) + encoded
+        central.append(struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0x800, 0, 0, 0x21, crc, len(data),
+                                   len(data), len(encoded), 0, 0, 0, 0, 0, offset) + encoded)
+        local += (header, data)
+        offset += len(header) + len(data)
+    directory = b"".join(central)
+    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), offset, 0)
+    return b"".join(local) + directory + end
 
 
 def _iso_text(text: str) -> str:
