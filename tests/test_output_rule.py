@@ -275,3 +275,11 @@ def test_our_overview_csv_is_recognised_by_its_header(tmp_path):
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         csv.writer(fh, delimiter=";").writerow(header)
     assert output.overview_csv_kind(header[:4]).recognise(path)
+
+
+def test_a_budget_lines_csv_is_recognised_by_its_header(tmp_path):
+    """For `kj-budget lines`: its own earlier CSV may be replaced, another CSV only with --force."""
+    ours, other = tmp_path / "linjer.csv", tmp_path / "kommuner.csv"
+    ours.write_text("\ufeffÅr;Ansvar;Funksjon;Funksjonsnavn;Art\r\n2027;;253;Institusjon;1090\r\n", encoding="utf-8")
+    other.write_text("kommune;kommunenummer\nØyer;3440\n", encoding="utf-8")
+    assert output.BUDGET_LINES_CSV.recognise(ours) and not output.BUDGET_LINES_CSV.recognise(other)

@@ -211,6 +211,11 @@ def workbook_keeps(data: bytes) -> Callable[[Path], str]:
     return keeps
 
 
+# The budget lines CSV of `kj-budget lines` (issue 9): recognised by its header, like the overview's.
+BUDGET_LINES_CSV = Kind("budget lines (CSV)", "a CSV whose header starts with År;Ansvar;Funksjon;Funksjonsnavn",
+                        csv_header_kind(["År", "Ansvar", "Funksjon", "Funksjonsnavn"]))
+
+
 def overview_csv_kind(first_columns: Sequence[str]) -> Kind:
     return Kind("regional overview (CSV)", f"a CSV whose header starts with {';'.join(first_columns)}",
                 csv_header_kind(first_columns))
@@ -330,6 +335,3 @@ def write_checked(targets_data: Sequence[tuple[Target, bytes]], inputs: Iterable
     """`check_targets` then `write_outputs`: the whole rule for a command that has its bytes ready."""
     check_targets([t for t, _ in targets_data], inputs, force=force)
     write_outputs(targets_data)
-
-
-KINDS_FOR_README: tuple[Kind, ...] = (BUDGET_WORKBOOK, OVERVIEW_WORKBOOK, MEMO_HTML, MEMO_PDF, NOTICE)
