@@ -1180,6 +1180,28 @@ class _Invalid(Exception):
         self.en, self.nb = en, nb
 
 
+_CHOICES: dict[tuple[str, str, str], tuple[str, str] | tuple[str, str, str]] = {}
+
+
+def _choice(est: Estimates, kind: str, text: str) -> tuple[str, str]:
+    """(id, list label) of a list value by the model's parsers, remembered per estimates file (by its
+    SHA-256): a collect reads the same few values hundreds of times. Raises the parser's InputError."""
+    key = (est.sha256, kind, text)
+    found = _CHOICES.get(key)
+    if found is None:
+        parse = {"eid": parse_eid, "vendor": parse_vendor, "group": parse_group}[kind]
+        try:
+            ident = parse(est, text)
+            found = (ident, list_label(est, kind, ident) or "")
+        except InputError as exc:
+            found = (exc.field, exc.en, exc.nb)  # a refusal, remembered as its messages
+        if len(_CHOICES) < 10_000:
+            _CHOICES[key] = found
+    if len(found) == 3:
+        raise InputError(*found)
+    return found  # type: ignore[return-value]
+
+
 def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = False) -> tuple[Any, str, str]:
     """(the value for `Inputs`, why it changed in English, in Norwegian), or raises _Invalid.
 
@@ -1211,12 +1233,10 @@ def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = Fals
                            f"må ha {rule_nb}, har {len(value)}")
         return value, *changed
     if spec.kind == "choice":
-        parse = {"eid": parse_eid, "vendor": parse_vendor, "group": parse_group}[spec.choices]
         try:
-            ident = parse(est, value if isinstance(value, str) else raw_text(value))
+            ident, label = _choice(est, spec.choices, value if isinstance(value, str) else raw_text(value))
         except InputError as exc:
             raise _Invalid(exc.en, exc.nb) from None
-        label = list_label(est, spec.choices, ident)
         if strict and (not isinstance(value, str) or label.casefold() != value.casefold()):
             raise _Invalid(f"{raw_text(value)!r} is not one of the list values (the workbook ignores it)",
                            "velg fra listen")
@@ -1299,7 +1319,7 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = T
             return None
         en = "; ".join(x for x in (how_en, en) if x)
         nb = "; ".join(x for x in (how_nb, nb) if x)
-        shown = list_label(est, spec.choices, ok) if spec.kind == "choice" else raw_text(ok)
+        shown = _choice(est, spec.choices, ok)[1] if spec.kind == "choice" else raw_text(ok)
         data = shown if spec.kind in ("choice", "text") else ok
         carried.append(Carried(key, label, raw_text(value), shown, en, nb, data))
         return ok
