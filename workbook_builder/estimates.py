@@ -178,6 +178,7 @@ class EmployerTax:
     zones: tuple[Zone, ...]
     source: str
     municipalities: dict[str, str]  # municipality number → zone id (may be empty)
+    municipality_names: dict[str, str]  # municipality number → name
     municipalities_source: str
 
 
@@ -729,24 +730,31 @@ class _Validator:
             rate = self.number(z["rate"], f"{where}.rate")
             if rate > 1:
                 raise self.fail(f"{where}.rate", f"is a share and must be between 0 and 1, found {rate:g}")
-            zones.append(Zone(k, self.text(z, "label", f"{where}.label"), rate, self.text(z, "source", f"{where}.source")))
+            zones.append(Zone(k, self.text(z, "label", f"{where}.label"), rate,
+                              self.text(z, "source", f"{where}.source")))
         default = self.text(t, "default_zone", "employer_tax.default_zone")
         if default not in zones_t:
             raise self.fail("employer_tax.default_zone", f"{default!r} is not one of the zones ({', '.join(zones_t)})")
         munis: dict[str, str] = {}
+        names: dict[str, str] = {}
         if "municipalities" in t:
             m_t = self.table(t, "municipalities", "employer_tax.municipalities")
-            for number, zone in m_t.items():
+            for number, entry in m_t.items():
                 where = f"employer_tax.municipalities.{number}"
                 if not (len(number) == 4 and number.isascii() and number.isdigit()):
                     raise self.fail(where, "a municipality number has four digits")
+                if not isinstance(entry, dict):
+                    raise self.fail(where, 'must be a table: { zone = "1", name = "Oslo" }')
+                self.exact_keys(entry, where, ("zone", "name"))
+                zone = self.text(entry, "zone", f"{where}.zone")
                 if zone not in zones_t:
-                    raise self.fail(where, f"{zone!r} is not one of the zones ({', '.join(zones_t)})")
+                    raise self.fail(f"{where}.zone", f"{zone!r} is not one of the zones ({', '.join(zones_t)})")
                 munis[number] = zone
+                names[number] = self.text(entry, "name", f"{where}.name")
             src = self.text(t, "municipalities_source", "employer_tax.municipalities_source")
         else:
             src = ""
-        return EmployerTax(default, tuple(zones), self.text(t, "source", "employer_tax.source"), munis, src)
+        return EmployerTax(default, tuple(zones), self.text(t, "source", "employer_tax.source"), munis, names, src)
 
     def deflator(self, t: dict[str, Any]) -> Deflator:
         self.exact_keys(t, "deflator", ("base_year", "source", "forecast_deflator", "forecast_wage", "years"))

@@ -355,8 +355,9 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("public_holiday_days", "Helligdager på hverdager", "dager per år", 0, 30, False,
               "Bevegelige og faste helligdager som faller på hverdager. Tomt: gjennomsnittet på Estimater.",
               _figure("hourly_rate", "public_holiday_days"), section="hourly"),
-    Parameter("hourly_rate", "Timekostnad for interne ressurser (overstyrer utregningen)", "kr per time", 0, 10_000,
-              False, "Kommunens egen timekostnad i budsjettårets kroner. Tomt: avledet på Estimater av lønn, "
+    Parameter("hourly_rate", "Timekostnad for interne ressurser", "kr per time", 0, 10_000,
+              False, "Overstyrer utregningen: kommunens egen timekostnad i budsjettårets kroner. Tomt: avledet på "
+              "Estimater av lønn, "
               "feriepenger, pensjon og arbeidsgiveravgift.",
               lambda est, ctx: ctx["hourly"].kr_per_hour, section="hourly"),
     Parameter("vendor_module_kr", "Pris for modul fra EPJ-leverandøren (HelseID og kjernejournal)", "kr", 0,
@@ -1144,7 +1145,7 @@ def check_message(check_id: str, est: Estimates, p: Params, total_staff: int) ->
                          "(modulen er ikke med i totalen)."),
         "eid_price": ("Valgt e-ID koster 0 kr per person: en antakelse, notatet har ingen pris. "
                       "Sjekk kommunens kostnad."),
-        "eid_current": f"{option.label}: {option.phased_out or 'tilbys ikke lenger'}. Velg en annen e-ID.",
+        "eid_current": f"{option.label} er avviklet og kan ikke bestilles lenger: velg en annen e-ID (se Estimater).",
         "price_level": (f"Prisene for {p.first_year} bygger på en prognose (publiserte tall til og med "
                         f"{est.deflator.last_year}): bruk deflatoren fra statsbudsjettet når den er kjent."),
         "investment": (f"Et kjøp koster minst {nb_kr(acc.investment_threshold_kr.value)} inkl. mva og varer minst "

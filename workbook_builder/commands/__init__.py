@@ -1,5 +1,5 @@
 """Sub-commands of `kj-budget`; each module has `register(subparsers)`."""
 
-from . import batch, build, check, collect, cost, estimates, memo, notice
+from . import batch, build, check, collect, cost, estimates, lines, memo, notice
 
-COMMANDS = (build, check, estimates, cost, memo, notice, batch, collect)
+COMMANDS = (build, check, estimates, cost, memo, notice, lines, batch, collect)

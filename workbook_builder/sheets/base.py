@@ -92,9 +92,10 @@ class Sheet:
     def blank(self, row: int, col: int, role: str = "text", num: str | None = None) -> None:
         self.ws.write_blank(row, col, None, self.fmt(role, num))
 
-    def protect(self) -> None:
+    def protect(self, autofilter: bool = False) -> None:
         self.ws.protect(self.ctx.password or "", {"select_locked_cells": True, "select_unlocked_cells": True,
-                                                  "format_columns": True, "format_rows": True})
+                                                  "format_columns": True, "format_rows": True,
+                                                  "autofilter": autofilter, "sort": False})
 
     def print_setup(self, landscape: bool, last_row: int, last_col: int, title: str) -> None:
         """A4, fitted to one page wide, with a header naming the municipality and a page footer."""
