@@ -32,7 +32,7 @@ from .sheets import (
     soner,
     veiledning,
 )
-from .sheets.base import Context, Sheet
+from .sheets.base import Context, FastWorksheet, Sheet
 from .styles import Formats
 
 TEMPLATE_VERSION = "1"
@@ -70,7 +70,7 @@ def build_bytes(est: Estimates, inputs: Inputs, *, today: dt.date | None = None,
                   version=__version__, password=password, municipality_header=inputs.municipality,
                   input_notes=dict(input_notes or {}))
     order = REGENERATED_ORDER if regeneration is not None else SHEET_ORDER
-    sheets = {name: Sheet(ctx, wb.add_worksheet(name)) for name in order}
+    sheets = {name: Sheet(ctx, wb.add_worksheet(name, worksheet_class=FastWorksheet)) for name in order}
     estimater.write(ctx, sheets[estimater.SHEET])
     soner.write(ctx, sheets[soner.SHEET])
     inndata.write(ctx, sheets[inndata.SHEET])

@@ -107,5 +107,6 @@ def _print_table(o: OneOff, estimates_id: str) -> None:
     if o.outside_basis:
         console.print("Note: the number of personnel is outside the note's estimate basis; "
                       "the nearest segment was extended linearly.")
-    console.print(f"Prices: the note's {nb_number(o.price_factor, 4)} × (municipal deflator to {o.price_year}).")
+    console.print(f"Prices: the note's kroner × {nb_number(o.price_factor, 4)} (municipal deflator to {o.price_year}); "
+                  "hourly cost and prices you give are taken as they are.")
     console.print(f"Estimates: {estimates_id}, version {o.estimates_version}.")

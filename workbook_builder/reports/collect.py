@@ -27,7 +27,7 @@ from ..cells import list_label, output_values
 from ..estimates import Estimates, parse_estimates
 from ..files import atomic_write_bytes
 from ..formatting import nb_number
-from ..model import ERROR, NOTE, OK, Budget, Inputs, budget, parse_group
+from ..model import EMPTY, ERROR, NOTE, OK, Budget, Inputs, budget, parse_group
 from .memo import Finding
 from .source import UnreadableWorkbook, read_filled
 
@@ -321,6 +321,7 @@ def write_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failu
     }
     n_ok = sum(e.budget.master_check == OK for e in entries)
     n_note = sum(e.budget.master_check == NOTE for e in entries)
+    n_empty = sum(e.budget.master_check == EMPTY for e in entries)
     n_err = sum(e.budget.master_check == ERROR for e in entries)
     subtitle = (f"{len(entries)} kommuner · laget {today.strftime('%d.%m.%Y')} med kj-budget {__version__} · "
                 f"estimater {est.id} {est.version}")
@@ -367,9 +368,10 @@ def write_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failu
                 ov.write_number(total_row, c, 0, cell_fmt)
             totals[col.head] = value
         elif col.total == "checks" and rows:
-            value = f"{n_ok} OK, {n_note} Merknad, {n_err} Feil"
+            value = f"{n_ok} OK, {n_note} Merknad, {n_empty} Ikke utfylt, {n_err} Feil"
             ov.write_formula(total_row, c, f'=COUNTIF({rng},"OK")&" OK, "&COUNTIF({rng},"Merknad")&" Merknad, "'
-                             f'&COUNTIF({rng},"Feil")&" Feil"', cell_fmt, value)
+                             f'&COUNTIF({rng},"Ikke utfylt")&" Ikke utfylt, "&COUNTIF({rng},"Feil")&" Feil"',
+                             cell_fmt, value)
             totals[col.head] = value
         else:
             ov.write_blank(total_row, c, None, cell_fmt)

@@ -189,7 +189,7 @@ def _money(g: _Budget, r: int) -> int:
                "key", name="kj_year_cash_kr")
     cash = g.line_rows["cash"]
     r = g.line(r, "cash_thousand", "Behov for nye midler i 1 000 kr (avrundet)", "1 000 kr",
-               [f"ROUND({cell(cash, col)}/1000,0)" for col in C_Y],
+               [f"ROUND({cell(cash, col)}/kj_thousand,0)" for col in C_Y],
                [excel_round(y.cash_kr / 1000) for y in years], "thousand")
     note = ("Alle priser uten mva: kommunen får mva-kompensasjon for kjøp til helse- og omsorgstjenestene. "
             "Kontoplan og KOSTRA-koder per linje: arket Budsjettlinjer.")

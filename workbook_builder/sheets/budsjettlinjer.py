@@ -68,7 +68,7 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
                     else:
                         parts.append(f"{ref(rows.cash_lines[line_id], col)}*{ref(rows.shares[(allocation, f)], col)}")
                 s.formula(r, C_KR, "+".join(parts), line.kr, "calc", "kr")
-                s.formula(r, C_THOUSAND, f"ROUND({cell(r, C_KR)}/1000,0)", line.thousand_kr, "calc", "thousand")
+                s.formula(r, C_THOUSAND, f"ROUND({cell(r, C_KR)}/kj_thousand,0)", line.thousand_kr, "calc", "thousand")
                 s.text(r, C_TEXT, line.text, "text")
                 r += 1
     last = r - 1

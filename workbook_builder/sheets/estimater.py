@@ -375,6 +375,7 @@ def _running_benefits(w: _Writer, r: int) -> int:
     for label, unit, name, value, num, note in (
         ("Minutter per time", "minutter", "kj_minutes_per_hour", MINUTES_PER_HOUR, "count", "Definisjon"),
         ("Arbeidsdager per uke", "dager", "kj_days_per_week", DAYS_PER_WEEK, "count", "Definisjon (mandag–fredag)"),
+        ("Kroner per 1 000 kr", "kr", "kj_thousand", 1000, "count", "Budsjettlinjer og økonomiplan i 1 000 kr"),
         ("Tidligste år for innføringstrinn", "år", "kj_year_min", YEAR_MIN, "year", "Grense for gyldige år på Inndata"),
         ("Seneste år", "år", "kj_year_max", YEAR_MAX, "year", "Grense for gyldige år på Inndata"),
         ("Største antall helsepersonell per trinn", "personer", "kj_staff_max", STAFF_MAX, "count",

@@ -208,6 +208,7 @@ def _fixed_row(ctx: Context, s: Sheet, r: int, name: str, help_text: str) -> int
             _status(ctx, s, r, f'IF({b_}="","",IF(LEN({b_})=4,"",{limit}))', "", noted)
         else:
             _status(ctx, s, r, f'IF(LEN({b_})>{TEXT_MAX},"Ugyldig: høyst {TEXT_MAX} tegn","")', "", noted)
+            s.define(f"{name}_status", (r, C_STATUS), None, "working")
     elif spec.kind == "choice":
         lst = LIST_NAMES[spec.choices]
         _status(ctx, s, r, f'IF({b_}="","",IF(ISNA(MATCH({b_},{lst},0)),"Ugyldig: velg fra listen",""))', "", noted)

@@ -17,7 +17,7 @@ def conditions(est: Estimates) -> dict[str, str]:
     """Check id → the condition formula under which it fails (its status then comes from `CHECKS`)."""
     running_blank = ",".join(f'OR(kj_{r.id}="",kj_{r.id}_status<>"")' for r in est.running)
     vendor_other = ('AND(IFERROR(INDEX(kj_est_vendor_other,MATCH(kj_vendor_used,kj_list_vendors,0)),0)=1,'
-                    'OR(TRIM(kj_vendor_other)="",LEN(kj_vendor_other)>100))')
+                    'OR(TRIM(kj_vendor_other)="",kj_vendor_other_status<>""))')
     investment = ("OR(AND(kj_est_vendor_module_life>=kj_est_investment_life,"
                   "MAX(kj_year_vendor_module_kr)*(1+kj_est_mva_share)>=kj_est_investment_kr),"
                   "AND(kj_est_eid_life>=kj_est_investment_life,"
