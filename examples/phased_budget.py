@@ -23,5 +23,7 @@ inputs = Inputs(
 )
 built = build_workbook(sys.argv[1] if len(sys.argv) > 1 else "build/ringebu.xlsx", load_estimates(), inputs)
 b = built.budget
-print(years_frame(b)[["staff_total", "one_off_kr", "running_kr", "benefit_kr"]].round(0).to_string())
-print(f"One-off in all: {nb_kr(b.one_off.total_kr)}; master check: {b.master_check}")
+print(f"Fixed {b.params.price_year} kroner, excl. mva")
+print(years_frame(b)[["staff_total", "cash_kr", "internal_hours", "benefit_hours"]].round(0).to_string())
+print(f"New money 2027–2030: {nb_kr(b.cash_total_kr)}; one-off in all: {nb_kr(b.one_off.total_kr)}; "
+      f"master check: {b.master_check}")

@@ -46,7 +46,7 @@ def changed_estimates(est: Estimates) -> Estimates:
         (r"values = \[15000, 20000, 40000\]", "values = [16000, 22000, 45000]"),
         (r"(\[eid\.reader_kr\]\nvalue = )500", r"\g<1>560"),
         (r"kr_per_person = 700", "kr_per_person = 750"),
-        (r"value = 661000", "value = 702000"),
+        (r"annual_kr = 661000", "annual_kr = 702000"),
         (r"(\[benefits\.minutes_saved\]\nvalue = )\d+(\.\d+)?", r"\g<1>5"),
     ]
     for pattern, repl in edits:

@@ -27,10 +27,24 @@ def scenarios() -> dict[str, Inputs]:
         municipality="Lillehammer", municipality_number="3405", vendor="Gerica", eid="PKI-kort", first_year=FIRST,
         steps=(Step(12, "a", "Sykehjemsleger", 2027), Step(45, "b", "KAD/ØHD", 2027), Step(60, "c", "Sone nord", 2028),
                Step(55, "c", "Sone sør", 2029), Step(40, "c", "Tjenestekontor", 2030)),
-        vendor_module_kr=85_000, maintenance_kr_per_year=12_000, national_share_kr_per_year=18_500,
+        vendor_module_kr=85_000, maintenance_kr_per_year=12_000,
         followup_hours_per_year=40, helseid_key_hours_per_year=4, admissions_short_term=900,
         admissions_home_care=1400, eid_kr_per_person=650, reader_kr=450, renewal_years=4,
+        ansvar="4100", prosjekt="KJ01", standin_share=0.75, pension_share=0.2,
     )
+    out["price-year-2020"] = Inputs(eid="pki", first_year=2020, steps=(Step(100, "b", "", 2020),))
+    out["zone-v-helsefagarbeider"] = Inputs(
+        municipality="Alta", municipality_number="5601", pay_role="Helsefagarbeider", first_year=FIRST,
+        steps=(Step(20, "a", "", FIRST), Step(150, "c", "", FIRST + 1)), eid="pki", renewal_years=2,
+        hours_per_week=35.5, public_holiday_days=10, holiday_pay_share=0.143,
+    )
+    out["vendor-other-investment"] = Inputs(
+        vendor="Annen leverandør", vendor_other="Helseplattformen (Epic)", vendor_module_kr=250_000,
+        first_year=FIRST, eid="bankid", employer_tax_zone="Sone III", deflator_forecast=0.03, wage_forecast=0.035,
+        steps=(Step(60, "b", "", FIRST + 1), Step(40, "c", "", FIRST + 2)), standin_hourly_rate=700,
+    )
+    out["bankid-mobil-phased-out"] = Inputs(eid="BankID på mobil", first_year=FIRST, vendor="Annen leverandør",
+                                            steps=(Step(30, "a", "", FIRST),))
     out["phased-outside-window"] = Inputs(
         eid="bankid", first_year=FIRST, vendor="Visma (Profil)", vendor_module_kr=50_000,
         steps=(Step(30, "a", "", 2026), Step(70, "b", "", 2028), Step(100, "c", "Sone 1", 2033)),
@@ -61,5 +75,14 @@ def scenarios() -> dict[str, Inputs]:
             admissions_home_care=rng.choice([None, float(rng.randint(0, 5000))]),
             minutes_saved=rng.choice([None, round(rng.uniform(1, 10), 1)]),
             share_short_term=rng.choice([None, round(rng.uniform(0, 1), 2)]),
+            pay_role=rng.choice([None, "sykepleier", "helsefagarbeider", "alle"]),
+            employer_tax_zone=rng.choice([None, "1", "1a", "2", "3", "4", "4a", "5"]),
+            municipality_number=rng.choice(["", "0301", "5501", "4621", "9999"]),
+            pension_share=rng.choice([None, round(rng.uniform(0, 0.3), 3)]),
+            standin_share=rng.choice([None, round(rng.uniform(0, 1), 2)]),
+            standin_hourly_rate=rng.choice([None, float(rng.randint(300, 900))]),
+            hours_per_week=rng.choice([None, 35.5, 33.6]),
+            public_holiday_days=rng.choice([None, 0.0, 9.0]),
+            deflator_forecast=rng.choice([None, round(rng.uniform(0, 0.06), 3)]),
         )
     return out

@@ -84,15 +84,17 @@ def test_overview_numbers_equal_the_model_for_each_municipality(region):
         groups = {g: sum(s.staff for s in b.inputs.steps if s.group == g) for g in "abc"}
         assert r["Kommunenr"] == b.inputs.municipality_number and r["Kommune"] == b.inputs.municipality
         assert [r[f"Helsepersonell {g}"] for g in "abc"] == [groups[g] for g in "abc"], name
-        assert r["Helsepersonell totalt"] == b.total_staff and r["Første budsjettår"] == 2027
+        assert r["Helsepersonell totalt"] == b.total_staff and r["Første budsjettår (prisnivå)"] == 2027
         for y in b.years:
-            assert close(r[f"Engangskostnad {y.year}"], y.one_off_kr), (name, y.year)
+            assert close(r[f"Nye midler {y.year}"], y.cash_kr), (name, y.year)
+        assert close(r["Nye midler totalt"], b.cash_total_kr), name
+        assert close(r["Interne timer, 4 år"], sum(y.internal_hours for y in b.years)), name
+        assert close(r["Interne ressurser i kr, 4 år"], sum(y.internal_kr for y in b.years)), name
         assert close(r["Engangskostnad totalt"], b.one_off.total_kr), name
         assert close(r["Drift per år"], b.running.total_kr), name
-        assert close(r["Gevinst, timer per år"], b.benefit.hours), name
-        assert close(r["Gevinst per år"], b.benefit.kr), name
-        assert (r["Tilbakebetalingstid"] in ("", None)) if b.payback_years is None \
-            else close(r["Tilbakebetalingstid"], b.payback_years), name
+        assert close(r["Frigjort tid, timer per år"], b.benefit.hours), name
+        assert close(r["Frigjort tid per år"], b.benefit.kr), name
+        assert "Tilbakebetalingstid" not in r  # freed time is not money: no payback
         assert r["Kontroll"] == b.master_check, name
 
 
@@ -101,23 +103,25 @@ def test_overview_totals_are_sums_of_the_model_and_survive_a_recalculation(regio
     for book in (region["book"], region["recalc"]):  # cached by kj-budget, then recalculated by LibreOffice
         total = next(r for r in table(book, "Oversikt", 4) if r["Kommune"] == "Sum regionen")
         assert close(total["Engangskostnad totalt"], sum(b.one_off.total_kr for b in expected))
+        assert close(total["Nye midler totalt"], sum(b.cash_total_kr for b in expected))
         assert close(total["Drift per år"], sum(b.running.total_kr for b in expected))
-        assert close(total["Gevinst per år"], sum(b.benefit.kr for b in expected))
+        assert close(total["Frigjort tid per år"], sum(b.benefit.kr for b in expected))
         assert total["Helsepersonell totalt"] == sum(b.total_staff for b in expected)
         for y in (2027, 2028, 2029, 2030):
-            assert close(total[f"Engangskostnad {y}"], sum(yr.one_off_kr for b in expected for yr in b.years
-                                                           if yr.year == y)), y
-        n = {s: sum(b.master_check == s for b in expected) for s in ("OK", "Merknad", "Feil")}
-        assert total["Kontroll"] == f"{n['OK']} OK, {n['Merknad']} Merknad, {n['Feil']} Feil"
+            assert close(total[f"Nye midler {y}"], sum(yr.cash_kr for b in expected for yr in b.years
+                                                      if yr.year == y)), y
+        n = {s: sum(b.master_check == s for b in expected) for s in ("OK", "Merknad", "Ikke utfylt", "Feil")}
+        assert total["Kontroll"] == (f"{n['OK']} OK, {n['Merknad']} Merknad, {n['Ikke utfylt']} Ikke utfylt, "
+                                     f"{n['Feil']} Feil")
         head = next(k for k, row in enumerate(book.sheets["Regionen"]) if row and row[0] == "Budsjettår")
         years = {int(r["Budsjettår"]): r for r in table(book, "Regionen", head) if r.get("Budsjettår")}
         assert sorted(years) == [2027, 2028, 2029, 2030]
         for y, r in years.items():
             parts = [yr for b in expected for yr in b.years if yr.year == y]
-            assert close(r["Engangskostnad"], sum(p.one_off_kr for p in parts)), y
-            assert close(r["Drift"], sum(p.running_kr for p in parts)), y
-            assert close(r["Gevinst"], sum(p.benefit_kr for p in parts)), y
-            assert close(r["Netto"], sum(p.net_kr for p in parts)), y
+            assert close(r["Nye midler"], sum(p.cash_kr for p in parts)), y
+            assert close(r["Interne ressurser (kr)"], sum(p.internal_kr for p in parts)), y
+            assert close(r["Frigjort tid (kr)"], sum(p.benefit_kr for p in parts)), y
+            assert "Netto" not in r
     assert region["recalc"].errors == []
 
 
@@ -127,7 +131,7 @@ def test_the_region_sheet_has_its_chart(region):
     with zipfile.ZipFile(region["out"]) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         assert len(charts) == 1
-        assert b"Regionen: engangskostnad, drift og gevinst" in z.read(charts[0])
+        assert b"Regionen: nye midler, interne ressurser og frigjort tid" in z.read(charts[0])
         assert b'formatCode="#,##0&quot; kr&quot;"' in z.read("xl/styles.xml")
 
 
@@ -151,8 +155,8 @@ def test_the_csv_holds_the_same_numbers(region):
     assert read.loc["3101-halden.xlsx", "Kommunenr"] == "3101"
     for name, b in region["expected"].items():
         assert close(read.loc[name, "Engangskostnad totalt"], b.one_off.total_kr), name
-        assert close(read.loc[name, "Gevinst per år"], b.benefit.kr), name
-        assert close(read.loc[name, "Engangskostnad 2028"], b.years[1].one_off_kr), name
+        assert close(read.loc[name, "Frigjort tid per år"], b.benefit.kr), name
+        assert close(read.loc[name, "Nye midler 2028"], b.years[1].cash_kr), name
 
 
 def test_workbooks_saved_without_calculating_are_flagged(region):
@@ -177,6 +181,6 @@ def test_a_workbook_built_from_other_estimates_is_flagged(est, region):
     other = changed_estimates(est)
     e = read_one(region["folder"] / "3101-halden.xlsx", other, dt.date.today())
     assert isinstance(e, Entry)
-    assert "bygget med estimater nhn-2020-06 2020-06.1" in e.mismatch
+    assert "bygget med estimater nhn-2020-06 2020-06.2" in e.mismatch
     assert "arbeidsbokens lagrede tall avviker fra modellen: kj_total_hours" in e.mismatch
     assert e.budget.one_off.total_kr == budget(other, e.inputs, dt.date.today()).one_off.total_kr

@@ -16,34 +16,49 @@ def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "workbook_builder.cli", *args], capture_output=True, text=True)
 
 
-def test_issue_example_json():
-    r = run("cost", "--staff", "100", "--eid", "pki", "--json")
+def test_the_notes_example_in_its_own_prices_json():
+    r = run("cost", "--staff", "100", "--eid", "pki", "--hourly-rate", "438", "--price-year", "2020", "--json")
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
+    assert (data["price_year"], data["price_factor"]) == (2020, 1.0)
     assert data["total_hours"] == 325
     assert data["total_purchase_kr"] == 100_000
+    assert data["standin_hours"] == 62.5 and data["standin_kr"] == 62.5 * 438
+    assert data["cash_kr"] == 100_000 + 62.5 * 438 and data["internal_kr"] == 325 * 438
     assert data["vendor_module_missing"] is True
     assert data["outside_basis"] is False
-    assert data["estimates_version"] == "2020-06.1"
-    assert data["total_kr"] == 325 * 438 + 100_000
+    assert data["estimates_version"] == "2020-06.2"
+    assert data["total_kr"] == 325 * 438 + 100_000 + 62.5 * 438
     items = {i["id"]: i for i in data["items"]}
     assert items["eid"]["kr"] == 80_000 and items["tech_assistance"]["kr"] == 20_000
-    assert set(items["training"]) >= {"id", "track", "kind", "hours", "kr"}
+    assert set(items["training"]) >= {"id", "track", "kind", "hours", "kr", "cash_kr"}
+
+
+def test_the_price_year_lifts_the_notes_prices_and_says_so():
+    r = run("cost", "--staff", "100", "--eid", "pki", "--price-year", "2026", "--json")
+    data = json.loads(r.stdout)
+    factor = 1.044 * 1.067 * 1.043 * 1.050 * 1.047 * 1.041  # the deflator rows 2021–2026 of the estimates file
+    assert data["price_year"] == 2026 and data["price_factor"] == pytest.approx(factor, rel=1e-12)
+    assert {i["id"]: i["kr"] for i in data["items"]}["tech_assistance"] == round(20_000 * factor)
+    default = json.loads(run("cost", "--staff", "100", "--eid", "pki", "--json").stdout)
+    import datetime
+
+    assert default["price_year"] == datetime.date.today().year + 1  # the workbook's default first budget year
 
 
 def test_vendor_price_and_rate_flow_into_the_totals(capsys):
     assert main(["cost", "--staff", "30", "--eid", "BankID", "--hourly-rate", "500", "--vendor-module-kr",
-                 "40 000", "--json"]) == 0
+                 "40 000", "--price-year", "2020", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["total_purchase_kr"] == 15_000 + 40_000
-    assert data["total_kr"] == 170 * 500 + 55_000
+    assert data["total_kr"] == 170 * 500 + 55_000 + 40 * 0.5 * 500  # half the 40 training hours at the same rate
     assert data["vendor_module_missing"] is False
 
 
 def test_table_output_has_norwegian_numbers(capsys):
-    assert main(["cost", "--staff", "400", "--eid", "PKI-kort"]) == 0
+    assert main(["cost", "--staff", "400", "--eid", "PKI-kort", "--price-year", "2020"]) == 0
     out = capsys.readouterr().out
-    assert "300 000 kr" in out and "1000" in out.replace(" ", "")
+    assert "300 000 kr" in out and "1000" in out.replace(" ", "") and "fixed 2020" in out
     assert "Vendor module: no price given" in out
 
 
@@ -85,7 +100,8 @@ def test_estimates_export_round_trip(tmp_path, capsys):
     assert main(["estimates", "--export", str(out)]) == 3  # edited: the user's work, refused without --force
     assert "exists and is not an estimates file written by kj-budget; pass --force" in capsys.readouterr().err
     assert out.read_text() == edited
-    assert main(["cost", "--staff", "100", "--eid", "pki", "--json", "--estimates", str(out)]) == 0
+    assert main(["cost", "--staff", "100", "--eid", "pki", "--json", "--estimates", str(out), "--price-year",
+                 "2020"]) == 0
     assert json.loads(capsys.readouterr().out)["total_purchase_kr"] == 105_000
     assert main(["estimates", "--export", str(out), "--estimates", str(out)]) == 3  # its own input: never
     assert "is a file this run reads" in capsys.readouterr().err
@@ -94,4 +110,8 @@ def test_estimates_export_round_trip(tmp_path, capsys):
 def test_estimates_table(capsys):
     assert main(["estimates"]) == 0
     out = capsys.readouterr().out
-    assert "300 000" in out and "438 kr per hour" in out and "nhn-2020-06" in out
+    import datetime
+
+    year = datetime.date.today().year + 1
+    assert "300 000" in out and f"kr per hour in {year}" in out and "nhn-2020-06" in out
+    assert "2022 6,7 / 3,9 %" in out  # the municipal deflator and its wage component

@@ -246,9 +246,13 @@ def test_ctrl_c_stops_a_batch_and_leaves_nothing(tmp_path):
 
 def test_csv_text_is_read_back_by_pandas_the_norwegian_way(tmp_path):
     """The overview CSV's quoting keeps numbers numeric for a reader that opens it the Norwegian way."""
-    from workbook_builder.reports.collect import overview_csv
+    from workbook_builder.reports.collect import overview_columns, overview_csv
 
-    text = overview_csv([2027], [["3440", "=Øyer", "", "PKI-kort", 1.0, 0.0, 0.0, 1.0, 2027, 1234.5, 1234.5, 10.0,
-                                  1.0, 438.0, None, "Merknad", "Melding", "", "a.xlsx"]], [])
+    heads = [c.head for c in overview_columns([2027])]
+    row: list = [1.0 if c.fmt else "" for c in overview_columns([2027])]
+    row[heads.index("Kommunenr")], row[heads.index("Kommune")] = "3440", "=Øyer"
+    row[heads.index("Engangskostnad totalt")] = 1234.5
+    text = overview_csv([2027], [row], [])
     frame = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), sep=";", decimal=",", dtype={"Kommunenr": str})
     assert frame.loc[0, "Kommune"] == "'=Øyer" and frame.loc[0, "Engangskostnad totalt"] == 1234.5
+    assert frame.loc[0, "Kommunenr"] == "3440"

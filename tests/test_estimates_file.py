@@ -18,21 +18,29 @@ def broken(old: str, new: str, count: int = 1) -> str:
 
 def test_default_file_loads_with_every_number_sourced(est):
     assert est.id == "nhn-2020-06" and est.sizes.values == (30, 100, 400)
-    assert [i.id for i in est.items] == ["planning_kj", "training", "eid", "planning_helseid", "tech_assistance",
-                                         "vendor_module"]
+    assert [i.id for i in est.items] == ["planning_kj", "training", "standin", "eid", "planning_helseid",
+                                         "tech_assistance", "vendor_module"]
     for item in est.items:
         assert item.source and item.unit and item.track and item.kind
-    for fig in [est.reader_kr, est.renewal_years, *est.hourly_rate.values(), *est.benefits.values()]:
+        assert item.kind == "hours" or item.kind == "standin" or item.art  # new money has a KOSTRA art
+    for fig in [est.reader_kr, est.renewal_years, *est.hourly_rate.values(), *est.benefits.values(),
+                est.standin_share, est.deflator.forecast_deflator, est.deflator.forecast_wage,
+                est.accounting.investment_threshold_kr, est.accounting.mva_share]:
         assert fig.source and fig.unit
+    for y in est.deflator.years:
+        assert y.source and y.status in ("regnskap", "anslag")
+    for thing in [*est.pay.roles, *est.employer_tax.zones, *est.groups, *est.vendors]:
+        assert thing.source
+    assert est.price_year == 2020 and est.pay.price_year == 2023 and est.pay.date == "1.12.2023"
+    assert len(est.employer_tax.municipalities) == 357  # every municipality from 2024
     assert len(est.sha256) == 64
 
 
 @pytest.mark.parametrize(
     ("text", "item", "problem"),
     [
-        (broken('[items.training]\nlabel = "Opplæring kjernejournal og bruk, helsepersonell"\ntrack = "organisering"'
-                '\nkind = "hours"\nunit = "timer"\nvalues = [40, 125, 500]', "[items.other]\nx = 1"),
-         "items.training", "is missing"),
+            (broken('[items.standin]\nlabel', '[items.other]\nlabel'), "items.standin",
+         "is missing (the model computes it)"),
         (broken("values = [40, 125, 500]", 'values = [40, "mange", 500]'), "items.training.values[1]",
          "must be a number, found 'mange'"),
         (broken("values = [40, 125, 500]", "values = [40, -125, 500]"), "items.training.values[1]",
@@ -45,16 +53,28 @@ def test_default_file_loads_with_every_number_sourced(est):
          "reference sizes must increase: 30 then 30"),
         (broken('track = "organisering"', 'track = "organisering"\ncolour = "blå"'), "items.planning_kj.colour",
          "unknown key"),
-        (broken("format = 1", "format = 1\nauthor = \"meg\""), "author", "unknown key"),
+        (broken("format = 2", "format = 2\nauthor = \"meg\""), "author", "unknown key"),
         (broken('track = "organisering"', 'track = "økonomi"'), "items.planning_kj.track",
          "must be one of organisering, teknisk, drift"),
-        (broken("value = 661000", "value = true"), "hourly_rate.annual_earnings_kr.value",
+        (broken("annual_kr = 661000", "annual_kr = true"), "pay.roles.sykepleier.annual_kr",
          "must be a number, found True"),
+        (broken("deflator = 0.067", "deflator = 67"), "deflator.years.2022.deflator",
+         "must be a yearly rate between -0.5 and 0.5, found 67"),
+        (broken("[deflator.years.2023]", "[deflator.years.2024x]"), "deflator.years.2024x",
+         "the years must follow each other from 2021 (expected 2023)"),
+        (broken('"3405" = { zone = "1", name = "Lillehammer" }', '"3405" = { zone = "9", name = "Lillehammer" }'),
+         "employer_tax.municipalities.3405.zone", "'9' is not one of the zones"),
+        (broken('art = "270"', 'art = "999"'), "items.tech_assistance.art", "'999' is not a code under [accounting]"),
+        (broken("price_year = 2023", "price_year = 2031"), "pay.price_year",
+         "2031 is not covered by the deflator table (2020–2026)"),
+        (broken('function = "254"', 'function = "12"'), "groups.c.function", "is not a code under [accounting]"),
+        (broken("value = 100000", "value = 1e308"), "accounting.investment_threshold_kr.value", "must be at most"),
         (broken("value = 0.8", "value = 80"), "share_short_term.value", "is a share and must be between 0 and 1"),
         (broken("values = [8, 20, 40]", "values = [8, 20.5, 40]"), "eid.readers.values",
          "20.5 is not a whole number of readers"),
         (broken("readers = true", 'readers = "ja"'), "eid.options.pki.readers", "must be true or false"),
-        (broken("format = 1", "format = 2"), "format", "must be 1"),
+        (broken("format = 2", "format = 1"), "format", "must be 2, found 1 (a file from an older kj-budget"),
+        ("a = " + "[" * 100_000 + "]" * 100_000, "file", "nests deeper than 8 levels"),
         ("this is = = not toml", "file", "is not valid TOML"),
     ],
 )
@@ -78,5 +98,5 @@ def test_a_users_own_file_changes_the_model(tmp_path, est):
     path = tmp_path / "dyrere.toml"
     path.write_text(DEFAULT.replace("kr_per_person = 700", "kr_per_person = 750"), encoding="utf-8")
     mine = load_estimates(path)
-    assert model.one_off(mine, 100, "pki").item("eid").purchase_kr == 100 * 750 + 20 * 500
+    assert model.one_off(mine, 100, "pki", price_year=2020).item("eid").purchase_kr == 100 * 750 + 20 * 500
     assert mine.sha256 != est.sha256

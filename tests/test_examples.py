@@ -30,7 +30,8 @@ def test_one_off_cost_example():
 
 def test_phased_budget_example_writes_a_workbook(tmp_path):
     out = run("phased_budget.py", str(tmp_path / "ringebu.xlsx"))
-    assert "One-off in all: 216 972 kr; master check: Merknad" in out
+    assert "New money 2027–2030: 185 392 kr; one-off in all: 336 457 kr; master check: Merknad" in out
     book = lo.read_book(tmp_path / "ringebu.xlsx")
-    assert book.value("kj_total_kr") == 216_972
+    assert book.value("kj_total_kr") == 336_457
+    assert book.value("kj_year_renewal_kr") == [0, 0, 0, 31 * 969]  # 2027's cards are renewed in 2030
     assert book.value("kj_municipality") == "Ringebu"

@@ -1,4 +1,4 @@
-"""Stepwise rollout, running costs, benefits, payback and the checks of a whole budget."""
+"""Stepwise rollout, running costs, renewals, benefits and the checks of a whole budget."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def phased(**kw):
 
 def test_years_are_the_increase_of_the_cumulative_estimate(est):
     b = model.budget(est, phased())
-    cum = [model.one_off(est, n, "pki").total_kr for n in (0, 80, 200, 300, 300)]
+    cum = [model.one_off(est, n, "pki", price_year=2027).total_kr for n in (0, 80, 200, 300, 300)]
     assert [y.one_off_kr for y in b.years] == [cum[i + 1] - cum[i] for i in range(4)]
     assert [y.staff_total for y in b.years] == [80, 200, 300, 300]
     assert b.one_off.total_kr == cum[-1]
@@ -28,14 +28,17 @@ def test_vendor_module_is_booked_in_the_first_step_year(est):
     assert sum(y.one_off_kr for y in b.years) == b.one_off.total_kr
 
 
-def test_running_costs_start_with_each_step(est):
+def test_running_costs_start_with_each_step_and_cards_are_renewed_when_due(est):
     b = model.budget(est, phased(maintenance_kr_per_year=10_000, followup_hours_per_year=20,
-                                 helseid_key_hours_per_year=2, national_share_kr_per_year=5_000))
+                                 helseid_key_hours_per_year=2, eid_kr_per_person=700))
     rate = b.params.hourly_rate
+    # cards bought in 2027 (80) are renewed in 2030; those of 2028 (120) and 2029 (100) after the plan period
+    assert [y.renewal_kr for y in b.years] == [0, 0, 0, 80 * 700]
     for y in b.years:
-        expected = y.staff_total * 700 / 3 + 10_000 + 5_000 + 22 * rate
-        assert y.running_kr == pytest.approx(expected, abs=1e-9)
-    assert b.running.total_kr == pytest.approx(300 * 700 / 3 + 15_000 + 22 * rate, abs=1e-9)
+        assert y.running_kr == pytest.approx(y.renewal_kr + 10_000 + 22 * rate, abs=1e-9)
+        assert y.cash_kr == y.one_off_purchase_kr + y.one_off_standin_kr + y.renewal_kr + 10_000
+    # the steady-state figure keeps the renewal as its yearly average
+    assert b.running.total_kr == pytest.approx(300 * 700 / 3 + 10_000 + 22 * rate, abs=1e-9)
 
 
 def test_no_renewal_cost_for_bankid(est):
@@ -45,7 +48,7 @@ def test_no_renewal_cost_for_bankid(est):
 
 
 def test_benefit_arithmetic(est):
-    b = model.budget(est, phased(admissions_short_term=600, admissions_home_care=900))
+    b = model.budget(est, phased(admissions_short_term=600, admissions_home_care=900, hourly_rate=438))
     hours = 600 * 0.8 * 4 / 60 + 900 * 0.5 * 4 / 60  # 32 + 30
     assert b.benefit.hours == pytest.approx(62)
     assert b.benefit.kr == pytest.approx(hours * 438)
@@ -53,11 +56,11 @@ def test_benefit_arithmetic(est):
     assert [round(y.benefit_hours, 9) for y in b.years] == [32, round(32 + 30 * 120 / 220, 9), 62, 62]
 
 
-def test_payback_is_one_off_over_net_yearly_benefit(est):
-    b = model.budget(est, phased(admissions_short_term=20_000, admissions_home_care=20_000))
-    net = b.benefit.kr - b.running.total_kr
-    assert b.payback_years == pytest.approx(b.one_off.total_kr / net)
-    assert model.budget(est, phased()).payback_years is None  # no benefit: never pays back
+def test_hours_returned_is_hours_invested_over_hours_freed_per_year(est):
+    b = model.budget(est, phased(admissions_short_term=20_000, admissions_home_care=20_000,
+                                 followup_hours_per_year=50))
+    assert b.hours_returned_years == pytest.approx(b.one_off.total_hours / (b.benefit.hours - 50))
+    assert model.budget(est, phased()).hours_returned_years is None  # no time freed: never returned
 
 
 def test_steps_outside_the_plan_period_fail_the_years_check(est):
@@ -68,19 +71,55 @@ def test_steps_outside_the_plan_period_fail_the_years_check(est):
     assert b.master_check == model.ERROR
 
 
-def test_an_empty_template_fails_the_master_check(est):
+def test_an_untouched_template_is_not_filled_in_rather_than_an_error(est):
     b = model.budget(est, Inputs(first_year=2027))
-    assert b.check("staff").status == model.ERROR
-    assert b.master_message.startswith("Feil: 1 feil")
-    assert b.one_off.total_kr == 0 and b.payback_years is None
+    assert b.check("staff").status == model.EMPTY == "Ikke utfylt"
+    assert b.master_check == model.EMPTY
+    assert b.master_message.startswith("Ikke utfylt: legg inn innføringstrinnene")
+    assert b.one_off.total_kr == 0 and b.hours_returned_years is None and b.cash_total_kr == 0
+    # an error still wins over «not filled in»
+    bad = model.budget(est, Inputs(first_year=2027, invalid=("kj_hourly_rate",)))
+    assert bad.master_check == model.ERROR
 
 
 def test_a_complete_budget_is_ok(est):
-    inputs = phased(vendor="Gerica", vendor_module_kr=80_000, admissions_short_term=500,
-                    admissions_home_care=800, maintenance_kr_per_year=0)
-    b = model.budget(est, inputs)
+    """First year 2026: the last year with published deflator figures, so no forecast note."""
+    steps = (Step(20, "a", "Sykehjemsleger", 2026), Step(60, "b", "KAD", 2026), Step(120, "c", "Sone 1", 2027))
+    b = model.budget(est, Inputs(steps=steps, first_year=2026, vendor="Gerica", vendor_module_kr=75_000,
+                                 admissions_short_term=500, admissions_home_care=800, maintenance_kr_per_year=0))
     assert {c.id: c.status for c in b.checks if c.status != model.OK} == {}
     assert b.master_check == model.OK
+
+
+def test_a_vendor_module_of_100_000_kr_incl_mva_is_noted_as_a_possible_investment(est):
+    steps = (Step(100, "b", "", 2026),)
+    below = model.budget(est, Inputs(steps=steps, first_year=2026, vendor_module_kr=79_999))
+    above = model.budget(est, Inputs(steps=steps, first_year=2026, vendor_module_kr=80_000))  # × 1,25 = 100 000
+    assert below.check("investment").status == model.OK
+    assert above.check("investment").status == model.NOTE
+    assert "KRS 4" in above.check("investment").message
+
+
+def test_a_budget_year_after_the_published_deflator_is_noted(est):
+    b = model.budget(est, Inputs(steps=(Step(30, "a"),), first_year=2027))
+    assert b.check("price_level").status == model.NOTE
+    assert b.check("price_level").message.startswith("Prisene for 2027 bygger på en prognose")
+
+
+def test_bankid_on_mobile_is_phased_out(est):
+    b = model.budget(est, Inputs(steps=(Step(30, "a"),), first_year=2026, eid="BankID på mobil"))
+    assert b.check("eid_current").status == model.NOTE
+    assert model.budget(est, Inputs(steps=(Step(30, "a"),), first_year=2026, eid="BankID")).check(
+        "eid_current").status == model.OK
+
+
+def test_another_vendor_needs_its_name(est):
+    steps = (Step(30, "a"),)
+    unnamed = model.budget(est, Inputs(steps=steps, first_year=2026, vendor="Annen leverandør"))
+    named = model.budget(est, Inputs(steps=steps, first_year=2026, vendor="other",
+                                     vendor_other="Helseplattformen (Epic)"))
+    assert unnamed.check("vendor").status == model.NOTE
+    assert named.check("vendor").status == model.OK
 
 
 def test_outside_basis_message_names_the_count_and_range(est):
@@ -108,7 +147,10 @@ def test_benefit_without_matching_group(est):
         ({"admissions_home_care": 10.5}, "admissions_home_care", "må være et heltall, fikk 10,5"),
         ({"eid": "Visa"}, "eid", "ukjent e-ID «Visa»: bruk PKI-kort; BankID; BankID på mobil"),
         ({"vendor": "Epic"}, "vendor", "ukjent EPJ-leverandør «Epic»"),
-        ({"first_year": 1999}, "first_year", "Første budsjettår må være fra 2000 til 2100, fikk 1999"),
+        ({"first_year": 2019}, "first_year", "Første budsjettår må være fra 2020 til 2100, fikk 2019"),
+        ({"pay_role": "lege"}, "pay_role", "ukjent stilling «lege»: bruk Sykepleier; Helsefagarbeider"),
+        ({"employer_tax_zone": "6"}, "employer_tax_zone", "ukjent sone for arbeidsgiveravgift «6»"),
+        ({"pension_share": 0.6}, "pension_share", "Pensjon, arbeidsgivers andel må være fra 0 til 0,5, fikk 0,6"),
     ],
 )
 def test_bad_inputs_are_refused_with_a_norwegian_message(est, kwargs, field, nb):

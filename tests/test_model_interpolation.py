@@ -19,7 +19,7 @@ from workbook_builder import model
     ],
 )
 def test_interpolated_and_extended_items(est, staff, planning, training, helseid, assist):
-    o = model.one_off(est, staff, "pki")
+    o = model.one_off(est, staff, "pki", price_year=2020)  # the note's own prices
     assert (o.item("planning_kj").hours, o.item("training").hours, o.item("planning_helseid").hours,
             o.item("tech_assistance").purchase_kr) == (planning, training, helseid, assist)
 
@@ -32,7 +32,7 @@ def test_outside_basis_flag(est, staff, flag):
 
 def test_zero_personnel_costs_nothing(est):
     o = model.one_off(est, 0, "pki", vendor_module_kr=50_000)
-    assert (o.total_hours, o.total_purchase_kr, o.total_kr, o.eid_readers) == (0, 0, 0, 0)
+    assert (o.total_hours, o.total_purchase_kr, o.standin_kr, o.total_kr, o.eid_readers) == (0, 0, 0, 0, 0)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""The model reproduces every figure of NHN's note at 30, 100 and 400 health personnel."""
+"""The model reproduces every figure of NHN's note at 30, 100 and 400 health personnel, in the note's own
+prices (a first budget year equal to its price year, 2020)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ NOTE = [
 
 @pytest.mark.parametrize(("staff", "plan", "train", "eid", "helseid", "assist"), NOTE)
 def test_line_items_equal_the_note(est, staff, plan, train, eid, helseid, assist):
-    o = model.one_off(est, staff, "pki")
-    got = {i.id: (i.hours if i.kind == "hours" else i.purchase_kr) for i in o.items}
+    o = model.one_off(est, staff, "pki", price_year=est.price_year)
+    got = {i.id: (i.hours if i.kind == "hours" else i.purchase_kr) for i in o.items if i.kind != "standin"}
     assert got == {"planning_kj": plan, "training": train, "eid": eid, "planning_helseid": helseid,
                    "tech_assistance": assist, "vendor_module": 0}
+    assert o.price_factor == 1.0
     assert not o.outside_basis
     assert o.vendor_module_missing
 
@@ -37,12 +39,13 @@ def test_eid_options_without_price_cost_nothing_and_need_no_readers(est, staff):
         assert model.eid_cost(est, staff, eid) == (staff, 0, 0.0)
 
 
-def test_issue_example_100_pki(est):
-    o = model.one_off(est, 100, "pki")
+def test_the_notes_100_pki_in_2020_kroner(est):
+    o = model.one_off(est, 100, "pki", hourly_rate=438, price_year=2020)
     assert o.total_hours == 325
     assert o.total_purchase_kr == 100_000  # e-ID 80 000 + technical assistance 20 000
-    assert o.hourly_rate == 438
-    assert o.total_kr == 325 * 438 + 100_000
+    assert o.standin_hours == 125 * 0.5  # half the training hours need a stand-in (the estimates' share)
+    assert o.total_kr == 325 * 438 + 100_000 + 62.5 * 438
+    assert o.cash_kr == 100_000 + 62.5 * 438 and o.internal_kr == 325 * 438
 
 
 def test_vendor_module_counts_only_when_priced(est):
@@ -52,16 +55,8 @@ def test_vendor_module_counts_only_when_priced(est):
     assert not with_price.vendor_module_missing and without.vendor_module_missing
 
 
-def test_hourly_rate_is_derived_in_the_open(est):
-    d = model.hourly_rate_derivation(est)
-    # 661 000 × (47/52 + 0.12) × (1 + 0) × 1.141 / (37.5 × 47)
-    expected = 661_000 * (47 / 52 + 0.12) * 1.141 / (37.5 * 47)
-    assert d["raw_kr_per_hour"] == pytest.approx(expected, rel=1e-12)
-    assert d["kr_per_hour"] == 438
-    assert model.one_off(est, 30, "pki", hourly_rate=600).total_kr == 170 * 600 + 40_000
-
-
 def test_the_notes_published_eid_totals_match_the_unit_prices(est):
     item = est.item("eid")
     for size, total in zip(est.sizes.values, item.published):
         assert model.eid_cost(est, int(size), "pki")[2] == total
+        assert model.one_off(est, int(size), "pki", price_year=2020).item("eid").purchase_kr == total

@@ -98,10 +98,19 @@ def test_a_widened_scalar_or_output_name_is_refused(good, est, name, ref, shape)
 
 
 def test_a_step_column_longer_than_the_template_is_still_read_up_to_its_bound(good, est):
-    ok = read_workbook(widen(good, "kj_step_staff", "Inndata!$D$14:$D$40"), est)
+    from xlsxwriter.utility import xl_col_to_name
+
+    with WorkbookFile(good) as wb:
+        ref = wb.names["kj_step_staff"]
+    col, top = xl_col_to_name(ref.first[1]), ref.first[0] + 1
+
+    def longer(rows: int) -> str:
+        return f"Inndata!${col}${top}:${col}${top + rows - 1}"
+
+    ok = read_workbook(widen(good, "kj_step_staff", longer(30)), est)
     assert ok.inputs.steps[0].staff == 40
     with pytest.raises(UnreadableWorkbook, match="read up to 100"):
-        read_workbook(widen(good, "kj_step_staff", "Inndata!$D$14:$D$200"), est)
+        read_workbook(widen(good, "kj_step_staff", longer(150)), est)
 
 
 @pytest.mark.parametrize(("old", "new", "says"), [

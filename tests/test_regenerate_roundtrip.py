@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from workbook_builder.cells import INPUTS, STEP_ROWS, output_values
-from workbook_builder.model import Inputs, Step, budget, parse_eid, parse_group, parse_vendor
+from workbook_builder.model import Inputs, Step, budget, parse_choice, parse_group
 from workbook_builder.reading import WorkbookFile, read_workbook
 from workbook_builder.regenerate import regenerate
 from workbook_builder.workbook import build_workbook
@@ -32,7 +32,7 @@ def _number(spec) -> st.SearchStrategy[Any]:
     if spec.kind == "whole":
         return st.integers(int(lo_), int(hi))
     if spec.percent:
-        return st.integers(0, 1000).map(lambda k: k / 1000)
+        return st.integers(int(lo_ * 1000), int(hi * 1000)).map(lambda k: k / 1000)
     return st.integers(int(lo_ * 100), int(min(hi, 10_000_000) * 100)).map(lambda k: k / 100)
 
 
@@ -40,7 +40,8 @@ def _number(spec) -> st.SearchStrategy[Any]:
 def typed(draw, est) -> dict[str, Any]:
     """Random valid values for every input (some left blank), keyed by name or name#row."""
     labels = {"eid": [o.label for o in est.eid_options], "vendor": [v.label for v in est.vendors],
-              "group": [g.label for g in est.groups]}
+              "group": [g.label for g in est.groups], "role": [r.label for r in est.pay.roles],
+              "zone": [z.label for z in est.employer_tax.zones]}
     values: dict[str, Any] = {}
     for spec in INPUTS:
         if spec.rows > 1:
@@ -51,6 +52,8 @@ def typed(draw, est) -> dict[str, Any]:
             value = draw(TEXT)
         elif spec.kind == "choice":
             value = draw(st.sampled_from(labels[spec.choices]))
+        elif spec.name == "kj_first_year":
+            value = draw(st.integers(est.deflator.base_year, int(spec.maximum)))
         else:
             value = draw(_number(spec))
         if draw(st.integers(0, 4)):  # one in five left blank
@@ -72,8 +75,7 @@ def expected_inputs(est, values: dict[str, Any]) -> Inputs:
     for spec in INPUTS:
         if spec.rows == 1 and spec.name in values:
             v = values[spec.name]
-            parse = {"eid": parse_eid, "vendor": parse_vendor, "group": parse_group}.get(spec.choices)
-            scalars[spec.field] = parse(est, v) if parse else v
+            scalars[spec.field] = parse_choice(est, spec.choices, v) if spec.kind == "choice" else v
     rows = []
     for k in range(1, STEP_ROWS + 1):
         g = values.get(f"kj_step_group#{k}")
@@ -207,5 +209,5 @@ def test_the_old_totals_are_libreoffices_saved_values_and_the_new_ones_the_model
     assert total.difference == pytest.approx(new_model["kj_total_kr"] - old_model["kj_total_kr"]) != 0
     changed = {e.name for e in reg.report.estimate_changes}
     assert {"kj_est_planning_kj", "kj_est_training", "kj_est_tech_assistance", "kj_est_reader_kr",
-            "kj_est_eid_price", "kj_est_annual_earnings_kr", "kj_est_hourly_rate", "kj_est_minutes_saved"} <= changed
+            "kj_est_eid_price", "kj_est_role_pay", "kj_calc_hourly_rate", "kj_est_minutes_saved"} <= changed
     assert "kj_est_sizes" not in changed and "kj_list_groups" not in changed

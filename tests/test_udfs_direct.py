@@ -25,10 +25,22 @@ def total(staff: int, eid: str, rate: float | None = None) -> float:
     return model.one_off(EST, staff, eid, rate).total_kr
 
 
-def test_issue_example_100_pki_is_325_hours_and_242350_kr():
-    assert kj.kj_cost(100.0, "PKI-kort") == 325 * 438 + 100_000 == 242_350
+def test_the_notes_100_pki_at_its_own_price_year_is_325_hours_100000_kr_and_the_stand_ins():
+    """In 2020 kroner the note's purchases are its own; at 438 kr an hour the internal hours are 142 350 kr and
+    half the 125 training hours are bought from stand-ins at the same rate."""
+    assert kj.kj_cost(100.0, "PKI-kort", 438.0, None, 2020.0) == 325 * 438 + 100_000 + 125 * 0.5 * 438 == 269_725
+    assert kj.kj_cost(100.0, "PKI-kort", 438.0, "vikarer", 2020.0) == 27_375
     assert kj.kj_hours(100.0) == 325
-    assert kj.kj_eid_cost(100.0, "PKI-kort") == 80_000
+    assert kj.kj_eid_cost(100.0, "PKI-kort", None, None, 2020.0) == 80_000
+
+
+def test_the_price_year_lifts_the_notes_prices_with_the_deflator():
+    factor = model.price_factor(EST, 2020, 2027, False, EST.deflator.forecast_deflator.value)
+    assert kj.kj_eid_cost(100.0, "PKI-kort", None, None, 2027.0) == (
+        100 * model.excel_round(700 * factor) + 20 * model.excel_round(500 * factor))
+    assert kj.kj_eid_cost(100.0, "PKI-kort", 700.0, 500.0, 2027.0) == 80_000  # typed prices are the year's own
+    with pytest.raises(XlwingsError, match="^Prisår må være fra 2020 til 2100, fikk 2019$"):
+        kj.kj_cost(100.0, "pki", None, None, 2019.0)
 
 
 @pytest.mark.parametrize("staff", NOTE_SIZES + GRID)
@@ -37,7 +49,7 @@ def test_cost_hours_and_eid_equal_the_model_for_every_spelling(staff, eid):
     o = model.one_off(EST, staff, eid)
     for spelling in EIDS[eid]:
         assert kj.kj_cost(float(staff), spelling) == o.total_kr
-        assert kj.kj_eid_cost(float(staff), spelling) == model.eid_cost(EST, staff, eid)[2]
+        assert kj.kj_eid_cost(float(staff), spelling) == o.item("eid").purchase_kr
     assert kj.kj_hours(float(staff)) == o.total_hours
 
 
@@ -66,14 +78,14 @@ def test_the_items_add_up_to_the_total():
 def test_eid_prices_flow_through_like_in_the_model():
     assert kj.kj_eid_cost(100.0, "pki", 650.0, 450.0) == model.eid_cost(EST, 100, "pki", 650, 450)[2]
     assert kj.kj_eid_cost(100.0, "BankID", "120", None) == 100 * 120
-    assert kj.kj_eid_cost(45.0, "PKI-kort", None, "0") == 45 * 700
+    assert kj.kj_eid_cost(45.0, "PKI-kort", None, "0", 2020.0) == 45 * 700
 
 
 @pytest.mark.parametrize(("short", "home", "rate", "minutes"),
                          [(1000, 500, None, None), (0, 0, None, None), (365, 0, 500, 6), (0, 1200, 612.5, 2.5)])
 def test_benefit_is_hours_and_kroner_per_year_from_the_model(short, home, rate, minutes):
     p = model.resolve(EST, model.Inputs(admissions_short_term=short, admissions_home_care=home, hourly_rate=rate,
-                                        minutes_saved=minutes, first_year=model.YEAR_MIN))
+                                        minutes_saved=minutes))
     b = model.benefit(EST, p)
     assert kj.kj_benefit(float(short), float(home), rate, minutes) == [[b.hours, b.kr]]
 
@@ -162,8 +174,8 @@ def test_a_bad_count_says_in_norwegian_what_is_wrong(staff, message):
     ((100.0, "pki", [[500.0], [600.0]]),
      "Timekostnad for interne ressurser må være én celle, ikke et område med 2 celler"),
     ((100.0, ["pki", "bankid"]), "e-ID må være én celle, ikke et område med 2 celler"),
-    ((100.0, "pki", None, "kaffe"), "ukjent linje «kaffe»: bruk planlegging kjernejournal, opplæring, e-ID, "
-                                    "planlegging HelseID, teknisk bistand, modul (eller id-en, f.eks. training)"),
+    ((100.0, "pki", None, "kaffe"), "ukjent linje «kaffe»: bruk planlegging kjernejournal, opplæring, vikarer, "
+                                    "e-ID, planlegging HelseID, teknisk bistand, modul (eller id-en, f.eks. training)"),
     ((100.0, "pki", None, "modul"), "Modul fra EPJ-leverandøren har ingen pris i notatet: spør leverandøren"),
 ])
 def test_kj_cost_refuses_bad_arguments_with_a_norwegian_message(args, message):
@@ -209,7 +221,7 @@ def test_a_2d_range_and_a_row_keep_their_shape():
     grid = [[30.0, 100.0, None], [1.0, 0.0, 400.0]]
     assert kj.kj_hours(grid) == [[model.one_off(EST, n).total_hours if n is not None else "" for n in row]
                                  for row in [[30, 100, None], [1, 0, 400]]]
-    assert kj.kj_eid_cost([30.0, 100.0], "pki") == [[25_000.0, 80_000.0]]
+    assert kj.kj_eid_cost([30.0, 100.0], "pki", None, None, 2020.0) == [[25_000.0, 80_000.0]]
 
 
 def test_a_one_cell_range_gives_one_value_that_does_not_spill():

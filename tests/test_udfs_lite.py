@@ -137,7 +137,8 @@ def test_an_unmarked_project_import_is_refused():
 
 def test_other_estimates_are_embedded_and_used(tmp_path):
     text = default_estimates_path().read_text(encoding="utf-8")
-    text = text.replace("value = 661000", "value = 720000").replace('version = "2020-06.1"', 'version = "test.1"')
+    text = text.replace("annual_kr = 661000", "annual_kr = 720000").replace('version = "2020-06.2"',
+                                                                              'version = "test.1"')
     custom = parse_estimates(text)
     module = _load_main(lite.lite_main_py(text), tmp_path)
     expected = model.one_off(custom, 100, "pki").total_kr
@@ -303,7 +304,7 @@ CALLS = [
     ("kj_eid_cost", [[30], [100], [401]], "pki", "650", None), ("kj_benefit", 800, "300", None, 5),
     ("kj_breakdown", 100, "PKI-kort"), ("kj_estimates",),
     ("kj_cost", 12.5, "pki"), ("kj_cost", 100, "kort"), ("kj_cost", [[1], ["x"]], "pki"),
-    ("kj_hours", 100, "e-ID"), ("kj_cost", 100, "pki", "612.5"),
+    ("kj_hours", 100, "e-ID"), ("kj_cost", 100, "pki", "612.5"), ("kj_cost", 100, "PKI-kort", 438, None, 2020),
 ]
 
 
@@ -334,7 +335,7 @@ def test_main_py_from_the_workbook_runs_in_a_fresh_interpreter_like_the_project(
     results = fresh["results"]
     assert [results[i]["value"] for i in range(3)] == [[[model.one_off(est, n, "pki").total_kr]]
                                                        for n in (30, 100, 400)]
-    assert results[1]["value"] == [[242_350]]
+    assert results[17]["value"] == [[325 * 438 + 100_000 + 125 * 0.5 * 438]]
     assert results[12] == {"error": "XlwingsError: Antall helsepersonell må være et heltall, fikk 12,5"}
 
 

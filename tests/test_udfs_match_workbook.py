@@ -36,10 +36,11 @@ def test_kj_cost_and_kj_hours_equal_the_recalculated_workbook(recalculated_cases
     staff = book.value("kj_total_staff")
     eid = book.value("kj_eid_used")  # the workbook's label, as a user would point at it
     rate = case.inputs.hourly_rate  # None → the function's default, like a blank input cell
-    assert close(kj.kj_cost(staff, eid, rate), book.value("kj_total_kr"))
-    assert close(excel1("kj_cost", staff, eid, rate), book.value("kj_total_kr"))
+    year = book.value("kj_price_year")  # the workbook's prices: fixed kroner of its first budget year
+    assert close(kj.kj_cost(staff, eid, rate, None, year), book.value("kj_total_kr"))
+    assert close(excel1("kj_cost", staff, eid, rate, None, year), book.value("kj_total_kr"))
     assert close(excel1("kj_hours", staff), book.value("kj_total_hours"))
-    assert close(excel1("kj_cost", staff, eid, p.hourly_rate), book.value("kj_total_kr"))
+    assert close(excel1("kj_cost", staff, eid, p.hourly_rate, None, year), book.value("kj_total_kr"))
 
 
 def test_a_column_of_sizes_equals_the_workbooks_one_call(recalculated_cases, server):
@@ -47,13 +48,13 @@ def test_a_column_of_sizes_equals_the_workbooks_one_call(recalculated_cases, ser
     cases = [recalculated_cases[n] for n in names if recalculated_cases[n].inputs.hourly_rate is None
              and recalculated_cases[n].budget.params.eid == "pki"]
     column = [[c.recalculated.value("kj_total_staff")] for c in cases]
-    got = excel("kj_cost", column, "PKI-kort")
+    got = excel("kj_cost", column, "PKI-kort", None, None, cases[0].recalculated.value("kj_price_year"))
     assert [row[0] for row in got] == pytest.approx([c.recalculated.value("kj_total_kr") for c in cases])
 
 
 def test_kj_benefit_equals_the_recalculated_workbook(recalculated_cases, server):
     book = recalculated_cases["phased-full"].recalculated
-    hours, kr = excel("kj_benefit", 900, 1400)[0]
+    hours, kr = excel("kj_benefit", 900, 1400, book.value("kj_hourly_rate_used"), None, book.value("kj_price_year"))[0]
     assert close(hours, book.value("kj_benefit_hours_per_year"))
     assert close(kr, book.value("kj_benefit_kr_per_year"))
 
@@ -61,5 +62,13 @@ def test_kj_benefit_equals_the_recalculated_workbook(recalculated_cases, server)
 def test_kj_eid_cost_equals_the_workbooks_eid_line(recalculated_cases, server):
     book = recalculated_cases["phased-full"].recalculated
     rows = {r[0]: r for r in book.sheets["Beregning"] if r and isinstance(r[0], str)}
-    eid_total = rows["Anskaffelse av e-ID nivå høyt (personer × pris + kortlesere × pris)"][2]
+    eid_total = rows["Anskaffelse av e-ID nivå høyt"][2]
     assert close(excel1("kj_eid_cost", 212, "PKI-kort", 650, 450), eid_total)
+    lifted = recalculated_cases["note-100-pki"].recalculated
+    assert close(excel1("kj_eid_cost", 100, "PKI-kort", None, None, lifted.value("kj_price_year")),
+                 lifted.value("kj_total_purchase_kr") - _tech(lifted))
+
+
+def _tech(book):
+    rows = {r[0]: r for r in book.sheets["Beregning"] if r and isinstance(r[0], str)}
+    return rows["Teknisk bistand kjernejournal (prisjustert)"][2]

@@ -85,8 +85,10 @@ def test_kj_cost_through_office_js_equals_the_model(server, staff, eid, spelling
     assert excel("kj_cost", float(staff), spelling, None, None) == [[total(staff, eid)]]
 
 
-def test_issue_example_through_office_js(server):
-    assert excel("kj_cost", 100, "PKI-kort") == [[242_350]]
+def test_the_notes_example_through_office_js(server):
+    assert excel("kj_cost", 100, "PKI-kort", 438, None, 2020) == [[325 * 438 + 100_000 + 125 * 0.5 * 438]]
+    assert excel("kj_cost", 100, "PKI-kort", None, None, "2020") == [[model.one_off(EST, 100, "pki",
+                                                                                      price_year=2020).total_kr]]
     assert excel("kj_hours", 100) == [[325]]
 
 
@@ -95,7 +97,7 @@ def test_hours_eid_and_breakdown_through_office_js_equal_the_model(server, staff
     o = model.one_off(EST, staff, "pki", 612.5)
     assert excel("kj_hours", staff) == [[o.total_hours]]
     assert excel("kj_hours", staff, "opplæring") == [[o.item("training").hours]]
-    assert excel("kj_eid_cost", staff, "pki") == [[model.eid_cost(EST, staff, "pki")[2]]]
+    assert excel("kj_eid_cost", staff, "pki") == [[o.item("eid").purchase_kr]]
     assert excel("kj_cost", staff, "pki", "612,5", "teknisk bistand") == [[o.item("tech_assistance").kr]]
     rows = excel("kj_breakdown", staff, "PKI-kort", "612,5")
     assert rows[-1] == ["Sum engangskostnad", "", "", o.total_hours, o.total_kr]
@@ -103,7 +105,7 @@ def test_hours_eid_and_breakdown_through_office_js_equal_the_model(server, staff
 
 
 def test_benefit_and_estimates_through_office_js(server):
-    p = model.resolve(EST, model.Inputs(admissions_short_term=800, admissions_home_care=300, first_year=2030))
+    p = model.resolve(EST, model.Inputs(admissions_short_term=800, admissions_home_care=300))
     b = model.benefit(EST, p)
     assert excel("kj_benefit", 800, 300, None, None) == [[b.hours, b.kr]]
     assert excel("kj_benefit", "800", " 300 ") == [[b.hours, b.kr]]
@@ -112,7 +114,8 @@ def test_benefit_and_estimates_through_office_js(server):
 
 def test_empty_optional_cells_take_the_defaults(server):
     assert excel("kj_cost", 100, "pki", None, "") == [[total(100, "pki")]]
-    assert excel("kj_eid_cost", 100, "pki", None, None) == [[80_000]]
+    assert excel("kj_eid_cost", 100, "pki", None, None, 2020) == [[80_000]]
+    assert excel("kj_eid_cost", 100, "pki", None, None, None) == [[model.one_off(EST, 100, "pki").item("eid").kr]]
 
 
 def test_text_for_numbers_as_norwegian_excel_users_type_it(server):
@@ -128,8 +131,8 @@ def test_a_2d_range_with_empty_cells_comes_back_in_the_same_shape(server):
 
 def test_a_column_of_ward_sizes_in_one_call(server):
     column = [[n] for n in (12, 30, 30, None, 64, 100, 12)]
-    assert excel("kj_eid_cost", column, "pki") == [[model.eid_cost(EST, n, "pki")[2]] if n else [""]
-                                                    for (n,) in column]
+    assert excel("kj_eid_cost", column, "pki", None, None, 2020) == [[model.eid_cost(EST, n, "pki")[2]] if n
+                                                                      else [""] for (n,) in column]
 
 
 @pytest.mark.parametrize(("func_name", "args", "message"), [

@@ -11,8 +11,11 @@ from conftest import TODAY
 from openpyxl.worksheet.cell_range import CellRange
 
 from workbook_builder.cells import INPUTS, OUTPUTS
-from workbook_builder.model import Inputs
+from workbook_builder.estimates import load_estimates
+from workbook_builder.model import Inputs, first_year_min
 from workbook_builder.workbook import SHEET_ORDER, build_bytes
+
+EST = load_estimates()
 
 
 @pytest.fixture(scope="module")
@@ -33,9 +36,11 @@ def input_cells(built) -> dict[str, set[tuple[str, int, int]]]:
 def test_sheets_in_the_order_of_the_work(default_book):
     _, wb = default_book
     assert wb.sheetnames == list(SHEET_ORDER)
-    assert SHEET_ORDER[:7] == ("Veiledning", "Inndata", "Estimater", "Beregning", "Budsjett", "Scenarier", "Kontroll")
+    # what a person reads first (welcome, inputs, the budget, its lines, the checks), then the workings
+    assert SHEET_ORDER[:9] == ("Veiledning", "Inndata", "Budsjett", "Budsjettlinjer", "Kontroll", "Estimater",
+                               "Beregning", "Scenarier", "Soner")
     assert wb["Byggeinfo"].sheet_state == "hidden"
-    assert all(wb[s].sheet_state == "visible" for s in SHEET_ORDER[:7])
+    assert all(wb[s].sheet_state == "visible" for s in SHEET_ORDER[:9])
 
 
 def test_every_sheet_is_protected_and_only_inputs_are_unlocked(default_book):
@@ -74,14 +79,16 @@ def test_every_input_has_data_validation_with_a_norwegian_message(default_book):
         assert dv.showErrorMessage and dv.error and dv.errorTitle == "Ugyldig verdi"
         assert dv.showInputMessage and dv.prompt
         if spec.kind == "choice":
-            assert dv.type == "list" and dv.formula1 in {"kj_list_eid", "kj_list_vendors", "kj_list_groups"}
+            assert dv.type == "list" and dv.formula1 in {"kj_list_eid", "kj_list_vendors", "kj_list_groups",
+                                                         "kj_list_roles", "kj_list_zones"}
             assert dv.error == "Velg en verdi fra listen."
         elif spec.kind == "text":
             assert dv.type == "textLength"
         else:
             assert dv.type == ("whole" if spec.kind == "whole" else "decimal")
             assert dv.operator in (None, "between")  # between is the default and may be left out
-            assert float(dv.formula1) == spec.minimum and float(dv.formula2) == spec.maximum
+            lowest = first_year_min(EST) if spec.name == "kj_first_year" else spec.minimum
+            assert float(dv.formula1) == lowest and float(dv.formula2) == spec.maximum
             assert dv.error.startswith("Skriv ")
 
 
@@ -89,7 +96,8 @@ def test_every_input_has_data_validation_with_a_norwegian_message(default_book):
     ("kj_step_staff", "Skriv et helt tall fra 0 til 100 000 (personer)."),
     ("kj_hourly_rate", "Skriv et tall fra 0 til 10 000 (kr per time)."),
     ("kj_share_home_care", "Skriv en andel fra 0 % til 100 %."),
-    ("kj_first_year", "Skriv et helt tall fra 2000 til 2100 (år)."),
+    ("kj_first_year", "Skriv et helt tall fra 2020 til 2100 (år)."),
+    ("kj_pension_share", "Skriv en andel fra 0 % til 50 %."),
 ])
 def test_validation_messages_say_what_to_type(default_book, name, message):
     built, wb = default_book
@@ -129,7 +137,8 @@ def test_formulas_use_only_functions_every_target_computes(default_book):
 
     built, wb = default_book
     allowed = {"ABS", "AND", "COUNT", "COUNTIF", "IF", "IFERROR", "INDEX", "INT", "ISNA", "ISNUMBER", "LEFT", "LEN",
-               "MATCH", "MAX", "MIN", "N", "OR", "ROUND", "ROUNDUP", "SUM", "SUMPRODUCT", "TRUE"}
+               "MATCH", "MAX", "MIN", "MOD", "N", "OR", "ROUND", "ROUNDUP", "SUM", "SUMPRODUCT", "TEXT", "TRIM",
+               "TRUE"}
     used = set()
     for ws in wb.worksheets:
         for row in ws.iter_rows():

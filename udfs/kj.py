@@ -28,14 +28,14 @@ from workbook_builder.estimates import KINDS, TRACKS, Estimates, load_estimates,
 from workbook_builder.model import (  # kj:embed-skip
     PARAMETER_BY_NAME,
     STAFF_MAX,
-    YEAR_MIN,
+    YEAR_MAX,
     InputError,
     Inputs,
     OneOff,
     benefit,
     eid_cost,
+    first_year_min,
     number_from_text,
-    one_off,
     one_off_with,
     parse_eid,
     resolve,
@@ -48,6 +48,9 @@ KJ_STAFF_NB = "Antall helsepersonell"
 KJ_DOC_STAFF = "Antall helsepersonell som skal bruke kjernejournal (heltall). Et område gir et område."
 KJ_DOC_EID = "e-ID: PKI-kort, BankID eller BankID på mobil (eller pki, bankid, bankid-mobil)."
 KJ_DOC_RATE = "Kroner per time for interne ressurser. Tom: standardverdien, avledet i det åpne på arket Estimater."
+KJ_DOC_YEAR = ("Prisår: faste kroner for dette budsjettåret. Tom: neste år (som arbeidsbokens første budsjettår). "
+               "Notatets priser prisjusteres med kommunal deflator; en pris du gir, regnes som dette årets.")
+KJ_YEAR_NB = "Prisår"
 KJ_HEADER_NB = ("Linje", "Spor", "Type", "Timer", "kr")
 KJ_TOTAL_NB = "Sum engangskostnad"
 KJ_MISSING_PRICE_NB = "mangler pris (ikke med i summen)"
@@ -60,6 +63,7 @@ KJ_ITEM_NAMES_NB: dict[str, tuple[str, ...]] = {
     "planning_helseid": ("planlegging HelseID", "HelseID"),
     "tech_assistance": ("teknisk bistand", "bistand"),
     "vendor_module": ("modul", "leverandørmodul", "EPJ-modul"),
+    "standin": ("vikarer", "vikar"),
 }
 
 # COM error codes: how the classic add-in hands over an error cell (#N/A ...) in a raw read.
@@ -259,9 +263,16 @@ def _kj_errors(name: str) -> Iterator[None]:
         raise XlwingsError(f"Uventet feil i {name}: {type(exc).__name__}: {exc}") from exc
 
 
-def _kj_params(est: Estimates, **inputs: Any) -> Any:
-    """The model's resolved parameters (blank inputs take the estimates' defaults), validated once."""
-    return resolve(est, Inputs(first_year=YEAR_MIN, **inputs))
+def _kj_year(est: Estimates, value: Any) -> int | None:
+    """The price year argument: a whole year, or None for an empty cell (the default first budget year)."""
+    v = _kj_value(_kj_single(value, KJ_YEAR_NB), KJ_YEAR_NB)
+    return None if v is None else whole_number(v, "price_year", KJ_YEAR_NB, first_year_min(est), YEAR_MAX)
+
+
+def _kj_params(est: Estimates, price_year: Any = None, **inputs: Any) -> Any:
+    """The model's resolved parameters in the prices of `price_year` (blank inputs take the estimates'
+    defaults), validated once."""
+    return resolve(est, Inputs(first_year=_kj_year(est, price_year), **inputs), _kj_dt.date.today())
 
 
 # ----------------------------------------------------------------------------- the functions
@@ -271,12 +282,13 @@ def _kj_params(est: Estimates, **inputs: Any) -> Any:
 @arg("staff", "raw", doc=KJ_DOC_STAFF)
 @arg("eid", "raw", doc=KJ_DOC_EID)
 @arg("hourly_rate", "raw", doc=KJ_DOC_RATE)
-@arg("item", "raw", doc="Én linje, f.eks. opplæring, e-ID, teknisk bistand. Tom: hele engangskostnaden.")
-def kj_cost(staff: Any, eid: Any, hourly_rate: Any = None, item: Any = None) -> Any:
-    """Engangskostnad i kroner for innføring av kjernejournal (NHN-notatet juni 2020), uten EPJ-modulen."""
+@arg("item", "raw", doc="Én linje, f.eks. opplæring, e-ID, teknisk bistand, vikarer. Tom: hele engangskostnaden.")
+@arg("price_year", "raw", doc=KJ_DOC_YEAR)
+def kj_cost(staff: Any, eid: Any, hourly_rate: Any = None, item: Any = None, price_year: Any = None) -> Any:
+    """Engangskostnad i faste kroner for innføring av kjernejournal (NHN-notatet juni 2020), uten EPJ-modulen."""
     with _kj_errors("KJ_COST"):
         est = _kj_estimates()
-        p = _kj_params(est, eid=_kj_eid(est, eid), hourly_rate=_kj_number(hourly_rate, "hourly_rate"))
+        p = _kj_params(est, price_year, eid=_kj_eid(est, eid), hourly_rate=_kj_number(hourly_rate, "hourly_rate"))
         item_id = _kj_item(est, item)
         if item_id == "vendor_module":
             raise _kj_fail("Linje", "Modul fra EPJ-leverandøren har ingen pris i notatet: spør leverandøren")
@@ -313,12 +325,14 @@ def kj_hours(staff: Any, item: Any = None) -> Any:
 @arg("staff", "raw", doc="Antall helsepersonell (heltall): ett e-ID per person. Et område gir et område.")
 @arg("eid", "raw", doc=KJ_DOC_EID)
 @arg("card_price", "raw", doc="Kroner per person (PKI-kort: per kort). Tom: notatets pris for valgt e-ID.")
-@arg("reader_price", "raw", doc="Kroner per kortleser (kun PKI-kort). Tom: notatets pris.")
-def kj_eid_cost(staff: Any, eid: Any, card_price: Any = None, reader_price: Any = None) -> Any:
-    """Kroner for e-ID: ett per person, pluss kortlesere for PKI-kort (NHN-notatet juni 2020)."""
+@arg("reader_price", "raw", doc="Kroner per kortleser (kun PKI-kort). Tom: notatets pris, prisjustert.")
+@arg("price_year", "raw", doc=KJ_DOC_YEAR)
+def kj_eid_cost(staff: Any, eid: Any, card_price: Any = None, reader_price: Any = None, price_year: Any = None) -> Any:
+    """Kroner for e-ID: ett per person, pluss kortlesere for PKI-kort (NHN-notatet juni 2020), i faste kroner."""
     with _kj_errors("KJ_EID_COST"):
         est = _kj_estimates()
-        p = _kj_params(est, eid=_kj_eid(est, eid), eid_kr_per_person=_kj_number(card_price, "eid_kr_per_person"),
+        p = _kj_params(est, price_year, eid=_kj_eid(est, eid),
+                       eid_kr_per_person=_kj_number(card_price, "eid_kr_per_person"),
                        reader_kr=_kj_number(reader_price, "reader_kr"))
         return _kj_over_staff(staff, lambda n: eid_cost(est, n, p.eid, p.eid_kr_per_person, p.reader_kr)[2])
 
@@ -328,13 +342,15 @@ def kj_eid_cost(staff: Any, eid: Any, card_price: Any = None, reader_price: Any 
 @arg("admissions_home_care", "raw", doc="Pasientmottak (nye pasienter) per år i hjemmetjenesten.")
 @arg("hourly_rate", "raw", doc=KJ_DOC_RATE)
 @arg("minutes", "raw", doc="Minutter spart per pasientmottak. Tom: notatets anslag (utprøvingskommunene).")
+@arg("price_year", "raw", doc=KJ_DOC_YEAR)
 def kj_benefit(admissions_short_term: Any, admissions_home_care: Any, hourly_rate: Any = None,
-               minutes: Any = None) -> Any:
-    """Gevinst per år (frigjort tid): to celler, timer og kroner. Tom celle for mottak teller som 0."""
+               minutes: Any = None, price_year: Any = None) -> Any:
+    """Gevinst per år (frigjort tid, ikke innsparte kroner): timer og kroner i to celler. Tomt mottak teller som 0."""
     with _kj_errors("KJ_BENEFIT"):
         est = _kj_estimates()
         p = _kj_params(
             est,
+            price_year,
             admissions_short_term=_kj_number(admissions_short_term, "admissions_short_term"),
             admissions_home_care=_kj_number(admissions_home_care, "admissions_home_care"),
             hourly_rate=_kj_number(hourly_rate, "hourly_rate"),
@@ -348,15 +364,16 @@ def kj_benefit(admissions_short_term: Any, admissions_home_care: Any, hourly_rat
 @arg("staff", "raw", doc="Antall helsepersonell som skal bruke kjernejournal (én celle, heltall).")
 @arg("eid", "raw", doc=KJ_DOC_EID)
 @arg("hourly_rate", "raw", doc=KJ_DOC_RATE)
-def kj_breakdown(staff: Any, eid: Any, hourly_rate: Any = None) -> Any:
-    """Tabell over engangskostnaden: linje, spor, type, timer og kroner, med sum (fyller flere rader og kolonner)."""
+@arg("price_year", "raw", doc=KJ_DOC_YEAR)
+def kj_breakdown(staff: Any, eid: Any, hourly_rate: Any = None, price_year: Any = None) -> Any:
+    """Tabell over engangskostnaden i faste kroner: linje, spor, type, timer og kroner, med sum (flere rader)."""
     with _kj_errors("KJ_BREAKDOWN"):
         est = _kj_estimates()
-        p = _kj_params(est, eid=_kj_eid(est, eid), hourly_rate=_kj_number(hourly_rate, "hourly_rate"))
+        p = _kj_params(est, price_year, eid=_kj_eid(est, eid), hourly_rate=_kj_number(hourly_rate, "hourly_rate"))
         n = _kj_staff(_kj_single(staff, KJ_STAFF_NB))
         if n is None:
             raise _kj_fail(KJ_STAFF_NB, f"{KJ_STAFF_NB} mangler")
-        return _kj_breakdown_rows(one_off(est, n, p.eid, p.hourly_rate))
+        return _kj_breakdown_rows(one_off_with(est, n, p))
 
 
 def _kj_breakdown_rows(o: OneOff) -> list[list[Any]]:

@@ -13,22 +13,20 @@ from dataclasses import dataclass, field
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from .estimates import Estimates
-from .model import PARAMETERS, STAFF_MAX, YEAR_MAX, YEAR_MIN, parse_eid, parse_group, parse_vendor
+from .model import PARAMETERS, STAFF_MAX, YEAR_MAX, YEAR_MIN, choice_label, parse_choice
 
 STEP_ROWS = 12  # rows in the rollout-step table on Inndata
-LIST_NAMES = {"eid": "kj_list_eid", "vendor": "kj_list_vendors", "group": "kj_list_groups"}
+LIST_NAMES = {"eid": "kj_list_eid", "vendor": "kj_list_vendors", "group": "kj_list_groups",
+              "role": "kj_list_roles", "zone": "kj_list_zones"}
+TEXT_MAX = 100  # characters in a text input (names, units, codes)
 
 
 def list_label(est: Estimates, kind: str, value: str | None) -> str | None:
     """The workbook's list label (what a user picks on Inndata) for an id or label of an e-ID,
-    vendor or group; None stays None."""
+    vendor, group, pay role or employer's tax zone; None stays None."""
     if value is None:
         return None
-    if kind == "eid":
-        return est.eid_option(parse_eid(est, value)).label
-    if kind == "vendor":
-        return est.vendor(parse_vendor(est, value)).label
-    return est.group(parse_group(est, value)).label
+    return choice_label(est, kind, parse_choice(est, kind, value))
 
 
 @dataclass(frozen=True)
@@ -43,7 +41,7 @@ class InputSpec:
     minimum: float | None = None
     maximum: float | None = None
     rows: int = 1
-    choices: str = ""  # eid | vendor | group, for kind == "choice"
+    choices: str = ""  # eid | vendor | group | role | zone, for kind == "choice"
     percent: bool = False
 
 
@@ -51,13 +49,18 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec("kj_municipality", "municipality", "text", "Kommune"),
     InputSpec("kj_municipality_number", "municipality_number", "text", "Kommunenummer"),
     InputSpec("kj_vendor", "vendor", "choice", "EPJ-leverandør", choices="vendor"),
+    InputSpec("kj_vendor_other", "vendor_other", "text", "Navn på annen leverandør"),
     InputSpec("kj_eid", "eid", "choice", "e-ID for helsepersonell", choices="eid"),
     InputSpec("kj_first_year", "first_year", "whole", "Første budsjettår", "år", YEAR_MIN, YEAR_MAX),
+    InputSpec("kj_ansvar", "ansvar", "text", "Ansvar (kode i kommunens kontoplan)"),
+    InputSpec("kj_prosjekt", "prosjekt", "text", "Prosjekt (kode i kommunens kontoplan)"),
     InputSpec("kj_step_group", "steps.group", "choice", "Gruppe", rows=STEP_ROWS, choices="group"),
     InputSpec("kj_step_unit", "steps.unit", "text", "Avdeling eller sone", rows=STEP_ROWS),
     InputSpec("kj_step_staff", "steps.staff", "whole", "Antall helsepersonell", "personer", 0, STAFF_MAX,
               rows=STEP_ROWS),
     InputSpec("kj_step_year", "steps.year", "whole", "Startår", "år", YEAR_MIN, YEAR_MAX, rows=STEP_ROWS),
+    InputSpec("kj_pay_role", "pay_role", "choice", "Stilling timekostnaden bygger på", choices="role"),
+    InputSpec("kj_employer_tax_zone", "employer_tax_zone", "choice", "Sone for arbeidsgiveravgift", choices="zone"),
     *(
         InputSpec(f"kj_{p.name}", p.name, "whole" if p.whole else "number", p.label, p.unit, p.minimum, p.maximum,
                   percent=p.percent)
@@ -71,21 +74,30 @@ OUTPUTS: dict[str, str] = {
     "kj_total_staff": "health personnel in all rollout steps",
     "kj_total_hours": "one-off internal hours (JSON key total_hours)",
     "kj_total_purchase_kr": "one-off purchases in kr; the vendor module only when priced (total_purchase_kr)",
-    "kj_total_kr": "one-off total: hours × hourly cost + purchases (total_kr)",
-    "kj_outside_basis": "1 when the personnel count is outside the note's 30–400",
+    "kj_total_kr": "one-off total: hours × hourly cost + purchases + stand-ins (total_kr)",
+    "kj_outside_basis": "1 when the personnel count is outside the note's reference sizes",
     "kj_vendor_module_missing": "1 while the vendor module has no price",
-    "kj_running_kr_per_year": "running costs per year once every step is live",
+    "kj_running_kr_per_year": "running costs per year once every step is live (e-ID renewal as its yearly average)",
     "kj_benefit_hours_per_year": "hours saved per year once every step is live",
-    "kj_benefit_kr_per_year": "those hours in kr per year (freed time)",
-    "kj_payback_years": "one-off total ÷ (benefit − running costs) per year; empty when it never pays back",
+    "kj_benefit_kr_per_year": "those hours in kr per year (freed time, not cash)",
+    "kj_hours_returned_years": "years until the freed hours equal the one-off internal hours (hours, not money); "
+                               "empty when they never do",
+    "kj_price_year": "the budget's price level: fixed prices of the first budget year",
+    "kj_price_factor": "what a krone of the estimates' price year is in the budget's prices (municipal deflator)",
+    "kj_wage_factor": "pay growth from the pay statistic's year to the first budget year",
+    "kj_cash_total_kr": "new money over the four budget years",
     "kj_year": "the four budget years",
-    "kj_year_one_off_kr": "one-off cost per budget year",
-    "kj_year_running_kr": "running costs per budget year",
-    "kj_year_benefit_kr": "benefit per budget year",
-    "kj_year_net_kr": "benefit − costs per budget year",
+    "kj_year_cash_kr": "new money per budget year: purchases, stand-ins, renewals, running purchases",
+    "kj_year_internal_hours": "internal hours per budget year (staff already paid for)",
+    "kj_year_internal_kr": "those hours in kr per budget year",
+    "kj_year_renewal_kr": "e-ID renewals per budget year (in the years they fall due)",
+    "kj_year_one_off_kr": "one-off cost per budget year (new money and internal hours in kr)",
+    "kj_year_running_kr": "running costs per budget year (new money and internal hours in kr)",
+    "kj_year_benefit_hours": "hours freed per budget year",
+    "kj_year_benefit_kr": "those hours in kr per budget year (freed time, not cash)",
     "kj_hourly_rate_used": "kr per internal hour used (input, or the derived default)",
-    "kj_eid_used": "the e-ID used",
-    "kj_master_check": "OK, Merknad or Feil: the worst status on Kontroll",
+    "kj_eid_used": "the e-ID used (the list's label)",
+    "kj_master_check": "OK, Merknad, Ikke utfylt or Feil: the worst status on Kontroll",
     "kj_master_message": "the master check as a sentence",
 }
 
@@ -129,6 +141,7 @@ def output_values(est: Estimates, budget) -> dict[str, object]:
     """What each headline output name must hold for a budget: the model's side of every comparison
     (LibreOffice parity tests, `kj-budget check`, the regional roll-up)."""
     b = budget
+    p = b.params
     return {
         "kj_total_staff": b.total_staff,
         "kj_total_hours": b.one_off.total_hours,
@@ -139,14 +152,22 @@ def output_values(est: Estimates, budget) -> dict[str, object]:
         "kj_running_kr_per_year": b.running.total_kr,
         "kj_benefit_hours_per_year": b.benefit.hours,
         "kj_benefit_kr_per_year": b.benefit.kr,
-        "kj_payback_years": "" if b.payback_years is None else b.payback_years,
+        "kj_hours_returned_years": "" if b.hours_returned_years is None else b.hours_returned_years,
+        "kj_price_year": p.price_year,
+        "kj_price_factor": p.price_factor,
+        "kj_wage_factor": p.wage_factor,
+        "kj_cash_total_kr": b.cash_total_kr,
         "kj_year": [float(y.year) for y in b.years],
+        "kj_year_cash_kr": [y.cash_kr for y in b.years],
+        "kj_year_internal_hours": [y.internal_hours for y in b.years],
+        "kj_year_internal_kr": [y.internal_kr for y in b.years],
+        "kj_year_renewal_kr": [y.renewal_kr for y in b.years],
         "kj_year_one_off_kr": [y.one_off_kr for y in b.years],
         "kj_year_running_kr": [y.running_kr for y in b.years],
+        "kj_year_benefit_hours": [y.benefit_hours for y in b.years],
         "kj_year_benefit_kr": [y.benefit_kr for y in b.years],
-        "kj_year_net_kr": [y.net_kr for y in b.years],
-        "kj_hourly_rate_used": b.params.hourly_rate,
-        "kj_eid_used": est.eid_option(b.params.eid).label,
+        "kj_hourly_rate_used": p.hourly_rate,
+        "kj_eid_used": est.eid_option(p.eid).label,
         "kj_master_check": b.master_check,
         "kj_master_message": b.master_message,
     }

@@ -17,12 +17,14 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .estimates import Estimates  # kj:embed-skip
+from .estimates import Estimates, Item  # kj:embed-skip
 
 PLAN_YEARS = 4  # an økonomiplan covers four budget years
 MINUTES_PER_HOUR = 60
-OK, NOTE, ERROR = "OK", "Merknad", "Feil"
-_SEVERITY = {OK: 0, NOTE: 1, ERROR: 2}
+OK, NOTE, EMPTY, ERROR = "OK", "Merknad", "Ikke utfylt", "Feil"
+# The one table of check severities: a status's rank decides the master check (the worst wins).
+# «Ikke utfylt» (nothing entered yet) is neutral: an untouched template is not an error.
+SEVERITY = {OK: 0, NOTE: 1, EMPTY: 2, ERROR: 3}
 
 
 class InputError(ValueError):
@@ -207,13 +209,124 @@ def _nb_number(x: float) -> str:
     return f"{x:g}".replace(".", ",")
 
 
+
+# ----------------------------------------------------------------------------- more choices
+
+
+def parse_role(est: Estimates, text: Any) -> str:
+    """A pay role id (the hourly cost's basis) from its id or its label, any case."""
+    return _choose(est.pay.roles, text, "pay_role", "pay role", "stilling")
+
+
+def parse_zone(est: Estimates, text: Any) -> str:
+    """An employer's tax zone id from its id (`1a`) or its label (`Sone Ia`), any case."""
+    return _choose(est.employer_tax.zones, text, "employer_tax_zone", "employer's tax zone",
+                   "sone for arbeidsgiveravgift")
+
+
+CHOICE_PARSERS: dict[str, Callable[[Estimates, Any], str]] = {
+    "eid": parse_eid, "vendor": parse_vendor, "group": parse_group, "role": parse_role, "zone": parse_zone,
+}
+
+
+def parse_choice(est: Estimates, kind: str, text: Any) -> str:
+    """The id of a list value (e-ID, vendor, group, role, zone) from its id or label."""
+    return CHOICE_PARSERS[kind](est, text)
+
+
+def choice_label(est: Estimates, kind: str, ident: str) -> str:
+    """The list label of an id, as the workbook's drop-down shows it."""
+    return {"eid": est.eid_option, "vendor": est.vendor, "group": est.group, "role": est.role,
+            "zone": est.zone}[kind](ident).label
+
+
+def zone_for_municipality(est: Estimates, number: str) -> str | None:
+    """The employer's tax zone of a municipality number, when the estimates carry the table."""
+    return est.employer_tax.municipalities.get(number.strip()) if number else None
+
+
+# ----------------------------------------------------------------------------- price level
+
+
+def price_index(est: Estimates, year: int, wage: bool, forecast: float) -> float:
+    """The municipal deflator (or its wage component) as an index, base year = 1.
+
+    Workbook twin: the index column on Estimater (each year = the year before × (1 + rate)), and
+    beyond the last published year the last index × (1 + forecast) ^ years."""
+    d = est.deflator
+    idx = 1.0
+    for y in d.years:
+        if y.year > year:
+            break
+        idx = idx * (1 + (y.wage if wage else y.deflator))
+    if year > d.last_year:
+        idx = idx * (1 + forecast) ** (year - d.last_year)
+    return idx
+
+
+def price_factor(est: Estimates, from_year: int, to_year: int, wage: bool, forecast: float) -> float:
+    """What a krone of `from_year` is in `to_year`'s prices (or pay level, with `wage`)."""
+    return price_index(est, to_year, wage, forecast) / price_index(est, from_year, wage, forecast)
+
+
+# ----------------------------------------------------------------------------- the full cost of an hour
+
+DAYS_PER_WEEK = 5
+
+
+@dataclass(frozen=True)
+class HourlyCost:
+    """The full cost of an hour of an employee's time, step by step (one row each on Estimater)."""
+
+    role: str
+    role_pay_kr: float  # the statistic, at its date
+    wage_factor: float  # pay growth from the statistic's year to the budget year
+    pay_kr: float  # annual pay in the budget year's pay level
+    weeks_worked: float
+    salary_kr: float  # pay for the weeks worked + holiday pay
+    pension_kr: float
+    employer_tax_kr: float
+    cost_kr: float
+    hours: float  # hours worked a year: weeks worked × hours a week − public holidays
+    raw_kr_per_hour: float
+    kr_per_hour: float
+
+    @property
+    def shares(self) -> dict[str, float]:
+        """How a krone of this cost splits into pay, pension and employer's tax (accounting arts)."""
+        if self.cost_kr == 0:
+            return {"pay": 1.0, "pension": 0.0, "employer_tax": 0.0}
+        return {"pay": self.salary_kr / self.cost_kr, "pension": self.pension_kr / self.cost_kr,
+                "employer_tax": self.employer_tax_kr / self.cost_kr}
+
+
+def hourly_cost(est: Estimates, role: str, wage_factor: float, holiday_pay_share: float, pension_share: float,
+                employer_tax_share: float, hours_per_week: float, public_holiday_days: float) -> HourlyCost:
+    """Annual pay lifted to the budget year, holiday pay, pension, employer's tax, over the hours worked."""
+    f = {k: v.value for k, v in est.hourly_rate.items()}
+    role_pay = est.role(role).annual_kr
+    pay = role_pay * wage_factor
+    weeks_worked = f["weeks_per_year"] - f["vacation_weeks"]
+    salary = pay * (weeks_worked / f["weeks_per_year"] + holiday_pay_share)
+    pension = pay * pension_share
+    tax = (salary + pension) * employer_tax_share
+    cost = salary + pension + tax
+    hours = hours_per_week * weeks_worked - public_holiday_days * hours_per_week / DAYS_PER_WEEK
+    raw = cost / hours if hours > 0 else 0.0
+    return HourlyCost(role, role_pay, wage_factor, pay, weeks_worked, salary, pension, tax, cost, hours, raw,
+                      excel_round(raw))
+
+
 # ----------------------------------------------------------------------------- parameters
 
 
 @dataclass(frozen=True)
 class Parameter:
-    """A numeric input: blank means the estimates' default. The workbook, the reader of filled
-    workbooks and the Excel functions all validate against these bounds."""
+    """A numeric input: blank means its default. The workbook, the reader of filled workbooks and
+    the Excel functions all validate against these bounds.
+
+    `default(est, ctx)` gets the values resolved so far (parameters are resolved in order), with
+    `eid`, `price_factor` and `hourly` among them."""
 
     name: str
     label: str
@@ -222,80 +335,92 @@ class Parameter:
     maximum: float
     whole: bool
     help: str
-    default: Callable[[Estimates, str], float | None]
+    default: Callable[[Estimates, dict[str, Any]], float | None]
     percent: bool = False
+    section: str = ""
 
 
-def hourly_rate_derivation(est: Estimates) -> dict[str, float]:
-    """The default kr per internal hour, derived in the open from public figures.
-
-    Each step is one row (and one formula) on the Estimater sheet.
-    """
-    f = {k: v.value for k, v in est.hourly_rate.items()}
-    weeks_worked = f["weeks_per_year"] - f["vacation_weeks"]
-    pay = f["annual_earnings_kr"] * (weeks_worked / f["weeks_per_year"] + f["holiday_pay_share"])
-    cost = pay * (1 + f["pension_share"]) * (1 + f["employer_tax_share"])
-    hours = f["hours_per_week"] * weeks_worked
-    raw = cost / hours
-    return {"weeks_worked": weeks_worked, "pay_kr": pay, "cost_kr": cost, "hours": hours,
-            "raw_kr_per_hour": raw, "kr_per_hour": excel_round(raw)}
+def _figure(table: str, key: str) -> Callable[[Estimates, dict[str, Any]], float]:
+    return lambda est, ctx: getattr(est, table)[key].value
 
 
-def default_hourly_rate(est: Estimates) -> float:
-    return hourly_rate_derivation(est)["kr_per_hour"]
+def _running_default(name: str) -> Callable[[Estimates, dict[str, Any]], float]:
+    return lambda est, ctx: est.running_item(name).value
 
 
-def _running_default(name: str) -> Callable[[Estimates, str], float]:
-    return lambda est, eid: est.running_item(name).value
-
-
-def _benefit_default(name: str) -> Callable[[Estimates, str], float]:
-    return lambda est, eid: est.benefits[name].value
+def _lifted(kr: float, ctx: dict[str, Any]) -> float:
+    """A price of the estimates' price year in the budget year's prices, to the krone."""
+    return excel_round(kr * ctx["price_factor"])
 
 
 PARAMETERS: tuple[Parameter, ...] = (
-    Parameter("hourly_rate", "Timekostnad for interne ressurser", "kr per time", 0, 10_000, False,
-              "Kostnad per time for kommunens egne ansatte. Tom: standardverdien avledet på Estimater "
-              "(KS-lønn for sykepleier + feriepenger + arbeidsgiveravgift).",
-              lambda est, eid: default_hourly_rate(est)),
+    Parameter("deflator_forecast", "Prisvekst per år etter siste publiserte år (kommunal deflator)", "andel per år",
+              0, 0.2, False, "Brukes for år som ennå ikke har tall fra statsbudsjettet. Tomt: prognosen på Estimater.",
+              lambda est, ctx: est.deflator.forecast_deflator.value, percent=True, section="price"),
+    Parameter("wage_forecast", "Lønnsvekst per år etter siste publiserte år", "andel per år", 0, 0.2, False,
+              "Brukes for år som ennå ikke har tall fra statsbudsjettet. Tomt: prognosen på Estimater.",
+              lambda est, ctx: est.deflator.forecast_wage.value, percent=True, section="price"),
+    Parameter("holiday_pay_share", "Feriepenger", "andel av lønn", 0, 0.2, False,
+              "Tomt: 12 % (ferieloven og femte ferieuke i Hovedtariffavtalen); 14,3 % for ansatte over 60 år.",
+              _figure("hourly_rate", "holiday_pay_share"), percent=True, section="hourly"),
+    Parameter("pension_share", "Pensjon, arbeidsgivers andel", "andel av lønn", 0, 0.5, False,
+              "Kommunens pensjonskostnad i prosent av lønn (KLP eller egen kasse). Tomt: tallet på Estimater.",
+              _figure("hourly_rate", "pension_share"), percent=True, section="hourly"),
+    Parameter("hours_per_week", "Arbeidstid per uke", "timer per uke", 1, 60, False,
+              "Tomt: 37,5 timer (dagtid); 35,5 timer for helkontinuerlig turnus.",
+              _figure("hourly_rate", "hours_per_week"), section="hourly"),
+    Parameter("public_holiday_days", "Helligdager på hverdager", "dager per år", 0, 30, False,
+              "Bevegelige og faste helligdager som faller på hverdager. Tomt: gjennomsnittet på Estimater.",
+              _figure("hourly_rate", "public_holiday_days"), section="hourly"),
+    Parameter("hourly_rate", "Timekostnad for interne ressurser", "kr per time", 0, 10_000,
+              False, "Overstyrer utregningen: kommunens egen timekostnad i budsjettårets kroner. Tomt: avledet på "
+              "Estimater av lønn, "
+              "feriepenger, pensjon og arbeidsgiveravgift.",
+              lambda est, ctx: ctx["hourly"].kr_per_hour, section="hourly"),
     Parameter("vendor_module_kr", "Pris for modul fra EPJ-leverandøren (HelseID og kjernejournal)", "kr", 0,
               100_000_000, False,
-              "Engangspris fra valgt EPJ-leverandør. Notatet har ingen sum: spør leverandøren. "
-              "Tom: mangler (ikke med i totalen, vises på Kontroll).",
-              lambda est, eid: None),
+              "Engangspris fra valgt EPJ-leverandør, uten mva, i budsjettårets kroner. Notatet har ingen sum: spør "
+              "leverandøren. Tomt: mangler (ikke med i totalen, vises på Kontroll).",
+              lambda est, ctx: None, section="prices"),
     Parameter("eid_kr_per_person", "Pris for e-ID per person (PKI-kort: per kort)", "kr per person", 0, 100_000,
-              False, "Tom: prisen for valgt e-ID på arket Estimater (kolonne D).",
-              lambda est, eid: est.eid_option(eid).kr_per_person),
+              False, "Uten mva, i budsjettårets kroner. Tomt: prisen for valgt e-ID på Estimater, prisjustert.",
+              lambda est, ctx: _lifted(est.eid_option(ctx["eid"]).kr_per_person, ctx), section="prices"),
     Parameter("reader_kr", "Pris per kortleser (kun PKI-kort)", "kr per kortleser", 0, 100_000, False,
-              "Tom: notatets pris (kolonne D).", lambda est, eid: est.reader_kr.value),
+              "Uten mva, i budsjettårets kroner. Tomt: notatets pris, prisjustert.",
+              lambda est, ctx: _lifted(est.reader_kr.value, ctx), section="prices"),
     Parameter("renewal_years", "Fornyelse av e-ID (PKI-kort) hvert", "år", 1, 20, True,
-              "Hvor ofte e-ID må fornyes; gir en årlig driftskostnad. Tom: verdien på Estimater (kolonne D).",
-              lambda est, eid: est.renewal_years.value),
+              "Kortene fornyes i startåret pluss dette antall år, og så videre. Tomt: verdien på Estimater.",
+              lambda est, ctx: est.renewal_years.value, section="prices"),
+    Parameter("standin_share", "Andel av opplæringstimene som krever vikar", "andel", 0, 1, False,
+              "I døgnbemannede tjenester må den som er på opplæring erstattes. Tomt: andelen på Estimater.",
+              lambda est, ctx: est.standin_share.value, percent=True, section="prices"),
+    Parameter("standin_hourly_rate", "Timekostnad for vikar", "kr per time", 0, 10_000, False,
+              "Full kostnad per vikartime. Tomt: samme som timekostnaden for interne ressurser.",
+              lambda est, ctx: ctx["hourly_rate"], section="prices"),
     Parameter("maintenance_kr_per_year", "Teknisk vedlikehold og moduler", "kr per år", 0, 100_000_000, False,
-              "Årlig beløp til leverandør. Notatet har ingen tall. Tom: verdien i kolonne D.",
-              _running_default("maintenance_kr_per_year")),
-    Parameter("national_share_kr_per_year", "Andel av nasjonale driftskostnader (NHNs prismodell)", "kr per år", 0,
-              100_000_000, False, "Kommunens andel etter NHNs prismodell. Tom: verdien i kolonne D.",
-              _running_default("national_share_kr_per_year")),
+              "Årlig beløp til leverandør, uten mva. Notatet har ingen tall. Tomt: verdien i kolonne D.",
+              _running_default("maintenance_kr_per_year"), section="running"),
     Parameter("followup_hours_per_year", "Interne ressurser til oppfølging av endringer og gevinster",
-              "timer per år", 0, 100_000, False, "Notatet har ingen tall. Tom: verdien i kolonne D.",
-              _running_default("followup_hours_per_year")),
+              "timer per år", 0, 100_000, False, "Notatet har ingen tall. Tomt: verdien i kolonne D.",
+              _running_default("followup_hours_per_year"), section="running"),
     Parameter("helseid_key_hours_per_year", "Fornyelse av HelseID-nøkkel", "timer per år", 0, 100_000, False,
-              "Notatet har ingen tall. Tom: verdien i kolonne D.", _running_default("helseid_key_hours_per_year")),
+              "Notatet har ingen tall. Tomt: verdien i kolonne D.", _running_default("helseid_key_hours_per_year"),
+              section="running"),
     Parameter("admissions_short_term", "Pasientmottak per år på KAD/ØHD/intermediær- og korttidsavdelinger",
-              "mottak per år", 0, 1_000_000, True, "Antall pasientmottak per år. Tom: 0 (ingen gevinst).",
-              lambda est, eid: 0.0),
+              "mottak per år", 0, 1_000_000, True, "Antall pasientmottak per år. Tomt: 0 (ingen gevinst).",
+              lambda est, ctx: 0.0, section="benefits"),
     Parameter("admissions_home_care", "Pasientmottak per år i hjemmetjenesten", "mottak per år", 0, 1_000_000,
-              True, "Antall nye pasienter per år i hjemmetjenesten. Tom: 0 (ingen gevinst).",
-              lambda est, eid: 0.0),
+              True, "Antall nye pasienter per år i hjemmetjenesten. Tomt: 0 (ingen gevinst).",
+              lambda est, ctx: 0.0, section="benefits"),
     Parameter("minutes_saved", "Minutter spart per pasientmottak", "minutter", 0, 600, False,
-              "Tom: utprøvingskommunenes anslag i NHN-notatet (kolonne D).", _benefit_default("minutes_saved")),
+              "Tomt: utprøvingskommunenes anslag i NHN-notatet (kolonne D).", _figure("benefits", "minutes_saved"),
+              section="benefits"),
     Parameter("share_short_term", "Andel av mottak med gevinst, korttidsavdelinger", "andel", 0, 1, False,
-              "Tom: NHN-notatets andel for korttidsavdelinger (kolonne D).", _benefit_default("share_short_term"),
-              percent=True),
+              "Tomt: NHN-notatets andel for korttidsavdelinger (kolonne D).", _figure("benefits", "share_short_term"),
+              percent=True, section="benefits"),
     Parameter("share_home_care", "Andel av mottak med gevinst, hjemmetjenesten", "andel", 0, 1, False,
-              "Tom: NHN-notatets andel for hjemmetjenesten (kolonne D).", _benefit_default("share_home_care"),
-              percent=True),
+              "Tomt: NHN-notatets andel for hjemmetjenesten (kolonne D).", _figure("benefits", "share_home_care"),
+              percent=True, section="benefits"),
 )
 PARAMETER_BY_NAME = {p.name: p for p in PARAMETERS}
 YEAR_MIN, YEAR_MAX = 2000, 2100
@@ -317,21 +442,33 @@ class Step:
 
 @dataclass(frozen=True)
 class Inputs:
-    """What a user enters. None means blank: the estimates' default is used."""
+    """What a user enters. None means blank: the default is used."""
 
     steps: tuple[Step, ...] = ()
     eid: str | None = None
     municipality: str = ""
     municipality_number: str = ""
     vendor: str | None = None
+    vendor_other: str = ""
     first_year: int | None = None
+    ansvar: str = ""
+    prosjekt: str = ""
+    pay_role: str | None = None
+    employer_tax_zone: str | None = None
+    deflator_forecast: float | None = None
+    wage_forecast: float | None = None
+    holiday_pay_share: float | None = None
+    pension_share: float | None = None
+    hours_per_week: float | None = None
+    public_holiday_days: float | None = None
     hourly_rate: float | None = None
     vendor_module_kr: float | None = None
     eid_kr_per_person: float | None = None
     reader_kr: float | None = None
     renewal_years: float | None = None
+    standin_share: float | None = None
+    standin_hourly_rate: float | None = None
     maintenance_kr_per_year: float | None = None
-    national_share_kr_per_year: float | None = None
     followup_hours_per_year: float | None = None
     helseid_key_hours_per_year: float | None = None
     admissions_short_term: float | None = None
@@ -348,17 +485,31 @@ class Inputs:
 
 @dataclass(frozen=True)
 class Params:
-    """The values the model uses: each input, or its default where the input is blank."""
+    """The values the model uses: each input, or its default where the input is blank. All kroner
+    are in the prices of the first budget year (`price_year`)."""
 
     eid: str
     first_year: int
+    pay_role: str
+    employer_tax_zone: str
+    employer_tax_share: float
+    price_factor: float  # purchases: the estimates' price year → the budget year (municipal deflator)
+    wage_factor: float  # pay: the pay statistic's year → the budget year (wage growth)
+    hourly: HourlyCost  # the derived hourly cost (the default of `hourly_rate`)
+    deflator_forecast: float
+    wage_forecast: float
+    holiday_pay_share: float
+    pension_share: float
+    hours_per_week: float
+    public_holiday_days: float
     hourly_rate: float
     vendor_module_kr: float | None
     eid_kr_per_person: float
     reader_kr: float
     renewal_years: float
+    standin_share: float
+    standin_hourly_rate: float
     maintenance_kr_per_year: float
-    national_share_kr_per_year: float
     followup_hours_per_year: float
     helseid_key_hours_per_year: float
     admissions_short_term: float
@@ -366,6 +517,11 @@ class Params:
     minutes_saved: float
     share_short_term: float
     share_home_care: float
+    defaults: dict[str, float | None] = field(default_factory=dict, compare=False)
+
+    @property
+    def price_year(self) -> int:
+        return self.first_year
 
     @property
     def last_year(self) -> int:
@@ -381,20 +537,46 @@ def default_first_year(today: _dt.date | None = None) -> int:
     return (today or _dt.date.today()).year + 1
 
 
+def first_year_min(est: Estimates) -> int:
+    """The earliest first budget year: the deflator's base year (no prices before it)."""
+    return est.deflator.base_year
+
+
 def resolve(est: Estimates, inputs: Inputs, today: _dt.date | None = None) -> Params:
-    """Validate the inputs and fill each blank one with its default."""
+    """Validate the inputs and fill each blank one with its default, in the budget year's prices."""
     eid = parse_eid(est, inputs.eid) if inputs.eid is not None else est.eid_options[0].id
+    first_year = (whole_number(inputs.first_year, "first_year", "Første budsjettår", first_year_min(est), YEAR_MAX)
+                  if inputs.first_year is not None else max(default_first_year(today), first_year_min(est)))
+    role = parse_role(est, inputs.pay_role) if inputs.pay_role is not None else est.pay.default_role
+    if inputs.employer_tax_zone is not None:
+        zone = parse_zone(est, inputs.employer_tax_zone)
+    else:
+        zone = zone_for_municipality(est, inputs.municipality_number) or est.employer_tax.default_zone
+    ctx: dict[str, Any] = {"eid": eid}
     values: dict[str, Any] = {}
+    defaults: dict[str, float | None] = {}
     for p in PARAMETERS:
+        if p.name == "hourly_rate":  # its default is the hourly cost derived from the parts resolved so far
+            wage_factor = price_factor(est, est.pay.price_year, first_year, True, ctx["wage_forecast"])
+            ctx["wage_factor"] = wage_factor
+            ctx["hourly"] = hourly_cost(est, role, wage_factor, ctx["holiday_pay_share"], ctx["pension_share"],
+                                        est.zone(zone).rate, ctx["hours_per_week"], ctx["public_holiday_days"])
+        if p.name == "vendor_module_kr":
+            ctx["price_factor"] = price_factor(est, est.price_year, first_year, False, ctx["deflator_forecast"])
         raw = getattr(inputs, p.name)
+        default = p.default(est, ctx)
+        defaults[p.name] = default
         if raw is None:
-            values[p.name] = p.default(est, eid)
+            value = default
         elif p.whole:
-            values[p.name] = float(whole_number(raw, p.name, p.label, int(p.minimum), int(p.maximum)))
+            value = float(whole_number(raw, p.name, p.label, int(p.minimum), int(p.maximum)))
         else:
-            values[p.name] = number(raw, p.name, p.label, p.minimum, p.maximum)
-    first_year = (whole_number(inputs.first_year, "first_year", "Første budsjettår", YEAR_MIN, YEAR_MAX)
-                  if inputs.first_year is not None else default_first_year(today))
+            value = number(raw, p.name, p.label, p.minimum, p.maximum)
+        values[p.name] = ctx[p.name] = value
+    if values["hours_per_week"] * ctx["hourly"].weeks_worked <= values["public_holiday_days"] * \
+            values["hours_per_week"] / DAYS_PER_WEEK:
+        raise InputError("public_holiday_days", "public_holiday_days leaves no hours worked",
+                         "Helligdager på hverdager kan ikke være flere enn arbeidsdagene")
     if inputs.vendor is not None:
         parse_vendor(est, inputs.vendor)
     for s in inputs.steps:
@@ -403,7 +585,9 @@ def resolve(est: Estimates, inputs: Inputs, today: _dt.date | None = None) -> Pa
             parse_group(est, s.group)
         if s.year is not None:
             whole_number(s.year, "year", "Startår", YEAR_MIN, YEAR_MAX)
-    return Params(eid=eid, first_year=first_year, **values)
+    return Params(eid=eid, first_year=first_year, pay_role=role, employer_tax_zone=zone,
+                  employer_tax_share=est.zone(zone).rate, price_factor=ctx["price_factor"],
+                  wage_factor=ctx["wage_factor"], hourly=ctx["hourly"], defaults=defaults, **values)
 
 
 # ----------------------------------------------------------------------------- one-off cost
@@ -414,16 +598,17 @@ class LineItem:
     id: str
     label: str
     track: str
-    kind: str
+    kind: str  # hours | purchase | standin
     unit: str
-    hours: float  # internal hours (0 for purchases)
-    purchase_kr: float  # purchases in kr (0 for internal hours)
-    kr: float  # hours × hourly cost, or the purchase
+    hours: float  # internal hours (0 for purchases and stand-ins)
+    purchase_kr: float  # purchases in kr (0 for internal hours and stand-ins)
+    kr: float  # hours × hourly cost, the purchase, or the stand-ins' pay
+    cash_kr: float = 0.0  # new money: purchases and stand-ins
 
 
 @dataclass(frozen=True)
 class OneOff:
-    """The one-off cost of a rollout to `staff` health personnel."""
+    """The one-off cost of a rollout to `staff` health personnel, in the budget year's prices."""
 
     staff: int
     eid: str
@@ -431,19 +616,35 @@ class OneOff:
     items: tuple[LineItem, ...]
     eid_cards: int
     eid_readers: int
-    total_hours: float
+    eid_cards_kr: float
+    eid_readers_kr: float
+    standin_hours: float  # hours bought from stand-ins while staff are trained
+    total_hours: float  # internal hours
     total_purchase_kr: float
-    total_kr: float
+    standin_kr: float
+    total_kr: float  # internal hours × hourly cost + purchases + stand-ins
     vendor_module_missing: bool
     outside_basis: bool
     estimates_version: str
+    price_year: int = 0
+    price_factor: float = 1.0
 
     def item(self, item_id: str) -> LineItem:
         return next(i for i in self.items if i.id == item_id)
 
+    @property
+    def cash_kr(self) -> float:
+        """New money: purchases and stand-ins."""
+        return self.total_purchase_kr + self.standin_kr
+
+    @property
+    def internal_kr(self) -> float:
+        """The value of the internal hours (staff already paid for)."""
+        return self.total_hours * self.hourly_rate
+
 
 def eid_readers(est: Estimates, staff: int, eid: str) -> int:
-    """Card readers: interpolated from 8 / 20 / 40, rounded up, never more than people."""
+    """Card readers: interpolated from the reference counts, rounded up, never more than people."""
     if not est.eid_option(eid).readers or staff == 0:
         return 0
     return min(staff, excel_roundup(interpolate(est.sizes.values, est.readers.values, staff)))
@@ -451,43 +652,63 @@ def eid_readers(est: Estimates, staff: int, eid: str) -> int:
 
 def eid_cost(est: Estimates, staff: int, eid: str, kr_per_person: float | None = None,
              reader_kr: float | None = None) -> tuple[int, int, float]:
-    """(cards or persons, readers, kr) for e-ID: one per person plus card readers."""
+    """(cards or persons, readers, kr) for e-ID: one per person plus card readers (prices as given,
+    or the estimates' own, unlifted)."""
     per_person = est.eid_option(eid).kr_per_person if kr_per_person is None else kr_per_person
     per_reader = est.reader_kr.value if reader_kr is None else reader_kr
     readers = eid_readers(est, staff, eid)
     return staff, readers, staff * per_person + readers * per_reader
 
 
-def item_quantity(est: Estimates, item_id: str, staff: int) -> float:
-    """Hours or kr of an interpolated line item, rounded to whole hours / kroner."""
+def item_quantity(est: Estimates, item_id: str, staff: int, price_factor: float = 1.0) -> float:
+    """Hours, or kr in the budget year's prices, of an interpolated line item, rounded to whole
+    hours / kroner. Workbook twin: ROUND(IF(n=0;0;MAX(0;…))[*kj_price_factor];0)."""
     item = est.item(item_id)
     assert item.values is not None
-    return excel_round(interpolate(est.sizes.values, item.values, staff))
+    x = interpolate(est.sizes.values, item.values, staff)
+    return excel_round(x if item.kind == "hours" else x * price_factor)
+
+
+def standin_basis(est: Estimates) -> Item | None:
+    """The hours item whose hours need stand-ins (the training), if the file names one."""
+    return next((i for i in est.items if i.standin_basis), None)
 
 
 def _one_off(est: Estimates, staff: int, p: Params, with_vendor: bool) -> OneOff:
     items: list[LineItem] = []
-    cards, readers = 0, 0
+    cards, readers, cards_kr, readers_kr = 0, 0, 0.0, 0.0
+    basis = standin_basis(est)
+    standin_hours = 0.0
+    if basis is not None:
+        standin_hours = item_quantity(est, basis.id, staff) * p.standin_share
     for item in est.items:
         if item.id == "eid":
-            cards, readers, qty = eid_cost(est, staff, p.eid, p.eid_kr_per_person, p.reader_kr)
+            cards, readers, _ = eid_cost(est, staff, p.eid, p.eid_kr_per_person, p.reader_kr)
+            cards_kr, readers_kr = cards * p.eid_kr_per_person, readers * p.reader_kr
+            qty = cards_kr + readers_kr
         elif item.id == "vendor_module":
             qty = p.vendor_module_kr if (with_vendor and staff > 0 and p.vendor_module_kr is not None) else 0.0
+        elif item.id == "standin":
+            kr = standin_hours * p.standin_hourly_rate
+            items.append(LineItem(item.id, item.label, item.track, item.kind, item.unit, 0.0, 0.0, kr, kr))
+            continue
         else:
-            qty = item_quantity(est, item.id, staff)
+            qty = item_quantity(est, item.id, staff, p.price_factor)
         if item.kind == "hours":
             items.append(LineItem(item.id, item.label, item.track, item.kind, item.unit, qty, 0.0,
                                   qty * p.hourly_rate))
         else:
-            items.append(LineItem(item.id, item.label, item.track, item.kind, item.unit, 0.0, qty, qty))
+            items.append(LineItem(item.id, item.label, item.track, item.kind, item.unit, 0.0, qty, qty, qty))
     total_hours = sum(i.hours for i in items)
     total_purchase = sum(i.purchase_kr for i in items)
+    standin_kr = sum(i.cash_kr for i in items if i.kind == "standin")
     return OneOff(
         staff=staff, eid=p.eid, hourly_rate=p.hourly_rate, items=tuple(items), eid_cards=cards,
-        eid_readers=readers, total_hours=total_hours, total_purchase_kr=total_purchase,
-        total_kr=total_hours * p.hourly_rate + total_purchase,
+        eid_readers=readers, eid_cards_kr=cards_kr, eid_readers_kr=readers_kr, standin_hours=standin_hours,
+        total_hours=total_hours, total_purchase_kr=total_purchase, standin_kr=standin_kr,
+        total_kr=total_hours * p.hourly_rate + total_purchase + standin_kr,
         vendor_module_missing=p.vendor_module_kr is None, outside_basis=outside_basis(est, staff),
-        estimates_version=est.version,
+        estimates_version=est.version, price_year=p.price_year, price_factor=p.price_factor,
     )
 
 
@@ -500,11 +721,13 @@ def one_off_with(est: Estimates, staff: Any, params: Params, with_vendor: bool =
 
 def one_off(est: Estimates, staff: Any, eid: Any = None, hourly_rate: float | None = None,
             vendor_module_kr: float | None = None, eid_kr_per_person: float | None = None,
-            reader_kr: float | None = None) -> OneOff:
-    """The one-off breakdown for a number of health personnel (what `kj-budget cost` prints)."""
+            reader_kr: float | None = None, price_year: int | None = None,
+            today: _dt.date | None = None) -> OneOff:
+    """The one-off breakdown for a number of health personnel (what `kj-budget cost` prints), in the
+    prices of `price_year` (blank: the default first budget year)."""
     n = whole_number(staff, "staff", "Antall helsepersonell", 0, STAFF_MAX)
     p = resolve(est, Inputs(eid=eid, hourly_rate=hourly_rate, vendor_module_kr=vendor_module_kr,
-                            eid_kr_per_person=eid_kr_per_person, reader_kr=reader_kr, first_year=YEAR_MIN))
+                            eid_kr_per_person=eid_kr_per_person, reader_kr=reader_kr, first_year=price_year), today)
     return _one_off(est, n, p, with_vendor=True)
 
 
@@ -524,7 +747,8 @@ class RunningLine:
 
 @dataclass(frozen=True)
 class Running:
-    """Yearly running costs (drift) once `staff` health personnel use kjernejournal."""
+    """Running costs (drift) per year once `staff` health personnel use kjernejournal; e-ID renewal as
+    its average per year (the budget years book each renewal in the year it falls due)."""
 
     lines: tuple[RunningLine, ...]
     total_hours: float
@@ -533,11 +757,11 @@ class Running:
 
 
 def running_cost(est: Estimates, staff: int, p: Params) -> Running:
-    """e-ID renewal spread over its interval, plus the note's unpriced running items as entered."""
+    """e-ID renewal as a yearly average, plus the note's unpriced running items as entered."""
     active = staff > 0
     renewal_kr = staff * p.eid_kr_per_person / p.renewal_years if active else 0.0
-    lines = [RunningLine("eid_renewal", f"Fornyelse av e-ID ({est.eid_option(p.eid).label})", "purchase",
-                         "kr per år", 0.0, renewal_kr, renewal_kr)]
+    lines = [RunningLine("eid_renewal", f"Fornyelse av e-ID ({est.eid_option(p.eid).label}), i snitt per år",
+                         "purchase", "kr per år", 0.0, renewal_kr, renewal_kr)]
     for r in est.running:
         value = getattr(p, r.id) if active else 0.0
         if r.kind == "hours":
@@ -547,6 +771,12 @@ def running_cost(est: Estimates, staff: int, p: Params) -> Running:
     hours = sum(x.hours for x in lines)
     purchase = sum(x.purchase_kr for x in lines)
     return Running(tuple(lines), hours, purchase, hours * p.hourly_rate + purchase)
+
+
+def renewal_due(step_year: int, year: int, interval: float) -> bool:
+    """Cards bought in `step_year` are renewed in step_year + interval, + 2 × interval, …
+    Workbook twin: (year > start) × (MOD(year − start; interval) = 0)."""
+    return year > step_year and (year - step_year) % int(interval) == 0
 
 
 # ----------------------------------------------------------------------------- benefits
@@ -570,13 +800,22 @@ def benefit(est: Estimates, p: Params, short_term_factor: float = 1.0, home_care
     return Benefit(st, hc, hours, hours * p.hourly_rate)
 
 
+QUALITY_GAINS = (
+    "Kritisk informasjon (allergier, alvorlige sykdommer, implantater) er tilgjengelig når pasienten tas imot.",
+    "Legemiddellisten fra reseptformidleren gir et bedre grunnlag for legemiddelsamstemming: færre feil i "
+    "legemiddelbruken og bedre pasientsikkerhet.",
+    "Mindre tid brukt på å hente opplysninger fra fastlege, sykehus og apotek ved mottak, også utenom "
+    "kontortid.",
+)
+
+
 # ----------------------------------------------------------------------------- the budget
 
 
 @dataclass(frozen=True)
 class YearResult:
-    """One budget year: the one-off cost of the personnel added that year, running costs and
-    benefits of everyone live by then."""
+    """One budget year: the one-off cost of the personnel added that year, renewals that fall due,
+    running costs and benefits of everyone live by then. All kroner in the budget year's prices."""
 
     year: int
     staff_new: int
@@ -585,15 +824,58 @@ class YearResult:
     item_kr: dict[str, float]
     one_off_hours: float
     one_off_purchase_kr: float
+    one_off_standin_kr: float
     one_off_kr: float
-    running_kr: float
+    eid_cards_kr: float
+    eid_readers_kr: float
+    renewal_kr: float
+    running_purchase_kr: float  # running purchases other than renewals (maintenance)
+    running_hours: float
+    running_kr: float  # renewals + running purchases + running hours × hourly cost
     benefit_hours: float
     benefit_kr: float
+    hourly_rate: float = 0.0
 
     @property
-    def net_kr(self) -> float:
-        """Benefit minus all costs of the year."""
-        return self.benefit_kr - self.one_off_kr - self.running_kr
+    def cash_kr(self) -> float:
+        """New money the year needs: purchases, stand-ins, renewals, running purchases."""
+        return self.one_off_purchase_kr + self.one_off_standin_kr + self.renewal_kr + self.running_purchase_kr
+
+    @property
+    def internal_hours(self) -> float:
+        return self.one_off_hours + self.running_hours
+
+    @property
+    def internal_kr(self) -> float:
+        """The value of the internal hours: time of staff already paid for, not new money."""
+        return self.internal_hours * self.hourly_rate
+
+
+@dataclass(frozen=True)
+class CashLine:
+    """A line of new money per budget year, with its KOSTRA art and how it splits on functions."""
+
+    id: str
+    label: str
+    art: str
+    allocation: str  # added (personnel added that year) | all (all steps) | live (live by then) | steps
+    years: tuple[float, ...]
+    by_function: tuple[tuple[float, ...], ...]  # [year][function] in est.function_codes order
+
+
+@dataclass(frozen=True)
+class AccountingLine:
+    """One row of Budsjettlinjer: year × KOSTRA function × art, in kr and 1 000 kr."""
+
+    year: int
+    function: str
+    art: str
+    kr: float
+    text: str
+
+    @property
+    def thousand_kr(self) -> float:
+        return excel_round(self.kr / 1000)
 
 
 @dataclass(frozen=True)
@@ -613,7 +895,9 @@ class Budget:
     running: Running
     benefit: Benefit
     years: tuple[YearResult, ...]
-    payback_years: float | None
+    hours_returned_years: float | None
+    cash_lines: tuple[CashLine, ...] = ()
+    accounting_lines: tuple[AccountingLine, ...] = ()
     checks: tuple[Check, ...] = field(default=())
 
     @property
@@ -622,11 +906,16 @@ class Budget:
 
     @property
     def master_check(self) -> str:
-        return max((c.status for c in self.checks), key=_SEVERITY.__getitem__, default=OK)
+        return max((c.status for c in self.checks), key=SEVERITY.__getitem__, default=OK)
 
     @property
     def master_message(self) -> str:
         return master_message(self.checks)
+
+    @property
+    def cash_total_kr(self) -> float:
+        """New money over the four budget years."""
+        return sum(y.cash_kr for y in self.years)
 
     def check(self, check_id: str) -> Check:
         return next(c for c in self.checks if c.id == check_id)
@@ -638,17 +927,41 @@ def master_message(checks: tuple[Check, ...]) -> str:
     noun = "merknad" if notes == 1 else "merknader"
     if errors:
         return f"Feil: {errors} feil og {notes} {noun}. Se arket Kontroll."
+    if any(c.status == EMPTY for c in checks):
+        return "Ikke utfylt: legg inn innføringstrinnene (gruppe, antall helsepersonell, startår) på Inndata."
     if notes:
         return f"Merknad: {notes} {noun}. Se arket Kontroll."
     return "OK: alle kontroller er i orden."
 
 
-def _step_year(step: Step, p: Params) -> int:
+def step_year(step: Step, p: Params) -> int:
     return step.year if step.year is not None else p.first_year
 
 
+def step_function(est: Estimates, step: Step) -> str:
+    """The KOSTRA function a step's costs are booked on: its group's, or the default without a group."""
+    return est.group(parse_group(est, step.group)).function if step.group else est.accounting.default_function
+
+
 def _cumulative(steps: tuple[Step, ...], p: Params, year: int, groups: set[str] | None = None) -> int:
-    return sum(s.staff for s in steps if _step_year(s, p) <= year and (groups is None or s.group in groups))
+    return sum(s.staff for s in steps if step_year(s, p) <= year and (groups is None or s.group in groups))
+
+
+def _shares(est: Estimates, weights: dict[str, int]) -> tuple[float, ...]:
+    """Each function's share of the personnel in `weights`; all to the default function when none."""
+    total = sum(weights.values())
+    if total == 0:
+        return tuple(1.0 if f == est.accounting.default_function else 0.0 for f in est.function_codes)
+    return tuple(weights.get(f, 0) / total for f in est.function_codes)
+
+
+def _weights(est: Estimates, steps: tuple[Step, ...], keep: Callable[[Step], bool]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for s in steps:
+        if keep(s):
+            f = step_function(est, s)
+            out[f] = out.get(f, 0) + s.staff
+    return out
 
 
 def budget(est: Estimates, inputs: Inputs, today: _dt.date | None = None) -> Budget:
@@ -663,7 +976,8 @@ def budget(est: Estimates, inputs: Inputs, today: _dt.date | None = None) -> Bud
     total_short = _cumulative(steps, p, YEAR_MAX, short_groups)
     total_home = _cumulative(steps, p, YEAR_MAX, home_groups)
     full_benefit = benefit(est, p, 1.0 if total_short else 0.0, 1.0 if total_home else 0.0)
-    vendor_year = min((_step_year(s, p) for s in steps), default=None)
+    vendor_year = min((step_year(s, p) for s in steps), default=None)
+    kinds = {i.id: i.kind for i in est.items}
 
     years = []
     for y in p.years:
@@ -675,37 +989,144 @@ def budget(est: Estimates, inputs: Inputs, today: _dt.date | None = None) -> Bud
         if y == vendor_year and p.vendor_module_kr is not None:
             item_kr["vendor_module"] = p.vendor_module_kr
         hours = sum(item_hours.values())
-        purchase = sum(kr for item_id, kr in item_kr.items() if est.item(item_id).kind == "purchase")
-        one_off_kr = sum(item_kr.values())
+        purchase = sum(kr for item_id, kr in item_kr.items() if kinds[item_id] == "purchase")
+        standin = sum(kr for item_id, kr in item_kr.items() if kinds[item_id] == "standin")
         short = _cumulative(steps, p, y, short_groups) / total_short if total_short else 0.0
         home = _cumulative(steps, p, y, home_groups) / total_home if total_home else 0.0
         ben = benefit(est, p, short, home)
+        due = sum(s.staff for s in steps if renewal_due(step_year(s, p), y, p.renewal_years))
+        renewal = due * p.eid_kr_per_person
+        live = running_cost(est, now, p)
+        run_purchase = sum(ln.purchase_kr for ln in live.lines if ln.id != "eid_renewal")
+        run_hours = live.total_hours
         years.append(YearResult(
             year=y, staff_new=now - before, staff_total=now, item_hours=item_hours, item_kr=item_kr,
-            one_off_hours=hours, one_off_purchase_kr=purchase, one_off_kr=one_off_kr,
-            running_kr=running_cost(est, now, p).total_kr, benefit_hours=ben.hours, benefit_kr=ben.kr,
+            one_off_hours=hours, one_off_purchase_kr=purchase, one_off_standin_kr=standin,
+            one_off_kr=sum(item_kr.values()), eid_cards_kr=cur.eid_cards_kr - prev.eid_cards_kr,
+            eid_readers_kr=cur.eid_readers_kr - prev.eid_readers_kr, renewal_kr=renewal,
+            running_purchase_kr=run_purchase, running_hours=run_hours,
+            running_kr=renewal + run_purchase + run_hours * p.hourly_rate,
+            benefit_hours=ben.hours, benefit_kr=ben.kr, hourly_rate=p.hourly_rate,
         ))
-    net = full_benefit.kr - run.total_kr
-    payback = total_one_off.total_kr / net if net > 0 and total > 0 else None
-    result = Budget(est.version, inputs, p, total_one_off, run, full_benefit, tuple(years), payback)
+    spare_hours = full_benefit.hours - run.total_hours
+    returned = total_one_off.total_hours / spare_hours if spare_hours > 0 and total_one_off.total_hours > 0 else None
+    cash = cash_lines(est, p, steps, tuple(years), vendor_year)
+    result = Budget(est.version, inputs, p, total_one_off, run, full_benefit, tuple(years), returned, cash,
+                    accounting_lines(est, p, cash))
     return replace(result, checks=checks(est, inputs, result))
+
+
+# ----------------------------------------------------------------------------- accounting (Budsjettlinjer)
+
+
+def cash_line_specs(est: Estimates) -> tuple[tuple[str, str, str, str], ...]:
+    """(id, label, KOSTRA art, allocation) of every line of new money, in the order shown."""
+    specs: list[tuple[str, str, str, str]] = []
+    for item in est.items:
+        if item.id == "eid":
+            specs.append(("eid_cards", f"{item.label}: kort", item.art, "added"))
+            specs.append(("eid_readers", f"{item.label}: kortlesere", item.art_readers, "added"))
+        elif item.id == "standin":
+            arts = est.accounting.standin_arts
+            specs.append(("standin_pay", f"{item.label}: lønn", arts["pay"], "added"))
+            specs.append(("standin_pension", f"{item.label}: pensjon", arts["pension"], "added"))
+            specs.append(("standin_employer_tax", f"{item.label}: arbeidsgiveravgift", arts["employer_tax"],
+                          "added"))
+        elif item.kind == "purchase":
+            specs.append((item.id, item.label, item.art, "all" if item.id == "vendor_module" else "added"))
+    specs.append(("eid_renewal", "Fornyelse av e-ID", est.item("eid").art, "steps"))
+    for r in est.running:
+        if r.kind == "purchase":
+            specs.append((r.id, r.label, r.art, "live"))
+    return tuple(specs)
+
+
+def cash_lines(est: Estimates, p: Params, steps: tuple[Step, ...], years: tuple[YearResult, ...],
+               vendor_year: int | None) -> tuple[CashLine, ...]:
+    """Every line of new money per budget year, split on KOSTRA functions by the steps' groups."""
+    standin_share = p.hourly.shares
+    out = []
+    for line_id, label, art, allocation in cash_line_specs(est):
+        values: list[float] = []
+        split: list[tuple[float, ...]] = []
+        for y in years:
+            if line_id == "eid_cards":
+                v = y.eid_cards_kr
+            elif line_id == "eid_readers":
+                v = y.eid_readers_kr
+            elif line_id.startswith("standin_"):
+                v = y.item_kr["standin"] * standin_share[line_id.removeprefix("standin_")]
+            elif line_id == "eid_renewal":
+                v = y.renewal_kr
+            elif line_id in y.item_kr:
+                v = y.item_kr[line_id]
+            else:
+                v = p.maintenance_kr_per_year if y.staff_total > 0 and line_id == "maintenance_kr_per_year" else 0.0
+            if allocation == "steps":
+                by_f = _weights(est, steps, lambda s, yy=y.year: renewal_due(step_year(s, p), yy, p.renewal_years))
+                row = tuple(p.eid_kr_per_person * by_f.get(f, 0) for f in est.function_codes)
+            else:
+                if allocation == "added":
+                    w = _weights(est, steps, lambda s, yy=y.year: step_year(s, p) == yy)
+                elif allocation == "all":
+                    w = _weights(est, steps, lambda s: True)
+                else:
+                    w = _weights(est, steps, lambda s, yy=y.year: step_year(s, p) <= yy)
+                row = tuple(v * share for share in _shares(est, w))
+            values.append(v)
+            split.append(row)
+        out.append(CashLine(line_id, label, art, allocation, tuple(values), tuple(split)))
+    return tuple(out)
+
+
+def accounting_arts(est: Estimates) -> tuple[str, ...]:
+    """The KOSTRA arts the budget lines use, in the order of the cash lines."""
+    arts: list[str] = []
+    for _, _, art, _ in cash_line_specs(est):
+        if art not in arts:
+            arts.append(art)
+    return tuple(arts)
+
+
+def accounting_text(est: Estimates, art: str) -> str:
+    """The text of a budget line: what is booked on the art."""
+    labels = [label for _, label, a, _ in cash_line_specs(est) if a == art]
+    return "Kjernejournal: " + "; ".join(labels)
+
+
+def accounting_lines(est: Estimates, p: Params, cash: tuple[CashLine, ...]) -> tuple[AccountingLine, ...]:
+    """One line per budget year × function × art (zeros included, in a fixed order)."""
+    out = []
+    for k, y in enumerate(p.years):
+        for fi, f in enumerate(est.function_codes):
+            for art in accounting_arts(est):
+                kr = sum(c.by_function[k][fi] for c in cash if c.art == art)
+                out.append(AccountingLine(y, f, art, kr, accounting_text(est, art)))
+    return tuple(out)
 
 
 # ----------------------------------------------------------------------------- checks (Kontroll)
 
-CHECK_TITLES = {
-    "staff": "Helsepersonell lagt inn",
-    "steps": "Innføringstrinn komplette",
-    "inputs": "Gyldige verdier på Inndata",
-    "years": "Budsjettårene summerer til totalen",
-    "basis": "Innenfor notatets estimatgrunnlag",
-    "vendor": "EPJ-leverandør valgt",
-    "vendor_price": "Pris for modul fra EPJ-leverandør",
-    "eid_price": "Pris for valgt e-ID",
-    "running": "Driftskostnader fylt inn",
-    "benefits": "Pasientmottak for gevinst",
-    "benefit_groups": "Gevinst og grupper henger sammen",
+# The one table of checks: id → (status when failing, title). Kontroll, the memo, `check` and the
+# regional overview all read it.
+CHECKS: dict[str, tuple[str, str]] = {
+    "staff": (EMPTY, "Helsepersonell lagt inn"),
+    "steps": (ERROR, "Innføringstrinn komplette"),
+    "inputs": (ERROR, "Gyldige verdier på Inndata"),
+    "years": (ERROR, "Budsjettårene summerer til totalen"),
+    "lines": (ERROR, "Budsjettlinjene summerer til nye midler"),
+    "basis": (NOTE, "Innenfor notatets estimatgrunnlag"),
+    "vendor": (NOTE, "EPJ-leverandør valgt"),
+    "vendor_price": (NOTE, "Pris for modul fra EPJ-leverandør"),
+    "eid_price": (NOTE, "Pris for valgt e-ID"),
+    "eid_current": (NOTE, "Valgt e-ID tilbys fortsatt"),
+    "price_level": (NOTE, "Prisnivå fra publiserte tall"),
+    "investment": (NOTE, "Drift eller investering (KRS 4)"),
+    "running": (NOTE, "Driftskostnader fylt inn"),
+    "benefits": (NOTE, "Pasientmottak for gevinst"),
+    "benefit_groups": (NOTE, "Gevinst og grupper henger sammen"),
 }
+CHECK_TITLES = {k: title for k, (_, title) in CHECKS.items()}
 CHECK_OK_MESSAGE = "I orden."
 
 
@@ -714,30 +1135,66 @@ def _or(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} eller {items[-1]}"
 
 
+def nb_kr(x: float) -> str:
+    """1234567 → '1 234 567 kr' (no-break spaces are not used: the workbook's TEXT gives spaces)."""
+    return f"{excel_round(x):,.0f}".replace(",", " ") + " kr"
+
+
 def check_message(check_id: str, est: Estimates, p: Params, total_staff: int) -> str:
     """The Norwegian message a failing check shows (the workbook builds the same text)."""
     lo, hi = est.size_range
     ids = [g.id for g in est.groups]
     short = "/".join(g.id for g in est.groups if g.benefit == "short_term")
     home = "/".join(g.id for g in est.groups if g.benefit == "home_care")
+    acc = est.accounting
+    option = est.eid_option(p.eid)
     return {
-        "staff": "Ingen helsepersonell er lagt inn: fyll inn antall i innføringstrinnene på Inndata.",
+        "staff": "Ingen helsepersonell er lagt inn ennå: fyll inn innføringstrinnene på Inndata.",
         "steps": f"Et innføringstrinn mangler gruppe ({_or(ids)}) eller antall helsepersonell.",
         "inputs": "En eller flere verdier på Inndata er ugyldige og er ikke brukt: rett de merkede feltene.",
         "years": (f"Budsjettårene summerer ikke til totalen: et trinn starter utenfor økonomiplanperioden "
                   f"{p.first_year}–{p.last_year}."),
+        "lines": "Budsjettlinjene summerer ikke til behovet for nye midler på arket Budsjett.",
         "basis": (f"{total_staff} helsepersonell er utenfor notatets estimatgrunnlag ({lo}–{hi}): "
                   f"tallene er forlenget lineært og er mer usikre."),
-        "vendor": "EPJ-leverandør er ikke valgt.",
+        "vendor": "EPJ-leverandør er ikke valgt (eller navnet på annen leverandør mangler).",
         "vendor_price": ("Pris for modul fra EPJ-leverandøren mangler: be leverandøren om pris "
                          "(modulen er ikke med i totalen)."),
         "eid_price": ("Valgt e-ID koster 0 kr per person: en antakelse, notatet har ingen pris. "
                       "Sjekk kommunens kostnad."),
+        "eid_current": f"{option.label} er avviklet og kan ikke bestilles lenger: velg en annen e-ID (se Estimater).",
+        "price_level": (f"Prisene for {p.first_year} bygger på en prognose (publiserte tall til og med "
+                        f"{est.deflator.last_year}): bruk deflatoren fra statsbudsjettet når den er kjent."),
+        "investment": (f"Et kjøp koster minst {nb_kr(acc.investment_threshold_kr.value)} inkl. mva og varer minst "
+                       f"{acc.investment_min_life_years.value:g} år: vurder om det er en investering (KRS 4) "
+                       f"som hører hjemme i investeringsbudsjettet."),
         "running": "Driftskostnadene er ikke fylt inn (notatet har ingen tall): legg inn det kommunen venter.",
         "benefits": "Ingen pasientmottak er lagt inn: gevinsten blir 0.",
         "benefit_groups": ("Pasientmottak er lagt inn for en tjeneste uten innføringstrinn i tilhørende gruppe "
                            f"({short}: korttidsavdelinger, {home}: hjemmetjenesten): den gevinsten blir 0."),
     }[check_id]
+
+
+def investment_candidates(est: Estimates, b: Budget) -> list[tuple[str, int, float]]:
+    """(line, year, kr incl. mva) of purchases that meet KRS 4's threshold: a single acquisition of at
+    least the threshold including mva, with an economic life of at least the minimum. e-ID is judged by
+    the unit (a card, a reader), the other purchases by the year's amount."""
+    acc = est.accounting
+    factor = 1 + acc.mva_share.value
+    out = []
+    for item in est.items:
+        if item.kind != "purchase" or item.life_years < acc.investment_min_life_years.value:
+            continue
+        if item.id == "eid":
+            for price in (b.params.eid_kr_per_person, b.params.reader_kr):
+                if price * factor >= acc.investment_threshold_kr.value:
+                    out.append((item.id, b.params.first_year, price * factor))
+            continue
+        for y in b.years:
+            kr = y.item_kr.get(item.id, 0.0)
+            if kr * factor >= acc.investment_threshold_kr.value:
+                out.append((item.id, y.year, kr * factor))
+    return out
 
 
 def checks(est: Estimates, inputs: Inputs, b: Budget) -> tuple[Check, ...]:
@@ -749,23 +1206,33 @@ def checks(est: Estimates, inputs: Inputs, b: Budget) -> tuple[Check, ...]:
     staff_by = lambda groups: sum(s.staff for s in inputs.steps if s.group in groups)  # noqa: E731
     incomplete = any((s.staff > 0) != (s.group is not None) for s in inputs.steps)
     years_sum = sum(y.one_off_kr for y in b.years)
+    lines_sum = sum(a.kr for a in b.accounting_lines)
     running_blank = all(getattr(inputs, r.id) is None for r in est.running)
+    vendor_other = inputs.vendor is not None and est.vendor(parse_vendor(est, inputs.vendor)).other
     failing = {
-        "staff": (ERROR, total == 0),
-        "steps": (ERROR, incomplete),
-        "inputs": (ERROR, bool(inputs.invalid)),
-        "years": (ERROR, abs(years_sum - b.one_off.total_kr) > 0.005),
-        "basis": (NOTE, b.one_off.outside_basis),
-        "vendor": (NOTE, inputs.vendor is None),
-        "vendor_price": (NOTE, p.vendor_module_kr is None),
-        "eid_price": (NOTE, p.eid_kr_per_person == 0),
-        "running": (NOTE, running_blank),
-        "benefits": (NOTE, p.admissions_short_term + p.admissions_home_care == 0),
-        "benefit_groups": (NOTE, (p.admissions_short_term > 0 and staff_by(short_groups) == 0)
-                           or (p.admissions_home_care > 0 and staff_by(home_groups) == 0)),
+        "staff": total == 0,
+        "steps": incomplete,
+        "inputs": bool(inputs.invalid),
+        "years": abs(years_sum - b.one_off.total_kr) > TOLERANCE_KR,
+        "lines": abs(lines_sum - b.cash_total_kr) > TOLERANCE_KR,
+        "basis": b.one_off.outside_basis,
+        "vendor": inputs.vendor is None or (vendor_other and not inputs.vendor_other.strip()),
+        "vendor_price": p.vendor_module_kr is None,
+        "eid_price": p.eid_kr_per_person == 0,
+        "eid_current": bool(est.eid_option(p.eid).phased_out),
+        "price_level": p.first_year > est.deflator.last_year,
+        "investment": bool(investment_candidates(est, b)),
+        "running": running_blank,
+        "benefits": p.admissions_short_term + p.admissions_home_care == 0,
+        "benefit_groups": (p.admissions_short_term > 0 and staff_by(short_groups) == 0)
+        or (p.admissions_home_care > 0 and staff_by(home_groups) == 0),
     }
     out = []
-    for cid, (severity, fails) in failing.items():
-        out.append(Check(cid, CHECK_TITLES[cid], severity if fails else OK,
+    for cid, (severity, title) in CHECKS.items():
+        fails = failing[cid]
+        out.append(Check(cid, title, severity if fails else OK,
                          check_message(cid, est, p, total) if fails else CHECK_OK_MESSAGE))
     return tuple(out)
+
+
+TOLERANCE_KR = 0.005  # the one tolerance: sums that must agree may differ by rounding only

@@ -52,17 +52,7 @@ from defusedxml.common import DefusedXmlException
 
 from .cells import INPUT_BY_NAME, INPUTS, OUTPUTS, STEP_ROWS, InputSpec, list_label
 from .estimates import Estimates
-from .model import (
-    InputError,
-    Inputs,
-    Step,
-    number,
-    number_from_text,
-    parse_eid,
-    parse_group,
-    parse_vendor,
-    whole_number,
-)
+from .model import InputError, Inputs, Step, first_year_min, number, number_from_text, parse_choice, whole_number
 from .textinput import clean_text
 
 # Bounds checked before anything is decompressed. A budget workbook is about 50 KB on disk and
@@ -1189,9 +1179,8 @@ def _choice(est: Estimates, kind: str, text: str) -> tuple[str, str]:
     key = (est.sha256, kind, text)
     found = _CHOICES.get(key)
     if found is None:
-        parse = {"eid": parse_eid, "vendor": parse_vendor, "group": parse_group}[kind]
         try:
-            ident = parse(est, text)
+            ident = parse_choice(est, kind, text)
             found = (ident, list_label(est, kind, ident) or "")
         except InputError as exc:
             found = (exc.field, exc.en, exc.nb)  # a refusal, remembered as its messages
@@ -1254,7 +1243,8 @@ def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = Fals
         raise _Invalid(f"text, not a number: {value!r}", f"tekst, ikke {what}")
     try:
         if spec.kind == "whole":
-            return whole_number(value, spec.name, spec.label, int(spec.minimum or 0), int(spec.maximum)), "", ""
+            lowest = first_year_min(est) if spec.field == "first_year" else int(spec.minimum or 0)
+            return whole_number(value, spec.name, spec.label, lowest, int(spec.maximum)), "", ""
         return number(value, spec.name, spec.label, spec.minimum or 0.0, spec.maximum), "", ""
     except InputError as exc:
         return_nb = exc.nb[len(spec.label):].lstrip() if exc.nb.startswith(spec.label) else exc.nb
@@ -1278,6 +1268,9 @@ def read_inputs(path: str | Path, est: Estimates) -> tuple[Inputs, list[Problem]
     """(Inputs, problems, metadata) of a filled workbook."""
     inputs, problems, metadata = read_workbook(path, est)
     return inputs, problems, metadata
+
+
+TEXT_FIELDS = {spec.field for spec in INPUTS if spec.kind == "text" and spec.rows == 1}  # blank → ""
 
 
 def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = True) -> FilledWorkbook:
@@ -1353,7 +1346,7 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = T
     steps = _steps(step_cols)
     invalid = tuple(sorted({p.name for p in problems if p.kind == "invalid"}))
     inputs = Inputs(steps=steps, invalid=invalid,
-                    **{k: (v if v is not None else ("" if k in ("municipality", "municipality_number") else None))
+                    **{k: (v if v is not None else ("" if k in TEXT_FIELDS else None))
                        for k, v in scalars.items()})
 
     # Inputs of the old template that the new one lacks: unlocked named cells we do not know, on the input

@@ -20,16 +20,24 @@ SECTION_FILL = "#DDEBF7"
 KEY_FILL = "#E2EFDA"  # key outputs
 OK_FILL, NOTE_FILL, ERROR_FILL = "#C6EFCE", "#FFEB9C", "#FFC7CE"
 OK_TEXT, NOTE_TEXT, ERROR_TEXT = "#006100", "#9C5700", "#9C0006"
+EMPTY_FILL, EMPTY_TEXT = "#EDEDED", "#404040"  # «Ikke utfylt»: neutral, an untouched template is no error
 
 NUM = {
     "kr": '#,##0" kr"',
     "kr2": '#,##0.00" kr"',
     "hours": '#,##0" t"',
     "count": "#,##0",
-    "number": "#,##0.##",
+    "number": "#,##0.0#",  # never a bare decimal separator: "#,##0.##" shows 52 as «52,» in Excel
     "decimal": "#,##0.00",
+    "decimal1": "#,##0.0",
+    "general": "General",
     "percent": '0" "%',
+    "percent1": '0.0" "%',
+    "factor": "0.0000",
+    "index": "0.0000",
+    "thousand": '#,##0',
     "year": "0",
+    "year_left": "0",
     "years": '0.0" år"',
     "text": "@",
     "flag": '"Ja";"Ja";"Nei"',
@@ -83,9 +91,10 @@ class Formats:
         return self._cache[key]
 
     def status_rules(self) -> list[tuple[str, Any]]:
-        """Conditional formats for check statuses: OK green, Merknad yellow, Feil red."""
+        """Conditional formats for check statuses: OK green, Merknad yellow, Feil red, Ikke utfylt grey."""
         return [
             ("OK", self.wb.add_format({"bg_color": OK_FILL, "font_color": OK_TEXT})),
             ("Merknad", self.wb.add_format({"bg_color": NOTE_FILL, "font_color": NOTE_TEXT})),
             ("Feil", self.wb.add_format({"bg_color": ERROR_FILL, "font_color": ERROR_TEXT})),
+            ("Ikke utfylt", self.wb.add_format({"bg_color": EMPTY_FILL, "font_color": EMPTY_TEXT})),
         ]

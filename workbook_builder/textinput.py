@@ -84,10 +84,15 @@ def one_line(text: str) -> str:
     return clean_text(text)[0].strip()
 
 
+def neutralise(text: str) -> str:
+    """Text a spreadsheet would run as a formula (a leading =, +, -, @, tab or carriage return, or their
+    full-width forms) with a leading ' so it shows as text (OWASP, CSV injection)."""
+    return "'" + text if text.startswith(FORMULA_LEAD) else text
+
+
 def csv_text(text: str) -> str:
     """A text field for a CSV a spreadsheet opens, neutralised and quoted (OWASP, CSV injection)."""
-    if text.startswith(FORMULA_LEAD):
-        text = "'" + text
+    text = neutralise(text)
     return '"' + text.replace('"', '""') + '"'
 
 

@@ -19,15 +19,27 @@ from .cells import Register
 from .estimates import Estimates
 from .files import atomic_write_bytes
 from .model import Budget, Inputs, budget
-from .sheets import beregning, budsjett, byggeinfo, estimater, inndata, kontroll, regenerering, scenarier, veiledning
-from .sheets.base import Context, Sheet
+from .sheets import (
+    beregning,
+    budsjett,
+    budsjettlinjer,
+    byggeinfo,
+    estimater,
+    inndata,
+    kontroll,
+    regenerering,
+    scenarier,
+    soner,
+    veiledning,
+)
+from .sheets.base import Context, FastWorksheet, Sheet
 from .styles import Formats
 
 TEMPLATE_VERSION = "1"
-SHEET_ORDER = (veiledning.SHEET, inndata.SHEET, estimater.SHEET, beregning.SHEET, budsjett.SHEET,
-               scenarier.SHEET, kontroll.SHEET, byggeinfo.SHEET)
+SHEET_ORDER = (veiledning.SHEET, inndata.SHEET, budsjett.SHEET, budsjettlinjer.SHEET, kontroll.SHEET,
+               estimater.SHEET, beregning.SHEET, scenarier.SHEET, soner.SHEET, byggeinfo.SHEET)
 # A regenerated workbook has its report after Kontroll: both say what to look at before using the numbers.
-REGENERATED_ORDER = (*SHEET_ORDER[:-1], regenerering.SHEET, SHEET_ORDER[-1])
+REGENERATED_ORDER = (*SHEET_ORDER[:5], regenerering.SHEET, *SHEET_ORDER[5:])
 DEFAULT_OUT = Path("build") / "kjernejournal-budsjett.xlsx"
 
 
@@ -58,12 +70,14 @@ def build_bytes(est: Estimates, inputs: Inputs, *, today: dt.date | None = None,
                   version=__version__, password=password, municipality_header=inputs.municipality,
                   input_notes=dict(input_notes or {}))
     order = REGENERATED_ORDER if regeneration is not None else SHEET_ORDER
-    sheets = {name: Sheet(ctx, wb.add_worksheet(name)) for name in order}
+    sheets = {name: Sheet(ctx, wb.add_worksheet(name, worksheet_class=FastWorksheet)) for name in order}
     estimater.write(ctx, sheets[estimater.SHEET])
+    soner.write(ctx, sheets[soner.SHEET])
     inndata.write(ctx, sheets[inndata.SHEET])
     rows = beregning.write(ctx, sheets[beregning.SHEET])
     kontroll.write(ctx, sheets[kontroll.SHEET])
     budsjett.write(ctx, sheets[budsjett.SHEET], rows)
+    budsjettlinjer.write(ctx, sheets[budsjettlinjer.SHEET], rows)
     scenarier.write(ctx, sheets[scenarier.SHEET], rows)
     veiledning.write(ctx, sheets[veiledning.SHEET], TEMPLATE_VERSION)
     meta = byggeinfo.write(ctx, sheets[byggeinfo.SHEET], TEMPLATE_VERSION)

@@ -12,7 +12,8 @@ HELP = {
     "cost": "one-off cost for N health personnel (line items, hours, kr, totals)",
     "memo": "write the budget memo (Norwegian, HTML and optionally PDF) from a filled workbook",
     "notice": "write the message to the EPJ vendor (copy to the national project) from a filled workbook",
+    "lines": "write the budget lines (year × KOSTRA function × art) of a filled workbook as CSV",
     "batch": "build one pre-filled workbook per municipality from a CSV file",
     "collect": "read many filled workbooks and write a regional overview (.xlsx and .csv)",
 }
-ORDER = tuple(HELP)  # build, check, estimates, cost, memo, notice, batch, collect
+ORDER = tuple(HELP)  # build, check, estimates, cost, memo, notice, lines, batch, collect

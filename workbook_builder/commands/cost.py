@@ -28,7 +28,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--hourly-rate", type=amount, metavar="R",
                    help="kr per internal hour (default: derived from KS pay statistics, see 'kj-budget estimates')")
     p.add_argument("--vendor-module-kr", type=amount, metavar="K",
-                   help="price of the EPJ vendor's module for HelseID and kjernejournal (the note has none)")
+                   help="price of the EPJ vendor's module for HelseID and kjernejournal (the note has none), "
+                   "in the budget year's prices")
+    p.add_argument("--price-year", type=whole_count, metavar="YEAR",
+                   help="price level: fixed kroner of this budget year (default: next year, the workbook's default "
+                   "first budget year). The note's prices are lifted with the municipal deflator, pay with wage "
+                   "growth; an hourly rate or price you give is taken as already in this year's prices")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     add_estimates_option(p)
     p.set_defaults(func=run)
@@ -40,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         eid = parse_eid(est, args.eid)
     except InputError as exc:
         raise InputError("eid", f"--eid: {exc.en}", exc.nb) from None
-    result = one_off(est, args.staff, eid, args.hourly_rate, args.vendor_module_kr)
+    result = one_off(est, args.staff, eid, args.hourly_rate, args.vendor_module_kr, price_year=args.price_year)
     if args.json:
         print(json.dumps(as_json(result, est.id), ensure_ascii=False, indent=2))
         return 0
@@ -52,13 +57,19 @@ def as_json(o: OneOff, estimates_id: str) -> dict:
     return {
         "staff": o.staff,
         "eid": o.eid,
+        "price_year": o.price_year,
+        "price_factor": o.price_factor,
         "hourly_rate": o.hourly_rate,
         "items": [{"id": i.id, "label": i.label, "track": i.track, "kind": i.kind, "hours": i.hours,
-                   "purchase_kr": i.purchase_kr, "kr": i.kr} for i in o.items],
+                   "purchase_kr": i.purchase_kr, "cash_kr": i.cash_kr, "kr": i.kr} for i in o.items],
         "eid_cards": o.eid_cards,
         "eid_readers": o.eid_readers,
         "total_hours": o.total_hours,
         "total_purchase_kr": o.total_purchase_kr,
+        "standin_hours": o.standin_hours,
+        "standin_kr": o.standin_kr,
+        "cash_kr": o.cash_kr,
+        "internal_kr": o.internal_kr,
         "total_kr": o.total_kr,
         "vendor_module_missing": o.vendor_module_missing,
         "outside_basis": o.outside_basis,
@@ -74,17 +85,20 @@ def _print_table(o: OneOff, estimates_id: str) -> None:
 
     console = Console(highlight=False, soft_wrap=False)
     table = Table(title=f"One-off cost for {o.staff} health personnel, e-ID {o.eid}, "
-                        f"{nb_number(o.hourly_rate)} kr per hour", title_justify="left", box=box.SIMPLE_HEAD)
+                        f"{nb_number(o.hourly_rate)} kr per hour, fixed {o.price_year} kroner excl. mva",
+                  title_justify="left", box=box.SIMPLE_HEAD)
     for col, justify in (("item", "left"), ("track", "left"), ("kind", "left"), ("hours", "right"),
                          ("kr", "right")):
         table.add_column(col, justify=justify)
     for i in o.items:
         kr = "missing" if i.id == "vendor_module" and o.vendor_module_missing else nb_kr(i.kr)
-        table.add_row(i.id, i.track, "internal hours" if i.kind == "hours" else "purchase",
-                      nb_number(i.hours) if i.kind == "hours" else "", kr)
+        kind = {"hours": "internal hours", "purchase": "purchase", "standin": "stand-ins (pay)"}[i.kind]
+        table.add_row(i.id, i.track, kind, nb_number(i.hours) if i.kind == "hours" else "", kr)
     table.add_section()
-    table.add_row("Internal hours", "", "", nb_number(o.total_hours), nb_kr(o.total_hours * o.hourly_rate))
-    table.add_row("Purchases", "", "", "", nb_kr(o.total_purchase_kr))
+    table.add_row("Internal hours (staff already paid for)", "", "", nb_number(o.total_hours),
+                  nb_kr(o.total_hours * o.hourly_rate))
+    table.add_row("New money: purchases", "", "", "", nb_kr(o.total_purchase_kr))
+    table.add_row("New money: stand-ins", "", "", nb_number(o.standin_hours), nb_kr(o.standin_kr))
     table.add_row("[bold]Total one-off[/bold]", "", "", "", f"[bold]{nb_kr(o.total_kr)}[/bold]")
     console.print(table)
     console.print(f"e-ID: {o.eid_cards} per person, {o.eid_readers} card readers.")
@@ -94,4 +108,6 @@ def _print_table(o: OneOff, estimates_id: str) -> None:
     if o.outside_basis:
         console.print("Note: the number of personnel is outside the note's estimate basis; "
                       "the nearest segment was extended linearly.")
+    console.print(f"Prices: the note's kroner × {nb_number(o.price_factor, 4)} (municipal deflator to {o.price_year}); "
+                  "hourly cost and prices you give are taken as they are.")
     console.print(f"Estimates: {estimates_id}, version {o.estimates_version}.")

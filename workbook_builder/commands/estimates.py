@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 from ..formatting import nb_number
-from ..model import hourly_rate_derivation
+from ..model import Inputs as _Inputs
+from ..model import resolve
 from ..output import Target, estimates_kind, write_checked
 from . import HELP
 from .common import add_estimates_option, estimates_from
@@ -59,13 +60,19 @@ def run(args: argparse.Namespace) -> int:
     console.print(table)
     console.print("* the note's totals (PKI cards and readers); the model computes e-ID from the unit prices.\n"
                   "** no figure in the note: ask the EPJ vendor.")
-    d = hourly_rate_derivation(est)
+    p = resolve(est, _Inputs())
     console.print("\ne-ID options: " + "; ".join(f"{o.label} ({o.id}) {nb_number(o.kr_per_person)} {o.unit}"
                                                   for o in est.eid_options)
                   + f"; card reader {nb_number(est.reader_kr.value)} kr; renewal every "
                   f"{nb_number(est.renewal_years.value)} years")
-    console.print(f"Hourly cost of internal hours: {nb_number(d['kr_per_hour'])} kr per hour "
-                  f"(derived; see the workbook's Estimater sheet)")
+    console.print(f"Hourly cost of internal hours: {nb_number(p.hourly.kr_per_hour)} kr per hour in {p.price_year} "
+                  f"({est.role(p.pay_role).label}, {est.zone(p.employer_tax_zone).label}; derived, see the workbook's "
+                  "Estimater sheet)")
+    d = est.deflator
+    console.print("Municipal deflator (purchases / pay): " + "; ".join(
+        f"{y.year} {nb_number(y.deflator * 100, 1)} / {nb_number(y.wage * 100, 1)} %" for y in d.years)
+        + f"; later years {nb_number(d.forecast_deflator.value * 100, 1)} / "
+          f"{nb_number(d.forecast_wage.value * 100, 1)} % (forecast)")
     console.print("Benefits: " + "; ".join(f"{k} {nb_number(v.value, 2)} {v.unit}" for k, v in est.benefits.items()))
     return 0
 
@@ -81,5 +88,8 @@ def _as_json(est) -> dict:
         "readers": list(est.readers.values),
         "eid_options": [{"id": o.id, "label": o.label, "kr_per_person": o.kr_per_person, "readers": o.readers}
                         for o in est.eid_options],
-        "hourly_rate": hourly_rate_derivation(est)["kr_per_hour"],
+        "price_year": est.price_year,
+        "hourly_rate": resolve(est, _Inputs()).hourly.kr_per_hour,
+        "deflator": [{"year": y.year, "deflator": y.deflator, "wage": y.wage, "status": y.status}
+                     for y in est.deflator.years],
     }

@@ -28,7 +28,7 @@ from ..cells import list_label, output_values
 from ..estimates import Estimates, parse_estimates
 from ..files import atomic_write_many
 from ..formatting import nb_number
-from ..model import ERROR, NOTE, OK, Budget, Inputs, budget, parse_group
+from ..model import EMPTY, ERROR, NOTE, OK, Budget, Inputs, budget, parse_group
 from ..textinput import csv_text
 from ..workers import process_pool
 from .memo import Finding
@@ -37,7 +37,6 @@ from .source import UnreadableWorkbook, read_filled
 KR = '#,##0" kr"'  # the space inside the literal: LibreOffice nb-NO keeps it through a save (README)
 COUNT = "#,##0"
 YEAR = "0"
-PAYBACK = '0.0" år"'
 NOT_READ = "Ikke lest"
 
 
@@ -157,7 +156,7 @@ def compare_saved(est: Estimates, b: Budget, saved: dict[str, Any], metadata: di
     if metadata.get("estimates_sha256") and metadata["estimates_sha256"] != est.sha256:
         built_with = f"{metadata.get('estimates_id', '?')} {metadata.get('estimates_version', '?')}"
         notes.append(f"bygget med estimater {built_with}")
-    present = {k: v for k, v in saved.items() if k != "kj_payback_years"}  # payback may be blank by right
+    present = {k: v for k, v in saved.items() if k != "kj_hours_returned_years"}  # may be blank by right
     blank = lambda v: v in ("", None) or (isinstance(v, list) and all(x in ("", None) for x in v))  # noqa: E731
     if present and all(blank(v) for v in present.values()):
         notes.append("lagrede tall mangler (lagret av et program som ikke regner ut formler)")
@@ -244,9 +243,9 @@ def collect(paths: Sequence[Path], est: Estimates, *, workers: int = 2, today: d
 @dataclass(frozen=True)
 class Col:
     head: str
-    fmt: str  # "" text | KR | COUNT | YEAR | PAYBACK
+    fmt: str  # "" text | KR | COUNT | YEAR
     width: float
-    total: str = ""  # "sum" | "payback" | "checks" | ""
+    total: str = ""  # "sum" | "checks" | ""
 
 
 def overview_columns(years: Sequence[int]) -> list[Col]:
@@ -254,11 +253,13 @@ def overview_columns(years: Sequence[int]) -> list[Col]:
         Col("Kommunenr", "", 10), Col("Kommune", "", 18), Col("EPJ-leverandør", "", 19), Col("e-ID", "", 14),
         Col("Helsepersonell a", COUNT, 11, "sum"), Col("Helsepersonell b", COUNT, 11, "sum"),
         Col("Helsepersonell c", COUNT, 11, "sum"), Col("Helsepersonell totalt", COUNT, 12, "sum"),
-        Col("Første budsjettår", YEAR, 10),
-        *(Col(f"Engangskostnad {y}", KR, 15, "sum") for y in years),
+        Col("Første budsjettår (prisnivå)", YEAR, 10),
+        *(Col(f"Nye midler {y}", KR, 15, "sum") for y in years),
+        Col("Nye midler totalt", KR, 15, "sum"), Col("Interne timer, 4 år", COUNT, 12, "sum"),
+        Col("Interne ressurser i kr, 4 år", KR, 15, "sum"),
         Col("Engangskostnad totalt", KR, 15, "sum"), Col("Drift per år", KR, 13, "sum"),
-        Col("Gevinst, timer per år", COUNT, 11, "sum"), Col("Gevinst per år", KR, 13, "sum"),
-        Col("Tilbakebetalingstid", PAYBACK, 13, "payback"), Col("Kontroll", "", 10, "checks"),
+        Col("Frigjort tid, timer per år", COUNT, 11, "sum"), Col("Frigjort tid per år", KR, 13, "sum"),
+        Col("Kontroll", "", 10, "checks"),
         Col("Kontrollmelding", "", 44), Col("Merknad", "", 44), Col("Fil", "", 28),
     ]
 
@@ -315,7 +316,7 @@ def duplicate_rows(duplicates: Sequence[Duplicate], est: Estimates, years: Seque
 def _row(e: Entry, est: Estimates, years: Sequence[int], extra_notes: list[str]) -> list[Any]:
     b = e.budget
     g = e.staff_by_group
-    by_year = {y.year: y.one_off_kr for y in b.years}
+    by_year = {y.year: y.cash_kr for y in b.years}
     notes = []
     if e.findings:
         notes.append(f"{len(e.findings)} ugyldige verdier er ikke brukt: "
@@ -327,7 +328,8 @@ def _row(e: Entry, est: Estimates, years: Sequence[int], extra_notes: list[str])
         e.inputs.municipality_number, e.inputs.municipality, list_label(est, "vendor", e.inputs.vendor) or "",
         est.eid_option(b.params.eid).label, g["a"], g["b"], g["c"], b.total_staff, b.params.first_year,
         *(by_year.get(y) for y in years),
-        b.one_off.total_kr, b.running.total_kr, b.benefit.hours, b.benefit.kr, b.payback_years,
+        b.cash_total_kr, sum(y.internal_hours for y in b.years), sum(y.internal_kr for y in b.years),
+        b.one_off.total_kr, b.running.total_kr, b.benefit.hours, b.benefit.kr,
         b.master_check, b.master_message, "; ".join(notes), e.path.name,
     ]
 
@@ -336,8 +338,8 @@ def per_year_rows(entries: Sequence[Entry]) -> list[list[Any]]:
     rows = []
     for e in sorted(entries, key=_order):
         for y in e.budget.years:
-            rows.append([e.inputs.municipality_number, e.inputs.municipality, y.year, y.staff_new, y.one_off_kr,
-                         y.running_kr, y.benefit_kr, y.net_kr])
+            rows.append([e.inputs.municipality_number, e.inputs.municipality, y.year, y.staff_new, y.cash_kr,
+                         y.internal_kr, y.benefit_kr, y.internal_hours, y.benefit_hours])
     return rows
 
 
@@ -435,15 +437,14 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
         KR: wb.add_format({**base, "num_format": KR}),
         COUNT: wb.add_format({**base, "num_format": COUNT}),
         YEAR: wb.add_format({**base, "num_format": YEAR}),
-        PAYBACK: wb.add_format({**base, "num_format": PAYBACK}),
         "total": wb.add_format({**base, "bold": True, "top": 2}),
         "total" + KR: wb.add_format({**base, "bold": True, "top": 2, "num_format": KR}),
         "total" + COUNT: wb.add_format({**base, "bold": True, "top": 2, "num_format": COUNT}),
-        "total" + PAYBACK: wb.add_format({**base, "bold": True, "top": 2, "num_format": PAYBACK}),
         "label": wb.add_format({**base, "bold": True}),
     }
     n_ok = sum(e.budget.master_check == OK for e in entries)
     n_note = sum(e.budget.master_check == NOTE for e in entries)
+    n_empty = sum(e.budget.master_check == EMPTY for e in entries)
     n_err = sum(e.budget.master_check == ERROR for e in entries)
     subtitle = (f"{len(entries)} kommuner · laget {today.strftime('%d.%m.%Y')} med kj-budget {__version__} · "
                 f"estimater {est.id} {est.version}")
@@ -489,21 +490,11 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
             else:
                 ov.write_number(total_row, c, 0, cell_fmt)
             totals[col.head] = value
-        elif col.total == "payback":
-            heads = [x.head for x in cols]
-            one_off = xl_rowcol_to_cell(total_row, heads.index("Engangskostnad totalt"))
-            run = xl_rowcol_to_cell(total_row, heads.index("Drift per år"))
-            ben = xl_rowcol_to_cell(total_row, heads.index("Gevinst per år"))
-            t_one = totals["Engangskostnad totalt"]
-            net = totals["Gevinst per år"] - totals["Drift per år"]
-            value = t_one / net if net > 0 and t_one > 0 else ""
-            ov.write_formula(total_row, c, f'=IF(AND({ben}-{run}>0,{one_off}>0),{one_off}/({ben}-{run}),"")',
-                             cell_fmt, value)
-            totals[col.head] = value
         elif col.total == "checks" and rows:
-            value = f"{n_ok} OK, {n_note} Merknad, {n_err} Feil"
+            value = f"{n_ok} OK, {n_note} Merknad, {n_empty} Ikke utfylt, {n_err} Feil"
             ov.write_formula(total_row, c, f'=COUNTIF({rng},"OK")&" OK, "&COUNTIF({rng},"Merknad")&" Merknad, "'
-                             f'&COUNTIF({rng},"Feil")&" Feil"', cell_fmt, value)
+                             f'&COUNTIF({rng},"Ikke utfylt")&" Ikke utfylt, "&COUNTIF({rng},"Feil")&" Feil"',
+                             cell_fmt, value)
             totals[col.head] = value
         else:
             ov.write_blank(total_row, c, None, cell_fmt)
@@ -527,12 +518,12 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
     wb.define_name("kj_overview_total_row", f"=Oversikt!${total_row + 1}:${total_row + 1}")
 
     # ---------------------------------------------------------------- Per år: municipality × budget year
-    heads = ["Kommunenr", "Kommune", "Budsjettår", "Nye helsepersonell", "Engangskostnad", "Drift", "Gevinst",
-             "Netto (gevinst − kostnader)"]
-    fmts = ["", "", YEAR, COUNT, KR, KR, KR, KR]
+    heads = ["Kommunenr", "Kommune", "Budsjettår", "Nye helsepersonell", "Nye midler", "Interne ressurser (kr)",
+             "Frigjort tid (kr)", "Interne timer", "Frigjort tid (timer)"]
+    fmts = ["", "", YEAR, COUNT, KR, KR, KR, COUNT, COUNT]
     py.write_string(0, 0, "Per kommune og budsjettår", fmt["title"])
     py.write_string(1, 0, subtitle, fmt["sub"])
-    for c, (h, w) in enumerate(zip(heads, (10, 18, 11, 12, 15, 15, 15, 17))):
+    for c, (h, w) in enumerate(zip(heads, (10, 18, 11, 12, 15, 15, 15, 12, 12))):
         py.set_column(c, c, w)
         py.write_string(3, c, h, fmt["head"])
     for r, row in enumerate(yrows, start=4):
@@ -550,8 +541,12 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
     reg.set_column(1, 4, 17)
     reg.write_string(0, 0, "Kjernejournal – regional oversikt", fmt["title"])
     reg.write_string(1, 0, subtitle, fmt["sub"])
-    reg.write_string(2, 0, "Tallene er kostnadsmodellens, regnet fra inndataene i hver kommunes arbeidsbok.",
-                     fmt["sub"])
+    price_years = sorted({e.budget.params.price_year for e in entries})
+    level = (f"faste {price_years[0]}-kroner" if len(price_years) == 1 else
+             "hver kommunes faste kroner for sitt første budsjettår (" + ", ".join(map(str, price_years)) + ")")
+    reg.write_string(2, 0, "Tallene er kostnadsmodellens, regnet fra inndataene i hver kommunes arbeidsbok, i "
+                           f"{level}, uten mva. Nye midler, interne ressurser og frigjort tid trekkes aldri fra "
+                           "hverandre.", fmt["sub"])
     r = 5
     warnings = ([f"{len(failures)} arbeidsbok(er) kunne ikke leses og er ikke med: se arket «{NOT_READ}»."]
                 if failures else [])
@@ -568,11 +563,14 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
     key = [("Kommuner i oversikten", f"=COUNTA(Oversikt!$B${first + 1}:$B${last + 1})" if rows else None, len(rows),
             COUNT),
            ("Helsepersonell", "=" + ov_total("Helsepersonell totalt"), totals["Helsepersonell totalt"], COUNT),
-           ("Engangskostnad totalt", "=" + ov_total("Engangskostnad totalt"), totals["Engangskostnad totalt"], KR),
+           ("Nye midler i økonomiplanperioden", "=" + ov_total("Nye midler totalt"), totals["Nye midler totalt"], KR),
+           ("Interne timer i økonomiplanperioden", "=" + ov_total("Interne timer, 4 år"),
+            totals["Interne timer, 4 år"], COUNT),
+           ("Engangskostnad totalt (nye midler og interne timer i kr)", "=" + ov_total("Engangskostnad totalt"),
+            totals["Engangskostnad totalt"], KR),
            ("Drift per år når alle trinn er i gang", "=" + ov_total("Drift per år"), totals["Drift per år"], KR),
-           ("Gevinst per år (frigjort tid)", "=" + ov_total("Gevinst per år"), totals["Gevinst per år"], KR),
-           ("Tilbakebetalingstid for regionen", "=" + ov_total("Tilbakebetalingstid"),
-            totals["Tilbakebetalingstid"], PAYBACK),
+           ("Frigjort tid per år, timer", "=" + ov_total("Frigjort tid, timer per år"),
+            totals["Frigjort tid, timer per år"], COUNT),
            ("Kontroll", "=" + ov_total("Kontroll") if rows else None, totals.get("Kontroll", ""), "")]
     for label, formula, value, f in key:
         reg.write_string(r, 0, label, fmt["label"])
@@ -585,7 +583,7 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
     reg.write_string(r, 0, "Regionen per budsjettår", fmt["label"])
     r += 1
     year_head = r
-    for c, h in enumerate(["Budsjettår", "Engangskostnad", "Drift", "Gevinst", "Netto"]):
+    for c, h in enumerate(["Budsjettår", "Nye midler", "Interne ressurser (kr)", "Frigjort tid (kr)"]):
         reg.write_string(r, c, h, fmt["head"])
     r += 1
     py_last = 4 + max(len(yrows), 1)
@@ -599,16 +597,15 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
         for k, letter in enumerate(("E", "F", "G")):
             reg.write_formula(r, 1 + k, f"=SUMIFS('Per år'!${letter}$5:${letter}${py_last},"
                                         f"'Per år'!$C$5:$C${py_last},$A{r + 1})", fmt[KR], sums[y][k])
-        reg.write_formula(r, 4, f"=D{r + 1}-B{r + 1}-C{r + 1}", fmt[KR], sums[y][2] - sums[y][0] - sums[y][1])
         r += 1
     if years:
         chart = wb.add_chart({"type": "column"})
-        for k, (name, color) in enumerate((("Engangskostnad", "#2F5597"), ("Drift", "#C55A11"),
-                                           ("Gevinst (frigjort tid)", "#70AD47"))):
+        for k, (name, color) in enumerate((("Nye midler", "#2F5597"), ("Interne ressurser (kr)", "#8FAADC"),
+                                           ("Frigjort tid (kr)", "#70AD47"))):
             chart.add_series({"name": name, "categories": ["Regionen", year_head + 1, 0, r - 1, 0],
                               "values": ["Regionen", year_head + 1, 1 + k, r - 1, 1 + k],
                               "fill": {"color": color}, "gap": 80})
-        chart.set_title({"name": "Regionen: engangskostnad, drift og gevinst per budsjettår",
+        chart.set_title({"name": "Regionen: nye midler, interne ressurser og frigjort tid per budsjettår",
                          "name_font": {"size": 11, "bold": True, "name": "Calibri"}})
         chart.set_y_axis({"num_format": KR, "num_font": {"name": "Calibri", "size": 9},
                           "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})

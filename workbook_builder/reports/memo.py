@@ -19,16 +19,16 @@ from .. import __version__
 from ..cells import list_label
 from ..estimates import KINDS, TRACKS, Estimates
 from ..formatting import nb_number
-from ..model import ERROR, NOTE, OK, PARAMETER_BY_NAME, Budget, Inputs, hourly_rate_derivation, parse_group
+from ..model import EMPTY, ERROR, NOTE, OK, PARAMETER_BY_NAME, QUALITY_GAINS, Budget, Inputs, parse_group, parse_vendor
 from ..sheets.estimater import BENEFIT_LABELS, HOURLY_LABELS
-from ..tables import years_frame
+from ..tables import lines_frame, years_frame
 from ..templating import render
 from ..textinput import one_line
 from .svgchart import Series, bar_chart
 
 NBSP = "\u00a0"
-STATUS_CLASS = {OK: "ok", NOTE: "note", ERROR: "error"}
-TRACK_COLORS = {"organisering": "#1f5a8c", "teknisk": "#5b9bd5", "drift": "#9dc3e6"}
+STATUS_CLASS = {OK: "ok", NOTE: "note", EMPTY: "empty", ERROR: "error"}
+MONEY_COLORS = {"purchases": "#1f5a8c", "standin": "#5b9bd5", "renewal": "#f4b183"}
 
 
 @dataclass(frozen=True)
@@ -66,9 +66,9 @@ def pct(share: float) -> str:
 
 
 def years_text(x: float | None) -> str:
-    """Payback time: '2,4 år', or a sentence when it never pays back."""
+    """Years until the freed hours equal the hours invested: '2,4 år', or a sentence when they never do."""
     if x is None:
-        return "betaler seg ikke tilbake med dagens tall"
+        return "veier ikke opp med dagens tall"
     return f"{nb_number(x, 1)}{NBSP}år"
 
 
@@ -121,18 +121,28 @@ def _source_rows(est: Estimates, inputs: Inputs, b: Budget) -> list[dict[str, st
                      "source": f"{est.reader_kr.source}. {est.readers.source}"})
     rows.append({"what": "Fornyelse av e-ID", "value": f"hvert {num(p.renewal_years)}. år",
                  "who": "Kommunen" if own("renewal_years") else "Standard", "source": est.renewal_years.source})
+    rows.append({"what": "Prisnivå", "value": f"faste {p.price_year}-kroner",
+                 "who": "Kommunen" if inputs.first_year is not None else "Standard",
+                 "source": f"Notatets priser ({est.price_year}) × {num(p.price_factor, 4)} (kommunal deflator); lønn "
+                           f"({est.pay.date}) × {num(p.wage_factor, 4)} (lønnsvekst). {est.deflator.source}."})
+    h = p.hourly
     if own("hourly_rate"):
         rows.append({"what": "Timekostnad for interne ressurser", "value": kr(p.hourly_rate),
                      "who": "Kommunen", "source": "Kommunens egen sats (lagt inn i arbeidsboken)."})
     else:
-        d = hourly_rate_derivation(est)
-        rows.append({"what": "Timekostnad for interne ressurser", "value": f"{kr(d['kr_per_hour'])} per time",
+        rows.append({"what": "Timekostnad for interne ressurser", "value": f"{kr(h.kr_per_hour)} per time",
                      "who": "Standard, avledet",
-                     "source": "Årslønn × (arbeidsuker ÷ 52 + feriepenger) × (1 + pensjon) × (1 + arbeidsgiveravgift) "
-                               "÷ (timer per uke × arbeidsuker), rundet til hele kroner; tallene i de neste radene."})
+                     "source": f"Årslønn {est.role(p.pay_role).label.lower()} {kr(h.role_pay_kr)} ({est.pay.date}) × "
+                               f"lønnsvekst = {kr(h.pay_kr)}; lønn for arbeidsukene og feriepenger, pensjon og "
+                               f"arbeidsgiveravgift ({est.zone(p.employer_tax_zone).label}, "
+                               f"{pct(p.employer_tax_share)}) = {kr(h.cost_kr)} per år ÷ {num(h.hours, 1)} timer."})
         for k, f in est.hourly_rate.items():
-            rows.append({"what": f"– {HOURLY_LABELS[k]}", "value": _figure_text(f.value, f.unit), "who": "Standard",
-                         "source": f.source})
+            entered = k in PARAMETER_BY_NAME and own(k)
+            value = getattr(p, k) if k in PARAMETER_BY_NAME else f.value
+            rows.append({"what": f"– {HOURLY_LABELS[k]}", "value": _figure_text(value, f.unit),
+                         "who": "Kommunen" if entered else "Standard", "source": f.source})
+    rows.append({"what": "Andel av opplæringstimene som krever vikar", "value": pct(p.standin_share),
+                 "who": "Kommunen" if own("standin_share") else "Standard", "source": est.standin_share.source})
     for r in est.running:
         value = getattr(p, r.id)
         shown = hours(value) + " per år" if r.kind == "hours" else kr(value) + " per år"
@@ -167,18 +177,22 @@ def memo_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str = "
     frame = years_frame(b)
     years = [{
         "year": int(y), "staff_new": int(r.staff_new), "staff_total": int(r.staff_total),
-        "tracks": {t: float(r[f"one_off_{t}_kr"]) for t in TRACKS}, "one_off_kr": float(r.one_off_kr),
-        "running_kr": float(r.running_kr), "benefit_kr": float(r.benefit_kr), "benefit_hours": float(r.benefit_hours),
-        "net_kr": float(r.net_kr),
+        "purchases_kr": float(r.one_off_purchase_kr), "standin_kr": float(r.one_off_standin_kr),
+        "renewal_kr": float(r.renewal_kr), "running_purchase_kr": float(r.running_purchase_kr),
+        "cash_kr": float(r.cash_kr), "internal_hours": float(r.internal_hours), "internal_kr": float(r.internal_kr),
+        "one_off_kr": float(r.one_off_kr), "running_kr": float(r.running_kr), "benefit_kr": float(r.benefit_kr),
+        "benefit_hours": float(r.benefit_hours),
     } for y, r in frame.iterrows()]
-    tracks_used = [t for t in TRACKS if any(y["tracks"][t] for y in years)] or ["organisering", "teknisk"]
-    series = [Series(f"Engangskostnad, {TRACKS[t].lower()}", tuple(y["tracks"][t] for y in years),
-                     TRACK_COLORS[t], stack="engang") for t in tracks_used]
-    series += [Series("Drift", tuple(y["running_kr"] for y in years), "#c55a11"),
-               Series("Gevinst (frigjort tid)", tuple(y["benefit_kr"] for y in years), "#70ad47")]
+    series = [Series("Kjøp (e-ID, bistand, modul)", tuple(y["purchases_kr"] for y in years), MONEY_COLORS["purchases"],
+                     stack="midler"),
+              Series("Vikarer under opplæring", tuple(y["standin_kr"] for y in years), MONEY_COLORS["standin"],
+                     stack="midler"),
+              Series("Fornyelse av e-ID og drift", tuple(y["renewal_kr"] + y["running_purchase_kr"] for y in years),
+                     MONEY_COLORS["renewal"], stack="midler")]
     # Markup: the SVG is built from numbers and escapes every text it holds.
     chart = bar_chart([str(y["year"]) for y in years], series,
-                      title="Engangskostnad, drift og gevinst per budsjettår (kr)")
+                      title=f"Behov for nye midler per budsjettår (faste {p.price_year}-kroner)")
+    lines = lines_frame(b, inputs.ansvar, inputs.prosjekt)
     groups = {g.id: g.label for g in est.groups}
     steps = [{"n": k + 1, "group": list_label(est, "group", s.group) or "mangler gruppe", "unit": s.unit or "–",
               "staff": s.staff, "year": s.year if s.year is not None else p.first_year,
@@ -187,13 +201,16 @@ def memo_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str = "
     by_group = {g.id: sum(s.staff for s in inputs.steps if s.group is not None and parse_group(est, s.group) == g.id)
                 for g in est.groups}
     items = [{"label": i.label, "track": TRACKS[i.track], "kind": KINDS[i.kind],
-              "hours": i.hours if i.kind == "hours" else None, "kr": i.kr,
+              "hours": i.hours if i.kind == "hours" else None, "kr": i.kr, "cash": i.kind != "hours",
               "missing": i.id == "vendor_module" and b.one_off.vendor_module_missing} for i in b.one_off.items]
     open_checks = [c for c in b.checks if c.status != OK]
     vendor = list_label(est, "vendor", inputs.vendor)
+    if inputs.vendor and est.vendor(parse_vendor(est, inputs.vendor)).other and inputs.vendor_other.strip():
+        vendor = one_line(inputs.vendor_other)
     municipality = one_line(inputs.municipality) or "Kommunen"  # the page header is one line (textinput)
     return {
-        "est": est, "inputs": inputs, "b": b, "p": p, "years": years, "tracks": {t: TRACKS[t] for t in tracks_used},
+        "est": est, "inputs": inputs, "b": b, "p": p, "years": years, "quality_gains": QUALITY_GAINS,
+        "lines": [row for _, row in lines.iterrows()], "acc": est.accounting,
         "chart": Markup(chart), "steps": steps, "by_group": [(groups[g], n) for g, n in by_group.items() if n],
         "items": items, "running": b.running.lines, "sources": _source_rows(est, inputs, b),
         "open_checks": open_checks, "checks": b.checks, "status_class": STATUS_CLASS, "findings": list(findings),
@@ -202,7 +219,9 @@ def memo_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str = "
         "number": one_line(inputs.municipality_number), "workbook": one_line(workbook), "metadata": metadata or {},
         "today": today, "date_text": today.strftime("%d.%m.%Y"), "version": __version__,
         "first_year": p.first_year, "last_year": p.last_year, "size_lo": est.size_range[0],
-        "size_hi": est.size_range[1], "one_off_total": b.one_off.total_kr,
+        "size_hi": est.size_range[1], "one_off_total": b.one_off.total_kr, "cash_total": b.cash_total_kr,
+        "internal_hours_total": sum(y["internal_hours"] for y in years),
+        "internal_kr_total": sum(y["internal_kr"] for y in years),
         "one_off_years": sum(y["one_off_kr"] for y in years), "kr": kr, "num": num, "hours": hours, "pct": pct,
         "years_text": years_text, "contact_email": est.contact_email,
     }

@@ -1,10 +1,12 @@
-"""Budsjett (locked output): key figures, one-off cost by track and kind per budget year, running
-costs, benefits and payback, a chart of cost by year and track, and the master check."""
+"""Budsjett (locked output): what a finance officer puts into the økonomiplan, in fixed prices of the
+first budget year, as three things never netted against each other: new money (the line that goes into
+the driftsbudsjett), internal resources (staff already paid for) and benefits (freed time). Key
+figures, two charts and the master check; A4."""
 
 from __future__ import annotations
 
 from ..cells import list_label
-from ..model import PLAN_YEARS
+from ..model import PLAN_YEARS, QUALITY_GAINS, excel_round, parse_vendor
 from . import beregning
 from .base import Context, Sheet, cell
 from .beregning import C_TOTAL, C_YEARS, Rows
@@ -13,27 +15,70 @@ SHEET = "Budsjett"
 C_LABEL, C_UNIT = 0, 1
 C_Y = tuple(range(2, 2 + PLAN_YEARS))
 C_SUM = 2 + PLAN_YEARS
+EMPTY_AXIS = '[>=1000]#,##0" kr";[=0]0" kr";""'  # an empty chart shows 0 kr, not «1 kr»
+EMPTY_HOURS_AXIS = '[>=10]#,##0" t";[=0]0" t";""'
 
 
 def ref(row: int, col: int) -> str:
     return f"'{beregning.SHEET}'!{cell(row, col)}"
 
 
+class _Budget:
+    def __init__(self, ctx: Context, s: Sheet, rows: Rows) -> None:
+        self.ctx, self.s, self.rows = ctx, s, rows
+        self.b, self.est = ctx.budget, ctx.est
+        self.p = self.b.params
+        self.year_row = 0
+        self.line_rows: dict[str, int] = {}
+
+    def line(self, r: int, key: str, label: str, unit: str, formulas: list[str], values: list[float], num: str,
+             role: str = "calc", name: str | None = None, name_role: str = "output") -> int:
+        """A per-year line with its four-year sum; returns the next row."""
+        s = self.s
+        self.line_rows[key] = r
+        s.text(r, C_LABEL, label, "bold" if role in ("total", "key") else "label")
+        s.text(r, C_UNIT, unit, "unit")
+        s.fit_height(r, (label, 50))
+        for k, col in enumerate(C_Y):
+            s.formula(r, col, formulas[k], values[k], role, num)
+        s.formula(r, C_SUM, f"SUM({cell(r, C_Y[0])}:{cell(r, C_Y[-1])})", sum(values),
+                  role if role in ("total", "key") else "bold", num)
+        if name:
+            s.define(name, (r, C_Y[0]), (r, C_Y[-1]), name_role)
+        return r + 1
+
+    def from_calc(self, row: int) -> list[str]:
+        return [ref(row, C_YEARS[k]) for k in range(PLAN_YEARS)]
+
+    def head(self, r: int, title: str, note: str = "") -> int:
+        s = self.s
+        s.band(r, title, C_SUM)
+        r += 1
+        s.text(r, C_LABEL, note or "Post", "colhead")
+        s.text(r, C_UNIT, "Enhet", "colhead")
+        for k, col in enumerate(C_Y):
+            s.formula(r, col, cell(self.year_row, col, True), self.p.first_year + k, "colhead_r", "year")
+        s.text(r, C_SUM, "Sum 4 år", "colhead_r")
+        return r + 1
+
+
 def write(ctx: Context, s: Sheet, rows: Rows) -> None:
-    ws, b, est = s.ws, ctx.budget, ctx.est
-    p = b.params
-    ws.set_column(C_LABEL, C_LABEL, 46)
+    ws = s.ws
+    g = _Budget(ctx, s, rows)
+    b, est, p = g.b, g.est, g.p
+    ws.set_column(C_LABEL, C_LABEL, 50)
     ws.set_column(C_UNIT, C_UNIT, 11)
-    ws.set_column(C_Y[0], C_SUM, 15)
+    ws.set_column(C_Y[0], C_SUM, 14)
     muni = ctx.inputs.municipality
     s.formula(0, 0, 'IF(kj_municipality="","Budsjett for innføring av kjernejournal",'
                     '"Budsjett for innføring av kjernejournal – "&kj_municipality)',
               "Budsjett for innføring av kjernejournal" + (f" – {muni}" if muni else ""), "title")
-    s.formula(1, 0, f'"Økonomiplan "&kj_first_year_used&"–"&kj_last_year&". Kilde: {est.name}, estimatsett '
-                    f'{est.id} versjon {est.version}. Bygget {ctx.today:%d.%m.%Y}."',
-              f"Økonomiplan {p.first_year}–{p.last_year}. Kilde: {est.name}, estimatsett {est.id} versjon "
-              f"{est.version}. Bygget {ctx.today:%d.%m.%Y}.", "subtitle")
-    r = 3
+    s.formula(1, 0, '"Økonomiplan "&kj_first_year_used&"–"&kj_last_year&" i faste "&kj_first_year_used&'
+                    '"-kroner, uten mva."',
+              f"Økonomiplan {p.first_year}–{p.last_year} i faste {p.first_year}-kroner, uten mva.", "bold")
+    s.text(2, 0, f"Kilde: {est.name}, estimatsett {est.id} versjon {est.version}. Bygget {ctx.today:%d.%m.%Y}.",
+           "subtitle")
+    r = 4
     s.text(r, C_LABEL, "Samlet kontroll", "bold")
     s.formula(r, C_UNIT, "kj_master_check", b.master_check, "check")
     ws.merge_range(r, C_Y[0], r, C_SUM, "", s.fmt("bold"))
@@ -41,159 +86,240 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
     for text, fmt in ctx.fmt.status_rules():
         ws.conditional_format(r, C_UNIT, r, C_UNIT, {"type": "cell", "criteria": "==", "value": f'"{text}"',
                                                      "format": fmt})
+    r = _key_figures(g, r + 2)
+    r = _money(g, r + 1)
+    r = _internal(g, r + 1)
+    r = _benefits(g, r + 1)
+    r = _totals(g, r + 1)
+    last_row = _charts(g, r + 1)
+    s.print_setup(landscape=False, last_row=last_row, last_col=C_SUM, title="Budsjett")
+    ws.fit_to_pages(1, 0)
+    s.protect()
 
-    # ---------------------------------------------------------------- key figures
-    r += 2
+
+def _key_figures(g: _Budget, r: int) -> int:
+    s, b, est, p, rows, ctx = g.s, g.b, g.est, g.p, g.rows, g.ctx
     s.band(r, "Nøkkeltall", C_SUM)
     r += 1
     tot = C_TOTAL
     vendor = list_label(est, "vendor", ctx.inputs.vendor) or "ikke valgt"
+    if ctx.inputs.vendor and est.vendor(parse_vendor(est, ctx.inputs.vendor)).other:
+        vendor = ctx.inputs.vendor_other if ctx.inputs.vendor_other.strip() else vendor
+    other = ('IF(INDEX(kj_est_vendor_other,MATCH(kj_vendor_used,kj_list_vendors,0))=1,'
+             'IF(TRIM(kj_vendor_other)="",kj_vendor_used,kj_vendor_other),kj_vendor_used)')
+    lo, hi = est.size_range
     key = [
-        ("kj_total_staff", "Helsepersonell i alle trinn", "personer", ref(rows.staff, tot), b.total_staff, "count"),
-        (None, "e-ID", "", "kj_eid_used", est.eid_option(p.eid).label, None),
-        (None, "EPJ-leverandør", "", 'IF(kj_vendor_used="","ikke valgt",kj_vendor_used)', vendor, None),
-        (None, "Timekostnad for interne ressurser", "kr per time", "kj_hourly_rate_used", p.hourly_rate, "kr"),
-        ("kj_total_hours", "Engangs: interne timer", "timer", ref(rows.total_hours, tot), b.one_off.total_hours,
-         "count"),
-        ("kj_total_purchase_kr", "Engangs: kjøp av varer", "kr", ref(rows.total_purchase, tot),
-         b.one_off.total_purchase_kr, "kr"),
-        ("kj_total_kr", "Engangskostnad i alt", "kr", ref(rows.total_kr, tot), b.one_off.total_kr, "kr"),
-        ("kj_running_kr_per_year", "Driftskostnad per år (alle trinn i drift)", "kr per år",
-         ref(rows.running_kr, tot), b.running.total_kr, "kr"),
-        ("kj_benefit_hours_per_year", "Gevinst per år: frigjort tid", "timer per år", ref(rows.benefit_hours, tot),
-         b.benefit.hours, "count"),
-        ("kj_benefit_kr_per_year", "Gevinst per år i kroner", "kr per år", ref(rows.benefit_kr, tot),
-         b.benefit.kr, "kr"),
-        ("kj_payback_years", "Tilbakebetalingstid", "år", "kj_calc_payback", b.payback_years, "years"),
-        ("kj_outside_basis", "Utenfor notatets estimatgrunnlag (30–400)", "", "kj_calc_outside_basis",
-         int(b.one_off.outside_basis), "flag"),
+        ("kj_total_staff", "Helsepersonell i alle trinn", "personer", ref(rows.staff, tot), b.total_staff, "count",
+         False),
+        (None, "e-ID", "", "kj_eid_used", est.eid_option(p.eid).label, None, False),
+        (None, "EPJ-leverandør", "", f'IF(kj_vendor_used="","ikke valgt",{other})', vendor, None, False),
+        ("kj_price_year", "Prisnivå: faste kroner for året", "år", "kj_first_year_used", p.price_year, "year", False),
+        ("kj_price_factor", f"Prisjustering av notatets priser ({est.price_year} → budsjettår)", "faktor",
+         "kj_calc_price_factor", p.price_factor, "factor", False),
+        ("kj_wage_factor", f"Lønnsvekst fra lønnsstatistikken ({est.pay.price_year} → budsjettår)", "faktor",
+         "kj_calc_wage_factor", p.wage_factor, "factor", False),
+        (None, "Timekostnad for interne ressurser (full kostnad)", "kr per time", "kj_hourly_rate_used",
+         p.hourly_rate, "kr", False),
+        ("kj_cash_total_kr", "Behov for nye midler i økonomiplanperioden", "kr", "SUM(kj_year_cash_kr)",
+         b.cash_total_kr, "kr", True),
+        ("kj_total_hours", "Engangskostnad: interne timer", "timer", ref(rows.total_hours, tot), b.one_off.total_hours,
+         "count", False),
+        ("kj_total_purchase_kr", "Engangskostnad: kjøp av varer og tjenester", "kr", ref(rows.total_purchase, tot),
+         b.one_off.total_purchase_kr, "kr", False),
+        ("kj_total_kr", "Engangskostnad i alt (nye midler og interne timer i kr)", "kr", ref(rows.total_kr, tot),
+         b.one_off.total_kr, "kr", True),
+        ("kj_running_kr_per_year", "Driftskostnad per år i snitt, alle trinn i drift", "kr per år",
+         ref(rows.running_kr, tot), b.running.total_kr, "kr", True),
+        ("kj_benefit_hours_per_year", "Frigjort tid per år, alle trinn i drift", "timer per år",
+         ref(rows.benefit_hours, tot), b.benefit.hours, "count", False),
+        ("kj_benefit_kr_per_year", "Frigjort tid i kr per år (ikke innsparte kroner)", "kr per år",
+         ref(rows.benefit_kr, tot), b.benefit.kr, "kr", False),
+        ("kj_hours_returned_years", "År før frigjort tid veier opp de interne engangstimene", "år",
+         "kj_calc_hours_returned", b.hours_returned_years, "years", False),
+        ("kj_outside_basis", f"Utenfor notatets estimatgrunnlag ({lo}–{hi} helsepersonell)", "",
+         "kj_calc_outside_basis", int(b.one_off.outside_basis), "flag", False),
         ("kj_vendor_module_missing", "Pris for leverandørmodul mangler", "", "kj_calc_vendor_missing",
-         int(b.one_off.vendor_module_missing), "flag"),
+         int(b.one_off.vendor_module_missing), "flag", False),
     ]
-    for name, label, unit, formula, value, num in key:
-        headline = name in ("kj_total_kr", "kj_running_kr_per_year", "kj_benefit_kr_per_year", "kj_payback_years")
+    for name, label, unit, formula, value, num, headline in key:
         s.text(r, C_LABEL, label, "bold" if headline else "label")
         s.text(r, C_UNIT, unit, "unit")
         s.formula(r, C_Y[0], formula, value, "key" if headline else "calc", num)
         if name:
             s.define(name, (r, C_Y[0]), None, "output")
-        if name == "kj_payback_years":
-            s.formula(r, C_Y[1], 'IF(kj_payback_years="","Betaler seg ikke tilbake med disse tallene '
-                                 '(gevinst minus drift er ikke positiv)","")',
-                      "" if b.payback_years is not None else
-                      "Betaler seg ikke tilbake med disse tallene (gevinst minus drift er ikke positiv)", "note")
+        if name == "kj_hours_returned_years":
+            text = "Timer, ikke kroner: frigjort tid gir ikke innsparte kroner i budsjettet."
+            never = "Frigjort tid veier ikke opp engangstimene med disse tallene."
+            s.formula(r, C_Y[1], f'IF(kj_total_staff=0,"",IF(kj_hours_returned_years="","{never}","{text}"))',
+                      "" if b.total_staff == 0 else never if b.hours_returned_years is None else text, "note")
         r += 1
+    return r
 
-    # ---------------------------------------------------------------- per budget year
-    r += 1
-    s.band(r, "Per budsjettår", C_SUM)
+
+def _money(g: _Budget, r: int) -> int:
+    s, b, est, rows = g.s, g.b, g.est, g.rows
+    years = b.years
+    g.s.band(r, "1. Behov for nye midler – driftsbudsjettet", C_SUM)
     r += 1
     s.text(r, C_LABEL, "Post", "colhead")
     s.text(r, C_UNIT, "Enhet", "colhead")
-    year_row = r
-    for k, c in enumerate(C_Y):
-        s.formula(r, c, ref(rows.year, C_YEARS[k]), p.first_year + k, "colhead_r", "year")
+    g.year_row = r
+    for k, col in enumerate(C_Y):
+        s.formula(r, col, ref(rows.year, C_YEARS[k]), g.p.first_year + k, "colhead_r", "year")
     s.define("kj_year", (r, C_Y[0]), (r, C_Y[-1]), "output")
     s.text(r, C_SUM, "Sum 4 år", "colhead_r")
     r += 1
+    r = g.line(r, "eid", "e-ID: kort og kortlesere", "kr",
+               [f"{ref(rows.inc_cards, C_YEARS[k])}+{ref(rows.inc_readers, C_YEARS[k])}" for k in range(PLAN_YEARS)],
+               [y.eid_cards_kr + y.eid_readers_kr for y in years], "kr")
+    for item in est.items:
+        if item.kind == "purchase" and item.id != "eid":
+            r = g.line(r, item.id, item.label, "kr", g.from_calc(rows.inc_kr[item.id]),
+                       [y.item_kr[item.id] for y in years], "kr", name=f"kj_year_{item.id}_kr", name_role="working")
+    r = g.line(r, "standin", est.item("standin").label, "kr", g.from_calc(rows.inc_kr["standin"]),
+               [y.one_off_standin_kr for y in years], "kr")
+    r = g.line(r, "renewal", "Fornyelse av e-ID (i årene kortene må fornyes)", "kr", g.from_calc(rows.renewal),
+               [y.renewal_kr for y in years], "kr", name="kj_year_renewal_kr")
+    for ln in b.running.lines[1:]:
+        if ln.kind == "purchase":
+            r = g.line(r, ln.id, ln.label, "kr", [f"IF({ref(rows.staff, C_YEARS[k])}>0,kj_{ln.id}_used,0)"
+                                                  for k in range(PLAN_YEARS)],
+                       [next(c for c in b.cash_lines if c.id == ln.id).years[k] for k in range(PLAN_YEARS)], "kr")
+    r = g.line(r, "cash", "Behov for nye midler", "kr", g.from_calc(rows.cash), [y.cash_kr for y in years], "kr",
+               "key", name="kj_year_cash_kr")
+    cash = g.line_rows["cash"]
+    r = g.line(r, "cash_thousand", "Behov for nye midler i 1 000 kr (avrundet)", "1 000 kr",
+               [f"ROUND({cell(cash, col)}/kj_thousand,0)" for col in C_Y],
+               [excel_round(y.cash_kr / 1000) for y in years], "thousand")
+    note = ("Alle priser uten mva: kommunen får mva-kompensasjon for kjøp til helse- og omsorgstjenestene. "
+            "Kontoplan og KOSTRA-koder per linje: arket Budsjettlinjer.")
+    s.ws.merge_range(r, C_LABEL, r, C_SUM, note, s.fmt("muted"))
+    s.ws.set_row(r, 28)
+    return r + 1
+
+
+def _internal(g: _Budget, r: int) -> int:
+    s, b, est, rows = g.s, g.b, g.est, g.rows
     years = b.years
-    tracks = {i.id: i.track for i in est.items}
+    r = g.head(r, "2. Interne ressurser – ansatte som allerede er lønnet (ikke nye midler)")
+    for track, row in rows.track_hours.items():
+        ids = [i.id for i in est.items if i.track == track and i.kind == "hours"]
+        r = g.line(r, f"hours_{track}", f"{_track(track)}: engangstimer",
+                   "timer", g.from_calc(row), [sum(y.item_hours[i] for i in ids) for y in years], "decimal1")
+    r = g.line(r, "running_hours", "Drift: timer per år", "timer", g.from_calc(rows.running_hours),
+               [y.running_hours for y in years], "decimal1")
+    r = g.line(r, "internal_hours", "Interne timer i alt", "timer", g.from_calc(rows.internal_hours),
+               [y.internal_hours for y in years], "decimal1", "total", name="kj_year_internal_hours")
+    r = g.line(r, "internal_kr", "Verdien av de interne timene (timer × timekostnad)", "kr",
+               g.from_calc(rows.internal_kr), [y.internal_kr for y in years], "kr", name="kj_year_internal_kr")
+    note = ("Timene tas av ansatte som allerede er i budsjettet. De krever ikke nye midler, men tid som må "
+            "planlegges i turnus og arbeidsplaner.")
+    s.ws.merge_range(r, C_LABEL, r, C_SUM, note, s.fmt("muted"))
+    s.ws.set_row(r, 28)
+    return r + 1
 
-    def track_sum(y, track: str, kind: str | None, hours: bool = False) -> float:
-        return sum((y.item_hours[i] if hours else y.item_kr[i]) for i in y.item_kr
-                   if tracks[i] == track and (kind is None or est.item(i).kind == kind))
 
-    lines = [
-        ("Organisering: interne timer", "timer", rows.track_hours.get("organisering"),
-         lambda y: track_sum(y, "organisering", "hours", True), "count", "label"),
-        ("Organisering: interne ressurser", "kr", rows.track_kr.get("organisering"),
-         lambda y: track_sum(y, "organisering", "hours"), "kr", "label"),
-        ("Teknisk: interne timer", "timer", rows.track_hours.get("teknisk"),
-         lambda y: track_sum(y, "teknisk", "hours", True), "count", "label"),
-        ("Teknisk: interne ressurser", "kr", rows.track_kr.get("teknisk"),
-         lambda y: track_sum(y, "teknisk", "hours"), "kr", "label"),
-        ("Teknisk: kjøp av varer (e-ID, bistand, modul)", "kr", rows.track_purchase.get("teknisk"),
-         lambda y: track_sum(y, "teknisk", "purchase"), "kr", "label"),
-        ("Engangskostnader", "kr", rows.year_kr, lambda y: y.one_off_kr, "kr", "total"),
-        ("Driftskostnader", "kr", rows.running_kr, lambda y: y.running_kr, "kr", "label"),
-        ("Kostnader i alt", "kr", None, lambda y: y.one_off_kr + y.running_kr, "kr", "total"),
-        ("Gevinst: frigjort tid", "timer", rows.benefit_hours, lambda y: y.benefit_hours, "count", "label"),
-        ("Gevinst i kroner", "kr", rows.benefit_kr, lambda y: y.benefit_kr, "kr", "label"),
-        ("Netto (gevinst − kostnader)", "kr", rows.net_kr, lambda y: y.net_kr, "kr", "total"),
-    ]
-    named = {"Engangskostnader": "kj_year_one_off_kr", "Driftskostnader": "kj_year_running_kr",
-             "Gevinst i kroner": "kj_year_benefit_kr", "Netto (gevinst − kostnader)": "kj_year_net_kr"}
-    line_rows: dict[str, int] = {}
-    for label, unit, src_row, value_of, num, role in lines:
-        line_rows[label] = r
-        s.text(r, C_LABEL, label, "bold" if role == "total" else "label")
-        s.text(r, C_UNIT, unit, "unit")
-        for k, c in enumerate(C_Y):
-            if src_row is None:
-                formula = f"{cell(line_rows['Engangskostnader'], c)}+{cell(line_rows['Driftskostnader'], c)}"
-            else:
-                formula = ref(src_row, C_YEARS[k])
-            s.formula(r, c, formula, value_of(years[k]), role if role == "total" else "calc", num)
-        s.formula(r, C_SUM, f"SUM({cell(r, C_Y[0])}:{cell(r, C_Y[-1])})", sum(value_of(y) for y in years),
-                  "total" if role == "total" else "bold", num)
-        if label in named:
-            s.define(named[label], (r, C_Y[0]), (r, C_Y[-1]), "output")
-        r += 1
-    ws.merge_range(r, C_LABEL, r, C_SUM, "Timer er kommunens egne ansattes tid (timer × timekostnad). Gevinsten "
-                   "er frigjort tid, ikke innsparte kroner. Driftskostnader regnes fra året hvert trinn starter.",
-                   s.fmt("muted"))
-    ws.set_row(r, 30)
-    r += 2
+def _track(track: str) -> str:
+    from ..estimates import TRACKS
 
-    # ---------------------------------------------------------------- chart data and chart
-    s.band(r, "Kostnad per spor (til diagrammet)", C_SUM, "section")
+    return TRACKS[track]
+
+
+def _benefits(g: _Budget, r: int) -> int:
+    s, b, rows = g.s, g.b, g.rows
+    years = b.years
+    r = g.head(r, "3. Gevinster – frigjort tid (ikke innsparte kroner)")
+    r = g.line(r, "benefit_hours", "Timer frigjort", "timer", g.from_calc(rows.benefit_hours),
+               [y.benefit_hours for y in years], "decimal1", name="kj_year_benefit_hours")
+    r = g.line(r, "benefit_kr", "Verdien av frigjort tid (timer × timekostnad)", "kr", g.from_calc(rows.benefit_kr),
+               [y.benefit_kr for y in years], "kr", name="kj_year_benefit_kr")
+    text = "Kvalitet og pasientsikkerhet (notatet): " + " ".join(QUALITY_GAINS)
+    s.ws.merge_range(r, C_LABEL, r, C_SUM, text, s.fmt("wrap"))
+    s.ws.set_row(r, 46)
+    return r + 1
+
+
+def _totals(g: _Budget, r: int) -> int:
+    b, rows = g.b, g.rows
+    years = b.years
+    r = g.head(r, "Ressursbruk i alt (nye midler + interne timer i kr; gevinsten er ikke trukket fra)")
+    r = g.line(r, "one_off", "Engangskostnader", "kr", g.from_calc(rows.year_kr), [y.one_off_kr for y in years], "kr",
+               name="kj_year_one_off_kr")
+    r = g.line(r, "running", "Driftskostnader", "kr", g.from_calc(rows.running_kr), [y.running_kr for y in years],
+               "kr", name="kj_year_running_kr")
+    r = g.line(r, "all", "Ressursbruk i alt", "kr",
+               [f"{cell(g.line_rows['one_off'], col)}+{cell(g.line_rows['running'], col)}" for col in C_Y],
+               [y.one_off_kr + y.running_kr for y in years], "kr", "total")
+    return r
+
+
+def _charts(g: _Budget, r: int) -> int:
+    s, ctx, b = g.s, g.ctx, g.b
+    p = g.p
+    wb = ctx.wb
+    s.band(r, "Diagram", C_SUM, "section")
     r += 1
-    chart_rows = []
-    for label, parts, value_of in (
-        ("Organisering", [line_rows["Organisering: interne ressurser"]],
-         lambda y: track_sum(y, "organisering", None)),
-        ("Teknisk", [line_rows["Teknisk: interne ressurser"],
-                     line_rows["Teknisk: kjøp av varer (e-ID, bistand, modul)"]],
-         lambda y: track_sum(y, "teknisk", None)),
-        ("Drift", [line_rows["Driftskostnader"]], lambda y: y.running_kr),
-    ):
-        s.text(r, C_LABEL, label, "label")
-        s.text(r, C_UNIT, "kr", "unit")
-        for k, c in enumerate(C_Y):
-            s.formula(r, c, "+".join(cell(pr, c) for pr in parts), value_of(years[k]), "calc", "kr")
-        s.formula(r, C_SUM, f"SUM({cell(r, C_Y[0])}:{cell(r, C_Y[-1])})", sum(value_of(y) for y in years),
-                  "calc", "kr")
-        chart_rows.append((label, r))
-        r += 1
-    chart = ctx.wb.add_chart({"type": "column", "subtype": "stacked"})
-    colours = {"Organisering": "#2F5597", "Teknisk": "#8FAADC", "Drift": "#F4B183"}
-    for label, row in chart_rows:
-        chart.add_series({
-            "name": label,
-            "categories": [SHEET, year_row, C_Y[0], year_row, C_Y[-1]],
-            "values": [SHEET, row, C_Y[0], row, C_Y[-1]],
-            "fill": {"color": colours[label]},
-            "gap": 60,
-        })
-    benefit_line = ctx.wb.add_chart({"type": "line"})
-    benefit_line.add_series({
-        "name": "Gevinst (frigjort tid i kr)",
-        "categories": [SHEET, year_row, C_Y[0], year_row, C_Y[-1]],
-        "values": [SHEET, line_rows["Gevinst i kroner"], C_Y[0], line_rows["Gevinst i kroner"], C_Y[-1]],
-        "line": {"color": "#548235", "width": 2.25},
-        "marker": {"type": "circle", "size": 6, "fill": {"color": "#548235"}, "border": {"color": "#548235"}},
-    })
-    chart.combine(benefit_line)
-    chart.set_title({"name": "Kostnad per år og spor", "name_font": {"name": "Calibri", "size": 12, "bold": True}})
-    chart.set_y_axis({"num_format": '#,##0" kr"', "num_font": {"name": "Calibri", "size": 9},
+    empty = "ingen tall ennå: legg inn innføringstrinn på Inndata"
+    title_money = f"Behov for nye midler per år (faste {p.first_year}-kroner)"
+    s.formula(r, C_LABEL, f'IF(kj_total_staff=0,"Behov for nye midler per år – {empty}","Behov for nye midler per år '
+                          f'(faste "&kj_first_year_used&"-kroner)")',
+              f"Behov for nye midler per år – {empty}" if b.total_staff == 0 else title_money, "note")
+    title_hours = "Interne timer brukt og tid frigjort per år"
+    s.formula(r + 1, C_LABEL, f'IF(kj_total_staff=0,"{title_hours} – {empty}","{title_hours}")',
+              f"{title_hours} – {empty}" if b.total_staff == 0 else title_hours, "note")
+    title_rows = (r, r + 1)
+    r += 3
+    years = [SHEET, g.year_row, C_Y[0], g.year_row, C_Y[-1]]
+    lr = g.line_rows
+    money = wb.add_chart({"type": "column", "subtype": "stacked"})
+    purchases = [k for k in lr if k in ("eid",) or k in {i.id for i in g.est.items if i.kind == "purchase"}]
+    series = [("Kjøp (e-ID, bistand, modul)", purchases, "#2F5597"), ("Vikarer", ["standin"], "#8FAADC"),
+              ("Fornyelse og drift", ["renewal", *[ln.id for ln in b.running.lines[1:] if ln.kind == "purchase"]],
+               "#F4B183")]
+    # chart series need one row each: sum the lines in helper rows (hidden under the charts' anchor)
+    helper = r
+    for k, (label, keys, _colour) in enumerate(series):
+        s.text(helper + k, C_LABEL, label, "note")
+        s.text(helper + k, C_UNIT, "kr", "unit")
+        for i, col in enumerate(C_Y):
+            parts = [cell(lr[key], col) for key in keys if key in lr]
+            value = sum(_line_value(g, key, i) for key in keys if key in lr)
+            s.formula(helper + k, col, "+".join(parts) or "0", value, "calc", "kr")
+    for k, (_label, _keys, colour) in enumerate(series):
+        money.add_series({"name": [SHEET, helper + k, C_LABEL], "categories": years,
+                          "values": [SHEET, helper + k, C_Y[0], helper + k, C_Y[-1]],
+                          "fill": {"color": colour}, "gap": 60})
+    _style(money, [SHEET, title_rows[0], C_LABEL], EMPTY_AXIS)
+    hours = wb.add_chart({"type": "column"})
+    for key, label, colour in (("internal_hours", "Interne timer brukt", "#2F5597"),
+                               ("benefit_hours", "Tid frigjort (timer)", "#548235")):
+        hours.add_series({"name": label, "categories": years, "values": [SHEET, lr[key], C_Y[0], lr[key], C_Y[-1]],
+                          "fill": {"color": colour}, "gap": 80})
+    _style(hours, [SHEET, title_rows[1], C_LABEL], EMPTY_HOURS_AXIS)
+    r += len(series) + 1
+    s.ws.insert_chart(r, C_LABEL, money, {"x_offset": 5, "y_offset": 5, "object_position": 1})
+    s.ws.insert_chart(r + 17, C_LABEL, hours, {"x_offset": 5, "y_offset": 5, "object_position": 1})
+    return r + 34
+
+
+def _line_value(g: _Budget, key: str, k: int) -> float:
+    y = g.b.years[k]
+    if key == "eid":
+        return y.eid_cards_kr + y.eid_readers_kr
+    if key == "standin":
+        return y.one_off_standin_kr
+    if key == "renewal":
+        return y.renewal_kr
+    if key in y.item_kr:
+        return y.item_kr[key]
+    return next(c for c in g.b.cash_lines if c.id == key).years[k]
+
+
+def _style(chart, title_ref: list, axis_format: str) -> None:
+    chart.set_title({"name": title_ref, "name_font": {"name": "Calibri", "size": 12, "bold": True}})
+    chart.set_y_axis({"num_format": axis_format, "min": 0, "num_font": {"name": "Calibri", "size": 9},
                       "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_x_axis({"num_font": {"name": "Calibri", "size": 10}, "num_format": "0"})
     chart.set_legend({"position": "bottom", "font": {"name": "Calibri", "size": 10}})
-    chart.set_size({"width": 760, "height": 330})
+    chart.set_size({"width": 760, "height": 320})
     chart.set_chartarea({"border": {"none": True}})
-    r += 1
-    ws.insert_chart(r, C_LABEL, chart, {"x_offset": 5, "y_offset": 5, "object_position": 1})
-    last_row = r + 17
-    s.print_setup(landscape=False, last_row=last_row, last_col=C_SUM, title="Budsjett")
-    ws.fit_to_pages(1, 1)
-    s.protect()

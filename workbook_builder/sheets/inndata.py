@@ -9,24 +9,38 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..cells import INPUT_BY_NAME, LIST_NAMES, STEP_ROWS, InputSpec, list_label
-from ..model import PARAMETER_BY_NAME
+from ..cells import INPUT_BY_NAME, LIST_NAMES, STEP_ROWS, TEXT_MAX, InputSpec, list_label
+from ..model import PARAMETER_BY_NAME, first_year_min
 from .base import Context, Sheet, cell, excel_text
 
 SHEET = "Inndata"
 C_LABEL, C_IN, C_UNIT, C_DEF, C_USED, C_STATUS, C_MIN, C_MAX, C_HELP, C_NOTE = range(10)
 SECTIONS = (
-    ("Priser og timekostnad", ("hourly_rate", "vendor_module_kr", "eid_kr_per_person", "reader_kr")),
+    ("Timekostnad for interne ressurser (full kostnad per time, i budsjettårets lønnsnivå)",
+     ("kj_pay_role", "kj_employer_tax_zone", "holiday_pay_share", "pension_share", "hours_per_week",
+      "public_holiday_days", "hourly_rate")),
+    ("Priser uten mva, i budsjettårets kroner (tomt: notatets pris, prisjustert)",
+     ("vendor_module_kr", "eid_kr_per_person", "reader_kr", "renewal_years", "standin_share", "standin_hourly_rate")),
+    ("Prisnivå: vekst etter siste år med tall fra statsbudsjettet (se Estimater)",
+     ("deflator_forecast", "wage_forecast")),
     ("Drift per år (notatet har ingen tall: fyll inn det kommunen venter)",
-     ("renewal_years", "maintenance_kr_per_year", "national_share_kr_per_year", "followup_hours_per_year",
-      "helseid_key_hours_per_year")),
+     ("maintenance_kr_per_year", "followup_hours_per_year", "helseid_key_hours_per_year")),
     ("Gevinster (notatet: minst 4 minutter spart per pasientmottak)",
      ("admissions_short_term", "admissions_home_care", "minutes_saved", "share_short_term", "share_home_care")),
 )
 NOT_CARRIED = "Ugyldig: ikke overført (se kolonne J)"
 NUM_FOR_UNIT = {"kr": "kr", "kr per år": "kr", "kr per person": "kr", "kr per kortleser": "kr",
-                "kr per time": "kr", "timer per år": "number", "år": "count", "mottak per år": "count",
-                "minutter": "number", "andel": "percent"}
+                "kr per time": "kr", "timer per år": "general", "år": "count", "mottak per år": "count",
+                "minutter": "general", "andel": "percent1", "andel av lønn": "percent1", "andel per år": "percent1",
+                "timer per uke": "general", "dager per år": "general"}
+# Choice inputs: the list's defined name and the formula of the default (column D).
+CHOICE_DEFAULTS = {
+    "kj_eid": "INDEX(kj_list_eid,1)",
+    "kj_pay_role": "kj_est_default_role",
+    "kj_employer_tax_zone": ('IFERROR(INDEX(kj_est_zone_of_municipality,MATCH(IF(ISNUMBER(kj_municipality_number),'
+                             'TEXT(kj_municipality_number,"0000"),kj_municipality_number),'
+                             'kj_est_zone_municipalities,0)),kj_est_default_zone)'),
+}
 
 
 def _range_text(minimum: float, maximum: float, percent: bool = False, grouped: bool = True) -> str:
@@ -40,8 +54,13 @@ def _range_text(minimum: float, maximum: float, percent: bool = False, grouped: 
     return f"fra {fmt(minimum)} til {fmt(maximum)}"
 
 
-def _validation(spec: InputSpec, help_text: str) -> dict[str, Any]:
-    """An Excel data validation with a Norwegian help text and error message."""
+def _validation(spec: InputSpec, help_text: str, minimum: float | None = None) -> dict[str, Any]:
+    """An Excel data validation with a Norwegian help text and error message (`minimum` replaces the
+    register's lower bound, e.g. the first budget year's, which comes from the estimates)."""
+    if minimum is not None:
+        from dataclasses import replace
+
+        spec = replace(spec, minimum=minimum)
     v: dict[str, Any] = {"input_title": spec.label[:32], "input_message": help_text[:255],
                          "error_title": "Ugyldig verdi", "ignore_blank": True}
     if spec.kind == "choice":
@@ -65,69 +84,37 @@ def _validation(spec: InputSpec, help_text: str) -> dict[str, Any]:
 
 def write(ctx: Context, s: Sheet) -> None:
     ws, est, b, inputs = s.ws, ctx.est, ctx.budget, ctx.inputs
-    p = b.params
-    widths = {C_LABEL: 58, C_IN: 30, C_UNIT: 15, C_DEF: 15, C_USED: 15, C_STATUS: 26, C_MIN: 8, C_MAX: 12,
+    widths = {C_LABEL: 58, C_IN: 36, C_UNIT: 22, C_DEF: 17, C_USED: 17, C_STATUS: 26, C_MIN: 9, C_MAX: 12,
               C_HELP: 80, C_NOTE: 40}
     for c, w in widths.items():
         ws.set_column(c, c, w)
     s.text(0, 0, "Inndata – fyll inn de gule feltene", "title")
     ws.merge_range(1, 0, 1, C_HELP, "Bare de gule feltene kan endres. Et tomt felt betyr at standardverdien i kolonne "
                    "D brukes; kolonne E viser verdien budsjettet regner med. Står det noe i kolonne F, er verdien "
-                   "ugyldig og blir ikke brukt (se arket Kontroll).", s.fmt("muted"))
+                   "ugyldig og blir ikke brukt (se arket Kontroll). Alle kroner er uten mva og i faste kroner for "
+                   "første budsjettår.", s.fmt("muted"))
     ws.set_row(1, 30)
     r = _header(s, 3, "Kommune og valg", ("Verdi", "Enhet", "Standard", "Brukt", "Kontroll", "Min", "Maks", "Hjelp"))
-    eid_label = est.eid_option(p.eid).label
-    values = {
-        "kj_municipality": inputs.municipality or None,
-        "kj_municipality_number": inputs.municipality_number or None,
-        "kj_vendor": list_label(est, "vendor", inputs.vendor),
-        "kj_eid": list_label(est, "eid", inputs.eid),
-        "kj_first_year": inputs.first_year,
-    }
     helps = {
         "kj_municipality": "Kommunens navn. Vises i topptekst og overskrifter.",
-        "kj_municipality_number": "Fire sifre, f.eks. 3405 (Lillehammer). Brukes når flere kommuner samles.",
+        "kj_municipality_number": "Fire sifre, f.eks. 3405 (Lillehammer). Velger sone for arbeidsgiveravgift og "
+                                  "brukes når flere kommuner samles.",
         "kj_vendor": "Kommunens EPJ-leverandør: modulen for HelseID og kjernejournal kjøpes her.",
-        "kj_eid": f"Hvordan helsepersonell logger inn på nivå høyt. Tom: {est.eid_options[0].label} (notatets anslag).",
-        "kj_first_year": "Første år i økonomiplanen (fire år). Tom: året etter at arbeidsboken ble laget.",
+        "kj_vendor_other": "Bare ved «Annen leverandør»: leverandørens navn, f.eks. Helseplattformen (Epic).",
+        "kj_eid": f"Hvordan helsepersonell logger inn på nivå høyt. Tomt: {est.eid_options[0].label} (notatets "
+                  "anslag). BankID på mobil er avviklet.",
+        "kj_first_year": "Første år i økonomiplanen (fire år). Budsjettet er i faste kroner for dette året. Tomt: "
+                         "året etter at arbeidsboken ble laget.",
+        "kj_ansvar": "Ansvarsnummeret budsjettlinjene skal føres på (kommunens egen kontoplan). Vises på "
+                     "Budsjettlinjer.",
+        "kj_prosjekt": "Prosjektnummeret for innføringen, om kommunen bruker det. Vises på Budsjettlinjer.",
+        "kj_pay_role": "Lønnen timekostnaden bygger på (KS' lønnsstatistikk). Tomt: sykepleier.",
+        "kj_employer_tax_zone": "Sonen for arbeidsgiveravgift. Tomt: sonen for kommunenummeret (Skatteetaten), "
+                                "eller sone I.",
     }
-    for name in ("kj_municipality", "kj_municipality_number", "kj_vendor", "kj_eid", "kj_first_year"):
-        spec = INPUT_BY_NAME[name]
-        s.text(r, C_LABEL, spec.label, "label")
-        _write_input(s, r, C_IN, values[name], "text" if spec.kind != "whole" else "year")
-        s.define(name, (r, C_IN), None, "input")
-        ws.data_validation(r, C_IN, r, C_IN, _validation(spec, helps[name]))
-        _help(s, r, helps[name])
-        b_ = cell(r, C_IN)
-        f_ = cell(r, C_STATUS)
-        noted = {name: (C_IN, values[name])}
-        if name == "kj_municipality":
-            _status(ctx, s, r, None, "", noted)
-        elif name == "kj_municipality_number":
-            _status(ctx, s, r, f'IF({b_}="","",IF(LEN({b_})=4,"","Ugyldig: fire sifre"))', "", noted)
-        elif name in ("kj_vendor", "kj_eid"):
-            lst = "kj_list_vendors" if name == "kj_vendor" else "kj_list_eid"
-            _status(ctx, s, r, f'IF({b_}="","",IF(ISNA(MATCH({b_},{lst},0)),"Ugyldig: velg fra listen",""))',
-                    "", noted)
-            if name == "kj_vendor":
-                s.text(r, C_DEF, "ingen", "unit")
-                s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),"",{b_})', values[name] or "", "calc")
-                s.define("kj_vendor_used", (r, C_USED), None, "working")
-            else:
-                s.formula(r, C_DEF, "INDEX(kj_list_eid,1)", est.eid_options[0].label, "calc")
-                s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),{cell(r, C_DEF)},{b_})', eid_label, "calc")
-                s.define("kj_eid_used", (r, C_USED), None, "output")
-        elif name == "kj_first_year":
-            s.text(r, C_UNIT, "år", "unit")
-            s.number(r, C_DEF, _default_year(ctx), "constant", "year")
-            s.number(r, C_MIN, spec.minimum, "constant", "year")
-            s.number(r, C_MAX, spec.maximum, "constant", "year")
-            _status(ctx, s, r, _number_status(b_, cell(r, C_MIN), cell(r, C_MAX), True,
-                                              _range_text(spec.minimum, spec.maximum, grouped=False)), "", noted)
-            s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),{cell(r, C_DEF)},{b_})', p.first_year, "calc", "year")
-            s.define("kj_first_year_used", (r, C_USED), None, "working")
-        _note(ctx, s, r, [name])
-        r += 1
+    for name in ("kj_municipality", "kj_municipality_number", "kj_vendor", "kj_vendor_other", "kj_eid",
+                 "kj_first_year", "kj_ansvar", "kj_prosjekt"):
+        r = _fixed_row(ctx, s, r, name, helps[name])
 
     # ---------------------------------------------------------------- rollout steps
     r = _header(s, r + 1, "Innføringstrinn – notatet anbefaler trinnvis innføring: a, så b, så c (sone for sone)",
@@ -136,12 +123,12 @@ def write(ctx: Context, s: Sheet) -> None:
     steps = list(inputs.steps) + [None] * (STEP_ROWS - len(inputs.steps))
     if len(steps) > STEP_ROWS:
         raise ValueError(f"the workbook has room for {STEP_ROWS} rollout steps, got {len(inputs.steps)}")
+    groups = "; ".join(g.label for g in est.groups)
     step_help = {
-        C_IN: "a: sykehjemsleger; b: legemiddelansvarlige på korttidsavdelinger (KAD/ØHD/intermediær); "
-              "c: hjemmesykepleie og tjenestekontor.",
+        C_IN: f"{groups}.",
         C_UNIT: "Navn på avdeling, sykehjem eller sone (fritekst).",
         C_DEF: "Antall helsepersonell som får tilgang i dette trinnet.",
-        C_USED: "Året trinnet starter. Tom: første budsjettår.",
+        C_USED: "Året trinnet starter. Tomt: første budsjettår.",
     }
     for k, step in enumerate(steps):
         s.text(r, C_LABEL, f"Trinn {k + 1}", "label")
@@ -183,48 +170,12 @@ def write(ctx: Context, s: Sheet) -> None:
     s.formula(r, C_DEF, "kj_total_staff", b.total_staff, "total", "count")
     r += 2
 
-    # ---------------------------------------------------------------- numeric parameters
+    # ---------------------------------------------------------------- prices, the hourly cost, running, benefits
     for title, names in SECTIONS:
         r = _header(s, r, title, ("Verdi", "Enhet", "Standard", "Brukt", "Kontroll", "Min", "Maks", "Hjelp"))
-        for pname in names:
-            param = PARAMETER_BY_NAME[pname]
-            spec = INPUT_BY_NAME[f"kj_{pname}"]
-            num = NUM_FOR_UNIT.get(param.unit, "number")
-            s.text(r, C_LABEL, param.label, "label")
-            _write_input(s, r, C_IN, getattr(inputs, pname), num)
-            s.define(spec.name, (r, C_IN), None, "input")
-            ws.data_validation(r, C_IN, r, C_IN, _validation(spec, param.help))
-            s.text(r, C_UNIT, param.unit, "unit")
-            default = param.default(est, p.eid)
-            b_, d_, f_ = cell(r, C_IN), cell(r, C_DEF), cell(r, C_STATUS)
-            default_formula = {
-                "hourly_rate": "kj_est_hourly_rate",
-                "eid_kr_per_person": "INDEX(kj_est_eid_price,kj_eid_index)",
-                "reader_kr": "kj_est_reader_kr",
-                "renewal_years": "kj_est_renewal_years",
-                "minutes_saved": "kj_est_minutes_saved",
-                "share_short_term": "kj_est_share_short_term",
-                "share_home_care": "kj_est_share_home_care",
-            }.get(pname, f"kj_est_{pname}" if pname in {r_.id for r_ in est.running} else None)
-            if pname == "vendor_module_kr":
-                s.text(r, C_DEF, "ingen", "unit")
-                s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),"",{b_})', p.vendor_module_kr, "calc", num)
-            else:
-                if default_formula:
-                    s.formula(r, C_DEF, default_formula, default, "calc", num)
-                else:
-                    s.number(r, C_DEF, default, "constant", num)
-                s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),{d_},{b_})', getattr(p, pname), "calc", num)
-            s.define(f"kj_{pname}_used", (r, C_USED), None, "output" if pname == "hourly_rate" else "working")
-            s.number(r, C_MIN, param.minimum, "constant", "percent" if param.percent else "count")
-            s.number(r, C_MAX, param.maximum, "constant", "percent" if param.percent else "count")
-            _status(ctx, s, r, _number_status(b_, cell(r, C_MIN), cell(r, C_MAX), param.whole,
-                                              _range_text(param.minimum, param.maximum, param.percent)),
-                    "", {spec.name: (C_IN, getattr(inputs, pname))})
-            s.define(f"kj_{pname}_status", (r, C_STATUS), None, "working")
-            _help(s, r, param.help)
-            _note(ctx, s, r, [spec.name])
-            r += 1
+        for name in names:
+            choice = name in INPUT_BY_NAME  # a choice (pay role, employer's tax zone) or a numeric parameter
+            r = _fixed_row(ctx, s, r, name, helps[name]) if choice else _parameter_row(ctx, s, r, name)
         r += 1
     last = r - 1
     s.define("kj_input_status", (4, C_STATUS), (last, C_STATUS), "working")
@@ -235,6 +186,111 @@ def write(ctx: Context, s: Sheet) -> None:
     ws.freeze_panes(3, 1)
     s.print_setup(landscape=True, last_row=last, last_col=C_HELP, title="Inndata")
     s.protect()
+
+
+def _fixed_row(ctx: Context, s: Sheet, r: int, name: str, help_text: str) -> int:
+    """A text or choice input of its own row (municipality, vendor, e-ID, year, codes, role, zone)."""
+    ws, est, inputs, p = s.ws, ctx.est, ctx.inputs, ctx.budget.params
+    spec = INPUT_BY_NAME[name]
+    raw = getattr(inputs, spec.field)
+    value = list_label(est, spec.choices, raw) if spec.kind == "choice" else (raw if raw not in ("", None) else None)
+    s.text(r, C_LABEL, spec.label, "label")
+    _write_input(s, r, C_IN, value, "year" if spec.kind == "whole" else "text")
+    s.define(name, (r, C_IN), None, "input")
+    ws.data_validation(r, C_IN, r, C_IN, _validation(spec, help_text, first_year_min(est)
+                                                      if name == "kj_first_year" else None))
+    _help(s, r, help_text)
+    b_, f_ = cell(r, C_IN), cell(r, C_STATUS)
+    noted = {name: (C_IN, value)}
+    if spec.kind == "text":
+        limit = '"Ugyldig: fire sifre"' if name == "kj_municipality_number" else None
+        if limit:
+            _status(ctx, s, r, f'IF({b_}="","",IF(LEN({b_})=4,"",{limit}))', "", noted)
+        else:
+            _status(ctx, s, r, f'IF(LEN({b_})>{TEXT_MAX},"Ugyldig: høyst {TEXT_MAX} tegn","")', "", noted)
+            s.define(f"{name}_status", (r, C_STATUS), None, "working")
+    elif spec.kind == "choice":
+        lst = LIST_NAMES[spec.choices]
+        _status(ctx, s, r, f'IF({b_}="","",IF(ISNA(MATCH({b_},{lst},0)),"Ugyldig: velg fra listen",""))', "", noted)
+        chosen = f"INDEX({lst},MATCH({b_},{lst},0))"
+        if name == "kj_vendor":
+            s.text(r, C_DEF, "ingen", "unit")
+            s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),"",{chosen})', value or "", "calc")
+            s.define("kj_vendor_used", (r, C_USED), None, "working")
+        else:
+            used_value = {"kj_eid": est.eid_option(p.eid).label, "kj_pay_role": est.role(p.pay_role).label,
+                          "kj_employer_tax_zone": est.zone(p.employer_tax_zone).label}[name]
+            default_value = {"kj_eid": est.eid_options[0].label,
+                             "kj_pay_role": est.role(est.pay.default_role).label,
+                             "kj_employer_tax_zone": est.zone(_default_zone(ctx)).label}[name]
+            s.formula(r, C_DEF, CHOICE_DEFAULTS[name], default_value, "calc")
+            s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),{cell(r, C_DEF)},{chosen})', used_value, "calc")
+            s.define(f"{name}_used", (r, C_USED), None, "output" if name == "kj_eid" else "working")
+    elif name == "kj_first_year":
+        s.text(r, C_UNIT, "år", "unit")
+        s.number(r, C_DEF, _default_year(ctx), "constant", "year")
+        s.formula(r, C_MIN, "kj_est_base_year", first_year_min(est), "calc", "year")
+        s.number(r, C_MAX, spec.maximum, "constant", "year")
+        _status(ctx, s, r, _number_status(b_, cell(r, C_MIN), cell(r, C_MAX), True,
+                                          _range_text(first_year_min(est), spec.maximum, grouped=False)), "", noted)
+        s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),{cell(r, C_DEF)},{b_})', p.first_year, "calc", "year")
+        s.define("kj_first_year_used", (r, C_USED), None, "working")
+    _note(ctx, s, r, [name])
+    return r + 1
+
+
+def _parameter_row(ctx: Context, s: Sheet, r: int, pname: str) -> int:
+    """A numeric parameter of the model: input, unit, default (from Estimater), used, status, bounds, help."""
+    ws, est, inputs, p = s.ws, ctx.est, ctx.inputs, ctx.budget.params
+    param = PARAMETER_BY_NAME[pname]
+    spec = INPUT_BY_NAME[f"kj_{pname}"]
+    num = NUM_FOR_UNIT.get(param.unit, "number")
+    s.text(r, C_LABEL, param.label, "label")
+    _write_input(s, r, C_IN, getattr(inputs, pname), num)
+    s.define(spec.name, (r, C_IN), None, "input")
+    ws.data_validation(r, C_IN, r, C_IN, _validation(spec, param.help))
+    s.text(r, C_UNIT, param.unit, "unit")
+    default = p.defaults[pname]
+    b_, d_, f_ = cell(r, C_IN), cell(r, C_DEF), cell(r, C_STATUS)
+    default_formula = {
+        "hourly_rate": "kj_calc_hourly_rate",
+        "eid_kr_per_person": "ROUND(INDEX(kj_est_eid_price,kj_eid_index)*kj_calc_price_factor,0)",
+        "reader_kr": "ROUND(kj_est_reader_kr*kj_calc_price_factor,0)",
+        "renewal_years": "kj_est_renewal_years",
+        "standin_share": "kj_est_standin_share",
+        "standin_hourly_rate": "kj_hourly_rate_used",
+        "minutes_saved": "kj_est_minutes_saved",
+        "share_short_term": "kj_est_share_short_term",
+        "share_home_care": "kj_est_share_home_care",
+        "deflator_forecast": "kj_est_deflator_forecast",
+        "wage_forecast": "kj_est_wage_forecast",
+        **{k: f"kj_est_{k}" for k in est.hourly_rate},
+    }.get(pname, f"kj_est_{pname}" if pname in {r_.id for r_ in est.running} else None)
+    if pname == "vendor_module_kr":
+        s.text(r, C_DEF, "ingen", "unit")
+        s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),"",{b_})', p.vendor_module_kr, "calc", num)
+    else:
+        if default_formula:
+            s.formula(r, C_DEF, default_formula, default, "calc", num)
+        else:
+            s.number(r, C_DEF, default, "constant", num)
+        s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),{d_},{b_})', getattr(p, pname), "calc", num)
+    s.define(f"kj_{pname}_used", (r, C_USED), None, "output" if pname == "hourly_rate" else "working")
+    s.number(r, C_MIN, param.minimum, "constant", "percent" if param.percent else "count")
+    s.number(r, C_MAX, param.maximum, "constant", "percent" if param.percent else "count")
+    _status(ctx, s, r, _number_status(b_, cell(r, C_MIN), cell(r, C_MAX), param.whole,
+                                      _range_text(param.minimum, param.maximum, param.percent)),
+            "", {spec.name: (C_IN, getattr(inputs, pname))})
+    s.define(f"kj_{pname}_status", (r, C_STATUS), None, "working")
+    _help(s, r, param.help)
+    _note(ctx, s, r, [spec.name])
+    return r + 1
+
+
+def _default_zone(ctx: Context) -> str:
+    from ..model import zone_for_municipality
+
+    return zone_for_municipality(ctx.est, ctx.inputs.municipality_number) or ctx.est.employer_tax.default_zone
 
 
 def _default_year(ctx: Context) -> int:

@@ -1,36 +1,56 @@
 """Kontroll: each check with its status and a Norwegian message, and the master check.
 
-The same checks as `model.checks`, in the same order, with the same texts: the tests compare them.
+The same checks as `model.checks`, in the same order, with the same texts and severities (one table:
+`model.CHECKS`): the tests compare them.
 """
 
 from __future__ import annotations
 
 from ..estimates import Estimates
-from ..model import CHECK_OK_MESSAGE, CHECK_TITLES, ERROR, NOTE, Budget, check_message
+from ..model import CHECK_OK_MESSAGE, CHECKS, EMPTY, ERROR, NOTE, OK, Budget, check_message
 from .base import Context, Sheet, cell, excel_text
 
 SHEET = "Kontroll"
 
 
-def conditions(est: Estimates) -> dict[str, tuple[str, str]]:
-    """Check id → (status when failing, condition formula)."""
+def conditions(est: Estimates) -> dict[str, str]:
+    """Check id → the condition formula under which it fails (its status then comes from `CHECKS`)."""
     running_blank = ",".join(f'OR(kj_{r.id}="",kj_{r.id}_status<>"")' for r in est.running)
+    vendor_other = ('AND(IFERROR(INDEX(kj_est_vendor_other,MATCH(kj_vendor_used,kj_list_vendors,0)),0)=1,'
+                    'OR(TRIM(kj_vendor_other)="",kj_vendor_other_status<>""))')
+    investment = ("OR(AND(kj_est_vendor_module_life>=kj_est_investment_life,"
+                  "MAX(kj_year_vendor_module_kr)*(1+kj_est_mva_share)>=kj_est_investment_kr),"
+                  "AND(kj_est_eid_life>=kj_est_investment_life,"
+                  "MAX(kj_eid_kr_per_person_used,kj_reader_kr_used)*(1+kj_est_mva_share)>=kj_est_investment_kr)"
+                  f"{_purchase_investment(est)})")
     return {
-        "staff": (ERROR, "kj_total_staff=0"),
-        "steps": (ERROR, "SUM(kj_calc_step_incomplete)>0"),
-        "inputs": (ERROR, 'SUMPRODUCT(--(LEFT(kj_input_status,7)="Ugyldig"))>0'),
-        "years": (ERROR, "ABS(SUM(kj_year_one_off_kr)-kj_total_kr)>kj_tolerance_kr"),
-        "basis": (NOTE, "kj_outside_basis=1"),
-        "vendor": (NOTE, 'kj_vendor_used=""'),
-        "vendor_price": (NOTE, "kj_vendor_module_missing=1"),
-        "eid_price": (NOTE, "kj_eid_kr_per_person_used=0"),
-        "running": (NOTE, f"AND({running_blank})"),
-        "benefits": (NOTE, "kj_admissions_short_term_used+kj_admissions_home_care_used=0"),
-        "benefit_groups": (NOTE, "OR(AND(kj_admissions_short_term_used>0,"
-                                 "SUMPRODUCT(kj_calc_step_staff,kj_calc_step_short)=0),"
-                                 "AND(kj_admissions_home_care_used>0,"
-                                 "SUMPRODUCT(kj_calc_step_staff,kj_calc_step_home)=0))"),
+        "staff": "kj_total_staff=0",
+        "steps": "SUM(kj_calc_step_incomplete)>0",
+        "inputs": 'SUMPRODUCT(--(LEFT(kj_input_status,7)="Ugyldig"))>0',
+        "years": "ABS(SUM(kj_year_one_off_kr)-kj_total_kr)>kj_tolerance_kr",
+        "lines": "ABS(kj_lines_total_kr-kj_cash_total_kr)>kj_tolerance_kr",
+        "basis": "kj_outside_basis=1",
+        "vendor": f'OR(kj_vendor_used="",{vendor_other})',
+        "vendor_price": "kj_vendor_module_missing=1",
+        "eid_price": "kj_eid_kr_per_person_used=0",
+        "eid_current": "INDEX(kj_est_eid_phased_out,kj_eid_index)=1",
+        "price_level": "kj_first_year_used>kj_est_last_year",
+        "investment": investment,
+        "running": f"AND({running_blank})",
+        "benefits": "kj_admissions_short_term_used+kj_admissions_home_care_used=0",
+        "benefit_groups": ("OR(AND(kj_admissions_short_term_used>0,"
+                           "SUMPRODUCT(kj_calc_step_staff,kj_calc_step_short)=0),"
+                           "AND(kj_admissions_home_care_used>0,SUMPRODUCT(kj_calc_step_staff,kj_calc_step_home)=0))"),
     }
+
+
+def _purchase_investment(est: Estimates) -> str:
+    """Interpolated purchases with a life of at least the minimum: their largest year, incl. mva."""
+    out = []
+    for item in est.interpolated_items:
+        if item.kind == "purchase" and item.life_years >= est.accounting.investment_min_life_years.value:
+            out.append(f",MAX(kj_year_{item.id}_kr)*(1+kj_est_mva_share)>=kj_est_investment_kr")
+    return "".join(out)
 
 
 def message_formula(check_id: str, est: Estimates, b: Budget) -> str:
@@ -41,6 +61,11 @@ def message_formula(check_id: str, est: Estimates, b: Budget) -> str:
     if check_id == "years":
         return ('"Budsjettårene summerer ikke til totalen: et trinn starter utenfor økonomiplanperioden "&'
                 'kj_first_year_used&"–"&kj_last_year&"."')
+    if check_id == "price_level":
+        return ('"Prisene for "&kj_first_year_used&" bygger på en prognose (publiserte tall til og med "&'
+                'kj_est_last_year&"): bruk deflatoren fra statsbudsjettet når den er kjent."')
+    if check_id == "eid_current":
+        return 'kj_eid_used&" er avviklet og kan ikke bestilles lenger: velg en annen e-ID (se Estimater)."'
     return excel_text(check_message(check_id, est, b.params, b.total_staff))
 
 
@@ -50,38 +75,42 @@ def write(ctx: Context, s: Sheet) -> None:
     ws.set_column(1, 1, 12)
     ws.set_column(2, 2, 110)
     s.text(0, 0, "Kontroll – er budsjettet komplett og konsistent?", "title")
-    s.text(1, 0, "Feil må rettes før tallene brukes. Merknader sier hva som mangler eller er usikkert.", "note")
-    errors = sum(c.status == ERROR for c in b.checks)
-    notes = sum(c.status == NOTE for c in b.checks)
+    s.text(1, 0, "Feil må rettes før tallene brukes. Merknader sier hva som mangler eller er usikkert. «Ikke utfylt»: "
+                 "ingen innføringstrinn er lagt inn ennå.", "note")
+    counts = {status: sum(c.status == status for c in b.checks) for status in (ERROR, EMPTY, NOTE)}
     r = 3
     s.text(r, 0, "Samlet kontroll", "bold")
-    s.formula(r, 1, 'IF(kj_check_errors>0,"Feil",IF(kj_check_notes>0,"Merknad","OK"))', b.master_check, "check")
+    s.formula(r, 1, f'IF(kj_check_errors>0,"{ERROR}",IF(kj_check_empty>0,"{EMPTY}",'
+                    f'IF(kj_check_notes>0,"{NOTE}","{OK}")))', b.master_check, "check")
     s.define("kj_master_check", (r, 1), None, "output")
     noun = 'IF(kj_check_notes=1," merknad"," merknader")'
+    empty_text = excel_text("Ikke utfylt: legg inn innføringstrinnene (gruppe, antall helsepersonell, startår) på "
+                            "Inndata.")
     s.formula(r, 2, f'IF(kj_check_errors>0,"Feil: "&kj_check_errors&" feil og "&kj_check_notes&{noun}&'
-                    f'". Se arket Kontroll.",IF(kj_check_notes>0,"Merknad: "&kj_check_notes&{noun}&'
-                    f'". Se arket Kontroll.","OK: alle kontroller er i orden."))', b.master_message, "bold")
+                    f'". Se arket Kontroll.",IF(kj_check_empty>0,{empty_text},IF(kj_check_notes>0,"Merknad: "&'
+                    f'kj_check_notes&{noun}&". Se arket Kontroll.","OK: alle kontroller er i orden.")))',
+              b.master_message, "bold")
     s.define("kj_master_message", (r, 2), None, "output")
-    s.text(r + 1, 0, "Antall feil", "label")
-    s.text(r + 2, 0, "Antall merknader", "label")
-    r += 5
-    first = r + 1
-    s.formula(r - 4, 1, f"COUNTIF({cell(first, 1)}:{cell(first + len(b.checks) - 1, 1)},\"Feil\")", errors,
-              "calc", "count")
-    s.define("kj_check_errors", (r - 4, 1), None, "working")
-    s.formula(r - 3, 1, f"COUNTIF({cell(first, 1)}:{cell(first + len(b.checks) - 1, 1)},\"Merknad\")", notes,
-              "calc", "count")
-    s.define("kj_check_notes", (r - 3, 1), None, "working")
+    first = r + 6
+    last = first + len(b.checks) - 1
+    for k, (status, label, name) in enumerate(((ERROR, "Antall feil", "kj_check_errors"),
+                                               (EMPTY, "Antall «ikke utfylt»", "kj_check_empty"),
+                                               (NOTE, "Antall merknader", "kj_check_notes"))):
+        s.text(r + 1 + k, 0, label, "label")
+        s.formula(r + 1 + k, 1, f'COUNTIF({cell(first, 1)}:{cell(last, 1)},"{status}")', counts[status], "calc",
+                  "count")
+        s.define(name, (r + 1 + k, 1), None, "working")
+    r = first - 1
     for c, head in enumerate(("Kontroll", "Status", "Melding")):
         s.text(r, c, head, "colhead")
     r += 1
     conds = conditions(est)
     for check in b.checks:
-        severity, cond = conds[check.id]
-        s.text(r, 0, CHECK_TITLES[check.id], "label")
-        s.formula(r, 1, f'IF({cond},"{severity}","OK")', check.status, "check")
+        severity, title = CHECKS[check.id]
+        s.text(r, 0, title, "label")
+        s.formula(r, 1, f'IF({conds[check.id]},"{severity}","{OK}")', check.status, "check")
         status = cell(r, 1)
-        s.formula(r, 2, f'IF({status}="OK",{excel_text(CHECK_OK_MESSAGE)},{message_formula(check.id, est, b)})',
+        s.formula(r, 2, f'IF({status}="{OK}",{excel_text(CHECK_OK_MESSAGE)},{message_formula(check.id, est, b)})',
                   check.message, "wrap")
         r += 1
     s.define("kj_check_status", (first, 1), (r - 1, 1), "working")

@@ -21,9 +21,9 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
     ws.set_column(1, 1, 10)
     ws.set_column(c0, c_own, 15)
     s.text(0, 0, "Scenarier – notatets tre omfang og kommunens eget tilfelle", "title")
-    s.text(1, 0, "Notatets tabeller gjengitt (e-ID med PKI-kort og kortlesere, som i notatet). Timer regnes om til "
-                 "kroner med timekostnaden budsjettet bruker. Siste kolonne er kommunens tall fra Beregning.",
-           "note")
+    s.text(1, 0, f"Notatets tabeller gjengitt ({est.price_year}-kroner; e-ID med PKI-kort og kortlesere, som i "
+                 "notatet). Timer regnes om til kroner med timekostnaden budsjettet bruker, og kjøp prisjusteres til "
+                 "budsjettåret. Siste kolonne er kommunens tall fra Beregning (budsjettårets kroner).", "note")
     r = 3
     s.text(r, 0, "Linje", "colhead")
     s.text(r, 1, "Enhet", "colhead")
@@ -42,19 +42,23 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
             elif item.published is not None:
                 s.formula(r, c0 + k, f"INDEX(kj_est_{item.id}_published,{k + 1})", item.published[k], "calc", num)
             else:
-                s.ws.write_string(r, c0 + k, "ingen sum", s.fmt("unit", align="right"))
+                text = "beregnes" if item.kind == "standin" else "ingen sum"
+                s.ws.write_string(r, c0 + k, text, s.fmt("unit", align="right"))
         own = b.one_off.item(item.id)
         if item.id == "vendor_module":
             s.formula(r, c_own, f'IF(kj_vendor_module_missing=1,"mangler",{_b(rows.kr["vendor_module"])})',
                       "mangler" if b.one_off.vendor_module_missing else own.purchase_kr, "calc", num)
         else:
-            s.formula(r, c_own, _b(rows.qty[item.id]), own.hours if item.kind == "hours" else own.purchase_kr,
-                      "calc", num)
-        (hours_rows if item.kind == "hours" else purchase_rows).append((item, r))
+            value = own.hours if item.kind == "hours" else own.cash_kr
+            s.formula(r, c_own, _b(rows.qty[item.id]), value, "calc", num)
+        if item.kind != "standin":
+            (hours_rows if item.kind == "hours" else purchase_rows).append((item, r))
         r += 1
-    r_h, r_hk, r_p, r_t = r, r + 1, r + 2, r + 3
+    r_h, r_hk, r_p, r_pl, r_t = r, r + 1, r + 2, r + 3, r + 4
     for row, label, unit in ((r_h, "Interne timer", "timer"), (r_hk, "Interne ressurser i kroner", "kr"),
-                             (r_p, "Kjøp av varer", "kr"), (r_t, "Engangskostnad i alt", "kr")):
+                             (r_p, f"Kjøp av varer og tjenester ({est.price_year}-kroner)", "kr"),
+                             (r_pl, "Kjøp av varer og tjenester, prisjustert til budsjettåret", "kr"),
+                             (r_t, "Engangskostnad i alt (budsjettårets kroner)", "kr")):
         s.text(row, 0, label, "total")
         s.text(row, 1, unit, "unit")
     for k in range(len(sizes)):
@@ -65,14 +69,18 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
         s.formula(r_h, c, "+".join(cell(row, c) for _, row in hours_rows), hours, "total", "count")
         s.formula(r_hk, c, f"{cell(r_h, c)}*kj_hourly_rate_used", hours * rate, "total", "kr")
         s.formula(r_p, c, f"SUM({','.join(cell(row, c) for _, row in purchase_rows)})", purchase, "total", "kr")
-        s.formula(r_t, c, f"{cell(r_hk, c)}+{cell(r_p, c)}", hours * rate + purchase, "key", "kr")
+        s.formula(r_pl, c, f"{cell(r_p, c)}*kj_calc_price_factor", purchase * p.price_factor, "total", "kr")
+        s.formula(r_t, c, f"{cell(r_hk, c)}+{cell(r_pl, c)}", hours * rate + purchase * p.price_factor, "key", "kr")
     o = b.one_off
     s.formula(r_h, c_own, _b(rows.total_hours), o.total_hours, "total", "count")
     s.formula(r_hk, c_own, f"{cell(r_h, c_own)}*kj_hourly_rate_used", o.total_hours * rate, "total", "kr")
-    s.formula(r_p, c_own, _b(rows.total_purchase), o.total_purchase_kr, "total", "kr")
+    s.text(r_p, c_own, "–", "unit")
+    s.formula(r_pl, c_own, f"{_b(rows.total_purchase)}+{_b(rows.total_standin)}", o.cash_kr, "total", "kr")
     s.formula(r_t, c_own, _b(rows.total_kr), o.total_kr, "key", "kr")
-    r += 5
-    s.band(r, "Kontroll: notatets e-ID-summer = personer × kortpris + kortlesere × leserpris", c_own, "section")
+    s.text(r_t + 1, 0, "Kommunens egne tall har med vikarer under opplæring; notatets tabeller har dem ikke.", "note")
+    r += 7
+    s.band(r, "Kontroll: notatets e-ID-summer = personer × kortpris + kortlesere × leserpris "
+              f"({est.price_year}-kroner)", c_own, "section")
     r += 1
     s.text(r, 0, "e-ID beregnet fra enhetsprisene (PKI-kort)", "label")
     s.text(r, 1, "kr", "unit")
@@ -83,7 +91,6 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
                              f"*kj_est_reader_kr", value, "calc", "kr")
     s.print_setup(landscape=True, last_row=r, last_col=c_own, title="Scenarier")
     s.protect()
-    del p
 
 
 def _b(row: int) -> str:

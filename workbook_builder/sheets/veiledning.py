@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 
 from ..formatting import nb_number, nb_percent
-from ..model import default_hourly_rate
 from ..templating import render
 from .base import Context, Sheet
 
@@ -22,6 +21,7 @@ LEGEND = (
 
 def text(ctx: Context, template_version: str) -> str:
     est = ctx.est
+    p = ctx.budget.params
     sizes = [f"{s:g}" for s in est.sizes.values]
     return render(
         "veiledning.txt.j2",
@@ -33,10 +33,14 @@ def text(ctx: Context, template_version: str) -> str:
         estimates_id=est.id,
         estimates_version=est.version,
         eid_prices=", ".join(f"{o.label} {nb_number(o.kr_per_person)} kr" for o in est.eid_options),
-        earnings_source=est.hourly_rate["annual_earnings_kr"].source.split(":")[0],
+        pay_source=est.pay.source.split(":")[0],
+        pay_date=est.pay.date,
+        price_year=est.price_year,
+        role=est.role(p.pay_role).label.lower(),
+        first_year=p.first_year,
         reader_kr=nb_number(est.reader_kr.value),
         readers=" / ".join(f"{r:g}" for r in est.readers.values),
-        hourly_rate=nb_number(default_hourly_rate(est)),
+        hourly_rate=nb_number(p.hourly.kr_per_hour),
         renewal_years=nb_number(est.renewal_years.value),
         minutes=nb_number(est.benefits["minutes_saved"].value),
         share_short=nb_percent(est.benefits["share_short_term"].value),
