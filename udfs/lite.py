@@ -38,7 +38,7 @@ LITE_XLWINGS_VERSION = "0.37.8"
 LITE_PYODIDE_VERSION = "0.27.5"
 LITE_ADDIN_VERSION = "1.0.0.0-35"
 UDF_MODULE = "udfs.kj"
-FUNCTIONS = ("KJ_COST", "KJ_HOURS", "KJ_EID_COST", "KJ_BENEFIT", "KJ_BREAKDOWN", "KJ_ESTIMATES")
+FUNCTIONS = ("KJ_COST", "KJ_HOURS", "KJ_EID_COST", "KJ_BENEFIT", "KJ_BREAKDOWN", "KJ_RANGE", "KJ_ESTIMATES")
 
 NS_CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 NS_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
