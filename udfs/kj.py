@@ -38,8 +38,8 @@ from workbook_builder.model import (  # kj:embed-skip
     number_from_text,
     one_off_range,
     one_off_with,
-    parse_level,
     parse_eid,
+    parse_level,
     resolve,
     whole_number,
 )
@@ -390,7 +390,8 @@ def _kj_breakdown_rows(o: OneOff) -> list[list[Any]]:
 
 
 KJ_RANGE_HEADER_NB = ("Forventet", "Standardavvik", "P50", "P85")
-KJ_DOC_P = "50 eller 85 (P50: forventet kostnad; P85: kostnadsramme). Tom: fire celler: forventet, standardavvik, P50, P85."
+KJ_DOC_P = ("50 eller 85 (P50: forventet kostnad; P85: kostnadsramme). Tom: fire celler: forventet, standardavvik, "
+            "P50, P85.")
 KJ_DOC_LEVEL = "Usikkerhet i anslaget: Lav, Middels eller Høy. Tom: Middels (spennene på arket Estimater)."
 
 

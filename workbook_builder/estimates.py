@@ -747,7 +747,8 @@ class _Validator:
                                 self.text(lv, "source", f"{where}.source")))
         default = self.text(t, "default_level", "uncertainty.default_level")
         if default not in levels_t:
-            raise self.fail("uncertainty.default_level", f"{default!r} is not one of the levels ({', '.join(levels_t)})")
+            raise self.fail("uncertainty.default_level",
+                            f"{default!r} is not one of the levels ({', '.join(levels_t)})")
         z = self.figure(self.table(t, "p85_z", "uncertainty.p85_z"), "uncertainty.p85_z")
         return Uncertainty(default, tuple(levels), z, self.text(t, "source", "uncertainty.source"))
 

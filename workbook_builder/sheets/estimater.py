@@ -10,10 +10,10 @@ from __future__ import annotations
 from ..estimates import KINDS, TRACKS
 from ..model import (
     DAYS_PER_WEEK,
-    SUCCESSIVE_DIVISOR,
-    SUCCESSIVE_WEIGHT,
     MINUTES_PER_HOUR,
     STAFF_MAX,
+    SUCCESSIVE_DIVISOR,
+    SUCCESSIVE_WEIGHT,
     TOLERANCE_KR,
     YEAR_MAX,
     YEAR_MIN,

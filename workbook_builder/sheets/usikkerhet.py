@@ -91,7 +91,8 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> dict[str, list[int]]:
     ws.set_column(C_LIKELY, C_SD, 16)
     s.text(0, 0, "Usikkerhet – spennet i budsjettet (suksessivprinsippet)", "title")
     ws.merge_range(1, 0, 1, C_SD, "Låst. Hver linje har et lavt (L), sannsynlig (M) og høyt (H) tall. Forventet = "
-                   "(L + 3·M + H) / 5 og standardavvik = (H − L) / 5. Linjene regnes som uavhengige: summens standardavvik "
+                   "(L + 3·M + H) / 5 og standardavvik = (H − L) / 5. Linjene regnes som uavhengige: summens "
+                   "standardavvik "
                    "er kvadratroten av summen av kvadratene. P50 = forventet (styringsramme); P85 = forventet + "
                    "1,0364 × standardavvik (kostnadsramme). Forskjellen er usikkerhetsavsetningen.", s.fmt("muted"))
     ws.set_row(1, 44)
