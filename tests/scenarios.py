@@ -30,7 +30,7 @@ def scenarios() -> dict[str, Inputs]:
         vendor_module_kr=85_000, maintenance_kr_per_year=12_000,
         followup_hours_per_year=40, helseid_key_hours_per_year=4, admissions_short_term=900,
         admissions_home_care=1400, eid_kr_per_person=650, reader_kr=450, renewal_years=4,
-        ansvar="4100", prosjekt="KJ01", standin_share=0.75, pension_share=0.2,
+        ansvar="4100", prosjekt="KJ01", standin_share=0.75, pension_share=0.2, uncertainty="Høy",
     )
     out["price-year-2020"] = Inputs(eid="pki", first_year=2020, steps=(Step(100, "b", "", 2020),))
     out["zone-v-helsefagarbeider"] = Inputs(
@@ -84,5 +84,6 @@ def scenarios() -> dict[str, Inputs]:
             hours_per_week=rng.choice([None, 35.5, 33.6]),
             public_holiday_days=rng.choice([None, 0.0, 9.0]),
             deflator_forecast=rng.choice([None, round(rng.uniform(0, 0.06), 3)]),
+            uncertainty=rng.choice([None, "Lav", "middels", "HØY"]),
         )
     return out

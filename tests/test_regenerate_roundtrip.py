@@ -41,7 +41,8 @@ def typed(draw, est) -> dict[str, Any]:
     """Random valid values for every input (some left blank), keyed by name or name#row."""
     labels = {"eid": [o.label for o in est.eid_options], "vendor": [v.label for v in est.vendors],
               "group": [g.label for g in est.groups], "role": [r.label for r in est.pay.roles],
-              "zone": [z.label for z in est.employer_tax.zones]}
+              "zone": [z.label for z in est.employer_tax.zones],
+              "level": [lv.label for lv in est.uncertainty.levels]}
     values: dict[str, Any] = {}
     for spec in INPUTS:
         if spec.rows > 1:

@@ -72,3 +72,28 @@ def test_kj_eid_cost_equals_the_workbooks_eid_line(recalculated_cases, server):
 def _tech(book):
     rows = {r[0]: r for r in book.sheets["Beregning"] if r and isinstance(r[0], str)}
     return rows["Teknisk bistand kjernejournal (prisjustert)"][2]
+
+
+@pytest.mark.parametrize("name", ["note-30-pki", "note-100-pki", "note-400-pki", "grid-7", "grid-401", "grid-2000"])
+def test_kj_range_equals_the_workbook_and_the_cost_command(recalculated_cases, server, name):
+    """The range of the one-off total: the recalculated workbook's Usikkerhet sheet, the Excel function through
+    xlwings' Office.js path and `kj-budget cost --json` give the same mean, sd, P50 and P85."""
+    import json
+    import subprocess
+    import sys
+
+    case = recalculated_cases[name]
+    book = case.recalculated
+    staff, eid, year = book.value("kj_total_staff"), book.value("kj_eid_used"), book.value("kj_price_year")
+    rate = case.inputs.hourly_rate
+    sheet = [book.value(n) for n in ("kj_total_kr_mean", "kj_total_kr_sd", "kj_total_kr_p50", "kj_total_kr_p85")]
+    (row,) = excel("kj_range", staff, eid, rate, None, year)
+    assert all(map(close, row, sheet)), (row, sheet)
+    assert close(excel1("kj_range", staff, eid, rate, 85, year), sheet[3])
+    assert close(excel1("kj_range", staff, eid, rate, "P50", year), sheet[2])
+    args = ["cost", "--staff", str(int(staff)), "--eid", eid, "--price-year", str(int(year)), "--json"]
+    if rate is not None:
+        args += ["--hourly-rate", f"{rate:g}".replace(".", ",")]
+    r = subprocess.run([sys.executable, "-m", "workbook_builder.cli", *args], capture_output=True, text=True)
+    data = json.loads(r.stdout)
+    assert all(map(close, [data["mean_kr"], data["sd_kr"], data["p50_kr"], data["p85_kr"]], sheet))

@@ -37,10 +37,10 @@ def test_sheets_in_the_order_of_the_work(default_book):
     _, wb = default_book
     assert wb.sheetnames == list(SHEET_ORDER)
     # what a person reads first (welcome, inputs, the budget, its lines, the checks), then the workings
-    assert SHEET_ORDER[:9] == ("Veiledning", "Inndata", "Budsjett", "Budsjettlinjer", "Kontroll", "Estimater",
-                               "Beregning", "Scenarier", "Soner")
+    assert SHEET_ORDER[:10] == ("Veiledning", "Inndata", "Budsjett", "Budsjettlinjer", "Kontroll", "Estimater",
+                                "Beregning", "Usikkerhet", "Scenarier", "Soner")
     assert wb["Byggeinfo"].sheet_state == "hidden"
-    assert all(wb[s].sheet_state == "visible" for s in SHEET_ORDER[:9])
+    assert all(wb[s].sheet_state == "visible" for s in SHEET_ORDER[:10])
 
 
 def test_every_sheet_is_protected_and_only_inputs_are_unlocked(default_book):
@@ -80,7 +80,7 @@ def test_every_input_has_data_validation_with_a_norwegian_message(default_book):
         assert dv.showInputMessage and dv.prompt
         if spec.kind == "choice":
             assert dv.type == "list" and dv.formula1 in {"kj_list_eid", "kj_list_vendors", "kj_list_groups",
-                                                         "kj_list_roles", "kj_list_zones"}
+                                                         "kj_list_roles", "kj_list_zones", "kj_list_levels"}
             assert dv.error == "Velg en verdi fra listen."
         elif spec.kind == "text":
             assert dv.type == "textLength"
@@ -137,8 +137,8 @@ def test_formulas_use_only_functions_every_target_computes(default_book):
 
     built, wb = default_book
     allowed = {"ABS", "AND", "COUNT", "COUNTIF", "IF", "IFERROR", "INDEX", "INT", "ISNA", "ISNUMBER", "LEFT", "LEN",
-               "MATCH", "MAX", "MIN", "MOD", "N", "OR", "ROUND", "ROUNDUP", "SUM", "SUMPRODUCT", "TEXT", "TRIM",
-               "TRUE"}
+               "MATCH", "MAX", "MIN", "MOD", "N", "OR", "ROUND", "ROUNDUP", "SQRT", "SUM", "SUMPRODUCT", "SUMSQ",
+               "TEXT", "TRIM", "TRUE"}
     used = set()
     for ws in wb.worksheets:
         for row in ws.iter_rows():
@@ -153,7 +153,7 @@ def test_no_number_is_typed_into_a_formula_on_the_workings(default_book):
     import re
 
     _, wb = default_book
-    for sheet in ("Beregning", "Budsjett", "Kontroll"):
+    for sheet in ("Beregning", "Budsjett", "Budsjettlinjer", "Kontroll", "Usikkerhet"):
         for row in wb[sheet].iter_rows():
             for c in row:
                 if isinstance(c.value, str) and c.value.startswith("="):

@@ -36,8 +36,10 @@ from workbook_builder.model import (  # kj:embed-skip
     eid_cost,
     first_year_min,
     number_from_text,
+    one_off_range,
     one_off_with,
     parse_eid,
+    parse_level,
     resolve,
     whole_number,
 )
@@ -385,6 +387,52 @@ def _kj_breakdown_rows(o: OneOff) -> list[list[Any]]:
         rows.append([i.label, TRACKS[i.track], KINDS[i.kind], hours, kr])
     rows.append([KJ_TOTAL_NB, "", "", o.total_hours, o.total_kr])
     return rows
+
+
+KJ_RANGE_HEADER_NB = ("Forventet", "Standardavvik", "P50", "P85")
+KJ_DOC_P = ("50 eller 85 (P50: forventet kostnad; P85: kostnadsramme). Tom: fire celler: forventet, standardavvik, "
+            "P50, P85.")
+KJ_DOC_LEVEL = "Usikkerhet i anslaget: Lav, Middels eller Høy. Tom: Middels (spennene på arket Estimater)."
+
+
+def _kj_quantile(value: Any) -> int | None:
+    """50 or 85 from 50, 85, 0,5, 0,85, «P50», «p85»; None for an empty cell."""
+    cell = _kj_single(value, "Sannsynlighet")
+    if _kj_is_empty(cell):
+        return None
+    if isinstance(cell, str):
+        text = cell.strip().upper().removeprefix("P").strip()
+        cell = _kj_value(text, "Sannsynlighet") if text else None
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        for q in (50, 85):
+            if cell in (q, q / 100):
+                return q
+    raise _kj_fail("Sannsynlighet", f"Sannsynlighet må være 50 eller 85 (P50 eller P85), fikk «{cell}»")
+
+
+@func
+@arg("staff", "raw", doc=KJ_DOC_STAFF)
+@arg("eid", "raw", doc=KJ_DOC_EID)
+@arg("hourly_rate", "raw", doc=KJ_DOC_RATE)
+@arg("p", "raw", doc=KJ_DOC_P)
+@arg("price_year", "raw", doc=KJ_DOC_YEAR)
+@arg("uncertainty", "raw", doc=KJ_DOC_LEVEL)
+def kj_range(staff: Any, eid: Any, hourly_rate: Any = None, p: Any = None, price_year: Any = None,
+             uncertainty: Any = None) -> Any:
+    """Spennet i engangskostnaden (suksessivprinsippet): P50 eller P85, eller forventet, standardavvik, P50, P85."""
+    with _kj_errors("KJ_RANGE"):
+        est = _kj_estimates()
+        level = _kj_text(uncertainty, "Usikkerhet")
+        params = _kj_params(est, price_year, eid=_kj_eid(est, eid), hourly_rate=_kj_number(hourly_rate, "hourly_rate"),
+                            uncertainty=None if level is None else parse_level(est, level))
+        q = _kj_quantile(p)
+        n = _kj_staff(_kj_single(staff, KJ_STAFF_NB))
+        if n is None:
+            raise _kj_fail(KJ_STAFF_NB, f"{KJ_STAFF_NB} mangler")
+        rng = one_off_range(est, one_off_with(est, n, params), params)
+        if q is None:
+            return [[rng.mean, rng.sd, rng.p50, rng.p85]]
+        return rng.p50 if q == 50 else rng.p85
 
 
 @func

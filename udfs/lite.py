@@ -43,7 +43,7 @@ LITE_REQUIRED = ("python-dotenv==1.2.1", "pyodide-http", "black")
 # Workbook settings of Lite 1.0.0.0-28 and later: start the add-in and show its task pane on opening.
 LITE_SETTINGS = {"startupBehavior": "taskpane"}
 UDF_MODULE = "udfs.kj"
-FUNCTIONS = ("KJ_COST", "KJ_HOURS", "KJ_EID_COST", "KJ_BENEFIT", "KJ_BREAKDOWN", "KJ_ESTIMATES")
+FUNCTIONS = ("KJ_COST", "KJ_HOURS", "KJ_EID_COST", "KJ_BENEFIT", "KJ_BREAKDOWN", "KJ_RANGE", "KJ_ESTIMATES")
 
 NS_CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 NS_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"

@@ -17,7 +17,7 @@ from .model import PARAMETERS, STAFF_MAX, YEAR_MAX, YEAR_MIN, choice_label, pars
 
 STEP_ROWS = 12  # rows in the rollout-step table on Inndata
 LIST_NAMES = {"eid": "kj_list_eid", "vendor": "kj_list_vendors", "group": "kj_list_groups",
-              "role": "kj_list_roles", "zone": "kj_list_zones"}
+              "role": "kj_list_roles", "zone": "kj_list_zones", "level": "kj_list_levels"}
 TEXT_MAX = 100  # characters in a text input (names, units, codes)
 
 
@@ -61,6 +61,7 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec("kj_step_year", "steps.year", "whole", "Startår", "år", YEAR_MIN, YEAR_MAX, rows=STEP_ROWS),
     InputSpec("kj_pay_role", "pay_role", "choice", "Stilling timekostnaden bygger på", choices="role"),
     InputSpec("kj_employer_tax_zone", "employer_tax_zone", "choice", "Sone for arbeidsgiveravgift", choices="zone"),
+    InputSpec("kj_uncertainty", "uncertainty", "choice", "Usikkerhet i anslaget", choices="level"),
     *(
         InputSpec(f"kj_{p.name}", p.name, "whole" if p.whole else "number", p.label, p.unit, p.minimum, p.maximum,
                   percent=p.percent)
@@ -95,6 +96,18 @@ OUTPUTS: dict[str, str] = {
     "kj_year_running_kr": "running costs per budget year (new money and internal hours in kr)",
     "kj_year_benefit_hours": "hours freed per budget year",
     "kj_year_benefit_kr": "those hours in kr per budget year (freed time, not cash)",
+    "kj_total_kr_mean": "the one-off total's mean by the successive principle (in the budget's prices)",
+    "kj_total_kr_sd": "its standard deviation (independent items: the square root of the sum of variances)",
+    "kj_total_kr_p50": "P50 of the one-off total: the mean (the steering frame)",
+    "kj_total_kr_p85": "P85 of the one-off total: mean + 1,0364 × sd (the cost frame)",
+    "kj_cash_total_kr_p50": "P50 of the new money over the four budget years",
+    "kj_cash_total_kr_p85": "P85 of the new money over the four budget years",
+    "kj_internal_total_kr_p50": "P50 of the internal resources (kr) over the four budget years",
+    "kj_internal_total_kr_p85": "P85 of the internal resources (kr) over the four budget years",
+    "kj_year_cash_kr_p50": "P50 of the new money per budget year",
+    "kj_year_cash_kr_p85": "P85 of the new money per budget year",
+    "kj_year_internal_kr_p50": "P50 of the internal resources (kr) per budget year",
+    "kj_year_internal_kr_p85": "P85 of the internal resources (kr) per budget year",
     "kj_hourly_rate_used": "kr per internal hour used (input, or the derived default)",
     "kj_eid_used": "the e-ID used (the list's label)",
     "kj_master_check": "OK, Merknad, Ikke utfylt or Feil: the worst status on Kontroll",
@@ -142,6 +155,7 @@ def output_values(est: Estimates, budget) -> dict[str, object]:
     (LibreOffice parity tests, `kj-budget check`, the regional roll-up)."""
     b = budget
     p = b.params
+    r = b.ranges
     return {
         "kj_total_staff": b.total_staff,
         "kj_total_hours": b.one_off.total_hours,
@@ -166,6 +180,18 @@ def output_values(est: Estimates, budget) -> dict[str, object]:
         "kj_year_running_kr": [y.running_kr for y in b.years],
         "kj_year_benefit_hours": [y.benefit_hours for y in b.years],
         "kj_year_benefit_kr": [y.benefit_kr for y in b.years],
+        "kj_total_kr_mean": r.one_off.mean,
+        "kj_total_kr_sd": r.one_off.sd,
+        "kj_total_kr_p50": r.one_off.p50,
+        "kj_total_kr_p85": r.one_off.p85,
+        "kj_cash_total_kr_p50": r.cash_total.p50,
+        "kj_cash_total_kr_p85": r.cash_total.p85,
+        "kj_internal_total_kr_p50": r.internal_total.p50,
+        "kj_internal_total_kr_p85": r.internal_total.p85,
+        "kj_year_cash_kr_p50": [x.p50 for x in r.cash_years],
+        "kj_year_cash_kr_p85": [x.p85 for x in r.cash_years],
+        "kj_year_internal_kr_p50": [x.p50 for x in r.internal_years],
+        "kj_year_internal_kr_p85": [x.p85 for x in r.internal_years],
         "kj_hourly_rate_used": p.hourly_rate,
         "kj_eid_used": est.eid_option(p.eid).label,
         "kj_master_check": b.master_check,

@@ -95,6 +95,9 @@ class Item:
     art_readers: str = ""  # e-ID only: the card readers
     life_years: float = 0.0  # economic life of a purchase (KRS 4); 0 for services and hours
     standin_basis: bool = False  # hours that need a stand-in in 24/7 services (training)
+    low_share: float = 0.0  # the range around the likely value at the «middels» level: low ≤ 0 ≤ high
+    high_share: float = 0.0
+    range_source: str = ""
 
     @property
     def track_label(self) -> str:
@@ -129,6 +132,27 @@ class RunningItem:
     value: float
     source: str
     art: str = ""
+    low_share: float = 0.0
+    high_share: float = 0.0
+    range_source: str = ""
+
+
+@dataclass(frozen=True)
+class Level:
+    """How uncertain the whole estimate is: every item's range × `factor`."""
+
+    id: str
+    label: str
+    factor: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    default_level: str
+    levels: tuple[Level, ...]
+    p85_z: Figure
+    source: str
 
 
 @dataclass(frozen=True)
@@ -257,6 +281,7 @@ class Estimates:
     employer_tax: EmployerTax
     deflator: Deflator
     standin_share: Figure
+    uncertainty: Uncertainty
     running: tuple[RunningItem, ...]
     benefits: dict[str, Figure]
     groups: tuple[Choice, ...]
@@ -289,6 +314,9 @@ class Estimates:
 
     def zone(self, zone_id: str) -> Zone:
         return next(z for z in self.employer_tax.zones if z.id == zone_id)
+
+    def level(self, level_id: str) -> Level:
+        return next(lv for lv in self.uncertainty.levels if lv.id == level_id)
 
     @property
     def interpolated_items(self) -> tuple[Item, ...]:
@@ -354,8 +382,8 @@ def parse_estimates(text: str, file: str = "<estimates>") -> Estimates:
     v = _Validator(file)
     v.keys(data, "file", {"format", "id", "version", "name", "document", "published", "contact_email",
                           "price_year", "price_year_source", "sizes", "items", "eid", "pay", "hourly_rate",
-                          "employer_tax", "deflator", "standin", "running", "benefits", "groups", "vendors",
-                          "accounting"})
+                          "employer_tax", "deflator", "standin", "uncertainty", "running", "benefits", "groups",
+                          "vendors", "accounting"})
     fmt = v.get(data, "format", "file")
     if fmt != FORMAT or isinstance(fmt, bool):
         hint = (" (a file from an older kj-budget: export the current one with `kj-budget estimates --export "
@@ -425,6 +453,7 @@ def parse_estimates(text: str, file: str = "<estimates>") -> Estimates:
     st_t = v.table(data, "standin", "standin")
     v.exact_keys(st_t, "standin", ("share",))
     standin_share = v.figure(v.table(st_t, "share", "standin.share"), "standin.share")
+    uncertainty = v.uncertainty(v.table(data, "uncertainty", "uncertainty"))
 
     run_t = v.table(data, "running", "running")
     v.exact_keys(run_t, "running", RUNNING_IDS)
@@ -452,6 +481,7 @@ def parse_estimates(text: str, file: str = "<estimates>") -> Estimates:
     _unique_labels(file, "pay.roles", pay.roles)
     _unique_labels(file, "employer_tax.zones", tax.zones)
     _unique_labels(file, "items", items)
+    _unique_labels(file, "uncertainty.levels", uncertainty.levels)
 
     return Estimates(
         **meta,
@@ -468,6 +498,7 @@ def parse_estimates(text: str, file: str = "<estimates>") -> Estimates:
         employer_tax=tax,
         deflator=deflator,
         standin_share=standin_share,
+        uncertainty=uncertainty,
         running=running,
         benefits=benefits,
         groups=groups,
@@ -630,7 +661,7 @@ class _Validator:
         if not isinstance(t, dict):
             raise self.fail(where, "must be a table")
         computed = COMPUTED_ITEMS.get(item_id)
-        required = ["label", "track", "kind", "unit", "source"]
+        required = ["label", "track", "kind", "unit", "source", "low_share", "high_share", "range_source"]
         optional = {"art", "life_years"}
         if computed is None:
             required.append("values")
@@ -662,6 +693,7 @@ class _Validator:
             art_readers=self.code(t, "art_readers", f"{where}.art_readers", arts) if "art_readers" in t else "",
             life_years=self.number(t.get("life_years", 0), f"{where}.life_years", 100),
             standin_basis=standin,
+            **self.range(t, where),
         )
 
     def eid_option(self, t: Any, where: str, eid_id: str) -> EidOption:
@@ -678,14 +710,47 @@ class _Validator:
     def running(self, t: Any, where: str, run_id: str, arts: set[str]) -> RunningItem:
         if not isinstance(t, dict):
             raise self.fail(where, "must be a table")
-        self.exact_keys(t, where, ("label", "kind", "unit", "value", "source"), ("art",))
+        self.exact_keys(t, where, ("label", "kind", "unit", "value", "source", "low_share", "high_share",
+                                   "range_source"), ("art",))
         kind = self._enum(t, "kind", where, ("hours", "purchase"))
         if kind == "purchase" and "art" not in t:
             raise self.fail(f"{where}.art", "is missing (the KOSTRA art a purchase is booked on)")
         return RunningItem(run_id, self.text(t, "label", f"{where}.label"), kind,
                            self.text(t, "unit", f"{where}.unit"), self.number(t["value"], f"{where}.value"),
                            self.text(t, "source", f"{where}.source"),
-                           self.code(t, "art", f"{where}.art", arts) if "art" in t else "")
+                           self.code(t, "art", f"{where}.art", arts) if "art" in t else "", **self.range(t, where))
+
+    def range(self, t: dict[str, Any], where: str) -> dict[str, Any]:
+        """low_share ≤ 0 ≤ high_share around the likely value (low above −1: nothing costs less than 0)."""
+        shares = {}
+        for key, lo, hi in (("low_share", -1.0, 0.0), ("high_share", 0.0, 5.0)):
+            val = t[key]
+            if isinstance(val, bool) or not isinstance(val, (int, float)) or not math.isfinite(val) \
+                    or not lo <= val <= hi:
+                raise self.fail(f"{where}.{key}", f"must be a share from {lo:g} to {hi:g}, found {val!r}")
+            shares[key] = float(val)
+        if shares["low_share"] == -1.0:
+            raise self.fail(f"{where}.low_share", "must be above -1 (the low value would be 0 kr)")
+        return {**shares, "range_source": self.text(t, "range_source", f"{where}.range_source")}
+
+    def uncertainty(self, t: dict[str, Any]) -> Uncertainty:
+        self.exact_keys(t, "uncertainty", ("default_level", "source", "p85_z", "levels"))
+        levels_t = self.tables(self.table(t, "levels", "uncertainty.levels"), "uncertainty.levels")
+        if not levels_t:
+            raise self.fail("uncertainty.levels", "needs at least one level")
+        levels = []
+        for k, lv in levels_t.items():
+            where = f"uncertainty.levels.{k}"
+            self.exact_keys(lv, where, ("label", "factor", "source"))
+            levels.append(Level(k, self.text(lv, "label", f"{where}.label"),
+                                self.number(lv["factor"], f"{where}.factor", 10),
+                                self.text(lv, "source", f"{where}.source")))
+        default = self.text(t, "default_level", "uncertainty.default_level")
+        if default not in levels_t:
+            raise self.fail("uncertainty.default_level",
+                            f"{default!r} is not one of the levels ({', '.join(levels_t)})")
+        z = self.figure(self.table(t, "p85_z", "uncertainty.p85_z"), "uncertainty.p85_z")
+        return Uncertainty(default, tuple(levels), z, self.text(t, "source", "uncertainty.source"))
 
     def choice(self, t: Any, where: str, cid: str, kind: str, functions: set[str]) -> Choice:
         if not isinstance(t, dict):

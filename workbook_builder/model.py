@@ -224,8 +224,14 @@ def parse_zone(est: Estimates, text: Any) -> str:
                    "sone for arbeidsgiveravgift")
 
 
+def parse_level(est: Estimates, text: Any) -> str:
+    """An uncertainty level id from its id or label (`lav`, `Middels`, `Høy`), any case."""
+    return _choose(est.uncertainty.levels, text, "uncertainty", "uncertainty level", "usikkerhet")
+
+
 CHOICE_PARSERS: dict[str, Callable[[Estimates, Any], str]] = {
     "eid": parse_eid, "vendor": parse_vendor, "group": parse_group, "role": parse_role, "zone": parse_zone,
+    "level": parse_level,
 }
 
 
@@ -237,7 +243,7 @@ def parse_choice(est: Estimates, kind: str, text: Any) -> str:
 def choice_label(est: Estimates, kind: str, ident: str) -> str:
     """The list label of an id, as the workbook's drop-down shows it."""
     return {"eid": est.eid_option, "vendor": est.vendor, "group": est.group, "role": est.role,
-            "zone": est.zone}[kind](ident).label
+            "zone": est.zone, "level": est.level}[kind](ident).label
 
 
 def zone_for_municipality(est: Estimates, number: str) -> str | None:
@@ -455,6 +461,7 @@ class Inputs:
     prosjekt: str = ""
     pay_role: str | None = None
     employer_tax_zone: str | None = None
+    uncertainty: str | None = None
     deflator_forecast: float | None = None
     wage_forecast: float | None = None
     holiday_pay_share: float | None = None
@@ -493,6 +500,8 @@ class Params:
     pay_role: str
     employer_tax_zone: str
     employer_tax_share: float
+    uncertainty: str  # the level of uncertainty chosen: every item's range × its factor
+    uncertainty_factor: float
     price_factor: float  # purchases: the estimates' price year → the budget year (municipal deflator)
     wage_factor: float  # pay: the pay statistic's year → the budget year (wage growth)
     hourly: HourlyCost  # the derived hourly cost (the default of `hourly_rate`)
@@ -585,8 +594,10 @@ def resolve(est: Estimates, inputs: Inputs, today: _dt.date | None = None) -> Pa
             parse_group(est, s.group)
         if s.year is not None:
             whole_number(s.year, "year", "Startår", YEAR_MIN, YEAR_MAX)
+    level = parse_level(est, inputs.uncertainty) if inputs.uncertainty is not None else est.uncertainty.default_level
     return Params(eid=eid, first_year=first_year, pay_role=role, employer_tax_zone=zone,
-                  employer_tax_share=est.zone(zone).rate, price_factor=ctx["price_factor"],
+                  employer_tax_share=est.zone(zone).rate, uncertainty=level,
+                  uncertainty_factor=est.level(level).factor, price_factor=ctx["price_factor"],
                   wage_factor=ctx["wage_factor"], hourly=ctx["hourly"], defaults=defaults, **values)
 
 
@@ -722,12 +733,13 @@ def one_off_with(est: Estimates, staff: Any, params: Params, with_vendor: bool =
 def one_off(est: Estimates, staff: Any, eid: Any = None, hourly_rate: float | None = None,
             vendor_module_kr: float | None = None, eid_kr_per_person: float | None = None,
             reader_kr: float | None = None, price_year: int | None = None,
-            today: _dt.date | None = None) -> OneOff:
+            today: _dt.date | None = None, uncertainty: Any = None) -> OneOff:
     """The one-off breakdown for a number of health personnel (what `kj-budget cost` prints), in the
     prices of `price_year` (blank: the default first budget year)."""
     n = whole_number(staff, "staff", "Antall helsepersonell", 0, STAFF_MAX)
     p = resolve(est, Inputs(eid=eid, hourly_rate=hourly_rate, vendor_module_kr=vendor_module_kr,
-                            eid_kr_per_person=eid_kr_per_person, reader_kr=reader_kr, first_year=price_year), today)
+                            eid_kr_per_person=eid_kr_per_person, reader_kr=reader_kr, first_year=price_year,
+                            uncertainty=uncertainty), today)
     return _one_off(est, n, p, with_vendor=True)
 
 
@@ -898,6 +910,7 @@ class Budget:
     hours_returned_years: float | None
     cash_lines: tuple[CashLine, ...] = ()
     accounting_lines: tuple[AccountingLine, ...] = ()
+    ranges: Ranges | None = None
     checks: tuple[Check, ...] = field(default=())
 
     @property
@@ -1012,8 +1025,134 @@ def budget(est: Estimates, inputs: Inputs, today: _dt.date | None = None) -> Bud
     returned = total_one_off.total_hours / spare_hours if spare_hours > 0 and total_one_off.total_hours > 0 else None
     cash = cash_lines(est, p, steps, tuple(years), vendor_year)
     result = Budget(est.version, inputs, p, total_one_off, run, full_benefit, tuple(years), returned, cash,
-                    accounting_lines(est, p, cash))
+                    accounting_lines(est, p, cash), ranges(est, p, total_one_off, tuple(years)))
     return replace(result, checks=checks(est, inputs, result))
+
+
+# ----------------------------------------------------------------------------- the range (successive principle)
+
+
+SUCCESSIVE_WEIGHT, SUCCESSIVE_DIVISOR = 3, 5  # Lichtenberg: mean = (L + 3·M + H) / 5, sd = (H − L) / 5
+
+
+@dataclass(frozen=True)
+class Spread:
+    """One item's triple estimate (low, likely, high) and what the successive principle makes of it."""
+
+    id: str
+    likely: float
+    low_share: float
+    high_share: float
+
+    @property
+    def low(self) -> float:
+        return self.likely * (1 + self.low_share)
+
+    @property
+    def high(self) -> float:
+        return self.likely * (1 + self.high_share)
+
+    @property
+    def mean(self) -> float:
+        """(L + 3·likely + H) / 5 (Lichtenberg). Workbook twin: (L+3*M+H)/5."""
+        return (self.low + SUCCESSIVE_WEIGHT * self.likely + self.high) / SUCCESSIVE_DIVISOR
+
+    @property
+    def sd(self) -> float:
+        """(H − L) / 5."""
+        return (self.high - self.low) / SUCCESSIVE_DIVISOR
+
+
+@dataclass(frozen=True)
+class Range:
+    """A cost as a range: the likely figure, the mean and standard deviation of its items' sum (independent
+    items), P50 = the mean (the steering frame) and P85 = mean + z × sd (the cost frame)."""
+
+    likely: float
+    mean: float
+    sd: float
+    p50: float
+    p85: float
+    spreads: tuple[Spread, ...] = ()
+
+    @property
+    def reserve(self) -> float:
+        """The uncertainty reserve (usikkerhetsavsetning): P85 − P50."""
+        return self.p85 - self.p50
+
+
+def successive(spreads: tuple[Spread, ...], z: float) -> Range:
+    """The total of independent items: means add up, variances add up. Workbook twin: SUM of the means,
+    SQRT(SUMSQ of the standard deviations), mean + z × sd."""
+    mean = sum(sp.mean for sp in spreads)
+    sd = math.sqrt(sum(sp.sd ** 2 for sp in spreads))
+    return Range(sum(sp.likely for sp in spreads), mean, sd, mean, mean + z * sd, spreads)
+
+
+def item_shares(est: Estimates, p: Params, range_id: str) -> tuple[float, float]:
+    """The (low, high) shares of an item, a running item or a renewal, × the chosen level's factor; a low
+    share never below −1 (nothing costs less than 0). Workbook twin: MAX(-1; share × factor)."""
+    if range_id == "eid_renewal":
+        range_id = "eid"
+    source = est.item(range_id) if est.has_item(range_id) else est.running_item(range_id)
+    f = p.uncertainty_factor
+    return max(-1.0, source.low_share * f), source.high_share * f
+
+
+def one_off_range(est: Estimates, o: OneOff, p: Params) -> Range:
+    """The range of a one-off total (what `cost --json` and KJ_RANGE give): each line item a triple."""
+    return successive(tuple(Spread(i.id, i.kr, *item_shares(est, p, i.id)) for i in o.items),
+                      est.uncertainty.p85_z.value)
+
+
+def cash_range_ids(est: Estimates) -> tuple[str, ...]:
+    """The items of new money, in the order the Usikkerhet sheet shows them."""
+    return (*(i.id for i in est.items if i.kind != "hours"), "eid_renewal",
+            *(r.id for r in est.running if r.kind == "purchase"))
+
+
+def internal_range_ids(est: Estimates) -> tuple[str, ...]:
+    """The items of internal hours (their value in kr), in order."""
+    return (*(i.id for i in est.items if i.kind == "hours"), *(r.id for r in est.running if r.kind == "hours"))
+
+
+def _year_likely(est: Estimates, y: YearResult, range_id: str, p: Params) -> float:
+    if range_id == "eid_renewal":
+        return y.renewal_kr
+    if range_id in y.item_kr:
+        return y.item_kr[range_id]
+    r = est.running_item(range_id)
+    active = y.staff_total > 0
+    value = getattr(p, r.id) if active else 0.0
+    return value * p.hourly_rate if r.kind == "hours" else value
+
+
+@dataclass(frozen=True)
+class Ranges:
+    """The budget's ranges: the one-off total, and new money and internal resources per year and in all."""
+
+    one_off: Range
+    cash_years: tuple[Range, ...]
+    cash_total: Range
+    internal_years: tuple[Range, ...]
+    internal_total: Range
+
+
+def ranges(est: Estimates, p: Params, total: OneOff, years: tuple[YearResult, ...]) -> Ranges:
+    z = est.uncertainty.p85_z.value
+
+    def spread(range_id: str, likely: float) -> Spread:
+        return Spread(range_id, likely, *item_shares(est, p, range_id))
+
+    one_off = one_off_range(est, total, p)
+    scopes = {}
+    for scope, ids in (("cash", cash_range_ids(est)), ("internal", internal_range_ids(est))):
+        per_year = tuple(successive(tuple(spread(rid, _year_likely(est, y, rid, p)) for rid in ids), z) for y in years)
+        # in all: each item over the four years is one item (its years move together), items are independent
+        in_all = successive(tuple(spread(rid, sum(r.spreads[k].likely for r in per_year))
+                                  for k, rid in enumerate(ids)), z)
+        scopes[scope] = (per_year, in_all)
+    return Ranges(one_off, scopes["cash"][0], scopes["cash"][1], scopes["internal"][0], scopes["internal"][1])
 
 
 # ----------------------------------------------------------------------------- accounting (Budsjettlinjer)

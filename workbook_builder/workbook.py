@@ -30,6 +30,7 @@ from .sheets import (
     regenerering,
     scenarier,
     soner,
+    usikkerhet,
     veiledning,
 )
 from .sheets.base import Context, FastWorksheet, Sheet
@@ -37,7 +38,7 @@ from .styles import Formats
 
 TEMPLATE_VERSION = "1"
 SHEET_ORDER = (veiledning.SHEET, inndata.SHEET, budsjett.SHEET, budsjettlinjer.SHEET, kontroll.SHEET,
-               estimater.SHEET, beregning.SHEET, scenarier.SHEET, soner.SHEET, byggeinfo.SHEET)
+               estimater.SHEET, beregning.SHEET, usikkerhet.SHEET, scenarier.SHEET, soner.SHEET, byggeinfo.SHEET)
 # A regenerated workbook has its report after Kontroll: both say what to look at before using the numbers.
 REGENERATED_ORDER = (*SHEET_ORDER[:5], regenerering.SHEET, *SHEET_ORDER[5:])
 DEFAULT_OUT = Path("build") / "kjernejournal-budsjett.xlsx"
@@ -76,7 +77,8 @@ def build_bytes(est: Estimates, inputs: Inputs, *, today: dt.date | None = None,
     inndata.write(ctx, sheets[inndata.SHEET])
     rows = beregning.write(ctx, sheets[beregning.SHEET])
     kontroll.write(ctx, sheets[kontroll.SHEET])
-    budsjett.write(ctx, sheets[budsjett.SHEET], rows)
+    range_rows = usikkerhet.write(ctx, sheets[usikkerhet.SHEET], rows)
+    budsjett.write(ctx, sheets[budsjett.SHEET], rows, range_rows)
     budsjettlinjer.write(ctx, sheets[budsjettlinjer.SHEET], rows)
     scenarier.write(ctx, sheets[scenarier.SHEET], rows)
     veiledning.write(ctx, sheets[veiledning.SHEET], TEMPLATE_VERSION)

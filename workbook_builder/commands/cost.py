@@ -6,7 +6,7 @@ import argparse
 import json
 
 from ..formatting import nb_kr, nb_number
-from ..model import InputError, OneOff, one_off, parse_eid
+from ..model import InputError, Inputs, OneOff, Range, one_off_range, one_off_with, parse_eid, resolve
 from . import HELP
 from .common import add_estimates_option, amount, estimates_from, whole_count
 
@@ -34,6 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="price level: fixed kroner of this budget year (default: next year, the workbook's default "
                    "first budget year). The note's prices are lifted with the municipal deflator, pay with wage "
                    "growth; an hourly rate or price you give is taken as already in this year's prices")
+    p.add_argument("--uncertainty", metavar="LEVEL",
+                   help="how uncertain the estimate is: lav, middels or hoy (default: middels); gives the range "
+                   "(mean, standard deviation, P50, P85) by the successive principle")
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
     add_estimates_option(p)
     p.set_defaults(func=run)
@@ -45,15 +48,18 @@ def run(args: argparse.Namespace) -> int:
         eid = parse_eid(est, args.eid)
     except InputError as exc:
         raise InputError("eid", f"--eid: {exc.en}", exc.nb) from None
-    result = one_off(est, args.staff, eid, args.hourly_rate, args.vendor_module_kr, price_year=args.price_year)
+    p = resolve(est, Inputs(eid=eid, hourly_rate=args.hourly_rate, vendor_module_kr=args.vendor_module_kr,
+                            first_year=args.price_year, uncertainty=args.uncertainty))
+    result = one_off_with(est, args.staff, p)
+    rng = one_off_range(est, result, p)
     if args.json:
-        print(json.dumps(as_json(result, est.id), ensure_ascii=False, indent=2))
+        print(json.dumps(as_json(result, est.id, rng, est.level(p.uncertainty).id), ensure_ascii=False, indent=2))
         return 0
-    _print_table(result, est.id)
+    _print_table(result, est.id, rng, est.level(p.uncertainty).label)
     return 0
 
 
-def as_json(o: OneOff, estimates_id: str) -> dict:
+def as_json(o: OneOff, estimates_id: str, rng: Range, level: str) -> dict:
     return {
         "staff": o.staff,
         "eid": o.eid,
@@ -71,6 +77,11 @@ def as_json(o: OneOff, estimates_id: str) -> dict:
         "cash_kr": o.cash_kr,
         "internal_kr": o.internal_kr,
         "total_kr": o.total_kr,
+        "uncertainty": level,
+        "mean_kr": rng.mean,
+        "sd_kr": rng.sd,
+        "p50_kr": rng.p50,
+        "p85_kr": rng.p85,
         "vendor_module_missing": o.vendor_module_missing,
         "outside_basis": o.outside_basis,
         "estimates_id": estimates_id,
@@ -78,7 +89,7 @@ def as_json(o: OneOff, estimates_id: str) -> dict:
     }
 
 
-def _print_table(o: OneOff, estimates_id: str) -> None:
+def _print_table(o: OneOff, estimates_id: str, rng: Range, level: str) -> None:
     from rich import box  # only for the table: --json starts without it
     from rich.console import Console
     from rich.table import Table
@@ -101,6 +112,8 @@ def _print_table(o: OneOff, estimates_id: str) -> None:
     table.add_row("New money: stand-ins", "", "", nb_number(o.standin_hours), nb_kr(o.standin_kr))
     table.add_row("[bold]Total one-off[/bold]", "", "", "", f"[bold]{nb_kr(o.total_kr)}[/bold]")
     console.print(table)
+    console.print(f"Range ({level.lower()} uncertainty, successive principle): P50 {nb_kr(rng.p50)}, P85 "
+                  f"{nb_kr(rng.p85)} (reserve {nb_kr(rng.reserve)}).")
     console.print(f"e-ID: {o.eid_cards} per person, {o.eid_readers} card readers.")
     if o.vendor_module_missing:
         console.print("Vendor module: no price given (the note has none; ask the EPJ vendor, "

@@ -83,9 +83,15 @@ def _as_json(est) -> dict:
         "sizes": list(est.sizes.values),
         "items": [{"id": i.id, "label": i.label, "track": i.track, "kind": i.kind, "unit": i.unit,
                    "values": list(i.values) if i.values else None,
-                   "published": list(i.published) if i.published else None, "source": i.source}
+                   "published": list(i.published) if i.published else None, "source": i.source,
+                   "low_share": i.low_share, "high_share": i.high_share, "range_source": i.range_source}
                   for i in est.items],
         "readers": list(est.readers.values),
+        "running": [{"id": r.id, "label": r.label, "kind": r.kind, "unit": r.unit, "value": r.value,
+                     "low_share": r.low_share, "high_share": r.high_share} for r in est.running],
+        "uncertainty": {"default_level": est.uncertainty.default_level, "p85_z": est.uncertainty.p85_z.value,
+                        "levels": [{"id": lv.id, "label": lv.label, "factor": lv.factor}
+                                   for lv in est.uncertainty.levels]},
         "eid_options": [{"id": o.id, "label": o.label, "kr_per_person": o.kr_per_person, "readers": o.readers}
                         for o in est.eid_options],
         "price_year": est.price_year,

@@ -245,7 +245,7 @@ class Col:
     head: str
     fmt: str  # "" text | KR | COUNT | YEAR
     width: float
-    total: str = ""  # "sum" | "checks" | ""
+    total: str = ""  # "sum" | "sd" (root of the sum of squares) | "p85" | "checks" | ""
 
 
 def overview_columns(years: Sequence[int]) -> list[Col]:
@@ -255,7 +255,9 @@ def overview_columns(years: Sequence[int]) -> list[Col]:
         Col("Helsepersonell c", COUNT, 11, "sum"), Col("Helsepersonell totalt", COUNT, 12, "sum"),
         Col("Første budsjettår (prisnivå)", YEAR, 10),
         *(Col(f"Nye midler {y}", KR, 15, "sum") for y in years),
-        Col("Nye midler totalt", KR, 15, "sum"), Col("Interne timer, 4 år", COUNT, 12, "sum"),
+        Col("Nye midler totalt", KR, 15, "sum"), Col("Nye midler P50, 4 år", KR, 15, "sum"),
+        Col("Nye midler, standardavvik", KR, 14, "sd"), Col("Nye midler P85, 4 år", KR, 15, "p85"),
+        Col("Interne timer, 4 år", COUNT, 12, "sum"),
         Col("Interne ressurser i kr, 4 år", KR, 15, "sum"),
         Col("Engangskostnad totalt", KR, 15, "sum"), Col("Drift per år", KR, 13, "sum"),
         Col("Frigjort tid, timer per år", COUNT, 11, "sum"), Col("Frigjort tid per år", KR, 13, "sum"),
@@ -328,7 +330,8 @@ def _row(e: Entry, est: Estimates, years: Sequence[int], extra_notes: list[str])
         e.inputs.municipality_number, e.inputs.municipality, list_label(est, "vendor", e.inputs.vendor) or "",
         est.eid_option(b.params.eid).label, g["a"], g["b"], g["c"], b.total_staff, b.params.first_year,
         *(by_year.get(y) for y in years),
-        b.cash_total_kr, sum(y.internal_hours for y in b.years), sum(y.internal_kr for y in b.years),
+        b.cash_total_kr, b.ranges.cash_total.p50, b.ranges.cash_total.sd, b.ranges.cash_total.p85,
+        sum(y.internal_hours for y in b.years), sum(y.internal_kr for y in b.years),
         b.one_off.total_kr, b.running.total_kr, b.benefit.hours, b.benefit.kr,
         b.master_check, b.master_message, "; ".join(notes), e.path.name,
     ]
@@ -490,6 +493,17 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
             else:
                 ov.write_number(total_row, c, 0, cell_fmt)
             totals[col.head] = value
+        elif col.total == "sd":  # the municipalities are independent: their variances add up
+            value = math.sqrt(sum(float(r[c] or 0) ** 2 for r in rows))
+            ov.write_formula(total_row, c, f"=SQRT(SUMSQ({rng}))" if rows else "=0", cell_fmt, value)
+            totals[col.head] = value
+        elif col.total == "p85":
+            heads = [x.head for x in cols]
+            mean = xl_rowcol_to_cell(total_row, heads.index("Nye midler P50, 4 år"))
+            sd = xl_rowcol_to_cell(total_row, heads.index("Nye midler, standardavvik"))
+            value = totals["Nye midler P50, 4 år"] + est.uncertainty.p85_z.value * totals["Nye midler, standardavvik"]
+            ov.write_formula(total_row, c, f"={mean}+kj_p85_z*{sd}", cell_fmt, value)
+            totals[col.head] = value
         elif col.total == "checks" and rows:
             value = f"{n_ok} OK, {n_note} Merknad, {n_empty} Ikke utfylt, {n_err} Feil"
             ov.write_formula(total_row, c, f'=COUNTIF({rng},"OK")&" OK, "&COUNTIF({rng},"Merknad")&" Merknad, "'
@@ -564,6 +578,10 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
             COUNT),
            ("Helsepersonell", "=" + ov_total("Helsepersonell totalt"), totals["Helsepersonell totalt"], COUNT),
            ("Nye midler i økonomiplanperioden", "=" + ov_total("Nye midler totalt"), totals["Nye midler totalt"], KR),
+           ("Nye midler, P50 (forventet; summen av kommunenes)", "=" + ov_total("Nye midler P50, 4 år"),
+            totals["Nye midler P50, 4 år"], KR),
+           ("Nye midler, P85 (kommunene uavhengige: standardavvikene kombinert)",
+            "=" + ov_total("Nye midler P85, 4 år"), totals["Nye midler P85, 4 år"], KR),
            ("Interne timer i økonomiplanperioden", "=" + ov_total("Interne timer, 4 år"),
             totals["Interne timer, 4 år"], COUNT),
            ("Engangskostnad totalt (nye midler og interne timer i kr)", "=" + ov_total("Engangskostnad totalt"),
@@ -572,6 +590,7 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
            ("Frigjort tid per år, timer", "=" + ov_total("Frigjort tid, timer per år"),
             totals["Frigjort tid, timer per år"], COUNT),
            ("Kontroll", "=" + ov_total("Kontroll") if rows else None, totals.get("Kontroll", ""), "")]
+    z_row = r + len(key)
     for label, formula, value, f in key:
         reg.write_string(r, 0, label, fmt["label"])
         if formula is None:
@@ -579,7 +598,10 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
         else:
             reg.write_formula(r, 1, formula, fmt[f] if f else fmt[""], value)
         r += 1
-    r += 1
+    reg.write_string(z_row, 0, "P85: standardavvik over forventningen", fmt["label"])
+    reg.write_number(z_row, 1, est.uncertainty.p85_z.value, fmt[""])
+    wb.define_name("kj_p85_z", f"=Regionen!$B${z_row + 1}")
+    r = z_row + 2
     reg.write_string(r, 0, "Regionen per budsjettår", fmt["label"])
     r += 1
     year_head = r

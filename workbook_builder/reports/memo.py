@@ -193,6 +193,12 @@ def memo_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str = "
     chart = bar_chart([str(y["year"]) for y in years], series,
                       title=f"Behov for nye midler per budsjettår (faste {p.price_year}-kroner)")
     lines = lines_frame(b, inputs.ansvar, inputs.prosjekt)
+    # the budget lines for the memo: KOSTRA art × budget year in 1 000 kr (the functions are in the workbook)
+    by_art = []
+    for art in dict.fromkeys(a.art for a in b.accounting_lines):
+        per_year = [sum(a.kr for a in b.accounting_lines if a.art == art and a.year == y.year) for y in b.years]
+        if any(abs(v) >= 0.005 for v in per_year):
+            by_art.append({"art": art, "label": est.accounting.art(art).label, "years": per_year})
     groups = {g.id: g.label for g in est.groups}
     steps = [{"n": k + 1, "group": list_label(est, "group", s.group) or "mangler gruppe", "unit": s.unit or "–",
               "staff": s.staff, "year": s.year if s.year is not None else p.first_year,
@@ -210,7 +216,8 @@ def memo_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str = "
     municipality = one_line(inputs.municipality) or "Kommunen"  # the page header is one line (textinput)
     return {
         "est": est, "inputs": inputs, "b": b, "p": p, "years": years, "quality_gains": QUALITY_GAINS,
-        "lines": [row for _, row in lines.iterrows()], "acc": est.accounting,
+        "lines": [row for _, row in lines.iterrows()], "acc": est.accounting, "by_art": by_art,
+        "functions": sorted({row.function for _, row in lines.iterrows()}),
         "chart": Markup(chart), "steps": steps, "by_group": [(groups[g], n) for g, n in by_group.items() if n],
         "items": items, "running": b.running.lines, "sources": _source_rows(est, inputs, b),
         "open_checks": open_checks, "checks": b.checks, "status_class": STATUS_CLASS, "findings": list(findings),

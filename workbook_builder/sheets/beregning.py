@@ -76,6 +76,7 @@ class Rows:
     renewal_by_function: dict[str, int] = field(default_factory=dict)
     inc_cards: int = 0
     inc_readers: int = 0
+    running_lines: dict[str, int] = field(default_factory=dict)
 
 
 class _Calc:
@@ -403,7 +404,7 @@ def _running(c: _Calc, r: int) -> int:
                           f"--(MOD({y}-kj_calc_step_year,kj_renewal_years_used)=0))*kj_eid_kr_per_person_used",
                   years[k].renewal_kr, "calc", "kr")
     r += 1
-    line_rows: dict[str, int] = {}
+    line_rows = rows.running_lines
     for k_line, line in enumerate(b.running.lines[1:], start=1):
         line_rows[line.id] = r
         c.label(r, line.label, "timer" if line.kind == "hours" else "kr")

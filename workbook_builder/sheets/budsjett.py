@@ -30,6 +30,13 @@ class _Budget:
         self.p = self.b.params
         self.year_row = 0
         self.line_rows: dict[str, int] = {}
+        self.range_rows: dict[str, list[int]] = {}
+
+    def from_range(self, key: str) -> list[str]:
+        """P50 or P85 per budget year, from the Usikkerhet sheet."""
+        from . import usikkerhet
+
+        return [f"'{usikkerhet.SHEET}'!{cell(row, usikkerhet.C_MEAN)}" for row in self.range_rows[key]]
 
     def line(self, r: int, key: str, label: str, unit: str, formulas: list[str], values: list[float], num: str,
              role: str = "calc", name: str | None = None, name_role: str = "output") -> int:
@@ -62,9 +69,10 @@ class _Budget:
         return r + 1
 
 
-def write(ctx: Context, s: Sheet, rows: Rows) -> None:
+def write(ctx: Context, s: Sheet, rows: Rows, range_rows: dict[str, list[int]]) -> None:
     ws = s.ws
     g = _Budget(ctx, s, rows)
+    g.range_rows = range_rows
     b, est, p = g.b, g.est, g.p
     ws.set_column(C_LABEL, C_LABEL, 50)
     ws.set_column(C_UNIT, C_UNIT, 11)
@@ -128,6 +136,13 @@ def _key_figures(g: _Budget, r: int) -> int:
          b.one_off.total_purchase_kr, "kr", False),
         ("kj_total_kr", "Engangskostnad i alt (nye midler og interne timer i kr)", "kr", ref(rows.total_kr, tot),
          b.one_off.total_kr, "kr", True),
+        (None, "  – P50, forventet (styringsramme)", "kr", "kj_total_kr_p50", b.ranges.one_off.p50, "kr", False),
+        (None, "  – P85, kostnadsramme (med usikkerhetsavsetning)", "kr", "kj_total_kr_p85", b.ranges.one_off.p85,
+         "kr", False),
+        (None, "Behov for nye midler i perioden, P85 (kostnadsramme)", "kr", "kj_cash_total_kr_p85",
+         b.ranges.cash_total.p85, "kr", False),
+        (None, "Usikkerhet i anslaget (valgt på Inndata)", "", "kj_uncertainty_used", est.level(p.uncertainty).label,
+         None, False),
         ("kj_running_kr_per_year", "Driftskostnad per år i snitt, alle trinn i drift", "kr per år",
          ref(rows.running_kr, tot), b.running.total_kr, "kr", True),
         ("kj_benefit_hours_per_year", "Frigjort tid per år, alle trinn i drift", "timer per år",
@@ -187,6 +202,14 @@ def _money(g: _Budget, r: int) -> int:
                        [next(c for c in b.cash_lines if c.id == ln.id).years[k] for k in range(PLAN_YEARS)], "kr")
     r = g.line(r, "cash", "Behov for nye midler", "kr", g.from_calc(rows.cash), [y.cash_kr for y in years], "kr",
                "key", name="kj_year_cash_kr")
+    rg = b.ranges
+    r = g.line(r, "cash_p50", "  – P50, forventet (styringsramme)", "kr", g.from_range("cash_p50"),
+               [x.p50 for x in rg.cash_years], "kr", name="kj_year_cash_kr_p50")
+    r = g.line(r, "cash_p85", "  – P85, kostnadsramme", "kr", g.from_range("cash_p85"), [x.p85 for x in rg.cash_years],
+               "kr", name="kj_year_cash_kr_p85")
+    r = g.line(r, "cash_reserve", "  – Usikkerhetsavsetning (P85 − P50)", "kr",
+               [f"{cell(g.line_rows['cash_p85'], col)}-{cell(g.line_rows['cash_p50'], col)}" for col in C_Y],
+               [x.reserve for x in rg.cash_years], "kr")
     cash = g.line_rows["cash"]
     r = g.line(r, "cash_thousand", "Behov for nye midler i 1 000 kr (avrundet)", "1 000 kr",
                [f"ROUND({cell(cash, col)}/kj_thousand,0)" for col in C_Y],
@@ -212,6 +235,11 @@ def _internal(g: _Budget, r: int) -> int:
                [y.internal_hours for y in years], "decimal1", "total", name="kj_year_internal_hours")
     r = g.line(r, "internal_kr", "Verdien av de interne timene (timer × timekostnad)", "kr",
                g.from_calc(rows.internal_kr), [y.internal_kr for y in years], "kr", name="kj_year_internal_kr")
+    rg = b.ranges
+    r = g.line(r, "internal_p50", "  – P50, forventet", "kr", g.from_range("internal_p50"),
+               [x.p50 for x in rg.internal_years], "kr", name="kj_year_internal_kr_p50")
+    r = g.line(r, "internal_p85", "  – P85", "kr", g.from_range("internal_p85"), [x.p85 for x in rg.internal_years],
+               "kr", name="kj_year_internal_kr_p85")
     note = ("Timene tas av ansatte som allerede er i budsjettet. De krever ikke nye midler, men tid som må "
             "planlegges i turnus og arbeidsplaner.")
     s.ws.merge_range(r, C_LABEL, r, C_SUM, note, s.fmt("muted"))
@@ -289,6 +317,13 @@ def _charts(g: _Budget, r: int) -> int:
         money.add_series({"name": [SHEET, helper + k, C_LABEL], "categories": years,
                           "values": [SHEET, helper + k, C_Y[0], helper + k, C_Y[-1]],
                           "fill": {"color": colour}, "gap": 60})
+    p85 = wb.add_chart({"type": "line"})
+    p85.add_series({"name": "P85, kostnadsramme", "categories": years,
+                    "values": [SHEET, lr["cash_p85"], C_Y[0], lr["cash_p85"], C_Y[-1]],
+                    "line": {"none": True},
+                    "marker": {"type": "dash", "size": 14, "fill": {"color": "#C00000"},
+                               "border": {"color": "#C00000"}}})
+    money.combine(p85)
     _style(money, [SHEET, title_rows[0], C_LABEL], EMPTY_AXIS)
     hours = wb.add_chart({"type": "column"})
     for key, label, colour in (("internal_hours", "Interne timer brukt", "#2F5597"),

@@ -12,6 +12,8 @@ from ..model import (
     DAYS_PER_WEEK,
     MINUTES_PER_HOUR,
     STAFF_MAX,
+    SUCCESSIVE_DIVISOR,
+    SUCCESSIVE_WEIGHT,
     TOLERANCE_KR,
     YEAR_MAX,
     YEAR_MIN,
@@ -108,6 +110,7 @@ def write(ctx: Context, s: Sheet) -> None:
     r = _price_level(w, r + 1)
     r = _hourly(w, r + 1)
     r = _running_benefits(w, r + 1)
+    r = _uncertainty(w, r + 1)
     r = _lists(w, r + 1)
     r = _accounting(w, r + 1)
     ws.freeze_panes(5, 1)
@@ -376,6 +379,10 @@ def _running_benefits(w: _Writer, r: int) -> int:
         ("Minutter per time", "minutter", "kj_minutes_per_hour", MINUTES_PER_HOUR, "count", "Definisjon"),
         ("Arbeidsdager per uke", "dager", "kj_days_per_week", DAYS_PER_WEEK, "count", "Definisjon (mandag–fredag)"),
         ("Kroner per 1 000 kr", "kr", "kj_thousand", 1000, "count", "Budsjettlinjer og økonomiplan i 1 000 kr"),
+        ("Suksessivprinsippet: vekt på det sannsynlige tallet", "", "kj_successive_weight", SUCCESSIVE_WEIGHT,
+         "count", "Forventet = (L + 3·M + H) / 5 (Lichtenberg)"),
+        ("Suksessivprinsippet: divisor", "", "kj_successive_divisor", SUCCESSIVE_DIVISOR, "count",
+         "Forventet = (L + 3·M + H) / 5; standardavvik = (H − L) / 5 (Lichtenberg)"),
         ("Tidligste år for innføringstrinn", "år", "kj_year_min", YEAR_MIN, "year", "Grense for gyldige år på Inndata"),
         ("Seneste år", "år", "kj_year_max", YEAR_MAX, "year", "Grense for gyldige år på Inndata"),
         ("Største antall helsepersonell per trinn", "personer", "kj_staff_max", STAFF_MAX, "count",
@@ -384,6 +391,41 @@ def _running_benefits(w: _Writer, r: int) -> int:
          "Summer som skal stemme (budsjettår, budsjettlinjer) kan avvike så mye ved avrunding"),
     ):
         r = w.row(r, label, unit, value, name, num, note)
+    return r
+
+
+def _uncertainty(w: _Writer, r: int) -> int:
+    """Each item's range around its likely value (the «middels» level), the levels and the P85 quantile."""
+    s, est = w.s, w.ctx.est
+    u = est.uncertainty
+    s.band(r, "Usikkerhet: spenn per linje (lav og høy andel rundt det sannsynlige tallet, nivå «Middels»)", w.c_src)
+    r += 1
+    r = w.head(r, ["Linje", "", "", ""], ["Lav andel", "Høy andel"])
+    ranged = [*est.items, *est.running]
+    for item in ranged:
+        s.text(r, 0, item.label, "label")
+        s.number(r, w.c_first, item.low_share, "constant", "percent1")
+        s.number(r, w.c_first + 1, item.high_share, "constant", "percent1")
+        s.define(f"kj_est_low_{item.id}", (r, w.c_first), None, "estimate")
+        s.define(f"kj_est_high_{item.id}", (r, w.c_first + 1), None, "estimate")
+        s.text(r, w.c_src, item.range_source, "muted")
+        s.fit_height(r, (item.label, w.w_label), (item.range_source, w.w_src))
+        r += 1
+    r += 1
+    r = w.head(r, ["Usikkerhetsnivå (valg på Inndata)", "", "", ""], ["Faktor"])
+    first = r
+    for lv in u.levels:
+        s.text(r, 0, lv.label, "bold")
+        s.number(r, w.c_first, lv.factor, "constant", "decimal1")
+        s.text(r, w.c_src, lv.source, "muted")
+        s.fit_height(r, (lv.source, w.w_src))
+        r += 1
+    s.define("kj_list_levels", (first, 0), (r - 1, 0), "list")
+    s.define("kj_est_level_factor", (first, w.c_first), (r - 1, w.c_first), "estimate")
+    r = w.row(r, "Nivå når ingen er valgt", "", est.level(u.default_level).label, "kj_est_default_level", None,
+              u.source)
+    r = w.row(r, "P85: standardavvik over forventningen (normalfordelingen)", u.p85_z.unit, u.p85_z.value,
+              "kj_est_p85_z", "factor", u.p85_z.source)
     return r
 
 

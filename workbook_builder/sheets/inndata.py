@@ -19,6 +19,7 @@ SECTIONS = (
     ("Timekostnad for interne ressurser (full kostnad per time, i budsjettårets lønnsnivå)",
      ("kj_pay_role", "kj_employer_tax_zone", "holiday_pay_share", "pension_share", "hours_per_week",
       "public_holiday_days", "hourly_rate")),
+    ("Usikkerhet: hvor sikkert er anslaget? (gir P50 og P85 på Budsjett)", ("kj_uncertainty",)),
     ("Priser uten mva, i budsjettårets kroner (tomt: notatets pris, prisjustert)",
      ("vendor_module_kr", "eid_kr_per_person", "reader_kr", "renewal_years", "standin_share", "standin_hourly_rate")),
     ("Prisnivå: vekst etter siste år med tall fra statsbudsjettet (se Estimater)",
@@ -37,6 +38,7 @@ NUM_FOR_UNIT = {"kr": "kr", "kr per år": "kr", "kr per person": "kr", "kr per k
 CHOICE_DEFAULTS = {
     "kj_eid": "INDEX(kj_list_eid,1)",
     "kj_pay_role": "kj_est_default_role",
+    "kj_uncertainty": "kj_est_default_level",
     "kj_employer_tax_zone": ('IFERROR(INDEX(kj_est_zone_of_municipality,MATCH(IF(ISNUMBER(kj_municipality_number),'
                              'TEXT(kj_municipality_number,"0000"),kj_municipality_number),'
                              'kj_est_zone_municipalities,0)),kj_est_default_zone)'),
@@ -111,6 +113,9 @@ def write(ctx: Context, s: Sheet) -> None:
         "kj_pay_role": "Lønnen timekostnaden bygger på (KS' lønnsstatistikk). Tomt: sykepleier.",
         "kj_employer_tax_zone": "Sonen for arbeidsgiveravgift. Tomt: sonen for kommunenummeret (Skatteetaten), "
                                 "eller sone I.",
+        "kj_uncertainty": "Lav: godt avklart, med tilbud (halve spennet). Middels: notatets anslag (AACE klasse 4). "
+                          "Høy: tidlig fase (halvannen gang spennet). Tomt: Middels. Spennene per linje står på "
+                          "Estimater.",
     }
     for name in ("kj_municipality", "kj_municipality_number", "kj_vendor", "kj_vendor_other", "kj_eid",
                  "kj_first_year", "kj_ansvar", "kj_prosjekt"):
@@ -219,10 +224,12 @@ def _fixed_row(ctx: Context, s: Sheet, r: int, name: str, help_text: str) -> int
             s.define("kj_vendor_used", (r, C_USED), None, "working")
         else:
             used_value = {"kj_eid": est.eid_option(p.eid).label, "kj_pay_role": est.role(p.pay_role).label,
-                          "kj_employer_tax_zone": est.zone(p.employer_tax_zone).label}[name]
+                          "kj_employer_tax_zone": est.zone(p.employer_tax_zone).label,
+                          "kj_uncertainty": est.level(p.uncertainty).label}[name]
             default_value = {"kj_eid": est.eid_options[0].label,
                              "kj_pay_role": est.role(est.pay.default_role).label,
-                             "kj_employer_tax_zone": est.zone(_default_zone(ctx)).label}[name]
+                             "kj_employer_tax_zone": est.zone(_default_zone(ctx)).label,
+                             "kj_uncertainty": est.level(est.uncertainty.default_level).label}[name]
             s.formula(r, C_DEF, CHOICE_DEFAULTS[name], default_value, "calc")
             s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),{cell(r, C_DEF)},{chosen})', used_value, "calc")
             s.define(f"{name}_used", (r, C_USED), None, "output" if name == "kj_eid" else "working")
