@@ -1,4 +1,13 @@
-"""Shared fixtures: the packaged estimates, and the scenario workbooks recalculated once in LibreOffice."""
+"""Shared fixtures: the packaged estimates, and the scenario workbooks recalculated once in LibreOffice.
+
+Two switches live here:
+- the `libreoffice` marker, put on every test that starts LibreOffice, so `pytest -m "not libreoffice"` is the
+  fast loop. A test is marked when it uses one of LIBREOFFICE_FIXTURES (directly or through another fixture) or
+  carries the mark itself; a test that starts soffice without the mark fails (`lo.soffice` checks), so the list
+  cannot fall behind.
+- `--update-golden`: the one way to rewrite the golden files (tests/reference/, tests/snapshots/, docs/images/)
+  instead of comparing with them; review the diff afterwards.
+"""
 
 from __future__ import annotations
 
@@ -23,14 +32,40 @@ from workbook_builder.workbook import build_workbook  # noqa: E402
 TODAY = dt.date(2026, 11, 28)
 
 
+# Fixtures that start LibreOffice: every test that uses one (even through another fixture) is marked `libreoffice`.
+LIBREOFFICE_FIXTURES = frozenset({
+    "recalculated_cases",  # conftest: the scenario workbooks recalculated
+    "region",  # test_batch_collect_roundtrip: the regional overview recalculated
+    "saved_by_libreoffice",  # test_check_command
+    "regenerated",  # test_regenerate_report: saved by LibreOffice, regenerated, recalculated
+    "via_libreoffice",  # test_regenerate_roundtrip
+    "recalculated_bad_inputs",  # test_workbook_bad_inputs
+})
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-snapshots", action="store_true",
-                     help="rewrite the reviewed snapshots in tests/snapshots/ instead of comparing them")
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite the golden files (tests/reference/lillehammer.xlsx, tests/snapshots/, docs/images/) "
+                          "instead of comparing with them; then review the diff")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if LIBREOFFICE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.libreoffice)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before any fixture of the test runs: may it start LibreOffice?"""
+    lo.MARKED = item.get_closest_marker("libreoffice") is not None
+    lo.RUNNING = item.nodeid
 
 
 @pytest.fixture
-def update_snapshots(request: pytest.FixtureRequest) -> bool:
-    return bool(request.config.getoption("--update-snapshots"))
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """True with --update-golden: a test that compares with a golden file rewrites it instead."""
+    return bool(request.config.getoption("--update-golden"))
 
 
 @pytest.fixture(scope="session")

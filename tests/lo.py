@@ -35,9 +35,16 @@ PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
 
+# Set by conftest.py before each test's fixtures run: is the test marked `libreoffice`? (None: not under pytest.)
+MARKED: bool | None = None
+RUNNING = ""
+
 
 def soffice(args: list[str], timeout: int = 300) -> None:
     """Run soffice headless with a new profile of its own (two processes must not share one)."""
+    if MARKED is False:
+        raise RuntimeError(f"{RUNNING} starts LibreOffice but is not marked `libreoffice`: mark it, or add its "
+                           "fixture to LIBREOFFICE_FIXTURES in tests/conftest.py")
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     if exe is None:
         raise RuntimeError("LibreOffice (soffice) is not installed: run `python3 dev.py test`, which installs it")

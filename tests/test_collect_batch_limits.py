@@ -71,6 +71,7 @@ def test_two_copies_of_a_municipality_are_counted_once_and_the_copy_listed(regio
     assert "har samme kommunenummer som en annen og er ikke med i summene" in book.sheets["Regionen"][3][0]
 
 
+@pytest.mark.libreoffice
 def test_the_overview_with_a_copy_survives_a_recalculation(region_with_a_copy, tmp_path):
     folder, _ = region_with_a_copy
     out = tmp_path / "oversikt.xlsx"

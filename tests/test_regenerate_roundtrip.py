@@ -110,6 +110,7 @@ def new_est(est):
     return changed_estimates(est)
 
 
+@pytest.mark.libreoffice
 def test_regenerating_carries_every_typed_value_and_the_new_totals_equal_the_model(est, new_est, template,
                                                                                   tmp_path_factory):
     root = tmp_path_factory.mktemp("property")

@@ -1,12 +1,11 @@
 """The budget memo: rendered from a workbook a user filled in, its figures (Norwegian-formatted)
 are the model's; the PDF is A4 and carries the same figures; the chart's bars follow the numbers.
 
-`KJ_UPDATE_DOCS=1 python3 -m pytest tests/test_reports_memo.py` refreshes docs/images/memo.png.
+`python3 dev.py test --update-golden` refreshes docs/images/memo.png (with the other golden files).
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -195,7 +194,7 @@ def test_chart_bars_follow_the_numbers():
     assert "400\u00a0000" in svg  # the axis, in Norwegian
 
 
-def test_memo_pdf_is_a4_and_carries_the_figures(est, memo, tmp_path):
+def test_memo_pdf_is_a4_and_carries_the_figures(est, memo, tmp_path, update_golden):
     _, b, html = memo
     pdf = tmp_path / "memo.pdf"
     pdf.write_bytes(html_to_pdf(html))
@@ -211,7 +210,7 @@ def test_memo_pdf_is_a4_and_carries_the_figures(est, memo, tmp_path):
     assert f"Side 1 av {pages}" in text
     pngs = lo.pdf_to_png(pdf, tmp_path / "png" / "page", dpi=60)
     assert len(pngs) == pages
-    if os.environ.get("KJ_UPDATE_DOCS"):
+    if update_golden:
         DOCS.mkdir(parents=True, exist_ok=True)
         page = lo.pdf_to_png(pdf, tmp_path / "docs" / "memo", dpi=80, first=2, last=2)
         shutil.copy(page[0], DOCS / "memo.png")

@@ -2,7 +2,7 @@
 the metadata Excel registers is the reviewed snapshot, and calls shaped exactly as Excel sends
 them (2-D arguments, empty cells, text for numbers, ranges, bad values) give the model's numbers.
 
-Regenerate the snapshot after a reviewed change:  python3 -m pytest tests/test_udfs_officejs.py --update-snapshots
+After an intended change, rewrite the snapshot and review the diff:  python3 dev.py test --update-golden
 """
 
 from __future__ import annotations
@@ -44,13 +44,13 @@ def total(staff: int, eid: str, rate: float | None = None) -> float:
     return model.one_off(EST, staff, eid, rate).total_kr
 
 
-def test_metadata_is_the_reviewed_snapshot(server, update_snapshots):
+def test_metadata_is_the_reviewed_snapshot(server, update_golden):
     meta = server.custom_functions_meta(kj)
     text = json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
-    if update_snapshots:
+    if update_golden:
         SNAPSHOT.parent.mkdir(exist_ok=True)
         SNAPSHOT.write_text(text, encoding="utf-8")
-    assert SNAPSHOT.exists(), "no snapshot yet: run pytest with --update-snapshots and review the file"
+    assert SNAPSHOT.exists(), "no snapshot yet: run pytest with --update-golden and review the file"
     assert json.loads(SNAPSHOT.read_text(encoding="utf-8")) == meta
 
 

@@ -33,7 +33,7 @@ EXPECTED = Inputs(first_year=None, steps=(Step(0, "a"), Step(0, "b"), Step(0, "c
 
 
 @pytest.fixture(scope="module")
-def filled(est, tmp_path_factory):
+def recalculated_bad_inputs(est, tmp_path_factory):
     root = tmp_path_factory.mktemp("bad")
     path = root / "bad.xlsx"
     built = build_workbook(path, est, VALID, today=TODAY)
@@ -46,21 +46,21 @@ def filled(est, tmp_path_factory):
     return built, lo.read_book(out)
 
 
-def test_no_cell_shows_an_error_value(filled):
-    _, book = filled
+def test_no_cell_shows_an_error_value(recalculated_bad_inputs):
+    _, book = recalculated_bad_inputs
     assert book.errors == []
 
 
-def test_each_bad_input_is_named_beside_it(filled):
-    built, book = filled
+def test_each_bad_input_is_named_beside_it(recalculated_bad_inputs):
+    built, book = recalculated_bad_inputs
     for name, row, _, message in BAD:
         n = built.register.names[name]
         status = book.cell(n.sheet, n.first[0] + (row or 1) - 1, 5)
         assert status == message, (name, row)
 
 
-def test_kontroll_shows_the_message_and_the_master_check_fails(filled):
-    _, book = filled
+def test_kontroll_shows_the_message_and_the_master_check_fails(recalculated_bad_inputs):
+    _, book = recalculated_bad_inputs
     statuses = dict(zip([c.id for c in budget_for_expected().checks], book.value("kj_check_status")))
     messages = dict(zip([c.id for c in budget_for_expected().checks], book.value("kj_check_message")))
     assert statuses["inputs"] == "Feil"
@@ -76,8 +76,8 @@ def budget_for_expected():
     return budget(load_estimates(), EXPECTED, TODAY)
 
 
-def test_invalid_inputs_are_left_out_of_every_number(filled, est):
-    _, book = filled
+def test_invalid_inputs_are_left_out_of_every_number(recalculated_bad_inputs, est):
+    _, book = recalculated_bad_inputs
     expected = output_values(est, budget_for_expected())
     for name, value in expected.items():
         assert same(book.value(name), value), name

@@ -1,15 +1,14 @@
 """The default workbook, part by part, against a reviewed reference (as XlsxWriter's own tests do).
 
 Only what is volatile is ignored: the dates in docProps/core.xml. When a change to the workbook is
-intended, rebuild the reference and review the diff:
-    KJ_UPDATE_REFERENCE=1 python3 -m pytest tests/test_workbook_reference.py
+intended, rebuild the reference (with the other golden files) and review the diff:
+    python3 dev.py test --update-golden
 """
 
 from __future__ import annotations
 
 import difflib
 import io
-import os
 import re
 import zipfile
 from pathlib import Path
@@ -33,9 +32,9 @@ def parts(data: bytes) -> dict[str, str]:
     return out
 
 
-def test_the_workbook_equals_the_reference_part_by_part(est):
+def test_the_workbook_equals_the_reference_part_by_part(est, update_golden):
     data = build_bytes(est, INPUTS, today=TODAY).data
-    if os.environ.get("KJ_UPDATE_REFERENCE"):
+    if update_golden:
         REFERENCE.parent.mkdir(exist_ok=True)
         REFERENCE.write_bytes(data)
     got, want = parts(data), parts(REFERENCE.read_bytes())

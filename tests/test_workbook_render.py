@@ -1,15 +1,15 @@
 """The workbook as a person sees it: LibreOffice renders it to PDF and PNG (one page per sheet).
 
-`KJ_UPDATE_DOCS=1 python3 -m pytest tests/test_workbook_render.py` refreshes the README's pictures.
+`python3 dev.py test --update-golden` refreshes the pictures in docs/images/ (with the other golden files).
 """
 
 from __future__ import annotations
 
-import os
 import struct
 from pathlib import Path
 
 import lo
+import pytest
 import scenarios
 from conftest import TODAY
 
@@ -25,7 +25,8 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", head[16:24])
 
 
-def test_every_sheet_renders_to_a_page(est, tmp_path):
+@pytest.mark.libreoffice
+def test_every_sheet_renders_to_a_page(est, tmp_path, update_golden):
     inputs = scenarios.scenarios()["phased-full"]
     path = tmp_path / "lillehammer.xlsx"
     build_workbook(path, est, inputs, today=TODAY)
@@ -38,7 +39,7 @@ def test_every_sheet_renders_to_a_page(est, tmp_path):
         width, height = png_size(page)
         assert width > 500 and height > 500, sheet
         assert page.stat().st_size > 40_000, f"{sheet} page looks empty"
-    if os.environ.get("KJ_UPDATE_DOCS"):
+    if update_golden:
         DOCS.mkdir(parents=True, exist_ok=True)
         from PIL import Image
 
