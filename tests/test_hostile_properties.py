@@ -1,7 +1,7 @@
 """Hostile inputs, generated (hypothesis): names, numbers, CSV rows and mutated workbooks (names deleted,
 widened or pointed elsewhere, sheets renamed, cells retyped, XML values malformed). For every command
 that meets them: a clear message, the documented exit code, nothing written or everything whole, no
-traceback, and an answer within a time bound (each example runs in its own process with a timeout).
+traceback, and an answer within a time bound (each example runs in its own forked process with a timeout).
 
 Documented exit codes: 0 done; 1 a check found a problem (check; collect: some files not read, disagreeing
 or duplicated; batch: some rows skipped); 2 bad arguments or a bad input file, nothing written; 3 an
@@ -14,11 +14,10 @@ import io
 import json
 import os
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
+import forked
 import pytest
 from conftest import TODAY
 from hypothesis import HealthCheck, given, settings
@@ -31,31 +30,14 @@ from workbook_builder.xlsx.reading import read_workbook
 ROOT = Path(__file__).parent.parent
 TIME_BOUND = 90  # seconds for all the commands of one example, in one process (a hang fails the example)
 
-DRIVER = """
-import contextlib, io, json, sys, traceback
-from workbook_builder.cli import main
-out = []
-for argv in json.loads(sys.stdin.read()):
-    err, std = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(std):
-        try:
-            code = main(argv)
-        except BaseException:
-            code, _ = "traceback", traceback.print_exc()
-    out.append({"argv": argv, "code": code, "err": err.getvalue(), "out": std.getvalue()})
-print(json.dumps(out))
-"""
-
 SETTINGS = settings(max_examples=int(os.environ.get("KJ_HOSTILE_EXAMPLES", "12")), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
 def run_all(commands: list[list[str]]) -> list[dict]:
-    """Run the commands in one fresh process, bounded by TIME_BOUND; a crash or a hang fails the test."""
-    r = subprocess.run([sys.executable, "-c", DRIVER], input=json.dumps(commands), cwd=ROOT, capture_output=True,
-                       text=True, timeout=TIME_BOUND, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    assert r.returncode == 0, f"the process died ({r.returncode}): {r.stderr[-2000:]}"
-    return json.loads(r.stdout.strip().splitlines()[-1])
+    """Run the commands in one process of their own (forked), bounded by TIME_BOUND; a crash or a hang fails
+    the test."""
+    return forked.run_commands(commands, TIME_BOUND, cwd=str(ROOT))
 
 
 def messages(err: str) -> list[str]:

@@ -9,11 +9,11 @@ import io
 import os
 import re
 import subprocess
-import sys
 import zipfile
 from dataclasses import asdict
 from pathlib import Path
 
+import forked
 import openpyxl
 import pytest
 from conftest import TODAY
@@ -51,9 +51,10 @@ def sheet_part(data: bytes, sheet: str) -> str:
 
 
 def run_cli(tmp_path: Path, argv: list[str], timeout: float = 60) -> subprocess.CompletedProcess:
-    """The command in its own process, bounded by a timeout (a hang fails the test, never the suite)."""
-    return subprocess.run([sys.executable, "-m", "workbook_builder.cli", *argv], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    """The command in its own process, bounded by a timeout (a hang or a crash fails the test, never the suite)."""
+    [r] = forked.run_commands([argv], timeout, cwd=str(ROOT))
+    assert r["code"] != "traceback", r["err"]
+    return subprocess.CompletedProcess(argv, r["code"], r["out"], r["err"])
 
 
 def refused_everywhere(tmp_path: Path, data: bytes, *expected: str) -> None:
