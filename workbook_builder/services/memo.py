@@ -226,8 +226,8 @@ def memo_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str = "
         "css_municipality": re.sub(r'[<>&"\\]', "", municipality),  # inside a CSS string in <style>
         "number": one_line(inputs.municipality_number), "workbook": one_line(workbook), "metadata": metadata or {},
         "today": today, "date_text": today.strftime("%d.%m.%Y"), "version": __version__,
-        "first_year": p.first_year, "last_year": p.last_year, "size_lo": est.size_range[0],
-        "size_hi": est.size_range[1], "one_off_total": b.one_off.total_kr, "cash_total": b.cash_total_kr,
+        "first_year": p.first_year, "last_year": p.last_year, "sizes_text": est.sizes_text,
+        "size_range_text": est.size_range_text, "one_off_total": b.one_off.total_kr, "cash_total": b.cash_total_kr,
         "internal_hours_total": sum(y["internal_hours"] for y in years),
         "internal_kr_total": sum(y["internal_kr"] for y in years),
         "one_off_years": sum(y["one_off_kr"] for y in years), "kr": kr, "num": num, "hours": hours, "pct": pct,
