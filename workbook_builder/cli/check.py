@@ -19,7 +19,7 @@ from workbook_builder.cli.common import add_estimates_option, estimates_from
 from workbook_builder.core.errors import EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, CliError
 from workbook_builder.core.model import budget
 from workbook_builder.core.numbers import terminal_value
-from workbook_builder.core.vocabulary import ERROR, NOTE, OK
+from workbook_builder.core.vocabulary import EMPTY, ERROR, NOTE, OK
 from workbook_builder.xlsx.reading import FilledWorkbook, UnreadableWorkbook, built_date, read_workbook, same_number
 
 # The model's checks in English for the terminal (the workbook shows them in Norwegian).
@@ -36,7 +36,7 @@ CHECKS_EN = {
     "benefits": "patient admissions for the benefit",
     "benefit_groups": "benefits and groups fit together",
 }
-STATUS_EN = {OK: "ok", NOTE: "note", ERROR: "ERROR"}
+STATUS_EN = {OK: "ok", NOTE: "note", EMPTY: "empty", ERROR: "ERROR"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
