@@ -82,7 +82,7 @@ def test_the_budget_has_ranges_for_new_money_and_internal_resources_per_year_and
 
 # ----------------------------------------------------------------------------- a check by simulation
 
-TOLERANCE = {"pert": 0.015, "triangular": 0.035}  # stated in the README
+TOLERANCE = {"pert": 0.015, "triangular": 0.035}  # stated in docs/model.md
 
 
 def _simulate(spreads, kind: str, rng: np.random.Generator, n: int = 200_000) -> tuple[float, float]:

@@ -125,10 +125,10 @@ def test_every_input_and_headline_output_has_a_defined_name(default_book):
         assert required in defined
 
 
-def test_readme_lists_every_input_and_output_name(default_book):
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+def test_the_model_page_lists_every_input_and_output_name(default_book):
+    names_table = (Path(__file__).parent.parent / "docs" / "model.md").read_text(encoding="utf-8")
     for name in [s.name for s in INPUTS] + list(OUTPUTS):
-        assert f"`{name}`" in readme, name
+        assert f"`{name}`" in names_table, name
 
 
 def test_formulas_use_only_functions_every_target_computes(default_book):
