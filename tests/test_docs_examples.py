@@ -135,7 +135,8 @@ def test_the_comparison_can_fail():
     compare("ok", ["...", "b", "..."], "a\nb\nc\n")
     compare("ok", ["a", "took ... s."], "a\ntook 3.4 s.\n")
     for expected, output in ((["a", "c"], "a\nb\nc\n"), (["b"], "a\nb\n"), (["a"], "a\nb\n"),
-                             (["...", "c", "b"], "a\nb\nc\n"), (["...", "x", "..."], "a\n"), (["took ... s."], "took 3 min\n")):
+                             (["...", "c", "b"], "a\nb\nc\n"), (["...", "x", "..."], "a\n"),
+                             (["took ... s."], "took 3 min\n")):
         with pytest.raises(pytest.fail.Exception):
             compare("bad", expected, output)
 
@@ -165,3 +166,30 @@ def test_console_example(example: Example, folder, capsys):
         assert code == (int(m.group(1)) if m else 0), f"{example.id}: {command} exited {code}:\n{output}"
         if any(ln.strip() for ln in shown):
             compare(f"{example.id}: {command}", shown, output)
+
+
+LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+
+
+def anchors(path: Path) -> set[str]:
+    """GitHub's anchors for the headings of a page: lower case, punctuation dropped, spaces to hyphens."""
+    text = FENCE.sub("", path.read_text(encoding="utf-8"))
+    out = set()
+    for heading in re.findall(r"^#+ (.+)$", text, flags=re.M):
+        plain = re.sub(r"[`*_]|\[([^\]]*)\]\([^)]*\)", r"\1", heading).strip().lower()
+        out.add(re.sub(r"[^\w\- ]", "", plain).replace(" ", "-"))
+    return out
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_links_between_the_pages_resolve(page):
+    """Every relative link names a file that exists, and an anchor that one of its headings makes."""
+    text = FENCE.sub("", page.read_text(encoding="utf-8"))
+    for target in LINK.findall(text):
+        if re.match(r"[a-z]+:", target):
+            continue
+        file, _, anchor = target.partition("#")
+        dest = (page.parent / file).resolve() if file else page
+        assert dest.exists(), f"{page.name}: link to a missing file: {target}"
+        if anchor and dest.suffix == ".md":
+            assert anchor in anchors(dest), f"{page.name}: no heading makes the anchor #{anchor} in {dest.name}"
