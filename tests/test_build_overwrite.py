@@ -31,13 +31,20 @@ def sha(path: Path) -> str:
 
 
 @pytest.fixture
-def filled(est, tmp_path) -> Path:
-    """A workbook a project leader has filled in."""
-    build_workbook(tmp_path / "mal.xlsx", est, Inputs(), today=TODAY)
-    path = fill(tmp_path / "mal.xlsx", {"kj_municipality": "Gausdal", "kj_step_group#1": "a: Sykehjemsleger",
-                                        "kj_step_staff#1": 25}, tmp_path / "gausdal.xlsx")
-    (tmp_path / "mal.xlsx").unlink()
+def filled(filled_once, tmp_path) -> Path:
+    """A workbook a project leader has filled in (a fresh copy for each test)."""
+    path = tmp_path / "gausdal.xlsx"
+    path.write_bytes(filled_once)
     return path
+
+
+@pytest.fixture(scope="module")
+def filled_once(est, tmp_path_factory) -> bytes:
+    """Built and filled in (openpyxl) once for the module: the same bytes each test starts from."""
+    root = tmp_path_factory.mktemp("filled")
+    build_workbook(root / "mal.xlsx", est, Inputs(), today=TODAY)
+    return fill(root / "mal.xlsx", {"kj_municipality": "Gausdal", "kj_step_group#1": "a: Sykehjemsleger",
+                                    "kj_step_staff#1": 25}, root / "gausdal.xlsx").read_bytes()
 
 
 def test_an_untouched_template_is_simply_replaced_so_the_quick_start_runs_twice(tmp_path, capsys):

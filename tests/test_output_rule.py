@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -30,12 +31,28 @@ def listing(folder: Path) -> dict[str, str]:
     return {p.name: sha(p) for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-@pytest.fixture
-def filled(est, tmp_path) -> Path:
-    path = tmp_path / "gausdal.xlsx"
+@pytest.fixture(scope="module")
+def built_once(est, tmp_path_factory) -> bytes:
+    path = tmp_path_factory.mktemp("built") / "gausdal.xlsx"
     build_workbook(path, est, Inputs(municipality="Gausdal", municipality_number="3441", vendor="Profil",
                                      steps=(Step(25, "a"),)), today=TODAY)
+    return path.read_bytes()
+
+
+@pytest.fixture
+def filled(built_once, tmp_path) -> Path:
+    """A budget workbook (a fresh copy of the same bytes for each test)."""
+    path = tmp_path / "gausdal.xlsx"
+    path.write_bytes(built_once)
     return path
+
+
+@pytest.fixture(scope="module")
+def batched(tmp_path_factory) -> Path:
+    """`batch` run once on the pilot municipalities; tests that only need its workbooks take a copy."""
+    folder = tmp_path_factory.mktemp("batch") / "kommuner"
+    assert main(["batch", str(SAMPLE), "--out-dir", str(folder)]) == 0
+    return folder
 
 
 def refused(capsys, argv: list[str], folder: Path, *expected: str, one_line: bool = True) -> str:
@@ -144,9 +161,9 @@ def test_notice_replaces_its_own_earlier_notice_but_not_other_text(filled, capsy
             "exists and is not a vendor notice written by kj-budget")
 
 
-def test_collect_does_not_replace_the_batch_csv_beside_its_overview(tmp_path, capsys):
+def test_collect_does_not_replace_the_batch_csv_beside_its_overview(batched, tmp_path, capsys):
     folder = tmp_path / "kommuner"
-    assert main(["batch", str(SAMPLE), "--out-dir", str(folder)]) == 0
+    shutil.copytree(batched, folder)  # the pilot municipalities' workbooks, as `batch` wrote them
     batch_csv = tmp_path / "kommuner.csv"
     batch_csv.write_bytes(SAMPLE.read_bytes())
     capsys.readouterr()
@@ -155,17 +172,17 @@ def test_collect_does_not_replace_the_batch_csv_beside_its_overview(tmp_path, ca
     assert not (tmp_path / "kommuner.xlsx").exists()
 
 
-def test_collect_does_not_replace_a_filled_workbook_named_as_its_overview(filled, tmp_path, capsys):
+def test_collect_does_not_replace_a_filled_workbook_named_as_its_overview(batched, filled, tmp_path, capsys):
     folder = tmp_path / "kommuner"
-    assert main(["batch", str(SAMPLE), "--out-dir", str(folder)]) == 0
+    shutil.copytree(batched, folder)  # the pilot municipalities' workbooks, as `batch` wrote them
     capsys.readouterr()
     refused(capsys, ["collect", str(folder), "--out", str(filled)], filled.parent,
             f"--out {filled}: exists and is not a regional overview workbook written by kj-budget")
 
 
-def test_collect_replaces_its_own_overview_also_inside_the_folder_it_reads(tmp_path, capsys):
+def test_collect_replaces_its_own_overview_also_inside_the_folder_it_reads(batched, tmp_path, capsys):
     folder = tmp_path / "kommuner"
-    assert main(["batch", str(SAMPLE), "--out-dir", str(folder)]) == 0
+    shutil.copytree(batched, folder)  # the pilot municipalities' workbooks, as `batch` wrote them
     out = folder / "oversikt.xlsx"
     assert main(["collect", str(folder), "--out", str(out)]) == 0
     assert output.OVERVIEW_WORKBOOK.recognise(out) and output.overview_csv_kind(
@@ -176,12 +193,16 @@ def test_collect_replaces_its_own_overview_also_inside_the_folder_it_reads(tmp_p
 
 def test_batch_replaces_its_own_untouched_workbooks_but_not_typed_in_ones(tmp_path, capsys):
     folder = tmp_path / "kommuner"
-    assert main(["batch", str(SAMPLE), "--out-dir", str(folder)]) == 0
-    assert main(["batch", str(SAMPLE), "--out-dir", str(folder)]) == 0
+    two = tmp_path / "to.csv"  # two of the pilot municipalities: an untouched workbook and one typed into
+    two.write_text("\n".join(ln for ln in SAMPLE.read_text(encoding="utf-8").splitlines()
+                             if not ln.startswith(("Arendal", "Halden", "Ringebu", "Øyer"))), encoding="utf-8")
+    assert main(["batch", str(two), "--out-dir", str(folder)]) == 0
+    assert main(["batch", str(two), "--out-dir", str(folder)]) == 0
+    assert sorted(listing(folder)) == ["3405-lillehammer.xlsx", "3441-gausdal.xlsx"]
     fill(folder / "3405-lillehammer.xlsx", {"kj_hourly_rate": 512}, folder / "3405-lillehammer.xlsx")
     capsys.readouterr()
     before = listing(folder)
-    err = refused(capsys, ["batch", str(SAMPLE), "--out-dir", str(folder)], folder,
+    err = refused(capsys, ["batch", str(two), "--out-dir", str(folder)], folder,
                   "3405-lillehammer.xlsx: holds 1 filled-in input value(s)", "nothing written to", one_line=False)
     assert listing(folder) == before and "Traceback" not in err
 
@@ -237,9 +258,9 @@ def test_memo_names_its_target_not_the_temporary_file(filled, capsys, monkeypatc
     assert ".tmp" not in err
 
 
-def test_collect_writes_both_files_or_neither(tmp_path, capsys, monkeypatch):
+def test_collect_writes_both_files_or_neither(batched, tmp_path, capsys, monkeypatch):
     folder = tmp_path / "kommuner"
-    assert main(["batch", str(SAMPLE), "--out-dir", str(folder)]) == 0
+    shutil.copytree(batched, folder)  # the pilot municipalities' workbooks, as `batch` wrote them
     out = tmp_path / "oversikt.xlsx"
     real = os.replace
 
@@ -256,9 +277,9 @@ def test_collect_writes_both_files_or_neither(tmp_path, capsys, monkeypatch):
     assert not out.exists()  # the workbook renamed first was taken back when the CSV could not be renamed
 
 
-def test_collect_keeps_the_old_overview_whole_when_the_csv_cannot_be_replaced(tmp_path, capsys, monkeypatch):
+def test_collect_keeps_the_old_overview_whole_when_the_csv_cannot_be_replaced(batched, tmp_path, capsys, monkeypatch):
     folder = tmp_path / "kommuner"
-    assert main(["batch", str(SAMPLE), "--out-dir", str(folder)]) == 0
+    shutil.copytree(batched, folder)  # the pilot municipalities' workbooks, as `batch` wrote them
     out = tmp_path / "oversikt.xlsx"
     assert main(["collect", str(folder), "--out", str(out)]) == 0
     real = os.replace
