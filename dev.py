@@ -96,7 +96,12 @@ def main(argv: list[str]) -> int:
     ensure_libreoffice()
     ensure_axe()
     sh(py, "-m", "ruff", "check", "workbook_builder", "udfs", "tests", "bench", "examples", "dev.py", cwd=ROOT)
-    return subprocess.run([py, "-m", "pytest", *rest], cwd=ROOT).returncode
+    # One worker per core (pytest-xdist; tests/conftest.py groups what shares a fixture), unless the caller chose
+    # (-n N, or -p no:xdist); bytecode cached between runs (the environment may switch that off).
+    chosen = any(a.startswith(("-n", "--numprocesses", "--dist")) or a == "no:xdist" for a in rest)
+    parallel = [] if chosen else ["-n", "auto", "--dist", "loadgroup"]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return subprocess.run([py, "-m", "pytest", *parallel, *rest], cwd=ROOT, env=env).returncode
 
 
 if __name__ == "__main__":

@@ -50,9 +50,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    parallel = config.pluginmanager.hasplugin("xdist")
     for item in items:
-        if LIBREOFFICE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        fixtures = getattr(item, "fixturenames", ())
+        if LIBREOFFICE_FIXTURES.intersection(fixtures):
             item.add_marker(pytest.mark.libreoffice)
+        if parallel:  # with --dist loadgroup: a module's tests on one worker (its fixtures made once), and every
+            # test of the scenario workbooks on one worker (LibreOffice recalculates them once)
+            group = "recalculated_cases" if "recalculated_cases" in fixtures else item.nodeid.split("::")[0]
+            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.hookimpl(tryfirst=True)
