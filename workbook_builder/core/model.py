@@ -17,6 +17,7 @@ from typing import Any
 
 from workbook_builder.core.errors import InputError  # kj:embed-skip
 from workbook_builder.core.estimates import Estimates, Item  # kj:embed-skip
+from workbook_builder.core.i18n import DEFAULT_MALFORM, parse_malform, tr  # kj:embed-skip
 from workbook_builder.core.numbers import (  # kj:embed-skip
     excel_round,
     excel_roundup,
@@ -26,11 +27,14 @@ from workbook_builder.core.numbers import (  # kj:embed-skip
     whole_number,
 )
 from workbook_builder.core.vocabulary import (  # kj:embed-skip
+    CHECK_MESSAGES,
     CHECK_OK_MESSAGE,
     CHECKS,
-    EMPTY,
     ERROR,
+    MASTER_MESSAGES,
     NOTE,
+    NOTE_MANY,
+    NOTE_ONE,
     OK,
     SEVERITY,
 )
@@ -381,6 +385,7 @@ class Inputs:
     share_short_term: float | None = None
     share_home_care: float | None = None
     invalid: tuple[str, ...] = ()  # inputs a reader found invalid and left out (shown on Kontroll)
+    malform: str = DEFAULT_MALFORM  # the written standard of every text: nb (bokmål) or nn (nynorsk)
 
     @property
     def total_staff(self) -> int:
@@ -424,6 +429,7 @@ class Params:
     share_short_term: float
     share_home_care: float
     defaults: dict[str, float | None] = field(default_factory=dict, compare=False)
+    malform: str = DEFAULT_MALFORM
 
     @property
     def price_year(self) -> int:
@@ -492,10 +498,14 @@ def resolve(est: Estimates, inputs: Inputs, today: _dt.date | None = None) -> Pa
         if s.year is not None:
             whole_number(s.year, "year", "Startår", YEAR_MIN, YEAR_MAX)
     level = parse_level(est, inputs.uncertainty) if inputs.uncertainty is not None else est.uncertainty.default_level
+    try:
+        malform = parse_malform(inputs.malform)
+    except ValueError as exc:
+        raise InputError("malform", str(exc), "Målform må være nb (bokmål) eller nn (nynorsk)") from None
     return Params(eid=eid, first_year=first_year, pay_role=role, employer_tax_zone=zone,
                   employer_tax_share=est.zone(zone).rate, uncertainty=level,
                   uncertainty_factor=est.level(level).factor, price_factor=ctx["price_factor"],
-                  wage_factor=ctx["wage_factor"], hourly=ctx["hourly"], defaults=defaults, **values)
+                  wage_factor=ctx["wage_factor"], hourly=ctx["hourly"], defaults=defaults, malform=malform, **values)
 
 
 # ----------------------------------------------------------------------------- one-off cost
@@ -820,7 +830,7 @@ class Budget:
 
     @property
     def master_message(self) -> str:
-        return master_message(self.checks)
+        return master_message(self.checks, self.params.malform)
 
     @property
     def cash_total_kr(self) -> float:
@@ -831,17 +841,13 @@ class Budget:
         return next(c for c in self.checks if c.id == check_id)
 
 
-def master_message(checks: tuple[Check, ...]) -> str:
+def master_message(checks: tuple[Check, ...], malform: str = DEFAULT_MALFORM) -> str:
+    """The master check as a sentence (MASTER_MESSAGES), in `malform`."""
     errors = sum(c.status == ERROR for c in checks)
     notes = sum(c.status == NOTE for c in checks)
-    noun = "merknad" if notes == 1 else "merknader"
-    if errors:
-        return f"Feil: {errors} feil og {notes} {noun}. Se arket Kontroll."
-    if any(c.status == EMPTY for c in checks):
-        return "Ikke utfylt: legg inn innføringstrinnene (gruppe, antall helsepersonell, startår) på Inndata."
-    if notes:
-        return f"Merknad: {notes} {noun}. Se arket Kontroll."
-    return "OK: alle kontroller er i orden."
+    status = max((c.status for c in checks), key=SEVERITY.__getitem__, default=OK)
+    noun = tr(NOTE_ONE if notes == 1 else NOTE_MANY, malform)
+    return tr(MASTER_MESSAGES[status], malform, errors=errors, notes=notes, noun=noun)
 
 
 def step_year(step: Step, p: Params) -> int:
@@ -1143,44 +1149,28 @@ def accounting_lines(est: Estimates, p: Params, cash: tuple[CashLine, ...]) -> t
 
 # ----------------------------------------------------------------------------- checks (Kontroll)
 
-def _or(items: list[str]) -> str:
+def _or(items: list[str], malform: str = DEFAULT_MALFORM) -> str:
     """'a, b eller c'."""
-    return nb_list(items, "eller")
+    return nb_list(items, tr("eller", malform))
+
+
+def check_values(est: Estimates, p: Params, total_staff: int) -> dict[str, Any]:
+    """The values the check messages' placeholders name (CHECK_MESSAGES)."""
+    lo, hi = est.size_range
+    acc = est.accounting
+    return {
+        "staff": total_staff, "low": lo, "high": hi, "groups": _or([g.id for g in est.groups], p.malform),
+        "first": p.first_year, "last": p.last_year, "last_published": est.deflator.last_year,
+        "eid": est.eid_option(p.eid).label, "threshold": nb_kr(acc.investment_threshold_kr.value),
+        "life": f"{acc.investment_min_life_years.value:g}",
+        "short": "/".join(g.id for g in est.groups if g.benefit == "short_term"),
+        "home": "/".join(g.id for g in est.groups if g.benefit == "home_care"),
+    }
 
 
 def check_message(check_id: str, est: Estimates, p: Params, total_staff: int) -> str:
-    """The Norwegian message a failing check shows (the workbook builds the same text)."""
-    lo, hi = est.size_range
-    ids = [g.id for g in est.groups]
-    short = "/".join(g.id for g in est.groups if g.benefit == "short_term")
-    home = "/".join(g.id for g in est.groups if g.benefit == "home_care")
-    acc = est.accounting
-    option = est.eid_option(p.eid)
-    return {
-        "staff": "Ingen helsepersonell er lagt inn ennå: fyll inn innføringstrinnene på Inndata.",
-        "steps": f"Et innføringstrinn mangler gruppe ({_or(ids)}) eller antall helsepersonell.",
-        "inputs": "En eller flere verdier på Inndata er ugyldige og er ikke brukt: rett de merkede feltene.",
-        "years": (f"Budsjettårene summerer ikke til totalen: et trinn starter utenfor økonomiplanperioden "
-                  f"{p.first_year}–{p.last_year}."),
-        "lines": "Budsjettlinjene summerer ikke til behovet for nye midler på arket Budsjett.",
-        "basis": (f"{total_staff} helsepersonell er utenfor notatets estimatgrunnlag ({lo}–{hi}): "
-                  f"tallene er forlenget lineært og er mer usikre."),
-        "vendor": "EPJ-leverandør er ikke valgt (eller navnet på annen leverandør mangler).",
-        "vendor_price": ("Pris for modul fra EPJ-leverandøren mangler: be leverandøren om pris "
-                         "(modulen er ikke med i totalen)."),
-        "eid_price": ("Valgt e-ID koster 0 kr per person: en antakelse, notatet har ingen pris. "
-                      "Sjekk kommunens kostnad."),
-        "eid_current": f"{option.label} er avviklet og kan ikke bestilles lenger: velg en annen e-ID (se Estimater).",
-        "price_level": (f"Prisene for {p.first_year} bygger på en prognose (publiserte tall til og med "
-                        f"{est.deflator.last_year}): bruk deflatoren fra statsbudsjettet når den er kjent."),
-        "investment": (f"Et kjøp koster minst {nb_kr(acc.investment_threshold_kr.value)} inkl. mva og varer minst "
-                       f"{acc.investment_min_life_years.value:g} år: vurder om det er en investering (KRS 4) "
-                       f"som hører hjemme i investeringsbudsjettet."),
-        "running": "Driftskostnadene er ikke fylt inn (notatet har ingen tall): legg inn det kommunen venter.",
-        "benefits": "Ingen pasientmottak er lagt inn: gevinsten blir 0.",
-        "benefit_groups": ("Pasientmottak er lagt inn for en tjeneste uten innføringstrinn i tilhørende gruppe "
-                           f"({short}: korttidsavdelinger, {home}: hjemmetjenesten): den gevinsten blir 0."),
-    }[check_id]
+    """The message a failing check shows, in the budget's målform (the workbook builds the same text)."""
+    return tr(CHECK_MESSAGES[check_id], p.malform, **check_values(est, p, total_staff))
 
 
 def investment_candidates(est: Estimates, b: Budget) -> list[tuple[str, int, float]]:
@@ -1238,8 +1228,8 @@ def checks(est: Estimates, inputs: Inputs, b: Budget) -> tuple[Check, ...]:
     out = []
     for cid, (severity, title) in CHECKS.items():
         fails = failing[cid]
-        out.append(Check(cid, title, severity if fails else OK,
-                         check_message(cid, est, p, total) if fails else CHECK_OK_MESSAGE))
+        out.append(Check(cid, tr(title, p.malform), severity if fails else OK,
+                         check_message(cid, est, p, total) if fails else tr(CHECK_OK_MESSAGE, p.malform)))
     return tuple(out)
 
 

@@ -89,10 +89,10 @@ def write(ctx: Context, s: Sheet, rows: Rows, range_rows: dict[str, list[int]]) 
            "subtitle")
     r = 4
     s.text(r, C_LABEL, "Samlet kontroll", "bold")
-    s.formula(r, C_UNIT, "kj_master_check", b.master_check, "check")
+    s.formula(r, C_UNIT, "kj_master_check", ctx.tr(b.master_check), "check")
     ws.merge_range(r, C_Y[0], r, C_SUM, "", s.fmt("bold"))
     s.formula(r, C_Y[0], "kj_master_message", b.master_message, "bold")
-    for text, fmt in ctx.fmt.status_rules():
+    for text, fmt in ctx.fmt.status_rules(ctx.malform):
         ws.conditional_format(r, C_UNIT, r, C_UNIT, {"type": "cell", "criteria": "==", "value": f'"{text}"',
                                                      "format": fmt})
     r = _key_figures(g, r + 2)

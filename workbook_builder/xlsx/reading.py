@@ -28,6 +28,7 @@ with dates refused where a number is meant. An invalid value is not thrown away:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import io
@@ -39,7 +40,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 from xml.etree import ElementTree as StdET
@@ -53,6 +54,7 @@ from defusedxml.common import DefusedXmlException
 from workbook_builder.cells import INPUT_BY_NAME, INPUTS, OUTPUTS, STEP_ROWS, InputSpec, list_label
 from workbook_builder.core.errors import InputError
 from workbook_builder.core.estimates import Estimates
+from workbook_builder.core.i18n import DEFAULT_MALFORM, parse_malform
 from workbook_builder.core.model import Inputs, Step, first_year_min, parse_choice
 from workbook_builder.core.numbers import number, number_from_text, whole_number
 from workbook_builder.core.textinput import clean_text
@@ -1386,6 +1388,10 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = T
     for name, v in values.items():
         if name.startswith("kj_meta_") and v not in (None, ""):
             metadata[name.removeprefix("kj_meta_")] = raw_text(v)
+    # the målform the workbook was built in (recorded on Byggeinfo); an older workbook, or one whose
+    # record is not a målform we know, is bokmål
+    with contextlib.suppress(ValueError):
+        inputs = replace(inputs, malform=parse_malform(metadata.get("malform") or DEFAULT_MALFORM))
     return FilledWorkbook(wb.path, inputs, problems, metadata, carried, missing, values, formulas, labels,
                           password=wb.sheet_password("Inndata"),
                           lite=any(n.startswith("xl/webextensions/") for n in wb.pkg.names),
