@@ -56,7 +56,8 @@ class FastWorksheet(Worksheet):
         if not stripped.startswith("{") and not self.use_future_functions and not expand_future_functions \
                 and _NEWER_FUNCTIONS.search(stripped) is None:
             return stripped
-        return super()._prepare_formula(formula, expand_future_functions)
+        prepared: str = super()._prepare_formula(formula, expand_future_functions)  # untyped in XlsxWriter
+        return prepared
 
 
 def cell(row: int, col: int, absolute: bool = False) -> str:
