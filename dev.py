@@ -80,6 +80,7 @@ def main(argv: list[str]) -> int:
     install(py, "test")
     ensure_libreoffice()
     sh(py, "-m", "ruff", "check", "workbook_builder", "udfs", "tests", "bench", "examples", "dev.py", cwd=ROOT)
+    sh(py, "-m", "mypy", cwd=ROOT)  # workbook_builder and udfs, configured in pyproject.toml
     return subprocess.run([py, "-m", "pytest", *rest], cwd=ROOT).returncode
 
 
