@@ -126,6 +126,7 @@ def main(argv: list[str]) -> int:
     ensure_libreoffice()
     ensure_axe()
     sh(py, "-m", "ruff", "check", "workbook_builder", "udfs", "tests", "bench", "examples", "dev.py", cwd=ROOT)
+    sh(py, "-m", "mypy", cwd=ROOT)  # workbook_builder and udfs, configured in pyproject.toml
     return subprocess.run([py, "-m", "pytest", *rest], cwd=ROOT).returncode
 
 

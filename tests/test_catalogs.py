@@ -49,11 +49,6 @@ def domain(request) -> tuple[str, set[str]]:
     return request.param, extracted(request.param)
 
 
-def test_every_domain_has_messages(domain):
-    name, messages = domain
-    assert len(messages) >= 5, name
-
-
 @pytest.mark.parametrize("malform", list(i18n.MALFORMS))
 def test_the_catalogs_hold_exactly_the_codes_messages(domain, malform):
     name, messages = domain
@@ -90,7 +85,7 @@ def test_the_compiled_catalogs_are_up_to_date(domain, malform):
 
 def test_a_message_is_looked_up_in_the_nynorsk_catalog_and_formatted():
     nn = {m.id: m.string for d in i18n.DOMAINS for m in catalog("nn", d) if m.id and m.string}
-    msgid, text = next((k, v) for k, v in nn.items() if isinstance(k, str) and "{" not in k)
+    msgid, text = next((k, v) for k, v in nn.items() if isinstance(k, str) and "{" not in k and k != v)
     assert i18n.tr(msgid, "nn") == text != msgid
     assert i18n.tr(msgid, "nb") == msgid
     assert i18n.tr("Ingen slik melding {n}", "nn", n=3) == "Ingen slik melding 3"  # unknown: the bokmål text

@@ -49,6 +49,19 @@ def lookup(malform: str) -> Callable[[str], str]:
     return _LOOKUPS[malform]
 
 
+def messages(malform: str) -> dict[str, str]:
+    """Every message of `malform`'s catalogs as msgid → text (what xlwings Lite's main.py embeds)."""
+    out: dict[str, str] = {}
+    for domain in reversed(DOMAINS):  # as lookup(): the first domain wins
+        mo = LOCALE_DIR / malform / "LC_MESSAGES" / f"{domain}.mo"
+        if mo.exists():
+            with mo.open("rb") as fh:
+                found = _gettext.GNUTranslations(fh)
+            # the catalog the .mo file holds (GNUTranslations keeps it as _catalog; there is no public getter)
+            out.update({k: v for k, v in found._catalog.items() if isinstance(k, str) and k and v})  # type: ignore[attr-defined]
+    return out
+
+
 def tr(text: str, malform: str = DEFAULT_MALFORM, /, **values: object) -> str:
     """`text` (bokmål, the message id) in `malform`, with {placeholders} filled from `values`."""
     out = text if malform == DEFAULT_MALFORM else lookup(malform)(text)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 from workbook_builder.core.errors import InputError  # kj:embed-skip
 from workbook_builder.core.estimates import Estimates, Item  # kj:embed-skip
@@ -77,10 +77,21 @@ def _norm(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
-def _choose(options: Any, text: Any, field: str, what_en: str, what_nb: str, by_parts: bool = False) -> str:
+class _Option(Protocol):
+    """A list value of the estimates file: an id and the label the workbook shows."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+
+def _choose(options: Sequence[_Option], text: Any, field: str, what_en: str, what_nb: str,
+            by_parts: bool = False) -> str:
     """The id of the option whose id or label (any case, spacing or punctuation) is `text`; with
     `by_parts`, also a part of the label, e.g. `Gerica` or `Visma` for `Visma (Profil)`."""
-    choices = {}
+    choices: dict[str, str] = {}
     for o in options:
         names = [o.id, o.label]
         if by_parts:
@@ -143,8 +154,10 @@ def parse_choice(est: Estimates, kind: str, text: Any) -> str:
 
 def choice_label(est: Estimates, kind: str, ident: str) -> str:
     """The list label of an id, as the workbook's drop-down shows it."""
-    return {"eid": est.eid_option, "vendor": est.vendor, "group": est.group, "role": est.role,
-            "zone": est.zone, "level": est.level}[kind](ident).label
+    lookup: dict[str, Callable[[str], _Option]] = {
+        "eid": est.eid_option, "vendor": est.vendor, "group": est.group, "role": est.role,
+        "zone": est.zone, "level": est.level}
+    return lookup[kind](ident).label
 
 
 def zone_for_municipality(est: Estimates, number: str) -> str | None:
@@ -815,9 +828,9 @@ class Budget:
     benefit: Benefit
     years: tuple[YearResult, ...]
     hours_returned_years: float | None
-    cash_lines: tuple[CashLine, ...] = ()
-    accounting_lines: tuple[AccountingLine, ...] = ()
-    ranges: Ranges | None = None
+    cash_lines: tuple[CashLine, ...]
+    accounting_lines: tuple[AccountingLine, ...]
+    ranges: Ranges
     checks: tuple[Check, ...] = field(default=())
 
     @property
@@ -871,12 +884,12 @@ def _shares(est: Estimates, weights: dict[str, int]) -> tuple[float, ...]:
     return tuple(weights.get(f, 0) / total for f in est.function_codes)
 
 
-def _weights(est: Estimates, steps: tuple[Step, ...], keep: Callable[[Step], bool]) -> dict[str, int]:
+def _weights(est: Estimates, steps: Iterable[Step]) -> dict[str, int]:
+    """The personnel of `steps` per KOSTRA function."""
     out: dict[str, int] = {}
     for s in steps:
-        if keep(s):
-            f = step_function(est, s)
-            out[f] = out.get(f, 0) + s.staff
+        f = step_function(est, s)
+        out[f] = out.get(f, 0) + s.staff
     return out
 
 
@@ -1105,15 +1118,15 @@ def cash_lines(est: Estimates, p: Params, steps: tuple[Step, ...], years: tuple[
             else:
                 v = p.maintenance_kr_per_year if y.staff_total > 0 and line_id == "maintenance_kr_per_year" else 0.0
             if allocation == "steps":
-                by_f = _weights(est, steps, lambda s, yy=y.year: renewal_due(step_year(s, p), yy, p.renewal_years))
+                by_f = _weights(est, (s for s in steps if renewal_due(step_year(s, p), y.year, p.renewal_years)))
                 row = tuple(p.eid_kr_per_person * by_f.get(f, 0) for f in est.function_codes)
             else:
                 if allocation == "added":
-                    w = _weights(est, steps, lambda s, yy=y.year: step_year(s, p) == yy)
+                    w = _weights(est, (s for s in steps if step_year(s, p) == y.year))
                 elif allocation == "all":
-                    w = _weights(est, steps, lambda s: True)
+                    w = _weights(est, steps)
                 else:
-                    w = _weights(est, steps, lambda s, yy=y.year: step_year(s, p) <= yy)
+                    w = _weights(est, (s for s in steps if step_year(s, p) <= y.year))
                 row = tuple(v * share for share in _shares(est, w))
             values.append(v)
             split.append(row)

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from xlsxwriter.chart import Chart
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
@@ -65,7 +66,16 @@ class FastWorksheet(Worksheet):
         if not stripped.startswith("{") and not self.use_future_functions and not expand_future_functions \
                 and _NEWER_FUNCTIONS.search(stripped) is None:
             return stripped
-        return super()._prepare_formula(formula, expand_future_functions)
+        prepared: str = super()._prepare_formula(formula, expand_future_functions)  # untyped in XlsxWriter
+        return prepared
+
+
+def new_chart(wb: Workbook, options: dict[str, Any]) -> Chart:
+    """`wb.add_chart(options)`, which returns None (and only warns) for a missing or unknown chart type."""
+    chart = wb.add_chart(options)
+    if chart is None:
+        raise ValueError(f"XlsxWriter has no chart type {options.get('type')!r}")
+    return chart
 
 
 def cell(row: int, col: int, absolute: bool = False) -> str:
