@@ -88,12 +88,13 @@ class _Option(Protocol):
 
 
 def _choose(options: Sequence[_Option], text: Any, field: str, what_en: str, what_nb: str,
-            by_parts: bool = False) -> str:
-    """The id of the option whose id or label (any case, spacing or punctuation) is `text`; with
-    `by_parts`, also a part of the label, e.g. `Gerica` or `Visma` for `Visma (Profil)`."""
+            by_parts: bool = False, nn: dict[str, str] | None = None) -> str:
+    """The id of the option whose id or label (any case, spacing or punctuation) is `text`, the label in
+    either målform (`nn`: the estimates' nynorsk texts); with `by_parts`, also a part of the label,
+    e.g. `Gerica` or `Visma` for `Visma (Profil)`."""
     choices: dict[str, str] = {}
     for o in options:
-        names = [o.id, o.label]
+        names = [o.id, o.label, *([nn[o.label]] if nn and o.label in nn else [])]
         if by_parts:
             names += [part for part in o.label.replace(")", "").split("(") if part.strip()]
         choices.update({_norm(name): o.id for name in names})
@@ -109,17 +110,17 @@ def _choose(options: Sequence[_Option], text: Any, field: str, what_en: str, wha
 
 def parse_eid(est: Estimates, text: Any) -> str:
     """An e-ID option id from its id (`pki`, `bankid-mobil`) or the workbook's label, any case."""
-    return _choose(est.eid_options, text, "eid", "e-ID", "e-ID")
+    return _choose(est.eid_options, text, "eid", "e-ID", "e-ID", nn=est.nn)
 
 
 def parse_vendor(est: Estimates, text: Any) -> str:
     """An EPJ vendor id from its id, its label or the product or company name in it."""
-    return _choose(est.vendors, text, "vendor", "EPJ vendor", "EPJ-leverandør", by_parts=True)
+    return _choose(est.vendors, text, "vendor", "EPJ vendor", "EPJ-leverandør", by_parts=True, nn=est.nn)
 
 
 def parse_group(est: Estimates, text: Any) -> str:
     """A rollout group id from its letter or its label."""
-    return _choose(est.groups, text, "group", "rollout group", "gruppe")
+    return _choose(est.groups, text, "group", "rollout group", "gruppe", nn=est.nn)
 
 
 # ----------------------------------------------------------------------------- more choices
@@ -127,18 +128,18 @@ def parse_group(est: Estimates, text: Any) -> str:
 
 def parse_role(est: Estimates, text: Any) -> str:
     """A pay role id (the hourly cost's basis) from its id or its label, any case."""
-    return _choose(est.pay.roles, text, "pay_role", "pay role", "stilling")
+    return _choose(est.pay.roles, text, "pay_role", "pay role", "stilling", nn=est.nn)
 
 
 def parse_zone(est: Estimates, text: Any) -> str:
     """An employer's tax zone id from its id (`1a`) or its label (`Sone Ia`), any case."""
     return _choose(est.employer_tax.zones, text, "employer_tax_zone", "employer's tax zone",
-                   "sone for arbeidsgiveravgift")
+                   "sone for arbeidsgiveravgift", nn=est.nn)
 
 
 def parse_level(est: Estimates, text: Any) -> str:
     """An uncertainty level id from its id or label (`lav`, `Middels`, `Høy`), any case."""
-    return _choose(est.uncertainty.levels, text, "uncertainty", "uncertainty level", "usikkerhet")
+    return _choose(est.uncertainty.levels, text, "uncertainty", "uncertainty level", "usikkerhet", nn=est.nn)
 
 
 CHOICE_PARSERS: dict[str, Callable[[Estimates, Any], str]] = {
@@ -152,12 +153,12 @@ def parse_choice(est: Estimates, kind: str, text: Any) -> str:
     return CHOICE_PARSERS[kind](est, text)
 
 
-def choice_label(est: Estimates, kind: str, ident: str) -> str:
-    """The list label of an id, as the workbook's drop-down shows it."""
+def choice_label(est: Estimates, kind: str, ident: str, malform: str = DEFAULT_MALFORM) -> str:
+    """The list label of an id, as the workbook's drop-down shows it in `malform`."""
     lookup: dict[str, Callable[[str], _Option]] = {
         "eid": est.eid_option, "vendor": est.vendor, "group": est.group, "role": est.role,
         "zone": est.zone, "level": est.level}
-    return lookup[kind](ident).label
+    return est.text_in(lookup[kind](ident).label, malform)
 
 
 def zone_for_municipality(est: Estimates, number: str) -> str | None:
