@@ -4,6 +4,7 @@
     python3 dev.py build    install kj-budget into .venv and build build/kjernejournal-budsjett.xlsx
     python3 dev.py test     install everything the tests need (LibreOffice too) and run the whole suite
     python3 dev.py catalogs bring the message catalogs (nb, nn) up to date with the code and compile them
+                            (`python3 dev.py catalogs sheets`: one domain of core, sheets, texts)
 
 Anything after the command is passed on (`python3 dev.py build --municipality Gausdal`,
 `python3 dev.py test -k workbook`). Standard library only: it runs before anything is installed.
@@ -91,14 +92,17 @@ MALFORMS = ("nb", "nn")
 KEYWORDS = ["-k", "tr", "-k", "N_"]
 
 
-def catalogs(py: str) -> int:
+def catalogs(py: str, only: list[str]) -> int:
     """Extract every message with Babel, update each målform's .po (new messages come in untranslated,
-    removed ones go), and compile the .mo files the program reads."""
+    removed ones go), and compile the .mo files the program reads; `only` names some domains."""
     import tempfile
 
     pybabel = [py, "-m", "babel.messages.frontend"]
     with tempfile.TemporaryDirectory() as tmp:
-        for domain in DOMAINS:
+        for domain in only or DOMAINS:
+            if domain not in DOMAINS:
+                print(f"unknown domain {domain!r}: the domains are {', '.join(DOMAINS)}", file=sys.stderr)
+                return 2
             pot = Path(tmp) / f"{domain}.pot"
             sh(*pybabel, "extract", "-F", str(LOCALE / f"{domain}.cfg"), *KEYWORDS, "--no-wrap", "--sort-by-file",
                "--add-location=file", "--project=kj-budget", "-o", str(pot), ".", cwd=ROOT)
@@ -122,7 +126,7 @@ def main(argv: list[str]) -> int:
         return subprocess.run([py, "-m", "workbook_builder.cli", "build", *rest], cwd=ROOT).returncode
     install(py, "test")
     if command == "catalogs":
-        return catalogs(py)
+        return catalogs(py, rest)
     ensure_libreoffice()
     ensure_axe()
     sh(py, "-m", "ruff", "check", "workbook_builder", "udfs", "tests", "bench", "examples", "dev.py", cwd=ROOT)
