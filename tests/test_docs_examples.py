@@ -193,3 +193,16 @@ def test_links_between_the_pages_resolve(page):
         assert dest.exists(), f"{page.name}: link to a missing file: {target}"
         if anchor and dest.suffix == ".md":
             assert anchor in anchors(dest), f"{page.name}: no heading makes the anchor #{anchor} in {dest.name}"
+
+
+def test_the_cli_reference_names_every_command_and_option(capsys):
+    """docs/cli.md has a section for each command of `kj-budget --help` and names each option of its --help."""
+    from workbook_builder.cli.commands import HELP
+
+    reference = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    for command in HELP:
+        assert re.search(rf"^##+ {command}: ", reference, flags=re.M), f"no section for {command}"
+        code, text = run([command, "--help"], capsys)
+        assert code == 0
+        for option in sorted(set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", text)) - {"--help"}):
+            assert f"`{option}" in reference or f"{option} " in reference, f"{command} {option}"
