@@ -99,7 +99,7 @@ def write(ctx: Context, s: Sheet, rows: Rows, range_rows: dict[str, list[int]]) 
                                     first=p.first_year, last=p.last_year)
     s.formula(1, 0, plan, plan_value, "bold")
     s.text(2, 0, tr("Kilde: {name}, estimatsett {id} versjon {version}. Bygget {date}.", name=ctx.text(est.name),
-                    id=est.id, version=est.version, date=f"{ctx.today:%d.%m.%Y}"), "subtitle")
+                    id=est.id, version=est.version, date=ctx.today.strftime("%d.%m.%Y")), "subtitle")
     r = 4
     s.text(r, C_LABEL, tr("Samlet kontroll"), "bold")
     s.formula(r, C_UNIT, "kj_master_check", ctx.tr(b.master_check), "check")
