@@ -69,6 +69,15 @@ def _range_text(ctx: Context, minimum: float, maximum: float, percent: bool = Fa
     return ctx.tr("fra {low} til {high}", low=fmt(minimum), high=fmt(maximum))
 
 
+def _clip(text: str, limit: int) -> str:
+    """`text` within Excel's limit for a validation's title (32) or message (255): cut after a whole word,
+    with «…», never inside one."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:(") + "…"
+
+
 def _validation(ctx: Context, spec: InputSpec, help_text: str, minimum: float | None = None) -> dict[str, Any]:
     """An Excel data validation with a help text and error message in the workbook's målform (`minimum`
     replaces the register's lower bound, e.g. the first budget year's, which comes from the estimates)."""
@@ -77,7 +86,7 @@ def _validation(ctx: Context, spec: InputSpec, help_text: str, minimum: float | 
         from dataclasses import replace
 
         spec = replace(spec, minimum=minimum)
-    v: dict[str, Any] = {"input_title": tr(spec.label)[:32], "input_message": help_text[:255],
+    v: dict[str, Any] = {"input_title": _clip(tr(spec.label), 32), "input_message": _clip(help_text, 255),
                          "error_title": tr("Ugyldig verdi"), "ignore_blank": True}
     if spec.kind == "choice":
         v.update(validate="list", source=f"={LIST_NAMES[spec.choices]}", error_message=tr("Velg en verdi fra listen."))
