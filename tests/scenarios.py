@@ -1,13 +1,19 @@
 """Budget inputs the workbook tests build and recalculate: the note's sizes for every e-ID, a grid
-of sizes from 0 to 2 000, phased rollouts, other rates and prices, and seeded random cases."""
+of sizes from 0 to 2 000, phased rollouts, other rates and prices, seeded random cases, and some of them
+again in nynorsk (issue 13: `nn-…`, every output, check and cached value recalculated as in bokmål)."""
 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from workbook_builder.core.model import Inputs, Step
 
 FIRST = 2027
+# The cases built again as nynorsk workbooks: every check status occurs among them (the empty template,
+# notes, errors), with a vendor of its own, a phased-out e-ID and a step without a group.
+NYNORSK = ("phased-full", "empty", "vendor-other-investment", "incomplete-step", "bankid-mobil-phased-out",
+           "zone-v-helsefagarbeider", "random-3")
 
 
 def one_step(staff: int, eid: str, **kw) -> Inputs:
@@ -86,4 +92,6 @@ def scenarios() -> dict[str, Inputs]:
             deflator_forecast=rng.choice([None, round(rng.uniform(0, 0.06), 3)]),
             uncertainty=rng.choice([None, "Lav", "middels", "HØY"]),
         )
+    for name in NYNORSK:
+        out[f"nn-{name}"] = replace(out[name], malform="nn")
     return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from workbook_builder.core.estimates import Estimates
-from workbook_builder.core.i18n import tr
+from workbook_builder.core.i18n import DEFAULT_MALFORM, N_, tr
 from workbook_builder.core.model import (
     PARAMETERS,
     STAFF_MAX,
@@ -30,12 +30,12 @@ LIST_NAMES = {"eid": "kj_list_eid", "vendor": "kj_list_vendors", "group": "kj_li
 TEXT_MAX = 100  # characters in a text input (names, units, codes)
 
 
-def list_label(est: Estimates, kind: str, value: str | None) -> str | None:
-    """The workbook's list label (what a user picks on Inndata) for an id or label of an e-ID,
-    vendor, group, pay role or employer's tax zone; None stays None."""
+def list_label(est: Estimates, kind: str, value: str | None, malform: str = DEFAULT_MALFORM) -> str | None:
+    """The workbook's list label (what a user picks on Inndata) for an id or label (in either målform) of an
+    e-ID, vendor, group, pay role or employer's tax zone, in `malform`; None stays None."""
     if value is None:
         return None
-    return choice_label(est, kind, parse_choice(est, kind, value))
+    return choice_label(est, kind, parse_choice(est, kind, value), malform)
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,8 @@ class InputSpec:
     name: str
     field: str
     kind: str  # text | choice | number | whole
-    label: str
-    unit: str = ""
+    label: str  # a message id (bokmål): the workbook shows tr(label, målform)
+    unit: str = ""  # a message id too
     minimum: float | None = None
     maximum: float | None = None
     rows: int = 1
@@ -55,22 +55,23 @@ class InputSpec:
 
 
 INPUTS: tuple[InputSpec, ...] = (
-    InputSpec("kj_municipality", "municipality", "text", "Kommune"),
-    InputSpec("kj_municipality_number", "municipality_number", "text", "Kommunenummer"),
-    InputSpec("kj_vendor", "vendor", "choice", "EPJ-leverandør", choices="vendor"),
-    InputSpec("kj_vendor_other", "vendor_other", "text", "Navn på annen leverandør"),
-    InputSpec("kj_eid", "eid", "choice", "e-ID for helsepersonell", choices="eid"),
-    InputSpec("kj_first_year", "first_year", "whole", "Første budsjettår", "år", YEAR_MIN, YEAR_MAX),
-    InputSpec("kj_ansvar", "ansvar", "text", "Ansvar (kode i kommunens kontoplan)"),
-    InputSpec("kj_prosjekt", "prosjekt", "text", "Prosjekt (kode i kommunens kontoplan)"),
-    InputSpec("kj_step_group", "steps.group", "choice", "Gruppe", rows=STEP_ROWS, choices="group"),
-    InputSpec("kj_step_unit", "steps.unit", "text", "Avdeling eller sone", rows=STEP_ROWS),
-    InputSpec("kj_step_staff", "steps.staff", "whole", "Antall helsepersonell", "personer", 0, STAFF_MAX,
+    InputSpec("kj_municipality", "municipality", "text", N_("Kommune")),
+    InputSpec("kj_municipality_number", "municipality_number", "text", N_("Kommunenummer")),
+    InputSpec("kj_vendor", "vendor", "choice", N_("EPJ-leverandør"), choices="vendor"),
+    InputSpec("kj_vendor_other", "vendor_other", "text", N_("Navn på annen leverandør")),
+    InputSpec("kj_eid", "eid", "choice", N_("e-ID for helsepersonell"), choices="eid"),
+    InputSpec("kj_first_year", "first_year", "whole", N_("Første budsjettår"), N_("år"), YEAR_MIN, YEAR_MAX),
+    InputSpec("kj_ansvar", "ansvar", "text", N_("Ansvar (kode i kommunens kontoplan)")),
+    InputSpec("kj_prosjekt", "prosjekt", "text", N_("Prosjekt (kode i kommunens kontoplan)")),
+    InputSpec("kj_step_group", "steps.group", "choice", N_("Gruppe"), rows=STEP_ROWS, choices="group"),
+    InputSpec("kj_step_unit", "steps.unit", "text", N_("Avdeling eller sone"), rows=STEP_ROWS),
+    InputSpec("kj_step_staff", "steps.staff", "whole", N_("Antall helsepersonell"), N_("personer"), 0, STAFF_MAX,
               rows=STEP_ROWS),
-    InputSpec("kj_step_year", "steps.year", "whole", "Startår", "år", YEAR_MIN, YEAR_MAX, rows=STEP_ROWS),
-    InputSpec("kj_pay_role", "pay_role", "choice", "Stilling timekostnaden bygger på", choices="role"),
-    InputSpec("kj_employer_tax_zone", "employer_tax_zone", "choice", "Sone for arbeidsgiveravgift", choices="zone"),
-    InputSpec("kj_uncertainty", "uncertainty", "choice", "Usikkerhet i anslaget", choices="level"),
+    InputSpec("kj_step_year", "steps.year", "whole", N_("Startår"), N_("år"), YEAR_MIN, YEAR_MAX, rows=STEP_ROWS),
+    InputSpec("kj_pay_role", "pay_role", "choice", N_("Stilling timekostnaden bygger på"), choices="role"),
+    InputSpec("kj_employer_tax_zone", "employer_tax_zone", "choice", N_("Sone for arbeidsgiveravgift"),
+              choices="zone"),
+    InputSpec("kj_uncertainty", "uncertainty", "choice", N_("Usikkerhet i anslaget"), choices="level"),
     *(
         InputSpec(f"kj_{p.name}", p.name, "whole" if p.whole else "number", p.label, p.unit, p.minimum, p.maximum,
                   percent=p.percent)
@@ -202,7 +203,7 @@ def output_values(est: Estimates, budget: Budget) -> dict[str, object]:
         "kj_year_internal_kr_p50": [x.p50 for x in r.internal_years],
         "kj_year_internal_kr_p85": [x.p85 for x in r.internal_years],
         "kj_hourly_rate_used": p.hourly_rate,
-        "kj_eid_used": est.eid_option(p.eid).label,
+        "kj_eid_used": choice_label(est, "eid", p.eid, p.malform),
         "kj_master_check": tr(b.master_check, b.params.malform),
         "kj_master_message": b.master_message,
     }

@@ -18,6 +18,7 @@ import xlsxwriter
 from workbook_builder import __version__
 from workbook_builder.cells import Register
 from workbook_builder.core.estimates import Estimates
+from workbook_builder.core.i18n import tr
 from workbook_builder.core.model import Budget, Inputs, budget
 from workbook_builder.sheets import (
     beregning,
@@ -38,11 +39,18 @@ from workbook_builder.sheets.styles import Formats
 from workbook_builder.xlsx.files import atomic_write_bytes
 
 TEMPLATE_VERSION = "1"
+# The sheets by id (their bokmål names, each module's SHEET); a workbook names them in its målform
+# (`sheet_names`), and every formula that names a sheet uses that name. Defined names never change.
 SHEET_ORDER = (veiledning.SHEET, inndata.SHEET, budsjett.SHEET, budsjettlinjer.SHEET, kontroll.SHEET,
                estimater.SHEET, beregning.SHEET, usikkerhet.SHEET, scenarier.SHEET, soner.SHEET, byggeinfo.SHEET)
 # A regenerated workbook has its report after Kontroll: both say what to look at before using the numbers.
 REGENERATED_ORDER = (*SHEET_ORDER[:5], regenerering.SHEET, *SHEET_ORDER[5:])
 DEFAULT_OUT = Path("build") / "kjernejournal-budsjett.xlsx"
+
+
+def sheet_names(malform: str, regenerated: bool = False) -> dict[str, str]:
+    """Sheet id → the sheet's name in a workbook of `malform`, in the workbook's order."""
+    return {sheet: tr(sheet, malform) for sheet in (REGENERATED_ORDER if regenerated else SHEET_ORDER)}
 
 
 @dataclass
@@ -68,11 +76,12 @@ def build_bytes(est: Estimates, inputs: Inputs, *, today: dt.date | None = None,
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
                                    "strings_to_urls": False})
-    ctx = Context(wb=wb, est=est, inputs=inputs, budget=result, fmt=Formats(wb), register=Register(), today=today,
-                  version=__version__, password=password, municipality_header=inputs.municipality,
+    malform = result.params.malform
+    ctx = Context(wb=wb, est=est, inputs=inputs, budget=result, fmt=Formats(wb, malform), register=Register(),
+                  today=today, version=__version__, password=password, municipality_header=inputs.municipality,
                   input_notes=dict(input_notes or {}))
-    order = REGENERATED_ORDER if regeneration is not None else SHEET_ORDER
-    sheets = {name: Sheet(ctx, wb.add_worksheet(name, worksheet_class=FastWorksheet)) for name in order}
+    names = sheet_names(malform, regeneration is not None)
+    sheets = {sheet: Sheet(ctx, wb.add_worksheet(name, worksheet_class=FastWorksheet)) for sheet, name in names.items()}
     # The write order is the data flow: each sheet's formulas refer to names and rows the ones before it
     # define, and what a sheet hands on is returned and passed explicitly (no sheet reads another's state).
     #   Estimater, Soner  → the published figures and zones (names kj_est_*, kj_list_*)
@@ -103,14 +112,16 @@ def build_bytes(est: Estimates, inputs: Inputs, *, today: dt.date | None = None,
             extra.text(r, 1, value)
         extra.protect()
     sheets[veiledning.SHEET].ws.activate()
+    title = (ctx.tr("Budsjett for innføring av kjernejournal – {municipality}", municipality=inputs.municipality)
+             if inputs.municipality else ctx.tr("Budsjett for innføring av kjernejournal"))
     wb.set_properties({
-        "title": "Budsjett for innføring av kjernejournal"
-        + (f" – {inputs.municipality}" if inputs.municipality else ""),
-        "subject": "Kjernejournal i pleie- og omsorgstjenesten: budsjett og økonomiplan",
+        "title": title,
+        "subject": ctx.tr("Kjernejournal i pleie- og omsorgstjenesten: budsjett og økonomiplan"),
         "author": "kj-budget",
         "company": inputs.municipality,
-        "keywords": "kjernejournal, budsjett, NHN",
-        "comments": f"Bygget fra {est.name} ({est.id} {est.version}). Lag på nytt med kj-budget build --from.",
+        "keywords": ctx.tr("kjernejournal, budsjett, NHN"),
+        "comments": ctx.tr("Bygget fra {name} ({id} {version}). Lag på nytt med kj-budget build --from.",
+                           name=ctx.text(est.name), id=est.id, version=est.version),
         "created": dt.datetime.combine(today, dt.time(12, 0)),
     })
     for key, value in meta.items():

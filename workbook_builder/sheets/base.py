@@ -47,6 +47,25 @@ class Context:
         """`text` (a bokmål message id) in the workbook's målform."""
         return tr(text, self.malform, **values)
 
+    def text(self, text: str) -> str:
+        """A text of the estimates file (a label, unit or source) in the workbook's målform."""
+        return self.est.text_in(text, self.malform)
+
+    def sheet_name(self, sheet: str) -> str:
+        """A sheet's name in the workbook's målform, from its id (the bokmål name, a module's SHEET)."""
+        return tr(sheet, self.malform)
+
+    def sheet_ref(self, sheet: str, row: int, col: int, absolute: bool = False) -> str:
+        """A reference to a cell of another sheet, by the sheet's name in the workbook's målform."""
+        return f"'{self.sheet_name(sheet)}'!{cell(row, col, absolute)}"
+
+    def template(self, template: str, formulas: dict[str, str], **values: Any) -> tuple[str, str]:
+        """A message (a bokmål id with {placeholders}) as a formula that builds it in the workbook's målform
+        and the model's text of it: the same template gives both (`template_formula`). `values` hold every
+        placeholder's model value; those named in `formulas` are computed by the formula in the workbook."""
+        text = self.tr(template)
+        return template_formula(text, formulas, values), text.format(**values)
+
 
 # Functions XlsxWriter would prefix with _xlfn. (Excel 365's dynamic arrays and newer functions). The
 # workbook uses none of them (a test checks the function list), so a formula without any is written as it
@@ -162,8 +181,10 @@ class Sheet:
                                                   "format_columns": True, "format_rows": True,
                                                   "autofilter": autofilter, "sort": False})
 
-    def print_setup(self, landscape: bool, last_row: int, last_col: int, title: str) -> None:
-        """A4, fitted to one page wide, with a header naming the municipality and a page footer."""
+    def print_setup(self, landscape: bool, last_row: int, last_col: int, title: str | None = None) -> None:
+        """A4, fitted to one page wide, with a header naming the municipality and the sheet (its name unless
+        `title` says otherwise) and a page footer."""
+        title = self.name if title is None else title
         ws = self.ws
         ws.set_paper(9)
         ws.set_landscape() if landscape else ws.set_portrait()
@@ -171,5 +192,9 @@ class Sheet:
         ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
         ws.print_area(0, 0, last_row, last_col)
         muni = self.ctx.municipality_header.replace("&", "&&")
-        ws.set_header(f'&L&"Calibri,Bold"{muni or "Kjernejournal"}&C{title}&R&D', {"margin": 0.3})
-        ws.set_footer("&LKjernejournal – budsjett (kj-budget)&RSide &P av &N", {"margin": 0.3})
+        tr = self.ctx.tr
+        ws.set_header(f'&L&"Calibri,Bold"{muni or "Kjernejournal"}&C{title.replace("&", "&&")}&R&D', {"margin": 0.3})
+        # &P and &N are the page number and count (Excel's header codes), kept out of the message
+        footer = tr("Kjernejournal – budsjett (kj-budget)").replace("&", "&&")
+        page = tr("Side {page} av {pages}", page="&P", pages="&N")
+        ws.set_footer(f"&L{footer}&R{page}", {"margin": 0.3})

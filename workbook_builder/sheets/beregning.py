@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from workbook_builder.cells import STEP_ROWS
 from workbook_builder.core.estimates import TRACKS
+from workbook_builder.core.i18n import N_
 from workbook_builder.core.model import (
     PLAN_YEARS,
     OneOff,
@@ -31,10 +32,12 @@ from workbook_builder.core.model import (
 )
 from workbook_builder.sheets.base import Context, Sheet, cell
 
-SHEET = "Beregning"
+SHEET = N_("Beregning")  # the id; the workbook names it in its målform (Context.sheet_name)
 C_LABEL, C_UNIT, C_TOTAL, C_BEFORE = 0, 1, 2, 3
 C_YEARS = tuple(range(4, 4 + PLAN_YEARS))
 COLS = (C_TOTAL, C_BEFORE, *C_YEARS)
+# The units of the rows (message ids: `_Calc.label` shows them in the workbook's målform)
+UNITS = (N_("år"), N_("personer"), N_("nr."), N_("kortlesere"), N_("kr"), N_("timer"), N_("andel"), N_("1/0"))
 RUN_COLS = (C_TOTAL, *C_YEARS)
 
 
@@ -85,6 +88,7 @@ class _Calc:
 
     def __init__(self, ctx: Context, s: Sheet) -> None:
         self.ctx, self.s, self.est, self.b = ctx, s, ctx.est, ctx.budget
+        self.tr, self.text = ctx.tr, ctx.text
         self.p = self.b.params
         self.rows = Rows()
         steps = ctx.inputs.steps
@@ -106,14 +110,15 @@ class _Calc:
                                          **{c: running_cost(self.est, self.ns[c], p) for c in C_YEARS}}
 
     def label(self, r: int, text: str, unit: str, role: str = "text") -> None:
+        """A row's label and unit (texts in the workbook's målform; the unit a message id, e.g. "kr")."""
         self.s.text(r, C_LABEL, text, role)
-        self.s.text(r, C_UNIT, unit, "unit")
+        self.s.text(r, C_UNIT, self.tr(unit) if unit else "", "unit")
 
     def year_head(self, r: int, total_head: str) -> int:
         s, p = self.s, self.p
-        s.text(r, C_LABEL, "Budsjettår", "colhead")
-        s.text(r, C_UNIT, "Enhet", "colhead")
-        s.text(r, C_TOTAL, total_head, "colhead_r")
+        s.text(r, C_LABEL, self.tr("Budsjettår"), "colhead")
+        s.text(r, C_UNIT, self.tr("Enhet"), "colhead")
+        s.text(r, C_TOTAL, self.tr(total_head) if total_head else "", "colhead_r")
         s.blank(r, C_BEFORE, "colhead")
         for k, c in enumerate(C_YEARS):
             s.formula(r, c, cell(self.rows.year, c), p.first_year + k, "colhead_r", "year")
@@ -128,10 +133,11 @@ def write(ctx: Context, s: Sheet) -> Rows:
     ws.set_column(C_LABEL, C_LABEL, 84)
     ws.set_column(C_UNIT, C_UNIT, 12)
     ws.set_column(C_TOTAL, C_YEARS[-1], 14)
-    s.text(0, 0, "Beregning – modellen som formler", "title")
-    s.text(1, 0, "Låst. Kolonne C gjelder alle trinn; D trinn som starter før første budsjettår; E–H hvert "
-                 "budsjettår (kumulativt antall helsepersonell). Tallene kommer fra Inndata og Estimater. Kroner i "
-                 "faste priser for første budsjettår.", "note")
+    tr = ctx.tr
+    s.text(0, 0, tr("Beregning – modellen som formler"), "title")
+    s.text(1, 0, tr("Låst. Kolonne C gjelder alle trinn; D trinn som starter før første budsjettår; E–H hvert "
+                    "budsjettår (kumulativt antall helsepersonell). Tallene kommer fra Inndata og Estimater. Kroner "
+                    "i faste priser for første budsjettår."), "note")
     c = _Calc(ctx, s)
     r = _steps(c, 3)
     r = _cumulative(c, r + 1)
@@ -142,18 +148,18 @@ def write(ctx: Context, s: Sheet) -> Rows:
     r = _key_figures(c, r + 1)
     r = _functions(c, r + 1)
     ws.freeze_panes(3, 2)
-    s.print_setup(landscape=True, last_row=r, last_col=C_YEARS[-1], title="Beregning")
+    s.print_setup(landscape=True, last_row=r, last_col=C_YEARS[-1])
     s.protect()
     return c.rows
 
 
 def _steps(c: _Calc, r: int) -> int:
     """The step table: each Inndata step row validated, with its group's benefit and KOSTRA function."""
-    s, est, ctx, p = c.s, c.est, c.ctx, c.p
-    heads = ("Trinn", "", "Helsepersonell", "Gruppe nr.", "Korttid", "Hjemme", "Startår", "Ufullstendig",
-             "KOSTRA-funksjon")
+    s, est, ctx, p, tr = c.s, c.est, c.ctx, c.p, c.tr
+    heads = (N_("Trinn"), "", N_("Helsepersonell"), N_("Gruppe nr."), N_("Korttid"), N_("Hjemme"), N_("Startår"),
+             N_("Ufullstendig"), N_("KOSTRA-funksjon"))
     for col, h in enumerate(heads):
-        s.text(r, col, h, "colhead")
+        s.text(r, col, tr(h) if h else "", "colhead")
     r += 1
     first = r
     steps = list(ctx.inputs.steps) + [None] * (STEP_ROWS - len(ctx.inputs.steps))
@@ -168,7 +174,7 @@ def _steps(c: _Calc, r: int) -> int:
         home = 1 if gidx and est.groups[gidx - 1].benefit == "home_care" else 0
         year = step.year if step and step.year is not None else p.first_year
         func = step_function(est, step) if step else est.accounting.default_function
-        s.text(r, 0, f"Trinn {k + 1}", "text")
+        s.text(r, 0, tr("Trinn {n}", n=k + 1), "text")
         s.formula(r, 2, f"IF(ISNUMBER({st}),IF(AND({st}>=0,{st}<=kj_staff_max,{st}=INT({st})),{st},0),0)",
                   staff, "calc", "count")
         s.formula(r, 3, f"IFERROR(MATCH({gr},kj_list_groups,0),0)", gidx, "calc", "count")
@@ -189,19 +195,19 @@ def _steps(c: _Calc, r: int) -> int:
 
 def _cumulative(c: _Calc, r: int) -> int:
     """Personnel and every line item at the cumulative personnel of each column."""
-    s, est, p, rows, cols = c.s, c.est, c.p, c.rows, c.cols
-    s.band(r, "Engangskostnad ved kumulativt antall helsepersonell", C_YEARS[-1])
+    s, est, p, rows, cols, tr, text = c.s, c.est, c.p, c.rows, c.cols, c.tr, c.text
+    s.band(r, tr("Engangskostnad ved kumulativt antall helsepersonell"), C_YEARS[-1])
     r += 1
-    s.text(r, C_LABEL, "Kolonne", "colhead")
-    s.text(r, C_UNIT, "Enhet", "colhead")
-    s.text(r, C_TOTAL, "Alle trinn", "colhead_r")
-    s.text(r, C_BEFORE, "Før", "colhead_r")
+    s.text(r, C_LABEL, tr("Kolonne"), "colhead")
+    s.text(r, C_UNIT, tr("Enhet"), "colhead")
+    s.text(r, C_TOTAL, tr("Alle trinn"), "colhead_r")
+    s.text(r, C_BEFORE, tr("Før"), "colhead_r")
     for k, col in enumerate(C_YEARS):
-        s.text(r, col, f"År {k + 1}", "colhead_r")
+        s.text(r, col, tr("År {n}", n=k + 1), "colhead_r")
     r += 1
     rows.year = r
-    c.label(r, "Budsjettår (til og med)", "år")
-    s.text(r, C_TOTAL, "alle", "unit")
+    c.label(r, tr("Budsjettår (til og med)"), "år")
+    s.text(r, C_TOTAL, tr("alle"), "unit")
     s.formula(r, C_BEFORE, "kj_first_year_used-1", p.first_year - 1, "calc", "year")
     s.formula(r, C_YEARS[0], "kj_first_year_used", p.first_year, "calc", "year")
     for k, col in enumerate(C_YEARS[1:], start=1):
@@ -209,7 +215,7 @@ def _cumulative(c: _Calc, r: int) -> int:
     s.define("kj_calc_years", (r, C_YEARS[0]), (r, C_YEARS[-1]), "working")
     r += 1
     rows.staff = r
-    c.label(r, "Helsepersonell (kumulativt)", "personer", "bold")
+    c.label(r, tr("Helsepersonell (kumulativt)"), "personer", "bold")
     s.formula(r, C_TOTAL, "SUM(kj_calc_step_staff)", c.ns[C_TOTAL], "calc", "count")
     for col in COLS[1:]:
         s.formula(r, col, f"SUMPRODUCT(--(kj_calc_step_year<={cell(rows.year, col)}),kj_calc_step_staff)", c.ns[col],
@@ -217,9 +223,9 @@ def _cumulative(c: _Calc, r: int) -> int:
     r += 1
     sizes = est.sizes.values
     seg_row, x0_row, x1_row = r, r + 1, r + 2
-    c.label(seg_row, "Referansesegment (1 = mellom første og andre størrelse, osv.)", "nr.")
-    c.label(x0_row, "Segmentets nedre størrelse", "personer")
-    c.label(x1_row, "Segmentets øvre størrelse", "personer")
+    c.label(seg_row, tr("Referansesegment (1 = mellom første og andre størrelse, osv.)"), "nr.")
+    c.label(x0_row, tr("Segmentets nedre størrelse"), "personer")
+    c.label(x1_row, tr("Segmentets øvre størrelse"), "personer")
     for col in COLS:
         n_ = cell(rows.staff, col)
         sg = segment(sizes, c.ns[col]) + 1
@@ -237,7 +243,9 @@ def _cumulative(c: _Calc, r: int) -> int:
     for item in est.interpolated_items:
         rows.qty[item.id] = r
         purchase = item.kind == "purchase"
-        c.label(r, item.label + (" (prisjustert)" if purchase else ""), item.unit)
+        label = tr("{label} (prisjustert)", label=text(item.label)) if purchase else text(item.label)
+        s.text(r, C_LABEL, label, "text")
+        s.text(r, C_UNIT, text(item.unit), "unit")
         for col in COLS:
             x = f"IF({cell(rows.staff, col)}=0,0,{interp('kj_est_' + item.id, col)})"
             formula = f"ROUND({x}*kj_calc_price_factor,0)" if purchase else f"ROUND({x},0)"
@@ -246,7 +254,7 @@ def _cumulative(c: _Calc, r: int) -> int:
                       "kr" if purchase else "count")
         r += 1
     rows.readers = r
-    c.label(r, "Kortlesere (rundet opp, aldri flere enn personer)", "kortlesere")
+    c.label(r, tr("Kortlesere (rundet opp, aldri flere enn personer)"), "kortlesere")
     for col in COLS:
         n_ = cell(rows.staff, col)
         formula = (f"IF(INDEX(kj_est_eid_readers,kj_eid_index)=1,IF({n_}=0,0,"
@@ -254,44 +262,44 @@ def _cumulative(c: _Calc, r: int) -> int:
         s.formula(r, col, formula, cols[col].eid_readers, "calc", "count")
     r += 1
     rows.cards_kr, rows.readers_kr = r, r + 1
-    c.label(r, "e-ID: personer × pris per person", "kr")
-    c.label(r + 1, "e-ID: kortlesere × pris per kortleser", "kr")
+    c.label(r, tr("e-ID: personer × pris per person"), "kr")
+    c.label(r + 1, tr("e-ID: kortlesere × pris per kortleser"), "kr")
     for col in COLS:
         s.formula(r, col, f"{cell(rows.staff, col)}*kj_eid_kr_per_person_used", cols[col].eid_cards_kr, "calc", "kr")
         s.formula(r + 1, col, f"{cell(rows.readers, col)}*kj_reader_kr_used", cols[col].eid_readers_kr, "calc",
                   "kr")
     r += 2
     rows.qty["eid"] = r
-    c.label(r, est.item("eid").label, "kr")
+    c.label(r, text(est.item("eid").label), "kr")
     for col in COLS:
         s.formula(r, col, f"{cell(rows.cards_kr, col)}+{cell(rows.readers_kr, col)}",
                   cols[col].item("eid").purchase_kr, "calc", "kr")
     r += 1
     basis = standin_basis(est)
     rows.standin_hours = r
-    c.label(r, "Opplæringstimer med vikar (opplæring × andel som krever vikar)", "timer")
+    c.label(r, tr("Opplæringstimer med vikar (opplæring × andel som krever vikar)"), "timer")
     for col in COLS:
         formula = f"{cell(rows.qty[basis.id], col)}*kj_standin_share_used" if basis else "0"
         s.formula(r, col, formula, cols[col].standin_hours, "calc", "number")
     r += 1
     rows.qty["standin"] = r
-    c.label(r, est.item("standin").label + " (timer × timekostnad for vikar)", "kr")
+    c.label(r, tr("{label} (timer × timekostnad for vikar)", label=text(est.item("standin").label)), "kr")
     for col in COLS:
         s.formula(r, col, f"{cell(rows.standin_hours, col)}*kj_standin_hourly_rate_used", cols[col].standin_kr,
                   "calc", "kr")
     r += 1
     rows.qty["vendor_module"] = r
-    c.label(r, est.item("vendor_module").label, "kr")
+    c.label(r, text(est.item("vendor_module").label), "kr")
     s.formula(r, C_TOTAL, f'IF(AND({cell(rows.staff, C_TOTAL)}>0,kj_vendor_module_kr_used<>""),'
                           f'kj_vendor_module_kr_used,0)', cols[C_TOTAL].item("vendor_module").purchase_kr, "calc", "kr")
-    s.text(r, C_BEFORE, "i året for første trinn", "muted")
+    s.text(r, C_BEFORE, tr("i året for første trinn"), "muted")
     r += 1
 
-    s.band(r, "Kroner per linje (timer × timekostnad; kjøp og vikarer som over)", C_YEARS[-1], "section")
+    s.band(r, tr("Kroner per linje (timer × timekostnad; kjøp og vikarer som over)"), C_YEARS[-1], "section")
     r += 1
     for item in est.items:
         rows.kr[item.id] = r
-        c.label(r, item.label, "kr")
+        c.label(r, text(item.label), "kr")
         for col in (C_TOTAL,) if item.id == "vendor_module" else COLS:
             q = cell(rows.qty[item.id], col)
             formula = f"{q}*kj_hourly_rate_used" if item.kind == "hours" else q
@@ -300,8 +308,8 @@ def _cumulative(c: _Calc, r: int) -> int:
     hours_items = [i.id for i in est.items if i.kind == "hours"]
     purchase_items = [i.id for i in est.items if i.kind == "purchase"]
     rows.total_hours, rows.total_purchase, rows.total_standin, rows.total_kr = r, r + 1, r + 2, r + 3
-    for row, label, unit in ((r, "Interne timer", "timer"), (r + 1, "Kjøp av varer og tjenester", "kr"),
-                             (r + 2, "Vikarer", "kr"), (r + 3, "Engangskostnad i alt", "kr")):
+    for row, label, unit in ((r, tr("Interne timer"), "timer"), (r + 1, tr("Kjøp av varer og tjenester"), "kr"),
+                             (r + 2, tr("Vikarer"), "kr"), (r + 3, tr("Engangskostnad i alt"), "kr")):
         c.label(row, label, unit, "total")
     for col in COLS:
         o = cols[col]
@@ -318,13 +326,13 @@ def _cumulative(c: _Calc, r: int) -> int:
 
 def _per_year(c: _Calc, r: int) -> int:
     """The one-off cost of each budget year: the increase of the cumulative estimate."""
-    s, est, rows, years = c.s, c.est, c.rows, c.b.years
-    s.band(r, "Engangskostnad per budsjettår (økningen i kumulativt estimat)", C_YEARS[-1])
-    r = c.year_head(r + 1, "Sum 4 år")
+    s, est, rows, years, tr, text = c.s, c.est, c.rows, c.b.years, c.tr, c.text
+    s.band(r, tr("Engangskostnad per budsjettår (økningen i kumulativt estimat)"), C_YEARS[-1])
+    r = c.year_head(r + 1, N_("Sum 4 år"))
     for item in est.items:
         if item.kind == "hours":
             rows.inc_hours[item.id] = r
-            c.label(r, item.label, "timer")
+            c.label(r, text(item.label), "timer")
             for k, col in enumerate(C_YEARS):
                 s.formula(r, col, f"{cell(rows.qty[item.id], col)}-{cell(rows.qty[item.id], col - 1)}",
                           years[k].item_hours[item.id], "calc", "count")
@@ -332,8 +340,8 @@ def _per_year(c: _Calc, r: int) -> int:
             r += 1
         if item.id == "eid":
             rows.inc_cards, rows.inc_readers = r, r + 1
-            for row, src, label, attr in ((r, rows.cards_kr, "e-ID: kort", "eid_cards_kr"),
-                                          (r + 1, rows.readers_kr, "e-ID: kortlesere", "eid_readers_kr")):
+            for row, src, label, attr in ((r, rows.cards_kr, tr("e-ID: kort"), "eid_cards_kr"),
+                                          (r + 1, rows.readers_kr, tr("e-ID: kortlesere"), "eid_readers_kr")):
                 c.label(row, label, "kr")
                 for k, col in enumerate(C_YEARS):
                     s.formula(row, col, f"{cell(src, col)}-{cell(src, col - 1)}", getattr(years[k], attr), "calc",
@@ -341,7 +349,7 @@ def _per_year(c: _Calc, r: int) -> int:
                 c.sum_years(row, sum(getattr(y, attr) for y in years), "calc", "kr")
             r += 2
         rows.inc_kr[item.id] = r
-        c.label(r, item.label, "kr")
+        c.label(r, text(item.label), "kr")
         for k, col in enumerate(C_YEARS):
             if item.id == "vendor_module":
                 formula = (f'IF(AND({cell(rows.staff, col)}>0,{cell(rows.staff, col - 1)}=0,'
@@ -356,9 +364,10 @@ def _per_year(c: _Calc, r: int) -> int:
         t_items = [i for i in est.items if i.track == track]
         h_items = [i.id for i in t_items if i.kind == "hours"]
         m_items = [i.id for i in t_items if i.kind != "hours"]
-        spec = [("hours", f"{TRACKS[track]}: interne timer", "timer", h_items, rows.inc_hours, "count"),
-                ("kr", f"{TRACKS[track]}: interne ressurser i kr", "kr", h_items, rows.inc_kr, "kr"),
-                ("cash", f"{TRACKS[track]}: nye midler (kjøp og vikarer)", "kr", m_items, rows.inc_kr, "kr")]
+        name = tr(TRACKS[track])
+        spec = [("hours", tr("{track}: interne timer", track=name), "timer", h_items, rows.inc_hours, "count"),
+                ("kr", tr("{track}: interne ressurser i kr", track=name), "kr", h_items, rows.inc_kr, "kr"),
+                ("cash", tr("{track}: nye midler (kjøp og vikarer)", track=name), "kr", m_items, rows.inc_kr, "kr")]
         for key, label, unit, ids, src_rows, num in spec:
             if not ids:
                 continue
@@ -374,11 +383,11 @@ def _per_year(c: _Calc, r: int) -> int:
     standin_items = [i.id for i in est.items if i.kind == "standin"]
     rows.year_hours, rows.year_purchase, rows.year_standin, rows.year_kr = r, r + 1, r + 2, r + 3
     for row, label, unit, num, attr, ids, src_rows in (
-        (r, "Engangskostnad: interne timer", "timer", "count", "one_off_hours", hours_items, rows.inc_hours),
-        (r + 1, "Engangskostnad: kjøp av varer og tjenester", "kr", "kr", "one_off_purchase_kr", purchase_items,
+        (r, tr("Engangskostnad: interne timer"), "timer", "count", "one_off_hours", hours_items, rows.inc_hours),
+        (r + 1, tr("Engangskostnad: kjøp av varer og tjenester"), "kr", "kr", "one_off_purchase_kr", purchase_items,
          rows.inc_kr),
-        (r + 2, "Engangskostnad: vikarer", "kr", "kr", "one_off_standin_kr", standin_items, rows.inc_kr),
-        (r + 3, "Engangskostnad i året (nye midler og interne timer i kr)", "kr", "kr", "one_off_kr",
+        (r + 2, tr("Engangskostnad: vikarer"), "kr", "kr", "one_off_standin_kr", standin_items, rows.inc_kr),
+        (r + 3, tr("Engangskostnad i året (nye midler og interne timer i kr)"), "kr", "kr", "one_off_kr",
          [i.id for i in est.items], rows.inc_kr),
     ):
         c.label(row, label, unit, "total")
@@ -391,12 +400,12 @@ def _per_year(c: _Calc, r: int) -> int:
 
 def _running(c: _Calc, r: int) -> int:
     """Running costs: e-ID renewals in the years they fall due, and the note's yearly items."""
-    s, b, rows, years, runs = c.s, c.b, c.rows, c.b.years, c.runs
-    s.band(r, "Drift per år (fra året hvert trinn starter; fornyelse av e-ID i årene den faller)", C_YEARS[-1])
-    r = c.year_head(r + 1, "Full drift, snitt")
+    s, b, rows, years, runs, tr = c.s, c.b, c.rows, c.b.years, c.runs, c.tr
+    s.band(r, tr("Drift per år (fra året hvert trinn starter; fornyelse av e-ID i årene den faller)"), C_YEARS[-1])
+    r = c.year_head(r + 1, N_("Full drift, snitt"))
     rows.renewal = r
-    c.label(r, "Fornyelse av e-ID: kort som fornyes i året × pris per person (startår + hvert fornyelsesintervall)",
-            "kr")
+    c.label(r, tr("Fornyelse av e-ID: kort som fornyes i året × pris per person (startår + hvert "
+                  "fornyelsesintervall)"), "kr")
     s.formula(r, C_TOTAL, f"IF({cell(rows.staff, C_TOTAL)}>0,{cell(rows.staff, C_TOTAL)}*kj_eid_kr_per_person_used/"
                           f"kj_renewal_years_used,0)", runs[C_TOTAL].lines[0].purchase_kr, "calc", "kr")
     for k, col in enumerate(C_YEARS):
@@ -408,7 +417,7 @@ def _running(c: _Calc, r: int) -> int:
     line_rows = rows.running_lines
     for k_line, line in enumerate(b.running.lines[1:], start=1):
         line_rows[line.id] = r
-        c.label(r, line.label, "timer" if line.kind == "hours" else "kr")
+        c.label(r, c.text(c.est.running_item(line.id).label), "timer" if line.kind == "hours" else "kr")
         for col in RUN_COLS:
             ln = runs[col].lines[k_line]
             value = ln.hours if line.kind == "hours" else ln.purchase_kr
@@ -418,9 +427,9 @@ def _running(c: _Calc, r: int) -> int:
     run_hours = [ln.id for ln in b.running.lines if ln.kind == "hours"]
     run_purchase = [ln.id for ln in b.running.lines[1:] if ln.kind == "purchase"]
     rows.running_hours, rows.running_purchase, rows.running_kr = r, r + 1, r + 2
-    c.label(r, "Drift: interne timer", "timer", "bold")
-    c.label(r + 1, "Drift: kjøp (uten fornyelse av e-ID)", "kr", "bold")
-    c.label(r + 2, "Driftskostnad i året (nye midler og interne timer i kr)", "kr", "total")
+    c.label(r, tr("Drift: interne timer"), "timer", "bold")
+    c.label(r + 1, tr("Drift: kjøp (uten fornyelse av e-ID)"), "kr", "bold")
+    c.label(r + 2, tr("Driftskostnad i året (nye midler og interne timer i kr)"), "kr", "total")
     for k, col in enumerate(RUN_COLS):
         run = runs[col]
         purchase = sum(ln.purchase_kr for ln in run.lines[1:])
@@ -439,13 +448,13 @@ def _running(c: _Calc, r: int) -> int:
 
 def _money(c: _Calc, r: int) -> int:
     """New money apart from staff time, per budget year."""
-    s, rows, years = c.s, c.rows, c.b.years
-    s.band(r, "Nye midler og interne ressurser per budsjettår", C_YEARS[-1])
-    r = c.year_head(r + 1, "Sum 4 år")
+    s, rows, years, tr = c.s, c.rows, c.b.years, c.tr
+    s.band(r, tr("Nye midler og interne ressurser per budsjettår"), C_YEARS[-1])
+    r = c.year_head(r + 1, N_("Sum 4 år"))
     rows.cash, rows.internal_hours, rows.internal_kr = r, r + 1, r + 2
-    c.label(r, "Behov for nye midler: kjøp + vikarer + fornyelse av e-ID + driftskjøp", "kr", "total")
-    c.label(r + 1, "Interne ressurser: timer (engangs + drift)", "timer", "bold")
-    c.label(r + 2, "Interne ressurser i kr (timer × timekostnad)", "kr", "bold")
+    c.label(r, tr("Behov for nye midler: kjøp + vikarer + fornyelse av e-ID + driftskjøp"), "kr", "total")
+    c.label(r + 1, tr("Interne ressurser: timer (engangs + drift)"), "timer", "bold")
+    c.label(r + 2, tr("Interne ressurser i kr (timer × timekostnad)"), "kr", "bold")
     for k, col in enumerate(C_YEARS):
         y = years[k]
         s.formula(r, col, f"{cell(rows.year_purchase, col)}+{cell(rows.year_standin, col)}+"
@@ -461,25 +470,25 @@ def _money(c: _Calc, r: int) -> int:
 
 def _benefits(c: _Calc, r: int) -> int:
     """Freed time per year: the short-term benefit follows groups a+b, the home-care benefit group c."""
-    s, est, b, p, rows, years = c.s, c.est, c.b, c.p, c.rows, c.b.years
+    s, est, b, p, rows, years, tr = c.s, c.est, c.b, c.p, c.rows, c.b.years, c.tr
     short_groups = {g.id for g in est.groups if g.benefit == "short_term"}
     home_groups = {g.id for g in est.groups if g.benefit == "home_care"}
     short_ids = "+".join(sorted(short_groups))
     home_ids = "+".join(sorted(home_groups))
-    s.band(r, f"Gevinst per år (frigjort tid; korttid følger gruppe {short_ids}, hjemmetjenesten gruppe {home_ids})",
-           C_YEARS[-1])
-    r = c.year_head(r + 1, "Full drift")
+    s.band(r, tr("Gevinst per år (frigjort tid; korttid følger gruppe {short}, hjemmetjenesten gruppe {home})",
+                 short=short_ids, home=home_ids), C_YEARS[-1])
+    r = c.year_head(r + 1, N_("Full drift"))
     cum_s = {C_TOTAL: c.cum(None, short_groups), **{col: c.cum(p.first_year + k, short_groups)
                                                     for k, col in enumerate(C_YEARS)}}
     cum_h = {C_TOTAL: c.cum(None, home_groups), **{col: c.cum(p.first_year + k, home_groups)
                                                    for k, col in enumerate(C_YEARS)}}
     rs, rh, rfs, rfh, rhs, rhh = r, r + 1, r + 2, r + 3, r + 4, r + 5
-    for row, label, unit in ((rs, f"Helsepersonell i gruppe {short_ids} (kumulativt)", "personer"),
-                             (rh, f"Helsepersonell i gruppe {home_ids} (kumulativt)", "personer"),
-                             (rfs, "Andel av korttidsgevinsten som er tatt ut", "andel"),
-                             (rfh, "Andel av hjemmetjenestegevinsten som er tatt ut", "andel"),
-                             (rhs, "Timer spart, korttidsavdelinger", "timer"),
-                             (rhh, "Timer spart, hjemmetjenesten", "timer")):
+    for row, label, unit in ((rs, tr("Helsepersonell i gruppe {groups} (kumulativt)", groups=short_ids), "personer"),
+                             (rh, tr("Helsepersonell i gruppe {groups} (kumulativt)", groups=home_ids), "personer"),
+                             (rfs, tr("Andel av korttidsgevinsten som er tatt ut"), "andel"),
+                             (rfh, tr("Andel av hjemmetjenestegevinsten som er tatt ut"), "andel"),
+                             (rhs, tr("Timer spart, korttidsavdelinger"), "timer"),
+                             (rhh, tr("Timer spart, hjemmetjenesten"), "timer")):
         c.label(row, label, unit)
     for col in RUN_COLS:
         if col == C_TOTAL:
@@ -503,8 +512,8 @@ def _benefits(c: _Calc, r: int) -> int:
                             f"kj_minutes_per_hour*{cell(rfh, col)}", ben.home_care_hours, "calc", "number")
     r += 6
     rows.benefit_hours, rows.benefit_kr = r, r + 1
-    c.label(r, "Timer frigjort i alt", "timer", "bold")
-    c.label(r + 1, "Frigjort tid i kr (timer × timekostnad; ikke innsparte kroner)", "kr", "total")
+    c.label(r, tr("Timer frigjort i alt"), "timer", "bold")
+    c.label(r + 1, tr("Frigjort tid i kr (timer × timekostnad; ikke innsparte kroner)"), "kr", "total")
     for k, col in enumerate(RUN_COLS):
         hours, kr = (b.benefit.hours, b.benefit.kr) if col == C_TOTAL else (years[k - 1].benefit_hours,
                                                                             years[k - 1].benefit_kr)
@@ -514,24 +523,24 @@ def _benefits(c: _Calc, r: int) -> int:
 
 
 def _key_figures(c: _Calc, r: int) -> int:
-    s, est, b, p, rows = c.s, c.est, c.b, c.p, c.rows
-    s.band(r, "Nøkkeltall", C_YEARS[-1])
+    s, est, b, p, rows, tr = c.s, c.est, c.b, c.p, c.rows, c.tr
+    s.band(r, tr("Nøkkeltall"), C_YEARS[-1])
     r += 1
     tot = C_TOTAL
     spare = f"({cell(rows.benefit_hours, tot)}-{cell(rows.running_hours, tot)})"
     key_rows = [
-        ("kj_eid_index", "Valgt e-ID (nummer i listen på Estimater)", "nr.", "MATCH(kj_eid_used,kj_list_eid,0)",
+        ("kj_eid_index", tr("Valgt e-ID (nummer i listen på Estimater)"), "nr.", "MATCH(kj_eid_used,kj_list_eid,0)",
          [o.id for o in est.eid_options].index(p.eid) + 1, "count"),
-        ("kj_calc_hours_returned", "År før frigjort tid veier opp de interne engangstimene "
-                                   "(engangstimer ÷ (timer frigjort − drift, per år))", "år",
+        ("kj_calc_hours_returned", tr("År før frigjort tid veier opp de interne engangstimene "
+                                      "(engangstimer ÷ (timer frigjort − drift, per år))"), "år",
          f'IF(AND({spare}>0,{cell(rows.total_hours, tot)}>0),{cell(rows.total_hours, tot)}/{spare},"")',
          b.hours_returned_years, "years"),
-        ("kj_calc_outside_basis", "Utenfor notatets estimatgrunnlag (1 = ja)", "1/0",
+        ("kj_calc_outside_basis", tr("Utenfor notatets estimatgrunnlag (1 = ja)"), "1/0",
          f"IF(AND({cell(rows.staff, tot)}>0,OR({cell(rows.staff, tot)}<MIN(kj_est_sizes),"
          f"{cell(rows.staff, tot)}>MAX(kj_est_sizes))),1,0)", int(b.one_off.outside_basis), "count"),
-        ("kj_calc_vendor_missing", "Pris for leverandørmodul mangler (1 = ja)", "1/0",
+        ("kj_calc_vendor_missing", tr("Pris for leverandørmodul mangler (1 = ja)"), "1/0",
          'IF(kj_vendor_module_kr_used="",1,0)', int(b.one_off.vendor_module_missing), "count"),
-        ("kj_last_year", "Siste budsjettår", "år", cell(rows.year, C_YEARS[-1]), p.last_year, "year"),
+        ("kj_last_year", tr("Siste budsjettår"), "år", cell(rows.year, C_YEARS[-1]), p.last_year, "year"),
     ]
     for name, label, unit, formula, value, num in key_rows:
         c.label(r, label, unit)
@@ -544,8 +553,8 @@ def _key_figures(c: _Calc, r: int) -> int:
 def _functions(c: _Calc, r: int) -> int:
     """New money split on KOSTRA functions: each function's share of the personnel (added in the year,
     live by then, or all steps), e-ID renewals by the steps' functions, and every line of new money."""
-    s, est, b, p, rows = c.s, c.est, c.b, c.p, c.rows
-    s.band(r, "Nye midler fordelt på KOSTRA-funksjon (grunnlag for Budsjettlinjer)", C_YEARS[-1])
+    s, est, b, p, rows, tr = c.s, c.est, c.b, c.p, c.rows, c.tr
+    s.band(r, tr("Nye midler fordelt på KOSTRA-funksjon (grunnlag for Budsjettlinjer)"), C_YEARS[-1])
     r = c.year_head(r + 1, "")
     codes = est.function_codes
     steps = tuple(st for st in c.ctx.inputs.steps if st.staff > 0)
@@ -569,11 +578,13 @@ def _functions(c: _Calc, r: int) -> int:
     functions = c.ctx.register.names["kj_est_line_functions"]
     code_refs = {f: f"'{functions.sheet}'!{cell(functions.first[0] + fi, functions.first[1], True)}"
                  for fi, f in enumerate(codes)}
-    for allocation, label in (("added", "personell som starter i året"), ("live", "personell i drift i året"),
-                              ("all", "alle trinn")):
+    share_labels = {"added": N_("Andel av personell som starter i året: funksjon {code} {name}"),
+                    "live": N_("Andel av personell i drift i året: funksjon {code} {name}"),
+                    "all": N_("Andel av alle trinn: funksjon {code} {name}")}
+    for allocation, label in share_labels.items():
         for f in codes:
             rows.shares[(allocation, f)] = r
-            c.label(r, f"Andel av {label}: funksjon {f} {est.accounting.function(f).label}", "andel")
+            c.label(r, tr(label, code=f, name=c.text(est.accounting.function(f).label)), "andel")
             s.formula(r, C_BEFORE, code_refs[f], f, "calc", "text")
             code = cell(r, C_BEFORE, True)
             for k, col in enumerate(C_YEARS):
@@ -589,7 +600,7 @@ def _functions(c: _Calc, r: int) -> int:
     renewal = next(cl for cl in b.cash_lines if cl.id == "eid_renewal")
     for fi, f in enumerate(codes):
         rows.renewal_by_function[f] = r
-        c.label(r, f"Fornyelse av e-ID, funksjon {f}", "kr")
+        c.label(r, tr("Fornyelse av e-ID, funksjon {code}", code=f), "kr")
         s.formula(r, C_BEFORE, code_refs[f], f, "calc", "text")
         code = cell(r, C_BEFORE, True)
         for k, col in enumerate(C_YEARS):
@@ -599,13 +610,13 @@ def _functions(c: _Calc, r: int) -> int:
                               f"*kj_eid_kr_per_person_used", renewal.by_function[k][fi], "calc", "kr")
         r += 1
     r += 1
-    s.band(r, "Linjer med nye midler (art fra estimatfilen)", C_YEARS[-1], "section")
+    s.band(r, tr("Linjer med nye midler (art fra estimatfilen)"), C_YEARS[-1], "section")
     r += 1
     sources = {"eid_cards": rows.inc_cards, "eid_readers": rows.inc_readers, "eid_renewal": rows.renewal}
     for line_id, label, art, _allocation in cash_line_specs(est):
         rows.cash_lines[line_id] = r
         line = next(cl for cl in b.cash_lines if cl.id == line_id)
-        c.label(r, f"{label} (art {art})", "kr")
+        c.label(r, tr("{label} (art {art})", label=c.text(label), art=art), "kr")
         for k, col in enumerate(C_YEARS):
             if line_id.startswith("standin_"):
                 formula = f"{cell(rows.inc_kr['standin'], col)}*kj_calc_share_{line_id.removeprefix('standin_')}"

@@ -10,13 +10,15 @@ from typing import Any
 from xlsxwriter.chart import Chart
 
 from workbook_builder.cells import list_label
-from workbook_builder.core.model import PLAN_YEARS, QUALITY_GAINS, parse_vendor
+from workbook_builder.core.i18n import N_
+from workbook_builder.core.model import PLAN_YEARS, QUALITY_GAINS, choice_label, parse_vendor
 from workbook_builder.core.numbers import excel_round
 from workbook_builder.sheets import beregning
-from workbook_builder.sheets.base import Context, Sheet, cell, new_chart
+from workbook_builder.sheets.base import Context, Sheet, cell, excel_text, new_chart
 from workbook_builder.sheets.beregning import C_TOTAL, C_YEARS, Rows
+from workbook_builder.sheets.styles import localized
 
-SHEET = "Budsjett"
+SHEET = N_("Budsjett")  # the id; the workbook names it in its målform (Context.sheet_name)
 C_LABEL, C_UNIT = 0, 1
 C_Y = tuple(range(2, 2 + PLAN_YEARS))
 C_SUM = 2 + PLAN_YEARS
@@ -24,8 +26,10 @@ EMPTY_AXIS = '[>=1000]#,##0" kr";[=0]0" kr";""'  # an empty chart shows 0 kr, no
 EMPTY_HOURS_AXIS = '[>=10]#,##0" t";[=0]0" t";""'
 
 
-def ref(row: int, col: int) -> str:
-    return f"'{beregning.SHEET}'!{cell(row, col)}"
+TITLE = N_("Budsjett for innføring av kjernejournal")
+TITLE_MUNICIPALITY = N_("Budsjett for innføring av kjernejournal – {municipality}")
+PLAN = N_("Økonomiplan {first}–{last} i faste {first}-kroner, uten mva.")
+NO_VENDOR = N_("ikke valgt")
 
 
 class _Budget:
@@ -37,11 +41,15 @@ class _Budget:
         self.line_rows: dict[str, int] = {}
         self.range_rows: dict[str, list[int]] = {}
 
+    def ref(self, row: int, col: int) -> str:
+        """A cell of Beregning."""
+        return self.ctx.sheet_ref(beregning.SHEET, row, col)
+
     def from_range(self, key: str) -> list[str]:
         """P50 or P85 per budget year, from the Usikkerhet sheet."""
         from workbook_builder.sheets import usikkerhet
 
-        return [f"'{usikkerhet.SHEET}'!{cell(row, usikkerhet.C_MEAN)}" for row in self.range_rows[key]]
+        return [self.ctx.sheet_ref(usikkerhet.SHEET, row, usikkerhet.C_MEAN) for row in self.range_rows[key]]
 
     def line(self, r: int, key: str, label: str, unit: str, formulas: list[str], values: list[float], num: str,
              role: str = "calc", name: str | None = None, name_role: str = "output") -> int:
@@ -60,17 +68,17 @@ class _Budget:
         return r + 1
 
     def from_calc(self, row: int) -> list[str]:
-        return [ref(row, C_YEARS[k]) for k in range(PLAN_YEARS)]
+        return [self.ref(row, C_YEARS[k]) for k in range(PLAN_YEARS)]
 
     def head(self, r: int, title: str, note: str = "") -> int:
         s = self.s
         s.band(r, title, C_SUM)
         r += 1
-        s.text(r, C_LABEL, note or "Post", "colhead")
-        s.text(r, C_UNIT, "Enhet", "colhead")
+        s.text(r, C_LABEL, note or self.ctx.tr("Post"), "colhead")
+        s.text(r, C_UNIT, self.ctx.tr("Enhet"), "colhead")
         for k, col in enumerate(C_Y):
             s.formula(r, col, cell(self.year_row, col, True), self.p.first_year + k, "colhead_r", "year")
-        s.text(r, C_SUM, "Sum 4 år", "colhead_r")
+        s.text(r, C_SUM, self.ctx.tr("Sum 4 år"), "colhead_r")
         return r + 1
 
 
@@ -82,17 +90,18 @@ def write(ctx: Context, s: Sheet, rows: Rows, range_rows: dict[str, list[int]]) 
     ws.set_column(C_LABEL, C_LABEL, 50)
     ws.set_column(C_UNIT, C_UNIT, 11)
     ws.set_column(C_Y[0], C_SUM, 14)
+    tr = ctx.tr
     muni = ctx.inputs.municipality
-    s.formula(0, 0, 'IF(kj_municipality="","Budsjett for innføring av kjernejournal",'
-                    '"Budsjett for innføring av kjernejournal – "&kj_municipality)',
-              "Budsjett for innføring av kjernejournal" + (f" – {muni}" if muni else ""), "title")
-    s.formula(1, 0, '"Økonomiplan "&kj_first_year_used&"–"&kj_last_year&" i faste "&kj_first_year_used&'
-                    '"-kroner, uten mva."',
-              f"Økonomiplan {p.first_year}–{p.last_year} i faste {p.first_year}-kroner, uten mva.", "bold")
-    s.text(2, 0, f"Kilde: {est.name}, estimatsett {est.id} versjon {est.version}. Bygget {ctx.today:%d.%m.%Y}.",
-           "subtitle")
+    plain, _ = ctx.template(TITLE, {})
+    titled, titled_value = ctx.template(TITLE_MUNICIPALITY, {"municipality": "kj_municipality"}, municipality=muni)
+    s.formula(0, 0, f'IF(kj_municipality="",{plain},{titled})', titled_value if muni else tr(TITLE), "title")
+    plan, plan_value = ctx.template(PLAN, {"first": "kj_first_year_used", "last": "kj_last_year"},
+                                    first=p.first_year, last=p.last_year)
+    s.formula(1, 0, plan, plan_value, "bold")
+    s.text(2, 0, tr("Kilde: {name}, estimatsett {id} versjon {version}. Bygget {date}.", name=ctx.text(est.name),
+                    id=est.id, version=est.version, date=ctx.today.strftime("%d.%m.%Y")), "subtitle")
     r = 4
-    s.text(r, C_LABEL, "Samlet kontroll", "bold")
+    s.text(r, C_LABEL, tr("Samlet kontroll"), "bold")
     s.formula(r, C_UNIT, "kj_master_check", ctx.tr(b.master_check), "check")
     ws.merge_range(r, C_Y[0], r, C_SUM, "", s.fmt("bold"))
     s.formula(r, C_Y[0], "kj_master_message", b.master_message, "bold")
@@ -105,60 +114,65 @@ def write(ctx: Context, s: Sheet, rows: Rows, range_rows: dict[str, list[int]]) 
     r = _benefits(g, r + 1)
     r = _totals(g, r + 1)
     last_row = _charts(g, r + 1)
-    s.print_setup(landscape=False, last_row=last_row, last_col=C_SUM, title="Budsjett")
+    s.print_setup(landscape=False, last_row=last_row, last_col=C_SUM)
     ws.fit_to_pages(1, 0)
     s.protect()
 
 
 def _key_figures(g: _Budget, r: int) -> int:
     s, b, est, p, rows, ctx = g.s, g.b, g.est, g.p, g.rows, g.ctx
-    s.band(r, "Nøkkeltall", C_SUM)
+    tr, ref = ctx.tr, g.ref
+    s.band(r, tr("Nøkkeltall"), C_SUM)
     r += 1
     tot = C_TOTAL
-    vendor = list_label(est, "vendor", ctx.inputs.vendor) or "ikke valgt"
+    vendor = list_label(est, "vendor", ctx.inputs.vendor, ctx.malform) or tr(NO_VENDOR)
     if ctx.inputs.vendor and est.vendor(parse_vendor(est, ctx.inputs.vendor)).other:
         vendor = ctx.inputs.vendor_other if ctx.inputs.vendor_other.strip() else vendor
     other = ('IF(INDEX(kj_est_vendor_other,MATCH(kj_vendor_used,kj_list_vendors,0))=1,'
              'IF(TRIM(kj_vendor_other)="",kj_vendor_used,kj_vendor_other),kj_vendor_used)')
     lo, hi = est.size_range
+    eid = choice_label(est, "eid", p.eid, ctx.malform)
     key = [
-        ("kj_total_staff", "Helsepersonell i alle trinn", "personer", ref(rows.staff, tot), b.total_staff, "count",
-         False),
-        (None, "e-ID", "", "kj_eid_used", est.eid_option(p.eid).label, None, False),
-        (None, "EPJ-leverandør", "", f'IF(kj_vendor_used="","ikke valgt",{other})', vendor, None, False),
-        ("kj_price_year", "Prisnivå: faste kroner for året", "år", "kj_first_year_used", p.price_year, "year", False),
-        ("kj_price_factor", f"Prisjustering av notatets priser ({est.price_year} → budsjettår)", "faktor",
-         "kj_calc_price_factor", p.price_factor, "factor", False),
-        ("kj_wage_factor", f"Lønnsvekst fra lønnsstatistikken ({est.pay.price_year} → budsjettår)", "faktor",
-         "kj_calc_wage_factor", p.wage_factor, "factor", False),
-        (None, "Timekostnad for interne ressurser (full kostnad)", "kr per time", "kj_hourly_rate_used",
-         p.hourly_rate, "kr", False),
-        ("kj_cash_total_kr", "Behov for nye midler i økonomiplanperioden", "kr", "SUM(kj_year_cash_kr)",
-         b.cash_total_kr, "kr", True),
-        ("kj_total_hours", "Engangskostnad: interne timer", "timer", ref(rows.total_hours, tot), b.one_off.total_hours,
+        ("kj_total_staff", tr("Helsepersonell i alle trinn"), tr("personer"), ref(rows.staff, tot), b.total_staff,
          "count", False),
-        ("kj_total_purchase_kr", "Engangskostnad: kjøp av varer og tjenester", "kr", ref(rows.total_purchase, tot),
-         b.one_off.total_purchase_kr, "kr", False),
-        ("kj_total_kr", "Engangskostnad i alt (nye midler og interne timer i kr)", "kr", ref(rows.total_kr, tot),
-         b.one_off.total_kr, "kr", True),
-        (None, "  – P50, forventet (styringsramme)", "kr", "kj_total_kr_p50", b.ranges.one_off.p50, "kr", False),
-        (None, "  – P85, kostnadsramme (med usikkerhetsavsetning)", "kr", "kj_total_kr_p85", b.ranges.one_off.p85,
-         "kr", False),
-        (None, "Behov for nye midler i perioden, P85 (kostnadsramme)", "kr", "kj_cash_total_kr_p85",
+        (None, tr("e-ID"), "", "kj_eid_used", eid, None, False),
+        (None, tr("EPJ-leverandør"), "", f'IF(kj_vendor_used="",{excel_text(tr(NO_VENDOR))},{other})', vendor, None,
+         False),
+        ("kj_price_year", tr("Prisnivå: faste kroner for året"), tr("år"), "kj_first_year_used", p.price_year, "year",
+         False),
+        ("kj_price_factor", tr("Prisjustering av notatets priser ({year} → budsjettår)", year=est.price_year),
+         tr("faktor"), "kj_calc_price_factor", p.price_factor, "factor", False),
+        ("kj_wage_factor", tr("Lønnsvekst fra lønnsstatistikken ({year} → budsjettår)", year=est.pay.price_year),
+         tr("faktor"), "kj_calc_wage_factor", p.wage_factor, "factor", False),
+        (None, tr("Timekostnad for interne ressurser (full kostnad)"), tr("kr per time"), "kj_hourly_rate_used",
+         p.hourly_rate, "kr", False),
+        ("kj_cash_total_kr", tr("Behov for nye midler i økonomiplanperioden"), tr("kr"), "SUM(kj_year_cash_kr)",
+         b.cash_total_kr, "kr", True),
+        ("kj_total_hours", tr("Engangskostnad: interne timer"), tr("timer"), ref(rows.total_hours, tot),
+         b.one_off.total_hours, "count", False),
+        ("kj_total_purchase_kr", tr("Engangskostnad: kjøp av varer og tjenester"), tr("kr"),
+         ref(rows.total_purchase, tot), b.one_off.total_purchase_kr, "kr", False),
+        ("kj_total_kr", tr("Engangskostnad i alt (nye midler og interne timer i kr)"), tr("kr"),
+         ref(rows.total_kr, tot), b.one_off.total_kr, "kr", True),
+        (None, tr("  – P50, forventet (styringsramme)"), tr("kr"), "kj_total_kr_p50", b.ranges.one_off.p50, "kr",
+         False),
+        (None, tr("  – P85, kostnadsramme (med usikkerhetsavsetning)"), tr("kr"), "kj_total_kr_p85",
+         b.ranges.one_off.p85, "kr", False),
+        (None, tr("Behov for nye midler i perioden, P85 (kostnadsramme)"), tr("kr"), "kj_cash_total_kr_p85",
          b.ranges.cash_total.p85, "kr", False),
-        (None, "Usikkerhet i anslaget (valgt på Inndata)", "", "kj_uncertainty_used", est.level(p.uncertainty).label,
-         None, False),
-        ("kj_running_kr_per_year", "Driftskostnad per år i snitt, alle trinn i drift", "kr per år",
+        (None, tr("Usikkerhet i anslaget (valgt på Inndata)"), "", "kj_uncertainty_used",
+         choice_label(est, "level", p.uncertainty, ctx.malform), None, False),
+        ("kj_running_kr_per_year", tr("Driftskostnad per år i snitt, alle trinn i drift"), tr("kr per år"),
          ref(rows.running_kr, tot), b.running.total_kr, "kr", True),
-        ("kj_benefit_hours_per_year", "Frigjort tid per år, alle trinn i drift", "timer per år",
+        ("kj_benefit_hours_per_year", tr("Frigjort tid per år, alle trinn i drift"), tr("timer per år"),
          ref(rows.benefit_hours, tot), b.benefit.hours, "count", False),
-        ("kj_benefit_kr_per_year", "Frigjort tid i kr per år (ikke innsparte kroner)", "kr per år",
+        ("kj_benefit_kr_per_year", tr("Frigjort tid i kr per år (ikke innsparte kroner)"), tr("kr per år"),
          ref(rows.benefit_kr, tot), b.benefit.kr, "kr", False),
-        ("kj_hours_returned_years", "År før frigjort tid veier opp de interne engangstimene", "år",
+        ("kj_hours_returned_years", tr("År før frigjort tid veier opp de interne engangstimene"), tr("år"),
          "kj_calc_hours_returned", b.hours_returned_years, "years", False),
-        ("kj_outside_basis", f"Utenfor notatets estimatgrunnlag ({lo}–{hi} helsepersonell)", "",
-         "kj_calc_outside_basis", int(b.one_off.outside_basis), "flag", False),
-        ("kj_vendor_module_missing", "Pris for leverandørmodul mangler", "", "kj_calc_vendor_missing",
+        ("kj_outside_basis", tr("Utenfor notatets estimatgrunnlag ({low}–{high} helsepersonell)", low=lo, high=hi),
+         "", "kj_calc_outside_basis", int(b.one_off.outside_basis), "flag", False),
+        ("kj_vendor_module_missing", tr("Pris for leverandørmodul mangler"), "", "kj_calc_vendor_missing",
          int(b.one_off.vendor_module_missing), "flag", False),
     ]
     for name, label, unit, formula, value, num, headline in key:
@@ -168,174 +182,184 @@ def _key_figures(g: _Budget, r: int) -> int:
         if name:
             s.define(name, (r, C_Y[0]), None, "output")
         if name == "kj_hours_returned_years":
-            text = "Timer, ikke kroner: frigjort tid gir ikke innsparte kroner i budsjettet."
-            never = "Frigjort tid veier ikke opp engangstimene med disse tallene."
-            s.formula(r, C_Y[1], f'IF(kj_total_staff=0,"",IF(kj_hours_returned_years="","{never}","{text}"))',
+            text = tr("Timer, ikke kroner: frigjort tid gir ikke innsparte kroner i budsjettet.")
+            never = tr("Frigjort tid veier ikke opp engangstimene med disse tallene.")
+            s.formula(r, C_Y[1], f'IF(kj_total_staff=0,"",IF(kj_hours_returned_years="",{excel_text(never)},'
+                                 f'{excel_text(text)}))',
                       "" if b.total_staff == 0 else never if b.hours_returned_years is None else text, "note")
         r += 1
     return r
 
 
 def _money(g: _Budget, r: int) -> int:
-    s, b, est, rows = g.s, g.b, g.est, g.rows
+    s, b, est, rows, ctx = g.s, g.b, g.est, g.rows, g.ctx
+    tr, kr = ctx.tr, ctx.tr("kr")
     years = b.years
-    g.s.band(r, "1. Behov for nye midler – driftsbudsjettet", C_SUM)
+    g.s.band(r, tr("1. Behov for nye midler – driftsbudsjettet"), C_SUM)
     r += 1
-    s.text(r, C_LABEL, "Post", "colhead")
-    s.text(r, C_UNIT, "Enhet", "colhead")
+    s.text(r, C_LABEL, tr("Post"), "colhead")
+    s.text(r, C_UNIT, tr("Enhet"), "colhead")
     g.year_row = r
     for k, col in enumerate(C_Y):
-        s.formula(r, col, ref(rows.year, C_YEARS[k]), g.p.first_year + k, "colhead_r", "year")
+        s.formula(r, col, g.ref(rows.year, C_YEARS[k]), g.p.first_year + k, "colhead_r", "year")
     s.define("kj_year", (r, C_Y[0]), (r, C_Y[-1]), "output")
-    s.text(r, C_SUM, "Sum 4 år", "colhead_r")
+    s.text(r, C_SUM, tr("Sum 4 år"), "colhead_r")
     r += 1
-    r = g.line(r, "eid", "e-ID: kort og kortlesere", "kr",
-               [f"{ref(rows.inc_cards, C_YEARS[k])}+{ref(rows.inc_readers, C_YEARS[k])}" for k in range(PLAN_YEARS)],
+    r = g.line(r, "eid", tr("e-ID: kort og kortlesere"), kr,
+               [f"{g.ref(rows.inc_cards, C_YEARS[k])}+{g.ref(rows.inc_readers, C_YEARS[k])}"
+                for k in range(PLAN_YEARS)],
                [y.eid_cards_kr + y.eid_readers_kr for y in years], "kr")
     for item in est.items:
         if item.kind == "purchase" and item.id != "eid":
-            r = g.line(r, item.id, item.label, "kr", g.from_calc(rows.inc_kr[item.id]),
+            r = g.line(r, item.id, ctx.text(item.label), kr, g.from_calc(rows.inc_kr[item.id]),
                        [y.item_kr[item.id] for y in years], "kr", name=f"kj_year_{item.id}_kr", name_role="working")
-    r = g.line(r, "standin", est.item("standin").label, "kr", g.from_calc(rows.inc_kr["standin"]),
+    r = g.line(r, "standin", ctx.text(est.item("standin").label), kr, g.from_calc(rows.inc_kr["standin"]),
                [y.one_off_standin_kr for y in years], "kr")
-    r = g.line(r, "renewal", "Fornyelse av e-ID (i årene kortene må fornyes)", "kr", g.from_calc(rows.renewal),
+    r = g.line(r, "renewal", tr("Fornyelse av e-ID (i årene kortene må fornyes)"), kr, g.from_calc(rows.renewal),
                [y.renewal_kr for y in years], "kr", name="kj_year_renewal_kr")
     for ln in b.running.lines[1:]:
         if ln.kind == "purchase":
-            r = g.line(r, ln.id, ln.label, "kr", [f"IF({ref(rows.staff, C_YEARS[k])}>0,kj_{ln.id}_used,0)"
-                                                  for k in range(PLAN_YEARS)],
+            r = g.line(r, ln.id, ctx.text(est.running_item(ln.id).label), kr,
+                       [f"IF({g.ref(rows.staff, C_YEARS[k])}>0,kj_{ln.id}_used,0)" for k in range(PLAN_YEARS)],
                        [next(c for c in b.cash_lines if c.id == ln.id).years[k] for k in range(PLAN_YEARS)], "kr")
-    r = g.line(r, "cash", "Behov for nye midler", "kr", g.from_calc(rows.cash), [y.cash_kr for y in years], "kr",
+    r = g.line(r, "cash", tr("Behov for nye midler"), kr, g.from_calc(rows.cash), [y.cash_kr for y in years], "kr",
                "key", name="kj_year_cash_kr")
     rg = b.ranges
-    r = g.line(r, "cash_p50", "  – P50, forventet (styringsramme)", "kr", g.from_range("cash_p50"),
+    r = g.line(r, "cash_p50", tr("  – P50, forventet (styringsramme)"), kr, g.from_range("cash_p50"),
                [x.p50 for x in rg.cash_years], "kr", name="kj_year_cash_kr_p50")
-    r = g.line(r, "cash_p85", "  – P85, kostnadsramme", "kr", g.from_range("cash_p85"), [x.p85 for x in rg.cash_years],
-               "kr", name="kj_year_cash_kr_p85")
-    r = g.line(r, "cash_reserve", "  – Usikkerhetsavsetning (P85 − P50)", "kr",
+    r = g.line(r, "cash_p85", tr("  – P85, kostnadsramme"), kr, g.from_range("cash_p85"),
+               [x.p85 for x in rg.cash_years], "kr", name="kj_year_cash_kr_p85")
+    r = g.line(r, "cash_reserve", tr("  – Usikkerhetsavsetning (P85 − P50)"), kr,
                [f"{cell(g.line_rows['cash_p85'], col)}-{cell(g.line_rows['cash_p50'], col)}" for col in C_Y],
                [x.reserve for x in rg.cash_years], "kr")
     cash = g.line_rows["cash"]
-    r = g.line(r, "cash_thousand", "Behov for nye midler i 1 000 kr (avrundet)", "1 000 kr",
+    r = g.line(r, "cash_thousand", tr("Behov for nye midler i 1 000 kr (avrundet)"), tr("1 000 kr"),
                [f"ROUND({cell(cash, col)}/kj_thousand,0)" for col in C_Y],
                [excel_round(y.cash_kr / 1000) for y in years], "thousand")
-    note = ("Alle priser uten mva: kommunen får mva-kompensasjon for kjøp til helse- og omsorgstjenestene. "
-            "Kontoplan og KOSTRA-koder per linje: arket Budsjettlinjer.")
+    note = tr("Alle priser uten mva: kommunen får mva-kompensasjon for kjøp til helse- og omsorgstjenestene. "
+              "Kontoplan og KOSTRA-koder per linje: arket Budsjettlinjer.")
     s.ws.merge_range(r, C_LABEL, r, C_SUM, note, s.fmt("muted"))
     s.ws.set_row(r, 28)
     return r + 1
 
 
 def _internal(g: _Budget, r: int) -> int:
-    s, b, est, rows = g.s, g.b, g.est, g.rows
+    s, b, est, rows, ctx = g.s, g.b, g.est, g.rows, g.ctx
+    tr, kr, hours = ctx.tr, ctx.tr("kr"), ctx.tr("timer")
     years = b.years
-    r = g.head(r, "2. Interne ressurser – ansatte som allerede er lønnet (ikke nye midler)")
+    r = g.head(r, tr("2. Interne ressurser – ansatte som allerede er lønnet (ikke nye midler)"))
     for track, row in rows.track_hours.items():
         ids = [i.id for i in est.items if i.track == track and i.kind == "hours"]
-        r = g.line(r, f"hours_{track}", f"{_track(track)}: engangstimer",
-                   "timer", g.from_calc(row), [sum(y.item_hours[i] for i in ids) for y in years], "decimal1")
-    r = g.line(r, "running_hours", "Drift: timer per år", "timer", g.from_calc(rows.running_hours),
+        r = g.line(r, f"hours_{track}", tr("{track}: engangstimer", track=_track(ctx, track)),
+                   hours, g.from_calc(row), [sum(y.item_hours[i] for i in ids) for y in years], "decimal1")
+    r = g.line(r, "running_hours", tr("Drift: timer per år"), hours, g.from_calc(rows.running_hours),
                [y.running_hours for y in years], "decimal1")
-    r = g.line(r, "internal_hours", "Interne timer i alt", "timer", g.from_calc(rows.internal_hours),
+    r = g.line(r, "internal_hours", tr("Interne timer i alt"), hours, g.from_calc(rows.internal_hours),
                [y.internal_hours for y in years], "decimal1", "total", name="kj_year_internal_hours")
-    r = g.line(r, "internal_kr", "Verdien av de interne timene (timer × timekostnad)", "kr",
+    r = g.line(r, "internal_kr", tr("Verdien av de interne timene (timer × timekostnad)"), kr,
                g.from_calc(rows.internal_kr), [y.internal_kr for y in years], "kr", name="kj_year_internal_kr")
     rg = b.ranges
-    r = g.line(r, "internal_p50", "  – P50, forventet", "kr", g.from_range("internal_p50"),
+    r = g.line(r, "internal_p50", tr("  – P50, forventet"), kr, g.from_range("internal_p50"),
                [x.p50 for x in rg.internal_years], "kr", name="kj_year_internal_kr_p50")
-    r = g.line(r, "internal_p85", "  – P85", "kr", g.from_range("internal_p85"), [x.p85 for x in rg.internal_years],
-               "kr", name="kj_year_internal_kr_p85")
-    note = ("Timene tas av ansatte som allerede er i budsjettet. De krever ikke nye midler, men tid som må "
-            "planlegges i turnus og arbeidsplaner.")
+    r = g.line(r, "internal_p85", tr("  – P85"), kr, g.from_range("internal_p85"),
+               [x.p85 for x in rg.internal_years], "kr", name="kj_year_internal_kr_p85")
+    note = tr("Timene tas av ansatte som allerede er i budsjettet. De krever ikke nye midler, men tid som må "
+              "planlegges i turnus og arbeidsplaner.")
     s.ws.merge_range(r, C_LABEL, r, C_SUM, note, s.fmt("muted"))
     s.ws.set_row(r, 28)
     return r + 1
 
 
-def _track(track: str) -> str:
+def _track(ctx: Context, track: str) -> str:
     from workbook_builder.core.estimates import TRACKS
 
-    return TRACKS[track]
+    return ctx.tr(TRACKS[track])
 
 
 def _benefits(g: _Budget, r: int) -> int:
-    s, b, rows = g.s, g.b, g.rows
+    s, b, rows, ctx = g.s, g.b, g.rows, g.ctx
+    tr = ctx.tr
     years = b.years
-    r = g.head(r, "3. Gevinster – frigjort tid (ikke innsparte kroner)")
-    r = g.line(r, "benefit_hours", "Timer frigjort", "timer", g.from_calc(rows.benefit_hours),
+    r = g.head(r, tr("3. Gevinster – frigjort tid (ikke innsparte kroner)"))
+    r = g.line(r, "benefit_hours", tr("Timer frigjort"), tr("timer"), g.from_calc(rows.benefit_hours),
                [y.benefit_hours for y in years], "decimal1", name="kj_year_benefit_hours")
-    r = g.line(r, "benefit_kr", "Verdien av frigjort tid (timer × timekostnad)", "kr", g.from_calc(rows.benefit_kr),
-               [y.benefit_kr for y in years], "kr", name="kj_year_benefit_kr")
-    text = "Kvalitet og pasientsikkerhet (notatet): " + " ".join(QUALITY_GAINS)
+    r = g.line(r, "benefit_kr", tr("Verdien av frigjort tid (timer × timekostnad)"), tr("kr"),
+               g.from_calc(rows.benefit_kr), [y.benefit_kr for y in years], "kr", name="kj_year_benefit_kr")
+    text = tr("Kvalitet og pasientsikkerhet (notatet): {gains}", gains=" ".join(tr(q) for q in QUALITY_GAINS))
     s.ws.merge_range(r, C_LABEL, r, C_SUM, text, s.fmt("wrap"))
     s.ws.set_row(r, 46)
     return r + 1
 
 
 def _totals(g: _Budget, r: int) -> int:
-    b, rows = g.b, g.rows
+    b, rows, tr, kr = g.b, g.rows, g.ctx.tr, g.ctx.tr("kr")
     years = b.years
-    r = g.head(r, "Ressursbruk i alt (nye midler + interne timer i kr; gevinsten er ikke trukket fra)")
-    r = g.line(r, "one_off", "Engangskostnader", "kr", g.from_calc(rows.year_kr), [y.one_off_kr for y in years], "kr",
-               name="kj_year_one_off_kr")
-    r = g.line(r, "running", "Driftskostnader", "kr", g.from_calc(rows.running_kr), [y.running_kr for y in years],
+    r = g.head(r, tr("Ressursbruk i alt (nye midler + interne timer i kr; gevinsten er ikke trukket fra)"))
+    r = g.line(r, "one_off", tr("Engangskostnader"), kr, g.from_calc(rows.year_kr), [y.one_off_kr for y in years],
+               "kr", name="kj_year_one_off_kr")
+    r = g.line(r, "running", tr("Driftskostnader"), kr, g.from_calc(rows.running_kr), [y.running_kr for y in years],
                "kr", name="kj_year_running_kr")
-    r = g.line(r, "all", "Ressursbruk i alt", "kr",
+    r = g.line(r, "all", tr("Ressursbruk i alt"), kr,
                [f"{cell(g.line_rows['one_off'], col)}+{cell(g.line_rows['running'], col)}" for col in C_Y],
                [y.one_off_kr + y.running_kr for y in years], "kr", "total")
     return r
 
 
+# The charts' titles: a sentence with the first budget year, or what to do while there are no figures.
+TITLE_MONEY = N_("Behov for nye midler per år (faste {first}-kroner)")
+TITLE_HOURS = N_("Interne timer brukt og tid frigjort per år")
+TITLE_EMPTY = N_("{title} – ingen tall ennå: legg inn innføringstrinn på Inndata")
+
+
 def _charts(g: _Budget, r: int) -> int:
     s, ctx, b = g.s, g.ctx, g.b
-    p = g.p
+    p, tr = g.p, ctx.tr
     wb = ctx.wb
-    s.band(r, "Diagram", C_SUM, "section")
+    s.band(r, tr("Diagram"), C_SUM, "section")
     r += 1
-    empty = "ingen tall ennå: legg inn innføringstrinn på Inndata"
-    title_money = f"Behov for nye midler per år (faste {p.first_year}-kroner)"
-    s.formula(r, C_LABEL, f'IF(kj_total_staff=0,"Behov for nye midler per år – {empty}","Behov for nye midler per år '
-                          f'(faste "&kj_first_year_used&"-kroner)")',
-              f"Behov for nye midler per år – {empty}" if b.total_staff == 0 else title_money, "note")
-    title_hours = "Interne timer brukt og tid frigjort per år"
-    s.formula(r + 1, C_LABEL, f'IF(kj_total_staff=0,"{title_hours} – {empty}","{title_hours}")',
-              f"{title_hours} – {empty}" if b.total_staff == 0 else title_hours, "note")
+    empty_money, empty_money_value = ctx.template(TITLE_EMPTY, {}, title=tr("Behov for nye midler per år"))
+    money_title, money_value = ctx.template(TITLE_MONEY, {"first": "kj_first_year_used"}, first=p.first_year)
+    s.formula(r, C_LABEL, f"IF(kj_total_staff=0,{empty_money},{money_title})",
+              empty_money_value if b.total_staff == 0 else money_value, "note")
+    empty_hours, empty_hours_value = ctx.template(TITLE_EMPTY, {}, title=tr(TITLE_HOURS))
+    s.formula(r + 1, C_LABEL, f"IF(kj_total_staff=0,{empty_hours},{excel_text(tr(TITLE_HOURS))})",
+              empty_hours_value if b.total_staff == 0 else tr(TITLE_HOURS), "note")
     title_rows = (r, r + 1)
     r += 3
-    years = [SHEET, g.year_row, C_Y[0], g.year_row, C_Y[-1]]
+    years = [s.name, g.year_row, C_Y[0], g.year_row, C_Y[-1]]
     lr = g.line_rows
     money = new_chart(wb, {"type": "column", "subtype": "stacked"})
     purchases = [k for k in lr if k in ("eid",) or k in {i.id for i in g.est.items if i.kind == "purchase"}]
-    series = [("Kjøp (e-ID, bistand, modul)", purchases, "#2F5597"), ("Vikarer", ["standin"], "#8FAADC"),
-              ("Fornyelse og drift", ["renewal", *[ln.id for ln in b.running.lines[1:] if ln.kind == "purchase"]],
+    series = [(tr("Kjøp (e-ID, bistand, modul)"), purchases, "#2F5597"), (tr("Vikarer"), ["standin"], "#8FAADC"),
+              (tr("Fornyelse og drift"), ["renewal", *[ln.id for ln in b.running.lines[1:] if ln.kind == "purchase"]],
                "#F4B183")]
     # chart series need one row each: sum the lines in helper rows (hidden under the charts' anchor)
     helper = r
     for k, (label, keys, _colour) in enumerate(series):
         s.text(helper + k, C_LABEL, label, "note")
-        s.text(helper + k, C_UNIT, "kr", "unit")
+        s.text(helper + k, C_UNIT, tr("kr"), "unit")
         for i, col in enumerate(C_Y):
             parts = [cell(lr[key], col) for key in keys if key in lr]
             value = sum(_line_value(g, key, i) for key in keys if key in lr)
             s.formula(helper + k, col, "+".join(parts) or "0", value, "calc", "kr")
     for k, (_label, _keys, colour) in enumerate(series):
-        money.add_series({"name": [SHEET, helper + k, C_LABEL], "categories": years,
-                          "values": [SHEET, helper + k, C_Y[0], helper + k, C_Y[-1]],
+        money.add_series({"name": [s.name, helper + k, C_LABEL], "categories": years,
+                          "values": [s.name, helper + k, C_Y[0], helper + k, C_Y[-1]],
                           "fill": {"color": colour}, "gap": 60})
     p85 = new_chart(wb, {"type": "line"})
-    p85.add_series({"name": "P85, kostnadsramme", "categories": years,
-                    "values": [SHEET, lr["cash_p85"], C_Y[0], lr["cash_p85"], C_Y[-1]],
+    p85.add_series({"name": tr("P85, kostnadsramme"), "categories": years,
+                    "values": [s.name, lr["cash_p85"], C_Y[0], lr["cash_p85"], C_Y[-1]],
                     "line": {"none": True},
                     "marker": {"type": "dash", "size": 14, "fill": {"color": "#C00000"},
                                "border": {"color": "#C00000"}}})
     money.combine(p85)
-    _style(money, [SHEET, title_rows[0], C_LABEL], EMPTY_AXIS)
+    _style(money, [s.name, title_rows[0], C_LABEL], localized(EMPTY_AXIS, ctx.malform))
     hours = new_chart(wb, {"type": "column"})
-    for key, label, colour in (("internal_hours", "Interne timer brukt", "#2F5597"),
-                               ("benefit_hours", "Tid frigjort (timer)", "#548235")):
-        hours.add_series({"name": label, "categories": years, "values": [SHEET, lr[key], C_Y[0], lr[key], C_Y[-1]],
+    for key, label, colour in (("internal_hours", tr("Interne timer brukt"), "#2F5597"),
+                               ("benefit_hours", tr("Tid frigjort (timer)"), "#548235")):
+        hours.add_series({"name": label, "categories": years, "values": [s.name, lr[key], C_Y[0], lr[key], C_Y[-1]],
                           "fill": {"color": colour}, "gap": 80})
-    _style(hours, [SHEET, title_rows[1], C_LABEL], EMPTY_HOURS_AXIS)
+    _style(hours, [s.name, title_rows[1], C_LABEL], localized(EMPTY_HOURS_AXIS, ctx.malform))
     r += len(series) + 1
     s.ws.insert_chart(r, C_LABEL, money, {"x_offset": 5, "y_offset": 5, "object_position": 1})
     s.ws.insert_chart(r + 17, C_LABEL, hours, {"x_offset": 5, "y_offset": 5, "object_position": 1})

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from workbook_builder.core.i18n import N_
 from workbook_builder.sheets.base import Context, Sheet
 
-SHEET = "Byggeinfo"
+SHEET = N_("Byggeinfo")  # the id; the workbook names it in its målform (Context.sheet_name)
 
 
 def metadata(ctx: Context, template_version: str) -> dict[str, str]:
@@ -30,7 +31,7 @@ def write(ctx: Context, s: Sheet, template_version: str) -> dict[str, str]:
     ws = s.ws
     ws.set_column(0, 0, 24)
     ws.set_column(1, 1, 70)
-    s.text(0, 0, "Byggeinfo – brukes av kj-budget når arbeidsboken lages på nytt", "bold")
+    s.text(0, 0, ctx.tr("Byggeinfo – brukes av kj-budget når arbeidsboken lages på nytt"), "bold")
     meta = metadata(ctx, template_version)
     for r, (key, value) in enumerate(meta.items(), start=2):
         s.text(r, 0, key, "label")

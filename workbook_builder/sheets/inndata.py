@@ -10,26 +10,39 @@ from __future__ import annotations
 from typing import Any
 
 from workbook_builder.cells import INPUT_BY_NAME, LIST_NAMES, STEP_ROWS, TEXT_MAX, InputSpec, list_label
-from workbook_builder.core.model import PARAMETER_BY_NAME, first_year_min
+from workbook_builder.core.i18n import N_
+from workbook_builder.core.model import PARAMETER_BY_NAME, choice_label, first_year_min
 from workbook_builder.sheets.base import Context, Sheet, cell, excel_text
+from workbook_builder.sheets.kontroll import INVALID
 
-SHEET = "Inndata"
+SHEET = N_("Inndata")  # the id; the workbook names it in its målform (Context.sheet_name)
 C_LABEL, C_IN, C_UNIT, C_DEF, C_USED, C_STATUS, C_MIN, C_MAX, C_HELP, C_NOTE = range(10)
 SECTIONS = (
-    ("Timekostnad for interne ressurser (full kostnad per time, i budsjettårets lønnsnivå)",
+    (N_("Timekostnad for interne ressurser (full kostnad per time, i budsjettårets lønnsnivå)"),
      ("kj_pay_role", "kj_employer_tax_zone", "holiday_pay_share", "pension_share", "hours_per_week",
       "public_holiday_days", "hourly_rate")),
-    ("Usikkerhet: hvor sikkert er anslaget? (gir P50 og P85 på Budsjett)", ("kj_uncertainty",)),
-    ("Priser uten mva, i budsjettårets kroner (tomt: notatets pris, prisjustert)",
+    (N_("Usikkerhet: hvor sikkert er anslaget? (gir P50 og P85 på Budsjett)"), ("kj_uncertainty",)),
+    (N_("Priser uten mva, i budsjettårets kroner (tomt: notatets pris, prisjustert)"),
      ("vendor_module_kr", "eid_kr_per_person", "reader_kr", "renewal_years", "standin_share", "standin_hourly_rate")),
-    ("Prisnivå: vekst etter siste år med tall fra statsbudsjettet (se Estimater)",
+    (N_("Prisnivå: vekst etter siste år med tall fra statsbudsjettet (se Estimater)"),
      ("deflator_forecast", "wage_forecast")),
-    ("Drift per år (notatet har ingen tall: fyll inn det kommunen venter)",
+    (N_("Drift per år (notatet har ingen tall: fyll inn det kommunen venter)"),
      ("maintenance_kr_per_year", "followup_hours_per_year", "helseid_key_hours_per_year")),
-    ("Gevinster (notatet: minst 4 minutter spart per pasientmottak)",
+    (N_("Gevinster (notatet: minst 4 minutter spart per pasientmottak)"),
      ("admissions_short_term", "admissions_home_care", "minutes_saved", "share_short_term", "share_home_care")),
 )
-NOT_CARRIED = "Ugyldig: ikke overført (se kolonne J)"
+NOT_CARRIED = N_("Ugyldig: ikke overført (se kolonne J)")
+# The statuses of a step row (column F); the «Ugyldig» ones start with INVALID in both målformer.
+STEP_STATUS = {"staff": N_("Ugyldig antall: skriv et helt tall"), "group": N_("Ugyldig gruppe: velg fra listen"),
+               "year": N_("Ugyldig år: skriv et årstall"), "no_group": N_("Mangler gruppe"),
+               "no_staff": N_("Mangler antall")}
+# The statuses of an input of its own row; {range} is «fra 0 til 10 000», {limit} a number of characters.
+STATUS = {"digits": N_("Ugyldig: fire sifre"), "length": N_("Ugyldig: høyst {limit} tegn"),
+          "choice": N_("Ugyldig: velg fra listen"), "range": N_("Ugyldig: må være {range}"),
+          "whole": N_("Ugyldig: skriv et helt tall"), "number": N_("Ugyldig: skriv et tall")}
+COLUMN_HEADS = (N_("Verdi"), N_("Enhet"), N_("Standard"), N_("Brukt"), N_("Kontroll"), N_("Min"), N_("Maks"),
+                N_("Hjelp"))
+# Units are message ids (bokmål) of the model's parameters; the number format follows the id.
 NUM_FOR_UNIT = {"kr": "kr", "kr per år": "kr", "kr per person": "kr", "kr per kortleser": "kr",
                 "kr per time": "kr", "timer per år": "general", "år": "count", "mottak per år": "count",
                 "minutter": "general", "andel": "percent1", "andel av lønn": "percent1", "andel per år": "percent1",
@@ -45,7 +58,7 @@ CHOICE_DEFAULTS = {
 }
 
 
-def _range_text(minimum: float, maximum: float, percent: bool = False, grouped: bool = True) -> str:
+def _range_text(ctx: Context, minimum: float, maximum: float, percent: bool = False, grouped: bool = True) -> str:
     """'fra 0 til 10 000', 'fra 0 % til 100 %', 'fra 2000 til 2100' (years are not grouped)."""
     def fmt(x: float) -> str:
         if percent:
@@ -53,92 +66,119 @@ def _range_text(minimum: float, maximum: float, percent: bool = False, grouped: 
         if float(x).is_integer():
             return f"{x:,.0f}".replace(",", " ") if grouped else f"{x:.0f}"
         return f"{x:g}".replace(".", ",")
-    return f"fra {fmt(minimum)} til {fmt(maximum)}"
+    return ctx.tr("fra {low} til {high}", low=fmt(minimum), high=fmt(maximum))
 
 
-def _validation(spec: InputSpec, help_text: str, minimum: float | None = None) -> dict[str, Any]:
-    """An Excel data validation with a Norwegian help text and error message (`minimum` replaces the
-    register's lower bound, e.g. the first budget year's, which comes from the estimates)."""
+def _clip(text: str, limit: int) -> str:
+    """`text` within Excel's limit for a validation's title (32) or message (255): cut after a whole word,
+    with «…», never inside one."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:(") + "…"
+
+
+def _validation(ctx: Context, spec: InputSpec, help_text: str, minimum: float | None = None) -> dict[str, Any]:
+    """An Excel data validation with a help text and error message in the workbook's målform (`minimum`
+    replaces the register's lower bound, e.g. the first budget year's, which comes from the estimates)."""
+    tr = ctx.tr
     if minimum is not None:
         from dataclasses import replace
 
         spec = replace(spec, minimum=minimum)
-    v: dict[str, Any] = {"input_title": spec.label[:32], "input_message": help_text[:255],
-                         "error_title": "Ugyldig verdi", "ignore_blank": True}
+    v: dict[str, Any] = {"input_title": _clip(tr(spec.label), 32), "input_message": _clip(help_text, 255),
+                         "error_title": tr("Ugyldig verdi"), "ignore_blank": True}
     if spec.kind == "choice":
-        v.update(validate="list", source=f"={LIST_NAMES[spec.choices]}", error_message="Velg en verdi fra listen.")
+        v.update(validate="list", source=f"={LIST_NAMES[spec.choices]}", error_message=tr("Velg en verdi fra listen."))
     elif spec.kind == "text":
         limit = 4 if spec.name == "kj_municipality_number" else 100
         if limit == 4:
             v.update(validate="length", criteria="==", value=4,
-                     error_message="Kommunenummeret har fire sifre, f.eks. 3405 eller 0301.")
+                     error_message=tr("Kommunenummeret har fire sifre, f.eks. 3405 eller 0301."))
         else:
-            v.update(validate="length", criteria="<=", value=limit, error_message=f"Høyst {limit} tegn.")
+            v.update(validate="length", criteria="<=", value=limit, error_message=tr("Høyst {limit} tegn.",
+                                                                                     limit=limit))
     else:
         assert spec.minimum is not None and spec.maximum is not None, f"{spec.name}: a number input without bounds"
-        rng = _range_text(spec.minimum, spec.maximum, spec.percent, grouped=spec.unit != "år")
-        what = "et helt tall" if spec.kind == "whole" else ("en andel" if spec.percent else "et tall")
+        rng = _range_text(ctx, spec.minimum, spec.maximum, spec.percent, grouped=spec.unit != "år")
+        if spec.percent:
+            message = tr("Skriv en andel {range}.", range=rng)
+        elif spec.kind == "whole":
+            message = (tr("Skriv et helt tall {range} ({unit}).", range=rng, unit=tr(spec.unit)) if spec.unit
+                       else tr("Skriv et helt tall {range}.", range=rng))
+        else:
+            message = (tr("Skriv et tall {range} ({unit}).", range=rng, unit=tr(spec.unit)) if spec.unit
+                       else tr("Skriv et tall {range}.", range=rng))
         v.update(validate="integer" if spec.kind == "whole" else "decimal", criteria="between",
-                 minimum=spec.minimum, maximum=spec.maximum,
-                 error_message=f"Skriv {what} {rng}" + (f" ({spec.unit})." if spec.unit and not spec.percent
-                                                          else "."))
+                 minimum=spec.minimum, maximum=spec.maximum, error_message=message)
     return v
 
 
 def write(ctx: Context, s: Sheet) -> None:
     ws, est, b, inputs = s.ws, ctx.est, ctx.budget, ctx.inputs
+    tr = ctx.tr
     widths = {C_LABEL: 58, C_IN: 36, C_UNIT: 22, C_DEF: 17, C_USED: 17, C_STATUS: 26, C_MIN: 9, C_MAX: 12,
               C_HELP: 80, C_NOTE: 40}
     for c, w in widths.items():
         ws.set_column(c, c, w)
-    s.text(0, 0, "Inndata – fyll inn de gule feltene", "title")
-    ws.merge_range(1, 0, 1, C_HELP, "Bare de gule feltene kan endres. Et tomt felt betyr at standardverdien i kolonne "
-                   "D brukes; kolonne E viser verdien budsjettet regner med. Står det noe i kolonne F, er verdien "
-                   "ugyldig og blir ikke brukt (se arket Kontroll). Alle kroner er uten mva og i faste kroner for "
-                   "første budsjettår.", s.fmt("muted"))
+    s.text(0, 0, tr("Inndata – fyll inn de gule feltene"), "title")
+    ws.merge_range(1, 0, 1, C_HELP, tr("Bare de gule feltene kan endres. Et tomt felt betyr at standardverdien i "
+                                       "kolonne D brukes; kolonne E viser verdien budsjettet regner med. Står det noe "
+                                       "i kolonne F, er verdien ugyldig og blir ikke brukt (se arket Kontroll). "
+                                       "Alle kroner er uten mva og i faste kroner for første budsjettår."),
+                   s.fmt("muted"))
     ws.set_row(1, 30)
-    r = _header(s, 3, "Kommune og valg", ("Verdi", "Enhet", "Standard", "Brukt", "Kontroll", "Min", "Maks", "Hjelp"))
+    r = _header(ctx, s, 3, tr("Kommune og valg"), COLUMN_HEADS)
+    first_eid = choice_label(est, "eid", est.eid_options[0].id, ctx.malform)
     helps = {
-        "kj_municipality": "Kommunens navn. Vises i topptekst og overskrifter.",
-        "kj_municipality_number": "Fire sifre, f.eks. 3405 (Lillehammer). Velger sone for arbeidsgiveravgift og "
-                                  "brukes når flere kommuner samles.",
-        "kj_vendor": "Kommunens EPJ-leverandør: modulen for HelseID og kjernejournal kjøpes her.",
-        "kj_vendor_other": "Bare ved «Annen leverandør»: leverandørens navn, f.eks. Helseplattformen (Epic).",
-        "kj_eid": f"Hvordan helsepersonell logger inn på nivå høyt. Tomt: {est.eid_options[0].label} (notatets "
-                  "anslag). BankID på mobil er avviklet.",
-        "kj_first_year": "Første år i økonomiplanen (fire år). Budsjettet er i faste kroner for dette året. Tomt: "
-                         "året etter at arbeidsboken ble laget.",
-        "kj_ansvar": "Ansvarsnummeret budsjettlinjene skal føres på (kommunens egen kontoplan). Vises på "
-                     "Budsjettlinjer.",
-        "kj_prosjekt": "Prosjektnummeret for innføringen, om kommunen bruker det. Vises på Budsjettlinjer.",
-        "kj_pay_role": "Lønnen timekostnaden bygger på (KS' lønnsstatistikk). Tomt: sykepleier.",
-        "kj_employer_tax_zone": "Sonen for arbeidsgiveravgift. Tomt: sonen for kommunenummeret (Skatteetaten), "
-                                "eller sone I.",
-        "kj_uncertainty": "Lav: godt avklart, med tilbud (halve spennet). Middels: notatets anslag (AACE klasse 4). "
-                          "Høy: tidlig fase (halvannen gang spennet). Tomt: Middels. Spennene per linje står på "
-                          "Estimater.",
+        "kj_municipality": tr("Kommunens navn. Vises i topptekst og overskrifter."),
+        "kj_municipality_number": tr("Fire sifre, f.eks. 3405 (Lillehammer). Velger sone for arbeidsgiveravgift og "
+                                     "brukes når flere kommuner samles."),
+        "kj_vendor": tr("Kommunens EPJ-leverandør: modulen for HelseID og kjernejournal kjøpes her."),
+        "kj_vendor_other": tr("Bare ved «{other}»: leverandørens navn, f.eks. Helseplattformen (Epic).",
+                              other=_other_vendor(ctx)),
+        "kj_eid": tr("Hvordan helsepersonell logger inn på nivå høyt. Tomt: {eid} (notatets anslag). BankID på "
+                     "mobil er avviklet.", eid=first_eid),
+        "kj_first_year": tr("Første år i økonomiplanen (fire år). Budsjettet er i faste kroner for dette året. Tomt: "
+                            "året etter at arbeidsboken ble laget."),
+        "kj_ansvar": tr("Ansvarsnummeret budsjettlinjene skal føres på (kommunens egen kontoplan). Vises på "
+                        "Budsjettlinjer."),
+        "kj_prosjekt": tr("Prosjektnummeret for innføringen, om kommunen bruker det. Vises på Budsjettlinjer."),
+        "kj_pay_role": tr("Lønnen timekostnaden bygger på (KS' lønnsstatistikk). Tomt: {role}.",
+                          role=choice_label(est, "role", est.pay.default_role, ctx.malform).lower()),
+        "kj_employer_tax_zone": tr("Sonen for arbeidsgiveravgift. Tomt: sonen for kommunenummeret (Skatteetaten), "
+                                   "eller {zone}.",
+                                   zone=_zone_text(choice_label(est, "zone", est.employer_tax.default_zone,
+                                                                ctx.malform))),
+        "kj_uncertainty": tr("Lav: godt avklart, med tilbud (halve spennet). Middels: notatets anslag (AACE klasse "
+                             "4). Høy: tidlig fase (halvannen gang spennet). Tomt: {level}. Spennene per linje står "
+                             "på Estimater.",
+                             level=choice_label(est, "level", est.uncertainty.default_level, ctx.malform)),
     }
     for name in ("kj_municipality", "kj_municipality_number", "kj_vendor", "kj_vendor_other", "kj_eid",
                  "kj_first_year", "kj_ansvar", "kj_prosjekt"):
         r = _fixed_row(ctx, s, r, name, helps[name])
 
     # ---------------------------------------------------------------- rollout steps
-    r = _header(s, r + 1, "Innføringstrinn – notatet anbefaler trinnvis innføring: a, så b, så c (sone for sone)",
-                ("Gruppe", "Avdeling eller sone", "Antall helsepersonell", "Startår", "Kontroll", "", "", "Hjelp"))
+    r = _header(ctx, s, r + 1, tr("Innføringstrinn – notatet anbefaler trinnvis innføring: a, så b, så c (sone for "
+                                  "sone)"),
+                (N_("Gruppe"), N_("Avdeling eller sone"), N_("Antall helsepersonell"), N_("Startår"), N_("Kontroll"),
+                 "", "", N_("Hjelp")))
     first = r
     steps = list(inputs.steps) + [None] * (STEP_ROWS - len(inputs.steps))
     if len(steps) > STEP_ROWS:
         raise ValueError(f"the workbook has room for {STEP_ROWS} rollout steps, got {len(inputs.steps)}")
-    groups = "; ".join(g.label for g in est.groups)
+    groups = "; ".join(choice_label(est, "group", g.id, ctx.malform) for g in est.groups)
     step_help = {
         C_IN: f"{groups}.",
-        C_UNIT: "Navn på avdeling, sykehjem eller sone (fritekst).",
-        C_DEF: "Antall helsepersonell som får tilgang i dette trinnet.",
-        C_USED: "Året trinnet starter. Tomt: første budsjettår.",
+        C_UNIT: tr("Navn på avdeling, sykehjem eller sone (fritekst)."),
+        C_DEF: tr("Antall helsepersonell som får tilgang i dette trinnet."),
+        C_USED: tr("Året trinnet starter. Tomt: første budsjettår."),
     }
+    word = {k: excel_text(tr(v)) for k, v in STEP_STATUS.items()}
     for k, step in enumerate(steps):
-        s.text(r, C_LABEL, f"Trinn {k + 1}", "label")
-        group = list_label(est, "group", step.group) if step else None
+        s.text(r, C_LABEL, tr("Trinn {n}", n=k + 1), "label")
+        group = list_label(est, "group", step.group, ctx.malform) if step else None
         row_values = {"kj_step_group": (C_IN, group),
                       "kj_step_unit": (C_UNIT, step.unit if step and step.unit else None),
                       "kj_step_staff": (C_DEF, step.staff if step and step.staff else None),
@@ -148,16 +188,15 @@ def write(ctx: Context, s: Sheet) -> None:
         g, u, n, y = (cell(r, c) for c in (C_IN, C_UNIT, C_DEF, C_USED))
         status = (
             f'IF(AND({g}="",{u}="",{n}="",{y}=""),"",'
-            f'IF(AND({n}<>"",IF(ISNUMBER({n}),OR({n}<0,{n}>kj_staff_max,{n}<>INT({n})),TRUE)),'
-            f'"Ugyldig antall: skriv et helt tall",'
-            f'IF(AND({g}<>"",ISNA(MATCH({g},kj_list_groups,0))),"Ugyldig gruppe: velg fra listen",'
+            f'IF(AND({n}<>"",IF(ISNUMBER({n}),OR({n}<0,{n}>kj_staff_max,{n}<>INT({n})),TRUE)),{word["staff"]},'
+            f'IF(AND({g}<>"",ISNA(MATCH({g},kj_list_groups,0))),{word["group"]},'
             f'IF(AND({y}<>"",IF(ISNUMBER({y}),OR({y}<kj_year_min,{y}>kj_year_max,{y}<>INT({y})),TRUE)),'
-            f'"Ugyldig år: skriv et årstall",'
-            f'IF(AND(N({n})>0,{g}=""),"Mangler gruppe",IF(AND({g}<>"",N({n})=0),"Mangler antall",""))))))'
+            f'{word["year"]},'
+            f'IF(AND(N({n})>0,{g}=""),{word["no_group"]},IF(AND({g}<>"",N({n})=0),{word["no_staff"]},""))))))'
         )
         value = ""
         if step is not None and (step.staff > 0) != (step.group is not None):
-            value = "Mangler gruppe" if step.staff > 0 else "Mangler antall"
+            value = tr(STEP_STATUS["no_group"] if step.staff > 0 else STEP_STATUS["no_staff"])
         noted = {f"{name}#{k + 1}": cv for name, cv in row_values.items()}
         _status(ctx, s, r, status, value, noted)
         _note(ctx, s, r, list(noted))
@@ -166,11 +205,11 @@ def write(ctx: Context, s: Sheet) -> None:
                     (C_USED, "kj_step_year")):
         s.define(name, (first, c), (r - 1, c), "input")
         spec = INPUT_BY_NAME[name]
-        ws.data_validation(first, c, r - 1, c, _validation(spec, step_help[c]))
+        ws.data_validation(first, c, r - 1, c, _validation(ctx, spec, step_help[c]))
     s.define("kj_step_status", (first, C_STATUS), (r - 1, C_STATUS), "working")
     for k, c in enumerate((C_IN, C_UNIT, C_DEF, C_USED)):
         _help(s, first + k, step_help[c])
-    s.text(r, C_LABEL, "Sum helsepersonell", "total")
+    s.text(r, C_LABEL, tr("Sum helsepersonell"), "total")
     for c in (C_IN, C_UNIT):
         s.blank(r, c, "total")
     s.formula(r, C_DEF, "kj_total_staff", b.total_staff, "total", "count")
@@ -178,7 +217,7 @@ def write(ctx: Context, s: Sheet) -> None:
 
     # ---------------------------------------------------------------- prices, the hourly cost, running, benefits
     for title, names in SECTIONS:
-        r = _header(s, r, title, ("Verdi", "Enhet", "Standard", "Brukt", "Kontroll", "Min", "Maks", "Hjelp"))
+        r = _header(ctx, s, r, tr(title), COLUMN_HEADS)
         for name in names:
             choice = name in INPUT_BY_NAME  # a choice (pay role, employer's tax zone) or a numeric parameter
             r = _fixed_row(ctx, s, r, name, helps[name]) if choice else _parameter_row(ctx, s, r, name)
@@ -186,12 +225,24 @@ def write(ctx: Context, s: Sheet) -> None:
     last = r - 1
     s.define("kj_input_status", (4, C_STATUS), (last, C_STATUS), "working")
     s.define("kj_input_note", (4, C_NOTE), (last, C_NOTE), "working")  # read back by a later regeneration
-    invalid = {"type": "formula", "criteria": f'=LEFT(${cell(4, C_STATUS)},7)="Ugyldig"',
+    invalid_word = excel_text(tr(INVALID))
+    invalid = {"type": "formula", "criteria": f"=LEFT(${cell(4, C_STATUS)},LEN({invalid_word}))={invalid_word}",
                "format": ctx.wb.add_format({"bg_color": "#FFC7CE"})}
     ws.conditional_format(4, C_IN, last, C_IN, invalid)
     ws.freeze_panes(3, 1)
-    s.print_setup(landscape=True, last_row=last, last_col=C_HELP, title="Inndata")
+    s.print_setup(landscape=True, last_row=last, last_col=C_HELP)
     s.protect()
+
+
+def _other_vendor(ctx: Context) -> str:
+    """The vendor list's «other» entry (a name is typed for it) in the workbook's målform."""
+    other = next((v for v in ctx.est.vendors if v.other), None)
+    return choice_label(ctx.est, "vendor", other.id, ctx.malform) if other else ctx.tr("Annen leverandør")
+
+
+def _zone_text(label: str) -> str:
+    """A zone's list label as it reads inside a sentence: «Sone I» → «sone I»."""
+    return label[:1].lower() + label[1:] if label[:5].lower() == "sone " else label
 
 
 def _fixed_row(ctx: Context, s: Sheet, r: int, name: str, help_text: str) -> int:
@@ -199,49 +250,53 @@ def _fixed_row(ctx: Context, s: Sheet, r: int, name: str, help_text: str) -> int
     ws, est, inputs, p = s.ws, ctx.est, ctx.inputs, ctx.budget.params
     spec = INPUT_BY_NAME[name]
     raw = getattr(inputs, spec.field)
-    value = list_label(est, spec.choices, raw) if spec.kind == "choice" else (raw if raw not in ("", None) else None)
-    s.text(r, C_LABEL, spec.label, "label")
+    tr = ctx.tr
+    value = (list_label(est, spec.choices, raw, ctx.malform) if spec.kind == "choice"
+             else (raw if raw not in ("", None) else None))
+    s.text(r, C_LABEL, tr(spec.label), "label")
     _write_input(s, r, C_IN, value, "year" if spec.kind == "whole" else "text")
     s.define(name, (r, C_IN), None, "input")
-    ws.data_validation(r, C_IN, r, C_IN, _validation(spec, help_text, first_year_min(est)
-                                                      if name == "kj_first_year" else None))
+    ws.data_validation(r, C_IN, r, C_IN, _validation(ctx, spec, help_text, first_year_min(est)
+                                                           if name == "kj_first_year" else None))
     _help(s, r, help_text)
     b_, f_ = cell(r, C_IN), cell(r, C_STATUS)
     noted = {name: (C_IN, value)}
     if spec.kind == "text":
-        limit = '"Ugyldig: fire sifre"' if name == "kj_municipality_number" else None
-        if limit:
-            _status(ctx, s, r, f'IF({b_}="","",IF(LEN({b_})=4,"",{limit}))', "", noted)
+        if name == "kj_municipality_number":
+            digits = excel_text(tr(STATUS["digits"]))
+            _status(ctx, s, r, f'IF({b_}="","",IF(LEN({b_})=4,"",{digits}))', "", noted)
         else:
-            _status(ctx, s, r, f'IF(LEN({b_})>{TEXT_MAX},"Ugyldig: høyst {TEXT_MAX} tegn","")', "", noted)
+            too_long = excel_text(tr(STATUS["length"], limit=TEXT_MAX))
+            _status(ctx, s, r, f'IF(LEN({b_})>{TEXT_MAX},{too_long},"")', "", noted)
             s.define(f"{name}_status", (r, C_STATUS), None, "working")
     elif spec.kind == "choice":
         lst = LIST_NAMES[spec.choices]
-        _status(ctx, s, r, f'IF({b_}="","",IF(ISNA(MATCH({b_},{lst},0)),"Ugyldig: velg fra listen",""))', "", noted)
+        pick = excel_text(tr(STATUS["choice"]))
+        _status(ctx, s, r, f'IF({b_}="","",IF(ISNA(MATCH({b_},{lst},0)),{pick},""))', "", noted)
         chosen = f"INDEX({lst},MATCH({b_},{lst},0))"
         if name == "kj_vendor":
-            s.text(r, C_DEF, "ingen", "unit")
+            s.text(r, C_DEF, tr("ingen"), "unit")
             s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),"",{chosen})', value or "", "calc")
             s.define("kj_vendor_used", (r, C_USED), None, "working")
         else:
-            used_value = {"kj_eid": est.eid_option(p.eid).label, "kj_pay_role": est.role(p.pay_role).label,
-                          "kj_employer_tax_zone": est.zone(p.employer_tax_zone).label,
-                          "kj_uncertainty": est.level(p.uncertainty).label}[name]
-            default_value = {"kj_eid": est.eid_options[0].label,
-                             "kj_pay_role": est.role(est.pay.default_role).label,
-                             "kj_employer_tax_zone": est.zone(_default_zone(ctx)).label,
-                             "kj_uncertainty": est.level(est.uncertainty.default_level).label}[name]
+            used_id = {"kj_eid": p.eid, "kj_pay_role": p.pay_role, "kj_employer_tax_zone": p.employer_tax_zone,
+                       "kj_uncertainty": p.uncertainty}[name]
+            default_id = {"kj_eid": est.eid_options[0].id, "kj_pay_role": est.pay.default_role,
+                          "kj_employer_tax_zone": _default_zone(ctx), "kj_uncertainty": est.uncertainty.default_level}
+            used_value = choice_label(est, spec.choices, used_id, ctx.malform)
+            default_value = choice_label(est, spec.choices, default_id[name], ctx.malform)
             s.formula(r, C_DEF, CHOICE_DEFAULTS[name], default_value, "calc")
             s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),{cell(r, C_DEF)},{chosen})', used_value, "calc")
             s.define(f"{name}_used", (r, C_USED), None, "output" if name == "kj_eid" else "working")
     elif name == "kj_first_year":
         assert spec.maximum is not None, "kj_first_year has an upper bound (cells.INPUTS)"
-        s.text(r, C_UNIT, "år", "unit")
+        s.text(r, C_UNIT, tr("år"), "unit")
         s.number(r, C_DEF, _default_year(ctx), "constant", "year")
         s.formula(r, C_MIN, "kj_est_base_year", first_year_min(est), "calc", "year")
         s.number(r, C_MAX, spec.maximum, "constant", "year")
-        _status(ctx, s, r, _number_status(b_, cell(r, C_MIN), cell(r, C_MAX), True,
-                                          _range_text(first_year_min(est), spec.maximum, grouped=False)), "", noted)
+        _status(ctx, s, r, _number_status(ctx, b_, cell(r, C_MIN), cell(r, C_MAX), True,
+                                          _range_text(ctx, first_year_min(est), spec.maximum, grouped=False)), "",
+                noted)
         s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),{cell(r, C_DEF)},{b_})', p.first_year, "calc", "year")
         s.define("kj_first_year_used", (r, C_USED), None, "working")
     _note(ctx, s, r, [name])
@@ -254,11 +309,13 @@ def _parameter_row(ctx: Context, s: Sheet, r: int, pname: str) -> int:
     param = PARAMETER_BY_NAME[pname]
     spec = INPUT_BY_NAME[f"kj_{pname}"]
     num = NUM_FOR_UNIT.get(param.unit, "number")
-    s.text(r, C_LABEL, param.label, "label")
+    tr = ctx.tr
+    help_text = tr(param.help)
+    s.text(r, C_LABEL, tr(param.label), "label")
     _write_input(s, r, C_IN, getattr(inputs, pname), num)
     s.define(spec.name, (r, C_IN), None, "input")
-    ws.data_validation(r, C_IN, r, C_IN, _validation(spec, param.help))
-    s.text(r, C_UNIT, param.unit, "unit")
+    ws.data_validation(r, C_IN, r, C_IN, _validation(ctx, spec, help_text))
+    s.text(r, C_UNIT, tr(param.unit), "unit")
     default = p.defaults[pname]
     b_, d_, f_ = cell(r, C_IN), cell(r, C_DEF), cell(r, C_STATUS)
     default_formula = {
@@ -276,7 +333,7 @@ def _parameter_row(ctx: Context, s: Sheet, r: int, pname: str) -> int:
         **{k: f"kj_est_{k}" for k in est.hourly_rate},
     }.get(pname, f"kj_est_{pname}" if pname in {r_.id for r_ in est.running} else None)
     if pname == "vendor_module_kr":
-        s.text(r, C_DEF, "ingen", "unit")
+        s.text(r, C_DEF, tr("ingen"), "unit")
         s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),"",{b_})', p.vendor_module_kr, "calc", num)
     else:
         assert default is not None, f"{pname}: only the vendor module has no default"
@@ -288,11 +345,11 @@ def _parameter_row(ctx: Context, s: Sheet, r: int, pname: str) -> int:
     s.define(f"kj_{pname}_used", (r, C_USED), None, "output" if pname == "hourly_rate" else "working")
     s.number(r, C_MIN, param.minimum, "constant", "percent" if param.percent else "count")
     s.number(r, C_MAX, param.maximum, "constant", "percent" if param.percent else "count")
-    _status(ctx, s, r, _number_status(b_, cell(r, C_MIN), cell(r, C_MAX), param.whole,
-                                      _range_text(param.minimum, param.maximum, param.percent)),
+    _status(ctx, s, r, _number_status(ctx, b_, cell(r, C_MIN), cell(r, C_MAX), param.whole,
+                                      _range_text(ctx, param.minimum, param.maximum, param.percent)),
             "", {spec.name: (C_IN, getattr(inputs, pname))})
     s.define(f"kj_{pname}_status", (r, C_STATUS), None, "working")
-    _help(s, r, param.help)
+    _help(s, r, help_text)
     _note(ctx, s, r, [spec.name])
     return r + 1
 
@@ -309,11 +366,11 @@ def _default_year(ctx: Context) -> int:
     return default_first_year(ctx.today)
 
 
-def _number_status(b: str, lo: str, hi: str, whole: bool, rng: str) -> str:
+def _number_status(ctx: Context, b: str, lo: str, hi: str, whole: bool, rng: str) -> str:
     cond = f"OR({b}<{lo},{b}>{hi}" + (f",{b}<>INT({b}))" if whole else ")")
-    what = "et helt tall" if whole else "et tall"
-    return (f'IF({b}="","",IF(ISNUMBER({b}),IF({cond},{excel_text("Ugyldig: må være " + rng)},""),'
-            f'{excel_text("Ugyldig: skriv " + what)}))')
+    outside = excel_text(ctx.tr(STATUS["range"], range=rng))
+    not_number = excel_text(ctx.tr(STATUS["whole" if whole else "number"]))
+    return f'IF({b}="","",IF(ISNUMBER({b}),IF({cond},{outside},""),{not_number}))'
 
 
 def _write_input(s: Sheet, row: int, col: int, value: Any, num: str) -> None:
@@ -325,10 +382,12 @@ def _write_input(s: Sheet, row: int, col: int, value: Any, num: str) -> None:
         s.ws.write_number(row, col, value, s.fmt("input", num))
 
 
-def _header(s: Sheet, row: int, title: str, heads: tuple[str, ...]) -> int:
-    """A section title across the sheet and a row of column heads under it; returns the next row."""
+def _header(ctx: Context, s: Sheet, row: int, title: str, heads: tuple[str, ...]) -> int:
+    """A section title across the sheet and a row of column heads (message ids) under it; returns the next
+    row."""
     s.band(row, title, C_HELP)
     s.text(row + 1, C_LABEL, "", "colhead")
+    heads = tuple(ctx.tr(h) if h else "" for h in heads)
     for k, h in enumerate(heads):
         s.text(row + 1, C_IN + k, h, "colhead")
     if any(len(h) > 14 for h in heads[:4]):
@@ -361,8 +420,9 @@ def _status(ctx: Context, s: Sheet, row: int, formula: str | None, value: str,
     if waiting:
         blank = [f'{a}=""' for a, _ in waiting]
         cond = blank[0] if len(blank) == 1 else f"OR({','.join(blank)})"
-        formula = f'IF({cond},{excel_text(NOT_CARRIED)},{formula or excel_text("")})'
+        not_carried = ctx.tr(NOT_CARRIED)
+        formula = f'IF({cond},{excel_text(not_carried)},{formula or excel_text("")})'
         if any(v is None or v == "" for _, v in waiting):
-            value = NOT_CARRIED
+            value = not_carried
     if formula is not None:
         s.formula(row, C_STATUS, formula, value, "status")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from workbook_builder.core import i18n
 from workbook_builder.core.estimates import Estimates
+from workbook_builder.core.i18n import N_
 from workbook_builder.core.model import Budget, check_values
 from workbook_builder.core.vocabulary import (
     CHECK_MESSAGES,
@@ -23,11 +24,16 @@ from workbook_builder.core.vocabulary import (
 )
 from workbook_builder.sheets.base import Context, Sheet, cell, excel_text, template_formula
 
-SHEET = "Kontroll"
+SHEET = N_("Kontroll")  # the id; the workbook names it in its målform (Context.sheet_name)
+# The first word of every status that marks an input invalid on Inndata («Ugyldig: …»), in both målformer:
+# Kontroll's «inputs» check and Inndata's red fill look for it.
+INVALID = N_("Ugyldig")
 
 
-def conditions(est: Estimates) -> dict[str, str]:
-    """Check id → the condition formula under which it fails (its status then comes from `CHECKS`)."""
+def conditions(est: Estimates, malform: str = i18n.DEFAULT_MALFORM) -> dict[str, str]:
+    """Check id → the condition formula under which it fails (its status then comes from `CHECKS`); an
+    input is invalid when its status on Inndata starts with the word `INVALID` in the workbook's målform."""
+    invalid = excel_text(i18n.tr(INVALID, malform))
     running_blank = ",".join(f'OR(kj_{r.id}="",kj_{r.id}_status<>"")' for r in est.running)
     vendor_other = ('AND(IFERROR(INDEX(kj_est_vendor_other,MATCH(kj_vendor_used,kj_list_vendors,0)),0)=1,'
                     'OR(TRIM(kj_vendor_other)="",kj_vendor_other_status<>""))')
@@ -39,7 +45,7 @@ def conditions(est: Estimates) -> dict[str, str]:
     return {
         "staff": "kj_total_staff=0",
         "steps": "SUM(kj_calc_step_incomplete)>0",
-        "inputs": 'SUMPRODUCT(--(LEFT(kj_input_status,7)="Ugyldig"))>0',
+        "inputs": f"SUMPRODUCT(--(LEFT(kj_input_status,LEN({invalid}))={invalid}))>0",
         "years": "ABS(SUM(kj_year_one_off_kr)-kj_total_kr)>kj_tolerance_kr",
         "lines": "ABS(kj_lines_total_kr-kj_cash_total_kr)>kj_tolerance_kr",
         "basis": "kj_outside_basis=1",
@@ -113,7 +119,7 @@ def write(ctx: Context, s: Sheet) -> None:
     for c, head in enumerate((tr("Kontroll"), tr("Status"), tr("Melding"))):
         s.text(r, c, head, "colhead")
     r += 1
-    conds = conditions(est)
+    conds = conditions(est, ctx.malform)
     for check in b.checks:
         severity, title = CHECKS[check.id]
         s.text(r, 0, tr(title), "label")
@@ -127,5 +133,5 @@ def write(ctx: Context, s: Sheet) -> None:
     for text, fmt in ctx.fmt.status_rules(ctx.malform):
         ws.conditional_format(3, 1, r - 1, 1, {"type": "cell", "criteria": "==", "value": f'"{text}"',
                                                "format": fmt})
-    s.print_setup(landscape=True, last_row=r, last_col=2, title="Kontroll")
+    s.print_setup(landscape=True, last_row=r, last_col=2)
     s.protect()

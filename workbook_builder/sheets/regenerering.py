@@ -12,29 +12,31 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbook_builder.cells import INPUT_BY_NAME
+from workbook_builder.core.i18n import N_
 from workbook_builder.core.numbers import nb_number
 from workbook_builder.sheets.base import Context, Sheet
 from workbook_builder.xlsx.reading import Carried, Problem
 
-SHEET = "Regenerering"
+SHEET = N_("Regenerering")  # the id; the workbook names it in its målform (Context.sheet_name)
 C_LABEL, C_NAME, C_OLD, C_NEW, C_DIFF, C_NOTE = range(6)
 WIDTHS = {C_LABEL: 50, C_NAME: 28, C_OLD: 30, C_NEW: 30, C_DIFF: 14, C_NOTE: 70}
 
-# Headline outputs shown before and after: name, Norwegian label, English label, number format.
+# Headline outputs shown before and after: name, Norwegian label (a message id), English label, number format.
 HEADLINES: tuple[tuple[str, str, str, str], ...] = (
-    ("kj_total_staff", "Helsepersonell i alle trinn", "health personnel", "count"),
-    ("kj_total_hours", "Engangskostnad: interne timer", "one-off internal hours", "hours"),
-    ("kj_total_purchase_kr", "Engangskostnad: kjøp", "one-off purchases, kr", "kr"),
-    ("kj_total_kr", "Engangskostnad i alt", "one-off total, kr", "kr"),
-    ("kj_cash_total_kr", "Behov for nye midler, fire budsjettår", "new money over the four budget years, kr", "kr"),
-    ("kj_running_kr_per_year", "Driftskostnader per år", "running costs per year, kr", "kr"),
-    ("kj_benefit_hours_per_year", "Frigjort tid: timer per år", "time freed, hours per year", "hours"),
-    ("kj_benefit_kr_per_year", "Frigjort tid i kroner per år", "time freed, kr per year", "kr"),
-    ("kj_hours_returned_years", "År før frigjort tid veier opp engangstimene", "years until the hours are returned",
-     "years"),
-    ("kj_price_year", "Prisnivå (faste kroner for året)", "price level (fixed kroner of the year)", "year"),
-    ("kj_hourly_rate_used", "Timekostnad brukt", "hourly cost used, kr", "kr"),
-    ("kj_master_check", "Samlet kontroll", "master check", "text"),
+    ("kj_total_staff", N_("Helsepersonell i alle trinn"), "health personnel", "count"),
+    ("kj_total_hours", N_("Engangskostnad: interne timer"), "one-off internal hours", "hours"),
+    ("kj_total_purchase_kr", N_("Engangskostnad: kjøp"), "one-off purchases, kr", "kr"),
+    ("kj_total_kr", N_("Engangskostnad i alt"), "one-off total, kr", "kr"),
+    ("kj_cash_total_kr", N_("Behov for nye midler, fire budsjettår"), "new money over the four budget years, kr",
+     "kr"),
+    ("kj_running_kr_per_year", N_("Driftskostnader per år"), "running costs per year, kr", "kr"),
+    ("kj_benefit_hours_per_year", N_("Frigjort tid: timer per år"), "time freed, hours per year", "hours"),
+    ("kj_benefit_kr_per_year", N_("Frigjort tid i kroner per år"), "time freed, kr per year", "kr"),
+    ("kj_hours_returned_years", N_("År før frigjort tid veier opp engangstimene"),
+     "years until the hours are returned", "years"),
+    ("kj_price_year", N_("Prisnivå (faste kroner for året)"), "price level (fixed kroner of the year)", "year"),
+    ("kj_hourly_rate_used", N_("Timekostnad brukt"), "hourly cost used, kr", "kr"),
+    ("kj_master_check", N_("Samlet kontroll"), "master check", "text"),
 )
 
 
@@ -92,7 +94,8 @@ class Report:
 
 
 def show(value: Any) -> str:
-    """A value as Norwegian text: 1 234,5; lists joined with ' / '; nothing as '–'."""
+    """A value as Norwegian text: 1 234,5; lists joined with ' / '; nothing as '–'; a truth value as the
+    spreadsheet's word (SANN / USANN in both målformer, as Norwegian Excel and LibreOffice spell them)."""
     if value is None or value == "":
         return "–"
     if isinstance(value, list):
@@ -105,33 +108,46 @@ def show(value: Any) -> str:
     return str(value)
 
 
-def _estimates_line(meta: dict[str, str]) -> str:
+def _estimates_line(ctx: Context, meta: dict[str, str]) -> str:
+    tr = ctx.tr
     if not meta.get("estimates_id"):
-        return "ukjent (arbeidsboken sier ikke hva den ble bygget fra)"
+        return tr("ukjent (arbeidsboken sier ikke hva den ble bygget fra)")
     sha = meta.get("estimates_sha256", "")
-    return (f"{meta.get('estimates_id')} versjon {meta.get('estimates_version', '?')}"
-            + (f", fil {meta['estimates_file']}" if meta.get("estimates_file") else "")
+    return (tr("{id} versjon {version}", id=meta.get("estimates_id"), version=meta.get("estimates_version", "?"))
+            + (tr(", fil {file}", file=meta["estimates_file"]) if meta.get("estimates_file") else "")
             + (f" (SHA-256 {sha[:16]}…)" if sha else ""))
 
 
+def _input_label(ctx: Context, key: str, label: str) -> str:
+    """An input's label in the workbook's målform, from its key (`kj_step_staff#3` is a step row's)."""
+    name, _, row = key.partition("#")
+    spec = INPUT_BY_NAME.get(name)
+    if spec is None:
+        return label
+    return ctx.tr("Trinn {n}: {label}", n=row, label=ctx.tr(spec.label)) if row else ctx.tr(spec.label)
+
+
 def write(ctx: Context, s: Sheet, report: Report) -> None:
-    ws = s.ws
+    ws, tr = s.ws, ctx.tr
     for c, w in WIDTHS.items():
         ws.set_column(c, c, w)
-    s.text(0, 0, "Regenerering – hva som ble med fra forrige arbeidsbok", "title")
-    ws.merge_range(1, 0, 1, C_NOTE, "Arbeidsboken er laget på nytt med nye estimater. Verdiene som var fylt inn, "
-                   "er ført over etter navn. En verdi som ikke lenger er gyldig, står som merknad ved feltet på "
-                   "Inndata (kolonne J), og feltet er tomt til du skriver inn en gyldig verdi.", s.fmt("muted"))
+    s.text(0, 0, tr("Regenerering – hva som ble med fra forrige arbeidsbok"), "title")
+    ws.merge_range(1, 0, 1, C_NOTE, tr("Arbeidsboken er laget på nytt med nye estimater. Verdiene som var fylt inn, "
+                                       "er ført over etter navn. En verdi som ikke lenger er gyldig, står som merknad "
+                                       "ved feltet på Inndata (kolonne J), og feltet er tomt til du skriver inn en "
+                                       "gyldig verdi."), s.fmt("muted"))
     ws.set_row(1, 30)
     old, new = report.old_metadata, report.new_metadata
     r = 3
+    built_old = old.get("built") or tr("ukjent")
     for label, value in (
-        ("Forrige arbeidsbok", report.source),
-        ("Forrige bygget", old.get("built", "ukjent") + (f" med kj-budget {old['tool_version']}"
-                                                         if old.get("tool_version") else "")),
-        ("Estimater før", _estimates_line(old)),
-        ("Estimater nå", _estimates_line(new)),
-        ("Laget på nytt", f"{new.get('built', '')} med kj-budget {new.get('tool_version', '')}"),
+        (tr("Forrige arbeidsbok"), report.source),
+        (tr("Forrige bygget"), tr("{built} med kj-budget {version}", built=built_old, version=old["tool_version"])
+         if old.get("tool_version") else built_old),
+        (tr("Estimater før"), _estimates_line(ctx, old)),
+        (tr("Estimater nå"), _estimates_line(ctx, new)),
+        (tr("Laget på nytt"), tr("{built} med kj-budget {version}", built=new.get("built", ""),
+                                 version=new.get("tool_version", ""))),
     ):
         s.text(r, 0, label, "label")
         s.text(r, 1, value)
@@ -140,77 +156,86 @@ def write(ctx: Context, s: Sheet, report: Report) -> None:
         s.text(r, 0, nb, "status")
         r += 1
     r += 1
-    summary = (f"{len(report.carried)} verdier ført over ({len(report.changed)} i endret form), "
-               f"{len(report.not_carried)} ikke ført over (står som merknad på Inndata), "
-               f"{len(report.dropped)} uten plass i den nye malen, {len(report.estimate_changes)} estimater endret.")
+    summary = tr("{carried} verdier ført over ({changed} i endret form), {not_carried} ikke ført over (står som "
+                 "merknad på Inndata), {dropped} uten plass i den nye malen, {estimates} estimater endret.",
+                 carried=len(report.carried), changed=len(report.changed), not_carried=len(report.not_carried),
+                 dropped=len(report.dropped), estimates=len(report.estimate_changes))
     s.text(r, 0, summary, "bold")
     r += 2
 
-    r = _section(s, r, "Inndata", ("Felt", "Navn", "Verdi før", "Verdi nå", "", "Merknad"))
+    r = _section(ctx, s, r, N_("Inndata"), (N_("Felt"), N_("Navn"), N_("Verdi før"), N_("Verdi nå"), "",
+                                            N_("Merknad")))
     for carried in report.carried:
-        s.text(r, C_LABEL, carried.label, "label")
+        label = _input_label(ctx, carried.key, carried.label)
+        s.text(r, C_LABEL, label, "label")
         s.text(r, C_NAME, carried.key, "unit")
         s.text(r, C_OLD, _nb(carried.raw, carried.key), "wrap", "text")
         s.text(r, C_NEW, _nb(carried.value, carried.key), "wrap", "text")
-        note = f"Endret: {carried.nb}" if carried.changed else "Ført over"
+        note = tr("Endret: {why}", why=carried.nb) if carried.changed else tr("Ført over")
         s.text(r, C_NOTE, note, "wrap" if not carried.changed else "status")
-        _fit(s, r, carried.label, carried.raw, carried.value, note)
+        _fit(s, r, label, carried.raw, carried.value, note)
         r += 1
     for p in report.problems:
-        s.text(r, C_LABEL, p.label, "label")
+        label = _input_label(ctx, p.key, p.label)
+        s.text(r, C_LABEL, label, "label")
         s.text(r, C_NAME, p.key, "unit")
         s.text(r, C_OLD, _nb(p.raw, p.key), "wrap", "text")
         s.blank(r, C_NEW)
-        where = ("står som merknad ved feltet på Inndata (kolonne J)" if p.kind == "invalid"
-                 else "verdien står bare her")
-        s.text(r, C_NOTE, f"Ikke ført over: {p.nb}; {where}.", "status")
-        _fit(s, r, p.label, p.raw, "", f"Ikke ført over: {p.nb}; {where}.")
+        note = (tr("Ikke ført over: {why}; står som merknad ved feltet på Inndata (kolonne J).", why=p.nb)
+                if p.kind == "invalid" else tr("Ikke ført over: {why}; verdien står bare her.", why=p.nb))
+        s.text(r, C_NOTE, note, "status")
+        _fit(s, r, label, p.raw, "", note)
         r += 1
     for name in report.missing:
-        s.text(r, C_LABEL, INPUT_BY_NAME[name].label, "label")
+        s.text(r, C_LABEL, tr(INPUT_BY_NAME[name].label), "label")
         s.text(r, C_NAME, name, "unit")
-        s.text(r, C_OLD, "(fantes ikke)", "unit")
+        s.text(r, C_OLD, tr("(fantes ikke)"), "unit")
         s.blank(r, C_NEW)
-        s.text(r, C_NOTE, "Nytt felt i malen: tomt, standardverdien brukes.", "wrap")
+        s.text(r, C_NOTE, tr("Nytt felt i malen: tomt, standardverdien brukes."), "wrap")
         r += 1
     if not (report.carried or report.problems or report.missing):
-        s.text(r, C_LABEL, "Ingen felt var fylt inn i forrige arbeidsbok.", "muted")
+        s.text(r, C_LABEL, tr("Ingen felt var fylt inn i forrige arbeidsbok."), "muted")
         r += 1
     r += 1
 
-    r = _section(s, r, "Estimater som er endret", ("Estimat", "Navn", "Før", "Nå", "", ""))
+    r = _section(ctx, s, r, N_("Estimater som er endret"), (N_("Estimat"), N_("Navn"), N_("Før"), N_("Nå"), "", ""))
     for e in report.estimate_changes:
         s.text(r, C_LABEL, e.label, "label")
         s.text(r, C_NAME, e.name, "unit")
-        s.text(r, C_OLD, show(e.old) if e.old is not None else "(fantes ikke)", "wrap", "text")
-        s.text(r, C_NEW, show(e.new) if e.new is not None else "(finnes ikke lenger)", "wrap", "text")
-        _fit(s, r, e.label, show(e.old), show(e.new), "")
+        old_text = show(e.old) if e.old is not None else tr("(fantes ikke)")
+        new_text = show(e.new) if e.new is not None else tr("(finnes ikke lenger)")
+        s.text(r, C_OLD, old_text, "wrap", "text")
+        s.text(r, C_NEW, new_text, "wrap", "text")
+        _fit(s, r, e.label, old_text, new_text, "")
         r += 1
     if not report.estimate_changes:
-        s.text(r, C_LABEL, "Ingen estimater er endret.", "muted")
+        s.text(r, C_LABEL, tr("Ingen estimater er endret."), "muted")
         r += 1
     r += 1
 
-    r = _section(s, r, "Nøkkeltall før og nå", ("Nøkkeltall", "Navn", "Før", "Nå", "Endring", ""))
+    r = _section(ctx, s, r, N_("Nøkkeltall før og nå"), (N_("Nøkkeltall"), N_("Navn"), N_("Før"), N_("Nå"),
+                                                          N_("Endring"), ""))
     for h in report.headlines:
-        s.text(r, C_LABEL, h.label, "label")
+        s.text(r, C_LABEL, tr(h.label), "label")
         s.text(r, C_NAME, h.name, "unit")
         for col, v in ((C_OLD, h.old), (C_NEW, h.new)):
             if isinstance(v, (int, float)) and not isinstance(v, bool):
                 s.number(r, col, v, "calc", h.num)
             else:
-                s.text(r, col, show(v) if v is not None else "ukjent", "text", "text")
+                s.text(r, col, (tr(v) if h.name == "kj_master_check" and isinstance(v, str) else show(v))
+                       if v is not None else tr("ukjent"), "text", "text")
         if h.difference is not None:
             s.number(r, C_DIFF, h.difference, "calc", h.num)
         r += 1
-    source = {"saved": "Før: verdiene som var lagret i forrige arbeidsbok.",
-              "model": "Før: regnet ut på nytt med de gamle estimatene (forrige arbeidsbok hadde ingen lagrede "
-                       "verdier).",
-              "": "Før: ukjent (forrige arbeidsbok hadde ingen lagrede verdier, og de gamle estimatene er ikke "
-                  "tilgjengelige)."}[report.old_totals]
-    ws.merge_range(r, 0, r, C_NOTE, source + " Nå: verdiene i denne arbeidsboken da den ble laget.", s.fmt("muted"))
+    source = {"saved": tr("Før: verdiene som var lagret i forrige arbeidsbok."),
+              "model": tr("Før: regnet ut på nytt med de gamle estimatene (forrige arbeidsbok hadde ingen lagrede "
+                          "verdier)."),
+              "": tr("Før: ukjent (forrige arbeidsbok hadde ingen lagrede verdier, og de gamle estimatene er ikke "
+                     "tilgjengelige).")}[report.old_totals]
+    ws.merge_range(r, 0, r, C_NOTE, tr("{before} Nå: verdiene i denne arbeidsboken da den ble laget.", before=source),
+                   s.fmt("muted"))
     ws.freeze_panes(3, 0)
-    s.print_setup(landscape=True, last_row=r, last_col=C_NOTE, title="Regenerering")
+    s.print_setup(landscape=True, last_row=r, last_col=C_NOTE)
     s.protect()
 
 
@@ -231,10 +256,11 @@ def _fit(s: Sheet, row: int, label: str, old: str, new: str, note: str) -> None:
     s.fit_height(row, (label, WIDTHS[C_LABEL]), (old, WIDTHS[C_OLD]), (new, WIDTHS[C_NEW]), (note, WIDTHS[C_NOTE]))
 
 
-def _section(s: Sheet, row: int, title: str, heads: tuple[str, ...]) -> int:
-    s.text(row, 0, title, "h2")
+def _section(ctx: Context, s: Sheet, row: int, title: str, heads: tuple[str, ...]) -> int:
+    """A section's title and column heads (message ids); returns the next row."""
+    s.text(row, 0, ctx.tr(title), "h2")
     for c in range(1, C_NOTE + 1):
         s.blank(row, c, "h2")
     for c, h in enumerate(heads):
-        s.text(row + 1, c, h, "colhead")
+        s.text(row + 1, c, ctx.tr(h) if h else "", "colhead")
     return row + 2

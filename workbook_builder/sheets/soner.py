@@ -3,9 +3,11 @@ zone on Inndata defaults to from the municipality number."""
 
 from __future__ import annotations
 
+from workbook_builder.core.i18n import N_
+from workbook_builder.core.model import choice_label
 from workbook_builder.sheets.base import Context, Sheet
 
-SHEET = "Soner"
+SHEET = N_("Soner")  # the id; the workbook names it in its målform (Context.sheet_name)
 
 
 def write(ctx: Context, s: Sheet) -> None:
@@ -15,12 +17,14 @@ def write(ctx: Context, s: Sheet) -> None:
     ws.set_column(1, 1, 36)
     ws.set_column(2, 2, 12)
     ws.set_column(3, 3, 90)
-    s.text(0, 0, "Soner – arbeidsgiveravgift per kommune", "title")
-    source = tax.municipalities_source or "Ingen tabell i estimatfilen: sonen er standardsonen på Estimater."
+    tr = ctx.tr
+    s.text(0, 0, tr("Soner – arbeidsgiveravgift per kommune"), "title")
+    source = (ctx.text(tax.municipalities_source) if tax.municipalities_source
+              else tr("Ingen tabell i estimatfilen: sonen er standardsonen på Estimater."))
     ws.merge_range(1, 0, 1, 3, source, s.fmt("muted"))
     ws.set_row(1, 30)
     r = 3
-    for c, head in enumerate(("Kommunenummer", "Kommune", "Sone", "Sats")):
+    for c, head in enumerate((tr("Kommunenummer"), tr("Kommune"), tr("Sone"), tr("Sats"))):
         s.text(r, c, head, "colhead")
     r += 1
     first = r
@@ -29,14 +33,14 @@ def write(ctx: Context, s: Sheet) -> None:
         zone = est.zone(tax.municipalities.get(number, tax.default_zone))
         s.text(r, 0, number, "constant", "text")
         s.text(r, 1, tax.municipality_names.get(number, ""), "text")
-        s.text(r, 2, zone.label, "constant", "text")
+        s.text(r, 2, choice_label(est, "zone", zone.id, ctx.malform), "constant", "text")
         s.formula(r, 3, f'INDEX(kj_est_zone_rate,MATCH({_c(r, 2)},kj_list_zones,0))', zone.rate, "calc", "percent1")
         r += 1
     s.define("kj_est_zone_municipalities", (first, 0), (r - 1, 0), "estimate")
     s.define("kj_est_zone_of_municipality", (first, 2), (r - 1, 2), "estimate")
     ws.freeze_panes(first, 0)
     ws.autofilter(first - 1, 0, r - 1, 3)
-    s.print_setup(landscape=False, last_row=r - 1, last_col=3, title="Soner")
+    s.print_setup(landscape=False, last_row=r - 1, last_col=3)
     ws.repeat_rows(first - 1)
     s.protect(autofilter=True)
 

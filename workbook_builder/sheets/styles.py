@@ -8,11 +8,12 @@ as a thousands-scaling comma (`#,##0,"kr"`), which then shows 1 234 567 as `1 23
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from xlsxwriter.workbook import Workbook
 
-from workbook_builder.core.i18n import tr
+from workbook_builder.core.i18n import DEFAULT_MALFORM, N_, tr
 from workbook_builder.core.vocabulary import EMPTY, ERROR, NOTE, OK
 
 FONT = "Calibri"
@@ -48,11 +49,26 @@ NUM = {
 }
 
 
+# The words inside number formats' quoted literals ("kr", "t" for timer, "år", "Ja"/"Nei", "ca"): each is a
+# message, so a nynorsk workbook's formats show its own words (a test checks every literal is listed here).
+FORMAT_WORDS = (N_("kr"), N_("t"), N_("år"), N_("Ja"), N_("Nei"), N_("ca"))
+_QUOTED = re.compile(r'"([^"]*)"')
+
+
+def localized(num_format: str, malform: str) -> str:
+    """A number format with the words of its quoted literals in `malform` (`'#,##0" kr"'`, `'"ca "0'`)."""
+    def one(m: re.Match[str]) -> str:
+        literal = m.group(1)
+        word = literal.strip()
+        return f'"{literal.replace(word, tr(word, malform))}"' if word else m.group(0)
+    return _QUOTED.sub(one, num_format)
+
+
 class Formats:
     """Creates each combination of (role, number format) once and hands it out by name."""
 
-    def __init__(self, wb: Workbook) -> None:
-        self.wb = wb
+    def __init__(self, wb: Workbook, malform: str = DEFAULT_MALFORM) -> None:
+        self.wb, self.malform = wb, malform
         self._cache: dict[tuple, Any] = {}
         base = {"font_name": FONT, "font_size": 11, "valign": "top"}
         self.roles: dict[str, dict[str, Any]] = {
@@ -88,7 +104,7 @@ class Formats:
         if key not in self._cache:
             props = dict(self.roles[role])
             if num:
-                props["num_format"] = NUM.get(num, num)
+                props["num_format"] = localized(NUM.get(num, num), self.malform)
             props.update(extra)
             self._cache[key] = self.wb.add_format(props)
         return self._cache[key]

@@ -8,33 +8,40 @@ and per budget year and in all for the new money and the internal resources apar
 from __future__ import annotations
 
 from workbook_builder.core.estimates import Estimates
-from workbook_builder.core.model import PLAN_YEARS, Range, Spread, cash_range_ids, internal_range_ids, item_shares
+from workbook_builder.core.i18n import N_
+from workbook_builder.core.model import (
+    PLAN_YEARS,
+    Range,
+    Spread,
+    cash_range_ids,
+    choice_label,
+    internal_range_ids,
+    item_shares,
+)
 from workbook_builder.sheets import beregning
 from workbook_builder.sheets.base import Context, Sheet, cell
 from workbook_builder.sheets.beregning import C_TOTAL, C_YEARS, Rows
 
-SHEET = "Usikkerhet"
+SHEET = N_("Usikkerhet")  # the id; the workbook names it in its målform (Context.sheet_name)
 C_LABEL, C_LIKELY, C_LOW, C_HIGH, C_MEAN, C_SD = range(6)
-
-
-def ref(row: int, col: int) -> str:
-    return f"'{beregning.SHEET}'!{cell(row, col)}"
 
 
 class _Writer:
     def __init__(self, ctx: Context, s: Sheet, rows: Rows) -> None:
         self.ctx, self.s, self.rows = ctx, s, rows
         self.est, self.b = ctx.est, ctx.budget
-        self.labels = {i.id: i.label for i in self.est.items}
-        self.labels.update({r.id: r.label for r in self.est.running})
-        self.labels["eid_renewal"] = "Fornyelse av e-ID"
+        self.tr = ctx.tr
+        self.labels = {i.id: ctx.text(i.label) for i in self.est.items}
+        self.labels.update({r.id: ctx.text(r.label) for r in self.est.running})
+        self.labels["eid_renewal"] = ctx.tr("Fornyelse av e-ID")
 
     def head(self, r: int, title: str) -> int:
         s = self.s
         s.band(r, title, C_SD)
         r += 1
-        for c, h in enumerate(("Linje", "Sannsynlig (M)", "Lav (L)", "Høy (H)", "Forventet", "Standardavvik")):
-            s.text(r, c, h, "colhead" if c == 0 else "colhead_r")
+        heads = (N_("Linje"), N_("Sannsynlig (M)"), N_("Lav (L)"), N_("Høy (H)"), N_("Forventet"), N_("Standardavvik"))
+        for c, h in enumerate(heads):
+            s.text(r, c, self.tr(h), "colhead" if c == 0 else "colhead_r")
         return r + 1
 
     def block(self, r: int, title: str, likely_formulas: list[tuple[str, str]], rng: Range,
@@ -47,7 +54,7 @@ class _Writer:
             self.item_row(r, range_id, formula, sp)
             r += 1
         last = r - 1
-        s.text(r, C_LABEL, "Sum (uavhengige linjer)", "total")
+        s.text(r, C_LABEL, self.tr("Sum (uavhengige linjer)"), "total")
         s.formula(r, C_LIKELY, f"SUM({cell(first, C_LIKELY)}:{cell(last, C_LIKELY)})", rng.likely, "total", "kr")
         s.blank(r, C_LOW, "total")
         s.blank(r, C_HIGH, "total")
@@ -56,11 +63,11 @@ class _Writer:
         total = r
         rows = {}
         for k, (key, label, formula, value) in enumerate((
-            ("p50", "P50 (forventet kostnad, styringsramme)", cell(total, C_MEAN), rng.p50),
-            ("p85", "P85 (kostnadsramme: 85 % sannsynlighet for ikke å overskride)",
+            ("p50", self.tr("P50 (forventet kostnad, styringsramme)"), cell(total, C_MEAN), rng.p50),
+            ("p85", self.tr("P85 (kostnadsramme: 85 % sannsynlighet for ikke å overskride)"),
              f"{cell(total, C_MEAN)}+kj_est_p85_z*{cell(total, C_SD)}", rng.p85),
-            ("reserve", "Usikkerhetsavsetning (P85 − P50)", f"{cell(total + 2, C_MEAN)}-{cell(total + 1, C_MEAN)}",
-             rng.reserve),
+            ("reserve", self.tr("Usikkerhetsavsetning (P85 − P50)"),
+             f"{cell(total + 2, C_MEAN)}-{cell(total + 1, C_MEAN)}", rng.reserve),
         ), start=1):
             s.text(total + k, C_LABEL, label, "bold")
             s.formula(total + k, C_MEAN, formula, value, "key" if key == "p85" else "calc", "kr")
@@ -88,29 +95,30 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> dict[str, list[int]]:
     ws, est, b = s.ws, ctx.est, ctx.budget
     p = b.params
     w = _Writer(ctx, s, rows)
+    tr = ctx.tr
     ws.set_column(C_LABEL, C_LABEL, 70)
     ws.set_column(C_LIKELY, C_SD, 16)
-    s.text(0, 0, "Usikkerhet – spennet i budsjettet (suksessivprinsippet)", "title")
-    ws.merge_range(1, 0, 1, C_SD, "Låst. Hver linje har et lavt (L), sannsynlig (M) og høyt (H) tall. Forventet = "
-                   "(L + 3·M + H) / 5 og standardavvik = (H − L) / 5. Linjene regnes som uavhengige: summens "
-                   "standardavvik "
-                   "er kvadratroten av summen av kvadratene. P50 = forventet (styringsramme); P85 = forventet + "
-                   "1,0364 × standardavvik (kostnadsramme). Forskjellen er usikkerhetsavsetningen.", s.fmt("muted"))
+    s.text(0, 0, tr("Usikkerhet – spennet i budsjettet (suksessivprinsippet)"), "title")
+    ws.merge_range(1, 0, 1, C_SD, tr("Låst. Hver linje har et lavt (L), sannsynlig (M) og høyt (H) tall. Forventet "
+                                     "= (L + 3·M + H) / 5 og standardavvik = (H − L) / 5. Linjene regnes som "
+                                     "uavhengige: summens standardavvik er kvadratroten av summen av kvadratene. P50 "
+                                     "= forventet (styringsramme); P85 = forventet + 1,0364 × standardavvik "
+                                     "(kostnadsramme). Forskjellen er usikkerhetsavsetningen."), s.fmt("muted"))
     ws.set_row(1, 44)
     # ---------------------------------------------------------------- the level and each line's shares
     r = 3
-    s.band(r, "Nivå og spenn per linje", C_SD)
+    s.band(r, tr("Nivå og spenn per linje"), C_SD)
     r += 1
     level = est.level(p.uncertainty)
-    s.text(r, C_LABEL, "Usikkerhetsnivå (Inndata)", "label")
-    s.formula(r, C_LIKELY, "kj_uncertainty_used", level.label, "calc")
+    s.text(r, C_LABEL, tr("Usikkerhetsnivå (Inndata)"), "label")
+    s.formula(r, C_LIKELY, "kj_uncertainty_used", choice_label(est, "level", p.uncertainty, ctx.malform), "calc")
     r += 1
-    s.text(r, C_LABEL, "Faktor for spennene", "label")
+    s.text(r, C_LABEL, tr("Faktor for spennene"), "label")
     s.formula(r, C_LIKELY, "INDEX(kj_est_level_factor,MATCH(kj_uncertainty_used,kj_list_levels,0))", level.factor,
               "calc", "decimal1")
     s.define("kj_calc_uncertainty_factor", (r, C_LIKELY), None, "working")
     r += 2
-    for c, h in enumerate(("Linje", "Lav andel", "Høy andel")):
+    for c, h in enumerate((tr("Linje"), tr("Lav andel"), tr("Høy andel"))):
         s.text(r, c, h, "colhead" if c == 0 else "colhead_r")
     r += 1
     for range_id in (*[i.id for i in est.items], *[x.id for x in est.running]):
@@ -128,34 +136,42 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> dict[str, list[int]]:
 
     # ---------------------------------------------------------------- the one-off total
     rg = b.ranges
-    one_off = [(i.id, ref(rows.kr[i.id], C_TOTAL)) for i in est.items]
-    r = w.block(r, "Engangskostnad i alt (nye midler og interne timer i kr, alle trinn)", one_off, rg.one_off,
+    one_off = [(i.id, ctx.sheet_ref(beregning.SHEET, rows.kr[i.id], C_TOTAL)) for i in est.items]
+    r = w.block(r, tr("Engangskostnad i alt (nye midler og interne timer i kr, alle trinn)"), one_off, rg.one_off,
                 {"mean": "kj_total_kr_mean", "sd": "kj_total_kr_sd", "p50": "kj_total_kr_p50",
                  "p85": "kj_total_kr_p85"})
     out: dict[str, list[int]] = {"cash_p50": [], "cash_p85": [], "internal_p50": [], "internal_p85": []}
-    for scope, ids, years, total, title in (
-        ("cash", cash_range_ids(est), rg.cash_years, rg.cash_total, "Behov for nye midler"),
-        ("internal", internal_range_ids(est), rg.internal_years, rg.internal_total, "Interne ressurser (kr)"),
+    for scope, ids, years, total, title, title_all in (
+        ("cash", cash_range_ids(est), rg.cash_years, rg.cash_total, N_("Behov for nye midler {year}"),
+         N_("Behov for nye midler, alle fire budsjettår (hver linje som én: årene henger sammen)")),
+        ("internal", internal_range_ids(est), rg.internal_years, rg.internal_total,
+         N_("Interne ressurser (kr) {year}"),
+         N_("Interne ressurser (kr), alle fire budsjettår (hver linje som én: årene henger sammen)")),
     ):
         year_rows: dict[str, list[int]] = {}
         for k in range(PLAN_YEARS):
             col = C_YEARS[k]
-            likely = [(rid, _year_formula(est, rows, rid, col)) for rid in ids]
-            r = w.block(r, f"{title} {p.first_year + k}", likely, years[k])
+            likely = [(rid, _year_formula(ctx, rows, rid, col)) for rid in ids]
+            r = w.block(r, tr(title, year=p.first_year + k), likely, years[k])
             year_rows.setdefault("likely", []).append(r - 5 - len(ids))  # first item row of the block
             out[f"{scope}_p50"].append(w.last_rows["p50"])
             out[f"{scope}_p85"].append(w.last_rows["p85"])
         firsts = year_rows["likely"]
         likely_total = [(rid, "+".join(cell(first + n, C_LIKELY) for first in firsts)) for n, rid in enumerate(ids)]
-        r = w.block(r, f"{title}, alle fire budsjettår (hver linje som én: årene henger sammen)", likely_total,
-                    total, {"p50": f"kj_{scope}_total_kr_p50", "p85": f"kj_{scope}_total_kr_p85"})
-    s.print_setup(landscape=False, last_row=r, last_col=C_SD, title="Usikkerhet")
+        r = w.block(r, tr(title_all), likely_total, total,
+                    {"p50": f"kj_{scope}_total_kr_p50", "p85": f"kj_{scope}_total_kr_p85"})
+    s.print_setup(landscape=False, last_row=r, last_col=C_SD)
     s.protect()
     return out
 
 
-def _year_formula(est: Estimates, rows: Rows, range_id: str, col: int) -> str:
+def _year_formula(ctx: Context, rows: Rows, range_id: str, col: int) -> str:
     """The likely figure of an item in a budget year, from Beregning."""
+    est: Estimates = ctx.est
+
+    def ref(row: int, col: int) -> str:
+        return ctx.sheet_ref(beregning.SHEET, row, col)
+
     if range_id == "eid_renewal":
         return ref(rows.renewal, col)
     if range_id in rows.inc_kr:

@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import math
 
+from workbook_builder.core.i18n import N_
+from workbook_builder.core.model import choice_label
 from workbook_builder.core.numbers import nb_number, nb_percent
 from workbook_builder.sheets.base import Context, Sheet
 from workbook_builder.templating import render
 
-SHEET = "Veiledning"
+SHEET = N_("Veiledning")  # the id; the workbook names it in its målform (Context.sheet_name)
 WIDTH = 120  # characters in the text column
 LEGEND = (
-    ("legend_input", "Gult felt: her skriver du (bare på arket Inndata). Tomt felt betyr standardverdien."),
-    ("legend_calc", "Hvitt felt: formel, låst. Regnes om automatisk."),
-    ("legend_constant", "Blå tekst: fast tall fra estimatene (arket Estimater), låst."),
-    ("legend_key", "Grønt felt: nøkkeltall til budsjettet."),
+    ("legend_input", N_("Gult felt: her skriver du (bare på arket Inndata). Tomt felt betyr standardverdien.")),
+    ("legend_calc", N_("Hvitt felt: formel, låst. Regnes om automatisk.")),
+    ("legend_constant", N_("Blå tekst: fast tall fra estimatene (arket Estimater), låst.")),
+    ("legend_key", N_("Grønt felt: nøkkeltall til budsjettet.")),
 )
+# The note's title, quoted as Norsk helsenett published it (a document title is not translated).
+NOTE_TITLE = "Kjernejournal innføres i pleie- og omsorgstjenesten"
 
 
 def text(ctx: Context, template_version: str) -> str:
@@ -24,18 +28,20 @@ def text(ctx: Context, template_version: str) -> str:
     p = ctx.budget.params
     return render(
         "veiledning.txt.j2",
+        ctx.malform,
         municipality=ctx.inputs.municipality,
-        title="Kjernejournal innføres i pleie- og omsorgstjenesten",
+        title=NOTE_TITLE,
         place_date=_month_year(est.published),
         sizes=est.sizes_text,
-        document=est.document,
+        document=ctx.text(est.document),
         estimates_id=est.id,
         estimates_version=est.version,
-        eid_prices=", ".join(f"{o.label} {nb_number(o.kr_per_person)} kr" for o in est.eid_options),
-        pay_source=est.pay.source.split(":")[0],
-        pay_date=est.pay.date,
+        eid_prices=", ".join(f"{choice_label(est, 'eid', o.id, ctx.malform)} {nb_number(o.kr_per_person)} kr"
+                             for o in est.eid_options),
+        pay_source=ctx.text(est.pay.source).split(":")[0],
+        pay_date=ctx.text(est.pay.date),
         price_year=est.price_year,
-        role=est.role(p.pay_role).label.lower(),
+        role=choice_label(est, "role", p.pay_role, ctx.malform).lower(),
         first_year=p.first_year,
         reader_kr=nb_number(est.reader_kr.value),
         readers=" / ".join(f"{r:g}" for r in est.readers.values),
@@ -69,7 +75,7 @@ def write(ctx: Context, s: Sheet, template_version: str) -> None:
             s.text(r, 1, line[3:], "h2")
         elif line.strip() == "[[legend]]":
             for role, label in LEGEND:
-                s.text(r, 1, label, role)
+                s.text(r, 1, ctx.tr(label), role)
                 r += 1
             continue
         elif line.startswith("> "):
@@ -79,7 +85,7 @@ def write(ctx: Context, s: Sheet, template_version: str) -> None:
         else:
             _para(s, r, line, "wrap")
         r += 1
-    s.print_setup(landscape=False, last_row=r, last_col=1, title="Veiledning")
+    s.print_setup(landscape=False, last_row=r, last_col=1)
     s.protect()
 
 
@@ -90,6 +96,7 @@ def _para(s: Sheet, row: int, text: str, role: str) -> None:
         s.ws.set_row(row, 15 * lines + 2)
 
 
+# The months are spelled the same in bokmål and nynorsk.
 MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
           "november", "desember")
 
