@@ -38,13 +38,13 @@ def lookup(malform: str) -> Callable[[str], str]:
             _LOOKUPS[malform] = lambda text: embedded.get(text) or text
         else:
             chain = _gettext.NullTranslations()  # a message no catalog has stays as it is
-            for domain in DOMAINS:
+            for domain in reversed(DOMAINS):
                 mo = LOCALE_DIR / malform / "LC_MESSAGES" / f"{domain}.mo"
                 if mo.exists():
                     with mo.open("rb") as fh:
                         found: _gettext.NullTranslations = _gettext.GNUTranslations(fh)
-                    found.add_fallback(chain)  # gettext's own chain: this domain, then the ones before
-                    chain = found
+                    found.add_fallback(chain)  # gettext's own chain: this domain, then the ones after it
+                    chain = found  # so the first domain (core) is asked first, as in messages()
             _LOOKUPS[malform] = chain.gettext
     return _LOOKUPS[malform]
 
