@@ -183,6 +183,9 @@ def test_a_refusal_keeps_its_message_through_pickling_and_a_legacy_text_still_wo
     back = pickle.loads(pickle.dumps(exc))
     assert (back.field, back.en, back.text("nn"), back.nb) == (exc.field, exc.en, exc.text("nn"), exc.nb)
     assert back.text("nn") == "Tal på helsepersonell må vere eit heiltal, fekk 12,5"
+    assert (exc.detail("nn"), exc.detail()) == ("må vere eit heiltal, fekk 12,5", "må være et heltall, fikk 12,5")
+    point = _refusal(lambda: numbers.number_from_text("1.5", "x", model.STAFF_NB))
+    assert point.detail("nn") == "skriv talet med desimalkomma, ikkje punktum (fekk «1.5»)"
     legacy = InputError("x", "english", "Antall helsepersonell")  # a finished bokmål text, looked up as it stands
     assert (legacy.nb, legacy.text("nn")) == ("Antall helsepersonell", "Tal på helsepersonell")
     with pytest.raises(ValueError, match="unknown målform"):

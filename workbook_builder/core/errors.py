@@ -45,5 +45,15 @@ class InputError(ValueError):
         """The Norwegian message in `malform` (nb or nn)."""
         return self.message.text(malform)
 
+    def detail(self, malform: str = DEFAULT_MALFORM) -> str:
+        """The message without the input's name in front, for a note that names the input already:
+        «må vere eit heiltal, fekk 12,5» for «Tal på helsepersonell må vere eit heiltal, fekk 12,5»."""
+        text = self.text(malform)
+        what = self.message.values.get("what")
+        name = what.text(malform) if isinstance(what, Message) else "" if what is None else str(what)
+        if name and text.startswith(name):
+            text = text[len(name):].lstrip(":").lstrip()
+        return text
+
     def __reduce__(self) -> tuple[type[InputError], tuple[str, str, Message]]:
         return InputError, (self.field, self.en, self.message)  # one picklable form (worker processes)
