@@ -1,6 +1,7 @@
 """Writes tests/data/generic.toml: the packaged estimates with four reference sizes, two extra line
 items (one of hours, one a purchase) and a fourth rollout group, to show that every size, item and
-group comes from the file (issue 12). Run it again after the packaged file changes:
+group comes from the file (issue 12), each text with its nynorsk form beside it, as in the packaged file
+(issue 13). Run it again after the packaged file changes:
 
     .venv/bin/python tests/make_generic_estimates.py
 """
@@ -16,14 +17,18 @@ TARGET = ROOT / "tests" / "data" / "generic.toml"
 EXTRA_ITEMS = '''
 [items.superuser_days]
 label = "Regional samling for superbrukere"
+label_nn = "Regional samling for superbrukarar"
 track = "organisering"
 kind = "hours"
 unit = "timer"
+unit_nn = "timar"
 values = [12, 18, 30, 64]
 source = "Testfil: en tenkt regional samling, for å vise at en ny linje i filen når alle ark og rapporter"
+source_nn = "Testfil: ei tenkt regional samling, for å vise at ei ny linje i fila når alle ark og rapportar"
 low_share = -0.2
 high_share = 0.4
 range_source = "Testfil: antatt spenn"
+range_source_nn = "Testfil: tenkt spenn"
 
 [items.elearning_licence]
 label = "Lisens for e-læringskurs i kjernejournal"
@@ -33,9 +38,11 @@ unit = "kr"
 art = "195"
 values = [4000, 9000, 15000, 36000]
 source = "Testfil: en tenkt lisens for e-læring, for å vise at en ny kjøpslinje får egen budsjettlinje"
+source_nn = "Testfil: ein tenkt lisens for e-læring, for å vise at ei ny kjøpslinje får eiga budsjettlinje"
 low_share = -0.1
 high_share = 0.3
 range_source = "Testfil: antatt spenn"
+range_source_nn = "Testfil: tenkt spenn"
 '''
 
 EXTRA_GROUP = '''
@@ -44,6 +51,7 @@ label = "d: Legevakt og KAD-senter"
 benefit = "short_term"
 function = "241"
 source = "Testfil: en fjerde gruppe, for å vise at batch og regionoversikten leser gruppene fra filen"
+source_nn = "Testfil: ei fjerde gruppe, for å vise at batch og regionoversikta les gruppene frå fila"
 '''
 
 
@@ -51,7 +59,8 @@ def generic_text(text: str) -> str:
     edits = [
         ('id = "nhn-2020-06"', 'id = "test-generic"'),
         ('name = "NHN: Kjernejournal innføres i pleie- og omsorgstjenesten (juni 2020)"',
-         'name = "Testfil: fire referansestørrelser, to ekstra linjer og en fjerde gruppe"'),
+         'name = "Testfil: fire referansestørrelser, to ekstra linjer og en fjerde gruppe"\n'
+         'name_nn = "Testfil: fire referansestorleikar, to ekstra linjer og ei fjerde gruppe"'),
         ("values = [30, 100, 400]", "values = [20, 60, 150, 500]"),  # sizes
         ("values = [80, 100, 200]", "values = [70, 90, 130, 240]"),  # planning_kj
         ("values = [40, 125, 500]", "values = [25, 75, 190, 620]"),  # training

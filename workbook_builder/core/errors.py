@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from workbook_builder.core.i18n import DEFAULT_MALFORM, Message  # kj:embed-skip
+
 EXIT_OK = 0  # done; for `check`: every check passed and the totals match
 EXIT_CHECK_FAILED = 1  # a check found a problem
 EXIT_USAGE = 2  # bad arguments or a bad input file; nothing was written
@@ -17,8 +19,41 @@ class CliError(Exception):
 
 
 class InputError(ValueError):
-    """A bad input, with the message in English (command line) and bokmål (workbook, UDFs)."""
+    """A bad input: the message in English (`en`, the command line) and in Norwegian as a message template
+    with its values (`message`), read in either målform: `text("nn")`, `text("nb")` (= `nb`).
 
-    def __init__(self, field: str, en: str, nb: str) -> None:
-        self.field, self.en, self.nb = field, en, nb
+        InputError("staff", "staff must be a whole number, got 12.5",
+                   N_("{what} må være et heltall, fikk {value}"), what=Message(N_("Antall helsepersonell")),
+                   value="12,5")
+
+    The template is a bokmål message id (marked with N_ where it is written, so Babel extracts it); a value
+    that is a Message (a label) is read in the same målform, any other value is inserted as it is. A
+    finished bokmål text with no values is accepted too (it is looked up in the catalog as it stands), as is
+    a Message in place of the template."""
+
+    def __init__(self, field: str, en: str, nb: str | Message, /, **values: object) -> None:
+        self.field, self.en = field, en
+        self.message = nb if isinstance(nb, Message) else Message(nb, **values)
         super().__init__(en)
+
+    @property
+    def nb(self) -> str:
+        """The Norwegian message in bokmål."""
+        return self.message.text("nb")
+
+    def text(self, malform: str = DEFAULT_MALFORM) -> str:
+        """The Norwegian message in `malform` (nb or nn)."""
+        return self.message.text(malform)
+
+    def detail(self, malform: str = DEFAULT_MALFORM) -> str:
+        """The message without the input's name in front, for a note that names the input already:
+        «må vere eit heiltal, fekk 12,5» for «Tal på helsepersonell må vere eit heiltal, fekk 12,5»."""
+        text = self.text(malform)
+        what = self.message.values.get("what")
+        name = what.text(malform) if isinstance(what, Message) else "" if what is None else str(what)
+        if name and text.startswith(name):
+            text = text[len(name):].lstrip(":").lstrip()
+        return text
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, Message]]:
+        return InputError, (self.field, self.en, self.message)  # one picklable form (worker processes)

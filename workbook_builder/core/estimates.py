@@ -20,14 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbook_builder.core.i18n import N_  # kj:embed-skip
 from workbook_builder.core.numbers import nb_list  # kj:embed-skip
 
 DEFAULT_ESTIMATES = "nhn-2020-06.toml"
 FORMAT = 2
 
-TRACKS = {"organisering": "Organisering", "teknisk": "Teknisk", "drift": "Drift"}
-KINDS = {"hours": "Bruk av interne ressurser", "purchase": "Kjøp av varer og tjenester",
-         "standin": "Vikarutgifter (lønn)"}
+# The labels of a line item's track and kind: bokmål message ids (i18n.tr gives them in a målform).
+TRACKS = {"organisering": N_("Organisering"), "teknisk": N_("Teknisk"), "drift": N_("Drift")}
+KINDS = {"hours": N_("Bruk av interne ressurser"), "purchase": N_("Kjøp av varer og tjenester"),
+         "standin": N_("Vikarutgifter (lønn)")}
 BENEFIT_KINDS = ("short_term", "home_care")
 
 # Items the model computes itself rather than interpolating `values`: e-ID from unit prices,
@@ -489,13 +491,10 @@ def parse_estimates(text: str, file: str = "<estimates>") -> Estimates:
         raise EstimatesError(file, "groups", "needs at least one rollout group")
     if not vendors:
         raise EstimatesError(file, "vendors", "needs at least one EPJ vendor")
-    _unique_labels(file, "eid.options", eid_options)
-    _unique_labels(file, "groups", groups)
-    _unique_labels(file, "vendors", vendors)
-    _unique_labels(file, "pay.roles", pay.roles)
-    _unique_labels(file, "employer_tax.zones", tax.zones)
-    _unique_labels(file, "items", items)
-    _unique_labels(file, "uncertainty.levels", uncertainty.levels)
+    for where, choices in (("eid.options", eid_options), ("groups", groups), ("vendors", vendors),
+                           ("pay.roles", pay.roles), ("employer_tax.zones", tax.zones), ("items", items),
+                           ("uncertainty.levels", uncertainty.levels)):
+        _unique_labels(file, where, choices, v.nn)
 
     return Estimates(
         **meta,
@@ -556,13 +555,25 @@ def _shallow(text: str, file: str) -> None:
             in_string = None
 
 
-def _unique_labels(file: str, where: str, choices: tuple[Any, ...]) -> None:
+def _unique_labels(file: str, where: str, choices: tuple[Any, ...], nn: dict[str, str]) -> None:
+    """Each label once in a list, in bokmål and in nynorsk; a nynorsk label is no other option's label
+    either (a list value is read in either målform, so each form must name one option)."""
     seen: set[str] = set()
     for c in choices:
         key = c.label.casefold()
         if key in seen:
             raise EstimatesError(file, f"{where}.{c.id}.label", f"label {c.label!r} is used twice")
         seen.add(key)
+    owner = {c.label.casefold(): c.id for c in choices}
+    nn_seen: dict[str, str] = {}
+    for c in choices:
+        if c.label not in nn:
+            continue
+        key = nn[c.label].casefold()
+        if owner.get(key, c.id) != c.id or nn_seen.get(key, c.id) != c.id:
+            raise EstimatesError(file, f"{where}.{c.id}.label_nn", f"nynorsk label {nn[c.label]!r} names another "
+                                                                  "option too")
+        nn_seen[key] = c.id
 
 
 class _Validator:

@@ -38,13 +38,13 @@ def lookup(malform: str) -> Callable[[str], str]:
             _LOOKUPS[malform] = lambda text: embedded.get(text) or text
         else:
             chain = _gettext.NullTranslations()  # a message no catalog has stays as it is
-            for domain in DOMAINS:
+            for domain in reversed(DOMAINS):
                 mo = LOCALE_DIR / malform / "LC_MESSAGES" / f"{domain}.mo"
                 if mo.exists():
                     with mo.open("rb") as fh:
                         found: _gettext.NullTranslations = _gettext.GNUTranslations(fh)
-                    found.add_fallback(chain)  # gettext's own chain: this domain, then the ones before
-                    chain = found
+                    found.add_fallback(chain)  # gettext's own chain: this domain, then the ones after it
+                    chain = found  # so the first domain (core) is asked first, as in messages()
             _LOOKUPS[malform] = chain.gettext
     return _LOOKUPS[malform]
 
@@ -63,9 +63,60 @@ def messages(malform: str) -> dict[str, str]:
 
 
 def tr(text: str, malform: str = DEFAULT_MALFORM, /, **values: object) -> str:
-    """`text` (bokmål, the message id) in `malform`, with {placeholders} filled from `values`."""
+    """`text` (bokmål, the message id) in `malform`, with {placeholders} filled from `values` (a value that
+    is a Message is read in the same målform)."""
     out = text if malform == DEFAULT_MALFORM else lookup(malform)(text)
-    return out.format(**values) if values else out
+    if not values:
+        return out
+    return out.format(**{k: v.text(malform) if isinstance(v, Message) else v for k, v in values.items()})
+
+
+class Message:
+    """A text to be read later in either målform: a bokmål message id with its values (each value may be a
+    Message itself), looked up in the catalog when read; or, made with `Message.known`, a text whose
+    nynorsk form is known already (an estimates file's label and its label_nn).
+
+    An InputError carries one, so the same refusal reads in the workbook's målform, the Excel functions'
+    and the command line's."""
+
+    __slots__ = ("msgid", "nn", "values")
+
+    def __init__(self, msgid: str, /, **values: object) -> None:
+        self.msgid, self.values = msgid, values
+        self.nn: str | None = None
+
+    @classmethod
+    def known(cls, nb: str, nn: str) -> Message:
+        """A text given in both forms (no catalog lookup)."""
+        out = cls(nb)
+        out.nn = nn
+        return out
+
+    def text(self, malform: str = DEFAULT_MALFORM) -> str:
+        if self.nn is not None:
+            lookup(malform)  # refuses an unknown målform as tr does
+            return self.nn if malform == "nn" else self.msgid
+        return tr(self.msgid, malform, **self.values)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def __repr__(self) -> str:
+        extra = f", nn={self.nn!r}" if self.nn is not None else "".join(f", {k}={v!r}" for k, v in self.values.items())
+        return f"Message({self.msgid!r}{extra})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Message) and (self.msgid, self.nn, self.values) == (other.msgid, other.nn,
+                                                                                     other.values)
+
+    def __hash__(self) -> int:
+        return hash((self.msgid, self.nn))
+
+    def __getstate__(self) -> tuple[str, str | None, dict[str, object]]:
+        return self.msgid, self.nn, self.values
+
+    def __setstate__(self, state: tuple[str, str | None, dict[str, object]]) -> None:
+        self.msgid, self.nn, self.values = state
 
 
 def parse_malform(value: object) -> str:

@@ -17,8 +17,9 @@ from typing import Any, Protocol
 
 from workbook_builder.core.errors import InputError  # kj:embed-skip
 from workbook_builder.core.estimates import Estimates, Item  # kj:embed-skip
-from workbook_builder.core.i18n import DEFAULT_MALFORM, parse_malform, tr  # kj:embed-skip
+from workbook_builder.core.i18n import DEFAULT_MALFORM, N_, Message, parse_malform, tr  # kj:embed-skip
 from workbook_builder.core.numbers import (  # kj:embed-skip
+    OR,
     excel_round,
     excel_roundup,
     nb_kr,
@@ -87,40 +88,48 @@ class _Option(Protocol):
     def label(self) -> str: ...
 
 
+# The refusals of a list value (InputError templates): {what} names the list, {labels} its labels.
+MSG_CHOICE_MISSING = N_("{what} mangler: bruk {labels}")
+MSG_CHOICE_UNKNOWN = N_("ukjent {what} «{text}»: bruk {labels}")
+
+
 def _choose(options: Sequence[_Option], text: Any, field: str, what_en: str, what_nb: str,
             by_parts: bool = False, nn: dict[str, str] | None = None) -> str:
     """The id of the option whose id or label (any case, spacing or punctuation) is `text`, the label in
     either målform (`nn`: the estimates' nynorsk texts); with `by_parts`, also a part of the label,
-    e.g. `Gerica` or `Visma` for `Visma (Profil)`."""
+    e.g. `Gerica` or `Visma` for `Visma (Profil)`. `what_nb` is a bokmål message id (the list's name)."""
+    nn = nn or {}
     choices: dict[str, str] = {}
     for o in options:
-        names = [o.id, o.label, *([nn[o.label]] if nn and o.label in nn else [])]
+        names = [o.id, o.label, *([nn[o.label]] if o.label in nn else [])]
         if by_parts:
             names += [part for part in o.label.replace(")", "").split("(") if part.strip()]
         choices.update({_norm(name): o.id for name in names})
     labels = "; ".join(o.label for o in options)
     hint_en = f"(use one of: {', '.join(o.id.replace('_', '-') for o in options)}, or {labels})"
+    values = {"what": Message(what_nb), "labels": Message.known(labels, "; ".join(nn.get(o.label, o.label)
+                                                                                for o in options))}
     if not isinstance(text, str) or not text.strip():
-        raise InputError(field, f"{what_en} is missing {hint_en}", f"{what_nb} mangler: bruk {labels}")
+        raise InputError(field, f"{what_en} is missing {hint_en}", MSG_CHOICE_MISSING, **values)
     found = choices.get(_norm(text))
     if found is None:
-        raise InputError(field, f"unknown {what_en} {text!r} {hint_en}", f"ukjent {what_nb} «{text}»: bruk {labels}")
+        raise InputError(field, f"unknown {what_en} {text!r} {hint_en}", MSG_CHOICE_UNKNOWN, text=text, **values)
     return found
 
 
 def parse_eid(est: Estimates, text: Any) -> str:
     """An e-ID option id from its id (`pki`, `bankid-mobil`) or the workbook's label, any case."""
-    return _choose(est.eid_options, text, "eid", "e-ID", "e-ID", nn=est.nn)
+    return _choose(est.eid_options, text, "eid", "e-ID", N_("e-ID"), nn=est.nn)
 
 
 def parse_vendor(est: Estimates, text: Any) -> str:
     """An EPJ vendor id from its id, its label or the product or company name in it."""
-    return _choose(est.vendors, text, "vendor", "EPJ vendor", "EPJ-leverandør", by_parts=True, nn=est.nn)
+    return _choose(est.vendors, text, "vendor", "EPJ vendor", N_("EPJ-leverandør"), by_parts=True, nn=est.nn)
 
 
 def parse_group(est: Estimates, text: Any) -> str:
     """A rollout group id from its letter or its label."""
-    return _choose(est.groups, text, "group", "rollout group", "gruppe", nn=est.nn)
+    return _choose(est.groups, text, "group", "rollout group", N_("gruppe"), nn=est.nn)
 
 
 # ----------------------------------------------------------------------------- more choices
@@ -128,18 +137,18 @@ def parse_group(est: Estimates, text: Any) -> str:
 
 def parse_role(est: Estimates, text: Any) -> str:
     """A pay role id (the hourly cost's basis) from its id or its label, any case."""
-    return _choose(est.pay.roles, text, "pay_role", "pay role", "stilling", nn=est.nn)
+    return _choose(est.pay.roles, text, "pay_role", "pay role", N_("stilling"), nn=est.nn)
 
 
 def parse_zone(est: Estimates, text: Any) -> str:
     """An employer's tax zone id from its id (`1a`) or its label (`Sone Ia`), any case."""
     return _choose(est.employer_tax.zones, text, "employer_tax_zone", "employer's tax zone",
-                   "sone for arbeidsgiveravgift", nn=est.nn)
+                   N_("sone for arbeidsgiveravgift"), nn=est.nn)
 
 
 def parse_level(est: Estimates, text: Any) -> str:
     """An uncertainty level id from its id or label (`lav`, `Middels`, `Høy`), any case."""
-    return _choose(est.uncertainty.levels, text, "uncertainty", "uncertainty level", "usikkerhet", nn=est.nn)
+    return _choose(est.uncertainty.levels, text, "uncertainty", "uncertainty level", N_("usikkerhet"), nn=est.nn)
 
 
 CHOICE_PARSERS: dict[str, Callable[[Estimates, Any], str]] = {
@@ -247,7 +256,8 @@ class Parameter:
     the Excel functions all validate against these bounds.
 
     `default(est, ctx)` gets the values resolved so far (parameters are resolved in order), with
-    `eid`, `price_factor` and `hourly` among them."""
+    `eid`, `price_factor` and `hourly` among them. `label`, `unit` and `help` are bokmål message ids:
+    i18n.tr(p.label, målform) gives them in a målform."""
 
     name: str
     label: str
@@ -275,75 +285,80 @@ def _lifted(kr: float, ctx: dict[str, Any]) -> float:
 
 
 PARAMETERS: tuple[Parameter, ...] = (
-    Parameter("deflator_forecast", "Prisvekst per år etter siste publiserte år (kommunal deflator)", "andel per år",
-              0, 0.2, False, "Brukes for år som ennå ikke har tall fra statsbudsjettet. Tomt: prognosen på Estimater.",
+    Parameter("deflator_forecast", N_("Prisvekst per år etter siste publiserte år (kommunal deflator)"),
+              N_("andel per år"), 0, 0.2, False,
+              N_("Brukes for år som ennå ikke har tall fra statsbudsjettet. Tomt: prognosen på Estimater."),
               lambda est, ctx: est.deflator.forecast_deflator.value, percent=True, section="price"),
-    Parameter("wage_forecast", "Lønnsvekst per år etter siste publiserte år", "andel per år", 0, 0.2, False,
-              "Brukes for år som ennå ikke har tall fra statsbudsjettet. Tomt: prognosen på Estimater.",
+    Parameter("wage_forecast", N_("Lønnsvekst per år etter siste publiserte år"), N_("andel per år"), 0, 0.2, False,
+              N_("Brukes for år som ennå ikke har tall fra statsbudsjettet. Tomt: prognosen på Estimater."),
               lambda est, ctx: est.deflator.forecast_wage.value, percent=True, section="price"),
-    Parameter("holiday_pay_share", "Feriepenger", "andel av lønn", 0, 0.2, False,
-              "Tomt: 12 % (ferieloven og femte ferieuke i Hovedtariffavtalen); 14,3 % for ansatte over 60 år.",
+    Parameter("holiday_pay_share", N_("Feriepenger"), N_("andel av lønn"), 0, 0.2, False,
+              N_("Tomt: 12 % (ferieloven og femte ferieuke i Hovedtariffavtalen); 14,3 % for ansatte over 60 år."),
               _figure("hourly_rate", "holiday_pay_share"), percent=True, section="hourly"),
-    Parameter("pension_share", "Pensjon, arbeidsgivers andel", "andel av lønn", 0, 0.5, False,
-              "Kommunens pensjonskostnad i prosent av lønn (KLP eller egen kasse). Tomt: tallet på Estimater.",
+    Parameter("pension_share", N_("Pensjon, arbeidsgivers andel"), N_("andel av lønn"), 0, 0.5, False,
+              N_("Kommunens pensjonskostnad i prosent av lønn (KLP eller egen kasse). Tomt: tallet på Estimater."),
               _figure("hourly_rate", "pension_share"), percent=True, section="hourly"),
-    Parameter("hours_per_week", "Arbeidstid per uke", "timer per uke", 1, 60, False,
-              "Tomt: 37,5 timer (dagtid); 35,5 timer for helkontinuerlig turnus.",
+    Parameter("hours_per_week", N_("Arbeidstid per uke"), N_("timer per uke"), 1, 60, False,
+              N_("Tomt: 37,5 timer (dagtid); 35,5 timer for helkontinuerlig turnus."),
               _figure("hourly_rate", "hours_per_week"), section="hourly"),
-    Parameter("public_holiday_days", "Helligdager på hverdager", "dager per år", 0, 30, False,
-              "Bevegelige og faste helligdager som faller på hverdager. Tomt: gjennomsnittet på Estimater.",
+    Parameter("public_holiday_days", N_("Helligdager på hverdager"), N_("dager per år"), 0, 30, False,
+              N_("Bevegelige og faste helligdager som faller på hverdager. Tomt: gjennomsnittet på Estimater."),
               _figure("hourly_rate", "public_holiday_days"), section="hourly"),
-    Parameter("hourly_rate", "Timekostnad for interne ressurser", "kr per time", 0, 10_000,
-              False, "Overstyrer utregningen: kommunens egen timekostnad i budsjettårets kroner. Tomt: avledet på "
-              "Estimater av lønn, "
-              "feriepenger, pensjon og arbeidsgiveravgift.",
+    Parameter("hourly_rate", N_("Timekostnad for interne ressurser"), N_("kr per time"), 0, 10_000,
+              False, N_("Overstyrer utregningen: kommunens egen timekostnad i budsjettårets kroner. Tomt: avledet på "
+                        "Estimater av lønn, feriepenger, pensjon og arbeidsgiveravgift."),
               lambda est, ctx: ctx["hourly"].kr_per_hour, section="hourly"),
-    Parameter("vendor_module_kr", "Pris for modul fra EPJ-leverandøren (HelseID og kjernejournal)", "kr", 0,
+    Parameter("vendor_module_kr", N_("Pris for modul fra EPJ-leverandøren (HelseID og kjernejournal)"), N_("kr"), 0,
               100_000_000, False,
-              "Engangspris fra valgt EPJ-leverandør, uten mva, i budsjettårets kroner. Notatet har ingen sum: spør "
-              "leverandøren. Tomt: mangler (ikke med i totalen, vises på Kontroll).",
+              N_("Engangspris fra valgt EPJ-leverandør, uten mva, i budsjettårets kroner. Notatet har ingen sum: spør "
+                 "leverandøren. Tomt: mangler (ikke med i totalen, vises på Kontroll)."),
               lambda est, ctx: None, section="prices"),
-    Parameter("eid_kr_per_person", "Pris for e-ID per person (PKI-kort: per kort)", "kr per person", 0, 100_000,
-              False, "Uten mva, i budsjettårets kroner. Tomt: prisen for valgt e-ID på Estimater, prisjustert.",
+    Parameter("eid_kr_per_person", N_("Pris for e-ID per person (PKI-kort: per kort)"), N_("kr per person"), 0,
+              100_000, False,
+              N_("Uten mva, i budsjettårets kroner. Tomt: prisen for valgt e-ID på Estimater, prisjustert."),
               lambda est, ctx: _lifted(est.eid_option(ctx["eid"]).kr_per_person, ctx), section="prices"),
-    Parameter("reader_kr", "Pris per kortleser (kun PKI-kort)", "kr per kortleser", 0, 100_000, False,
-              "Uten mva, i budsjettårets kroner. Tomt: notatets pris, prisjustert.",
+    Parameter("reader_kr", N_("Pris per kortleser (kun PKI-kort)"), N_("kr per kortleser"), 0, 100_000, False,
+              N_("Uten mva, i budsjettårets kroner. Tomt: notatets pris, prisjustert."),
               lambda est, ctx: _lifted(est.reader_kr.value, ctx), section="prices"),
-    Parameter("renewal_years", "Fornyelse av e-ID (PKI-kort) hvert", "år", 1, 20, True,
-              "Kortene fornyes i startåret pluss dette antall år, og så videre. Tomt: verdien på Estimater.",
+    Parameter("renewal_years", N_("Fornyelse av e-ID (PKI-kort) hvert"), N_("år"), 1, 20, True,
+              N_("Kortene fornyes i startåret pluss dette antall år, og så videre. Tomt: verdien på Estimater."),
               lambda est, ctx: est.renewal_years.value, section="prices"),
-    Parameter("standin_share", "Andel av opplæringstimene som krever vikar", "andel", 0, 1, False,
-              "I døgnbemannede tjenester må den som er på opplæring erstattes. Tomt: andelen på Estimater.",
+    Parameter("standin_share", N_("Andel av opplæringstimene som krever vikar"), N_("andel"), 0, 1, False,
+              N_("I døgnbemannede tjenester må den som er på opplæring erstattes. Tomt: andelen på Estimater."),
               lambda est, ctx: est.standin_share.value, percent=True, section="prices"),
-    Parameter("standin_hourly_rate", "Timekostnad for vikar", "kr per time", 0, 10_000, False,
-              "Full kostnad per vikartime. Tomt: samme som timekostnaden for interne ressurser.",
+    Parameter("standin_hourly_rate", N_("Timekostnad for vikar"), N_("kr per time"), 0, 10_000, False,
+              N_("Full kostnad per vikartime. Tomt: samme som timekostnaden for interne ressurser."),
               lambda est, ctx: ctx["hourly_rate"], section="prices"),
-    Parameter("maintenance_kr_per_year", "Teknisk vedlikehold og moduler", "kr per år", 0, 100_000_000, False,
-              "Årlig beløp til leverandør, uten mva. Notatet har ingen tall. Tomt: verdien i kolonne D.",
+    Parameter("maintenance_kr_per_year", N_("Teknisk vedlikehold og moduler"), N_("kr per år"), 0, 100_000_000,
+              False, N_("Årlig beløp til leverandør, uten mva. Notatet har ingen tall. Tomt: verdien i kolonne D."),
               _running_default("maintenance_kr_per_year"), section="running"),
-    Parameter("followup_hours_per_year", "Interne ressurser til oppfølging av endringer og gevinster",
-              "timer per år", 0, 100_000, False, "Notatet har ingen tall. Tomt: verdien i kolonne D.",
+    Parameter("followup_hours_per_year", N_("Interne ressurser til oppfølging av endringer og gevinster"),
+              N_("timer per år"), 0, 100_000, False, N_("Notatet har ingen tall. Tomt: verdien i kolonne D."),
               _running_default("followup_hours_per_year"), section="running"),
-    Parameter("helseid_key_hours_per_year", "Fornyelse av HelseID-nøkkel", "timer per år", 0, 100_000, False,
-              "Notatet har ingen tall. Tomt: verdien i kolonne D.", _running_default("helseid_key_hours_per_year"),
+    Parameter("helseid_key_hours_per_year", N_("Fornyelse av HelseID-nøkkel"), N_("timer per år"), 0, 100_000, False,
+              N_("Notatet har ingen tall. Tomt: verdien i kolonne D."), _running_default("helseid_key_hours_per_year"),
               section="running"),
-    Parameter("admissions_short_term", "Pasientmottak per år på KAD/ØHD/intermediær- og korttidsavdelinger",
-              "mottak per år", 0, 1_000_000, True, "Antall pasientmottak per år. Tomt: 0 (ingen gevinst).",
+    Parameter("admissions_short_term", N_("Pasientmottak per år på KAD/ØHD/intermediær- og korttidsavdelinger"),
+              N_("mottak per år"), 0, 1_000_000, True, N_("Antall pasientmottak per år. Tomt: 0 (ingen gevinst)."),
               lambda est, ctx: 0.0, section="benefits"),
-    Parameter("admissions_home_care", "Pasientmottak per år i hjemmetjenesten", "mottak per år", 0, 1_000_000,
-              True, "Antall nye pasienter per år i hjemmetjenesten. Tomt: 0 (ingen gevinst).",
+    Parameter("admissions_home_care", N_("Pasientmottak per år i hjemmetjenesten"), N_("mottak per år"), 0,
+              1_000_000, True, N_("Antall nye pasienter per år i hjemmetjenesten. Tomt: 0 (ingen gevinst)."),
               lambda est, ctx: 0.0, section="benefits"),
-    Parameter("minutes_saved", "Minutter spart per pasientmottak", "minutter", 0, 600, False,
-              "Tomt: utprøvingskommunenes anslag i NHN-notatet (kolonne D).", _figure("benefits", "minutes_saved"),
+    Parameter("minutes_saved", N_("Minutter spart per pasientmottak"), N_("minutter"), 0, 600, False,
+              N_("Tomt: utprøvingskommunenes anslag i NHN-notatet (kolonne D)."), _figure("benefits", "minutes_saved"),
               section="benefits"),
-    Parameter("share_short_term", "Andel av mottak med gevinst, korttidsavdelinger", "andel", 0, 1, False,
-              "Tomt: NHN-notatets andel for korttidsavdelinger (kolonne D).", _figure("benefits", "share_short_term"),
-              percent=True, section="benefits"),
-    Parameter("share_home_care", "Andel av mottak med gevinst, hjemmetjenesten", "andel", 0, 1, False,
-              "Tomt: NHN-notatets andel for hjemmetjenesten (kolonne D).", _figure("benefits", "share_home_care"),
+    Parameter("share_short_term", N_("Andel av mottak med gevinst, korttidsavdelinger"), N_("andel"), 0, 1, False,
+              N_("Tomt: NHN-notatets andel for korttidsavdelinger (kolonne D)."),
+              _figure("benefits", "share_short_term"), percent=True, section="benefits"),
+    Parameter("share_home_care", N_("Andel av mottak med gevinst, hjemmetjenesten"), N_("andel"), 0, 1, False,
+              N_("Tomt: NHN-notatets andel for hjemmetjenesten (kolonne D)."), _figure("benefits", "share_home_care"),
               percent=True, section="benefits"),
 )
 PARAMETER_BY_NAME = {p.name: p for p in PARAMETERS}
+# The names of the other inputs the model validates (bokmål message ids, for InputError messages).
+STAFF_NB = N_("Antall helsepersonell")
+FIRST_YEAR_NB = N_("Første budsjettår")
+START_YEAR_NB = N_("Startår")
 YEAR_MIN, YEAR_MAX = 2000, 2100
 STAFF_MAX = 100_000
 
@@ -471,7 +486,7 @@ def first_year_min(est: Estimates) -> int:
 def resolve(est: Estimates, inputs: Inputs, today: _dt.date | None = None) -> Params:
     """Validate the inputs and fill each blank one with its default, in the budget year's prices."""
     eid = parse_eid(est, inputs.eid) if inputs.eid is not None else est.eid_options[0].id
-    first_year = (whole_number(inputs.first_year, "first_year", "Første budsjettår", first_year_min(est), YEAR_MAX)
+    first_year = (whole_number(inputs.first_year, "first_year", FIRST_YEAR_NB, first_year_min(est), YEAR_MAX)
                   if inputs.first_year is not None else max(default_first_year(today), first_year_min(est)))
     role = parse_role(est, inputs.pay_role) if inputs.pay_role is not None else est.pay.default_role
     if inputs.employer_tax_zone is not None:
@@ -502,20 +517,20 @@ def resolve(est: Estimates, inputs: Inputs, today: _dt.date | None = None) -> Pa
     if values["hours_per_week"] * ctx["hourly"].weeks_worked <= values["public_holiday_days"] * \
             values["hours_per_week"] / DAYS_PER_WEEK:
         raise InputError("public_holiday_days", "public_holiday_days leaves no hours worked",
-                         "Helligdager på hverdager kan ikke være flere enn arbeidsdagene")
+                         N_("Helligdager på hverdager kan ikke være flere enn arbeidsdagene"))
     if inputs.vendor is not None:
         parse_vendor(est, inputs.vendor)
     for s in inputs.steps:
-        whole_number(s.staff, "staff", "Antall helsepersonell", 0, STAFF_MAX)
+        whole_number(s.staff, "staff", STAFF_NB, 0, STAFF_MAX)
         if s.group is not None:
             parse_group(est, s.group)
         if s.year is not None:
-            whole_number(s.year, "year", "Startår", YEAR_MIN, YEAR_MAX)
+            whole_number(s.year, "year", START_YEAR_NB, YEAR_MIN, YEAR_MAX)
     level = parse_level(est, inputs.uncertainty) if inputs.uncertainty is not None else est.uncertainty.default_level
     try:
         malform = parse_malform(inputs.malform)
     except ValueError as exc:
-        raise InputError("malform", str(exc), "Målform må være nb (bokmål) eller nn (nynorsk)") from None
+        raise InputError("malform", str(exc), N_("Målform må være nb (bokmål) eller nn (nynorsk)")) from None
     return Params(eid=eid, first_year=first_year, pay_role=role, employer_tax_zone=zone,
                   employer_tax_share=est.zone(zone).rate, uncertainty=level,
                   uncertainty_factor=est.level(level).factor, price_factor=ctx["price_factor"],
@@ -614,6 +629,7 @@ def _one_off(est: Estimates, staff: int, p: Params, with_vendor: bool) -> OneOff
     if basis is not None:
         standin_hours = item_quantity(est, basis.id, staff) * p.standin_share
     for item in est.items:
+        label, unit = est.text_in(item.label, p.malform), est.text_in(item.unit, p.malform)
         if item.id == "eid":
             cards, readers, _ = eid_cost(est, staff, p.eid, p.eid_kr_per_person, p.reader_kr)
             cards_kr, readers_kr = cards * p.eid_kr_per_person, readers * p.reader_kr
@@ -622,15 +638,14 @@ def _one_off(est: Estimates, staff: int, p: Params, with_vendor: bool) -> OneOff
             qty = p.vendor_module_kr if (with_vendor and staff > 0 and p.vendor_module_kr is not None) else 0.0
         elif item.id == "standin":
             kr = standin_hours * p.standin_hourly_rate
-            items.append(LineItem(item.id, item.label, item.track, item.kind, item.unit, 0.0, 0.0, kr, kr))
+            items.append(LineItem(item.id, label, item.track, item.kind, unit, 0.0, 0.0, kr, kr))
             continue
         else:
             qty = item_quantity(est, item.id, staff, p.price_factor)
         if item.kind == "hours":
-            items.append(LineItem(item.id, item.label, item.track, item.kind, item.unit, qty, 0.0,
-                                  qty * p.hourly_rate))
+            items.append(LineItem(item.id, label, item.track, item.kind, unit, qty, 0.0, qty * p.hourly_rate))
         else:
-            items.append(LineItem(item.id, item.label, item.track, item.kind, item.unit, 0.0, qty, qty, qty))
+            items.append(LineItem(item.id, label, item.track, item.kind, unit, 0.0, qty, qty, qty))
     total_hours = sum(i.hours for i in items)
     total_purchase = sum(i.purchase_kr for i in items)
     standin_kr = sum(i.cash_kr for i in items if i.kind == "standin")
@@ -648,7 +663,7 @@ def one_off_with(est: Estimates, staff: Any, params: Params, with_vendor: bool =
     """The one-off breakdown with parameters already resolved: for many counts at the same prices
     (an Excel function over a range, the workbook's columns) the inputs are validated once. Without
     `with_vendor` the vendor module is left out (a cumulative column of the budget years)."""
-    return _one_off(est, whole_number(staff, "staff", "Antall helsepersonell", 0, STAFF_MAX), params, with_vendor)
+    return _one_off(est, whole_number(staff, "staff", STAFF_NB, 0, STAFF_MAX), params, with_vendor)
 
 
 def one_off(est: Estimates, staff: Any, eid: Any = None, hourly_rate: float | None = None,
@@ -657,7 +672,7 @@ def one_off(est: Estimates, staff: Any, eid: Any = None, hourly_rate: float | No
             today: _dt.date | None = None, uncertainty: Any = None) -> OneOff:
     """The one-off breakdown for a number of health personnel (what `kj-budget cost` prints), in the
     prices of `price_year` (blank: the default first budget year)."""
-    n = whole_number(staff, "staff", "Antall helsepersonell", 0, STAFF_MAX)
+    n = whole_number(staff, "staff", STAFF_NB, 0, STAFF_MAX)
     p = resolve(est, Inputs(eid=eid, hourly_rate=hourly_rate, vendor_module_kr=vendor_module_kr,
                             eid_kr_per_person=eid_kr_per_person, reader_kr=reader_kr, first_year=price_year,
                             uncertainty=uncertainty), today)
@@ -689,18 +704,23 @@ class Running:
     total_kr: float
 
 
+RENEWAL_AVERAGE = N_("Fornyelse av e-ID ({eid}), i snitt per år")
+KR_PER_YEAR = N_("kr per år")
+
+
 def running_cost(est: Estimates, staff: int, p: Params) -> Running:
     """e-ID renewal as a yearly average, plus the note's unpriced running items as entered."""
     active = staff > 0
     renewal_kr = staff * p.eid_kr_per_person / p.renewal_years if active else 0.0
-    lines = [RunningLine("eid_renewal", f"Fornyelse av e-ID ({est.eid_option(p.eid).label}), i snitt per år",
-                         "purchase", "kr per år", 0.0, renewal_kr, renewal_kr)]
+    lines = [RunningLine("eid_renewal", tr(RENEWAL_AVERAGE, p.malform, eid=choice_label(est, "eid", p.eid, p.malform)),
+                         "purchase", tr(KR_PER_YEAR, p.malform), 0.0, renewal_kr, renewal_kr)]
     for r in est.running:
         value = getattr(p, r.id) if active else 0.0
+        label, unit = est.text_in(r.label, p.malform), est.text_in(r.unit, p.malform)
         if r.kind == "hours":
-            lines.append(RunningLine(r.id, r.label, r.kind, r.unit, value, 0.0, value * p.hourly_rate))
+            lines.append(RunningLine(r.id, label, r.kind, unit, value, 0.0, value * p.hourly_rate))
         else:
-            lines.append(RunningLine(r.id, r.label, r.kind, r.unit, 0.0, value, value))
+            lines.append(RunningLine(r.id, label, r.kind, unit, 0.0, value, value))
     hours = sum(x.hours for x in lines)
     purchase = sum(x.purchase_kr for x in lines)
     return Running(tuple(lines), hours, purchase, hours * p.hourly_rate + purchase)
@@ -733,13 +753,19 @@ def benefit(est: Estimates, p: Params, short_term_factor: float = 1.0, home_care
     return Benefit(st, hc, hours, hours * p.hourly_rate)
 
 
+# The note's gains in quality (bokmål message ids: quality_gains(målform) gives them in a målform).
 QUALITY_GAINS = (
-    "Kritisk informasjon (allergier, alvorlige sykdommer, implantater) er tilgjengelig når pasienten tas imot.",
-    "Legemiddellisten fra reseptformidleren gir et bedre grunnlag for legemiddelsamstemming: færre feil i "
-    "legemiddelbruken og bedre pasientsikkerhet.",
-    "Mindre tid brukt på å hente opplysninger fra fastlege, sykehus og apotek ved mottak, også utenom "
-    "kontortid.",
+    N_("Kritisk informasjon (allergier, alvorlige sykdommer, implantater) er tilgjengelig når pasienten tas imot."),
+    N_("Legemiddellisten fra reseptformidleren gir et bedre grunnlag for legemiddelsamstemming: færre feil i "
+       "legemiddelbruken og bedre pasientsikkerhet."),
+    N_("Mindre tid brukt på å hente opplysninger fra fastlege, sykehus og apotek ved mottak, også utenom "
+       "kontortid."),
 )
+
+
+def quality_gains(malform: str = DEFAULT_MALFORM) -> tuple[str, ...]:
+    """QUALITY_GAINS in `malform`."""
+    return tuple(tr(text, malform) for text in QUALITY_GAINS)
 
 
 # ----------------------------------------------------------------------------- the budget
@@ -1075,25 +1101,40 @@ def ranges(est: Estimates, p: Params, total: OneOff, years: tuple[YearResult, ..
 # ----------------------------------------------------------------------------- accounting (Budsjettlinjer)
 
 
-def cash_line_specs(est: Estimates) -> tuple[tuple[str, str, str, str], ...]:
-    """(id, label, KOSTRA art, allocation) of every line of new money, in the order shown."""
+# The labels of the lines of new money that split an item (placeholder: item, the item's label) and of the
+# renewals; and the text of a budget line (placeholder: lines, the labels of the lines booked on its art,
+# joined with «; »).
+CASH_LINE_LABELS = {
+    "eid_cards": N_("{item}: kort"), "eid_readers": N_("{item}: kortlesere"), "standin_pay": N_("{item}: lønn"),
+    "standin_pension": N_("{item}: pensjon"), "standin_employer_tax": N_("{item}: arbeidsgiveravgift"),
+    "eid_renewal": N_("Fornyelse av e-ID"),
+}
+ACCOUNTING_TEXT = N_("Kjernejournal: {lines}")
+
+
+def cash_line_specs(est: Estimates, malform: str = DEFAULT_MALFORM) -> tuple[tuple[str, str, str, str], ...]:
+    """(id, label, KOSTRA art, allocation) of every line of new money, in the order shown; the labels in
+    `malform`."""
     specs: list[tuple[str, str, str, str]] = []
+
+    def split(line_id: str, item: Item) -> str:
+        return tr(CASH_LINE_LABELS[line_id], malform, item=est.text_in(item.label, malform))
+
     for item in est.items:
         if item.id == "eid":
-            specs.append(("eid_cards", f"{item.label}: kort", item.art, "added"))
-            specs.append(("eid_readers", f"{item.label}: kortlesere", item.art_readers, "added"))
+            specs.append(("eid_cards", split("eid_cards", item), item.art, "added"))
+            specs.append(("eid_readers", split("eid_readers", item), item.art_readers, "added"))
         elif item.id == "standin":
             arts = est.accounting.standin_arts
-            specs.append(("standin_pay", f"{item.label}: lønn", arts["pay"], "added"))
-            specs.append(("standin_pension", f"{item.label}: pensjon", arts["pension"], "added"))
-            specs.append(("standin_employer_tax", f"{item.label}: arbeidsgiveravgift", arts["employer_tax"],
-                          "added"))
+            for part in ("pay", "pension", "employer_tax"):
+                specs.append((f"standin_{part}", split(f"standin_{part}", item), arts[part], "added"))
         elif item.kind == "purchase":
-            specs.append((item.id, item.label, item.art, "all" if item.id == "vendor_module" else "added"))
-    specs.append(("eid_renewal", "Fornyelse av e-ID", est.item("eid").art, "steps"))
+            specs.append((item.id, est.text_in(item.label, malform), item.art,
+                          "all" if item.id == "vendor_module" else "added"))
+    specs.append(("eid_renewal", tr(CASH_LINE_LABELS["eid_renewal"], malform), est.item("eid").art, "steps"))
     for r in est.running:
         if r.kind == "purchase":
-            specs.append((r.id, r.label, r.art, "live"))
+            specs.append((r.id, est.text_in(r.label, malform), r.art, "live"))
     return tuple(specs)
 
 
@@ -1102,7 +1143,7 @@ def cash_lines(est: Estimates, p: Params, steps: tuple[Step, ...], years: tuple[
     """Every line of new money per budget year, split on KOSTRA functions by the steps' groups."""
     standin_share = p.hourly.shares
     out = []
-    for line_id, label, art, allocation in cash_line_specs(est):
+    for line_id, label, art, allocation in cash_line_specs(est, p.malform):
         values: list[float] = []
         split: list[tuple[float, ...]] = []
         for y in years:
@@ -1144,20 +1185,21 @@ def accounting_arts(est: Estimates) -> tuple[str, ...]:
     return tuple(arts)
 
 
-def accounting_text(est: Estimates, art: str) -> str:
-    """The text of a budget line: what is booked on the art."""
-    labels = [label for _, label, a, _ in cash_line_specs(est) if a == art]
-    return "Kjernejournal: " + "; ".join(labels)
+def accounting_text(est: Estimates, art: str, malform: str = DEFAULT_MALFORM) -> str:
+    """The text of a budget line: what is booked on the art (ACCOUNTING_TEXT), in `malform`."""
+    labels = [label for _, label, a, _ in cash_line_specs(est, malform) if a == art]
+    return tr(ACCOUNTING_TEXT, malform, lines="; ".join(labels))
 
 
 def accounting_lines(est: Estimates, p: Params, cash: tuple[CashLine, ...]) -> tuple[AccountingLine, ...]:
     """One line per budget year × function × art (zeros included, in a fixed order)."""
     out = []
+    texts = {art: accounting_text(est, art, p.malform) for art in accounting_arts(est)}
     for k, y in enumerate(p.years):
         for fi, f in enumerate(est.function_codes):
             for art in accounting_arts(est):
                 kr = sum(c.by_function[k][fi] for c in cash if c.art == art)
-                out.append(AccountingLine(y, f, art, kr, accounting_text(est, art)))
+                out.append(AccountingLine(y, f, art, kr, texts[art]))
     return tuple(out)
 
 
@@ -1165,7 +1207,7 @@ def accounting_lines(est: Estimates, p: Params, cash: tuple[CashLine, ...]) -> t
 
 def _or(items: list[str], malform: str = DEFAULT_MALFORM) -> str:
     """'a, b eller c'."""
-    return nb_list(items, tr("eller", malform))
+    return nb_list(items, OR, malform)
 
 
 def check_values(est: Estimates, p: Params, total_staff: int) -> dict[str, Any]:
@@ -1175,7 +1217,7 @@ def check_values(est: Estimates, p: Params, total_staff: int) -> dict[str, Any]:
     return {
         "staff": total_staff, "low": lo, "high": hi, "groups": _or([g.id for g in est.groups], p.malform),
         "first": p.first_year, "last": p.last_year, "last_published": est.deflator.last_year,
-        "eid": est.eid_option(p.eid).label, "threshold": nb_kr(acc.investment_threshold_kr.value),
+        "eid": choice_label(est, "eid", p.eid, p.malform), "threshold": nb_kr(acc.investment_threshold_kr.value),
         "life": f"{acc.investment_min_life_years.value:g}",
         "short": "/".join(g.id for g in est.groups if g.benefit == "short_term"),
         "home": "/".join(g.id for g in est.groups if g.benefit == "home_care"),

@@ -1,5 +1,9 @@
 """Numbers: Excel's rounding, the one parser for Norwegian number text, and the Norwegian formats for
-text a person reads (1 234 567 kr, 12,5 timer, 80 %). Standard library only."""
+text a person reads (1 234 567 kr, 12,5 timer / timar, 80 %), in either målform. Standard library only.
+
+A refusal is an InputError whose Norwegian message is a template (a bokmål message id) with its values;
+`what` (the input's name, e.g. a PARAMETERS label) may be a bokmål message id, read in the målform of the
+message by the catalog, or a Message."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from workbook_builder.core.errors import InputError  # kj:embed-skip
+from workbook_builder.core.i18n import DEFAULT_MALFORM, N_, Message, tr  # kj:embed-skip
 
 # ----------------------------------------------------------------------------- arithmetic
 
@@ -42,7 +47,23 @@ _COMMA_GROUPS = re.compile(r"[+\-\u2212]?(?!0,)\d{1,3}(?:,\d{3})+")
 _POINT_DECIMAL = re.compile(r"[+\-\u2212]?\d+\.\d+")
 
 
-def number_from_text(text: str, field: str, what_nb: str, decimal_point: bool = False) -> float | None:
+def what_message(what: str | Message) -> Message:
+    """The name of an input as a Message: a bokmål message id (a label) is looked up in the catalog."""
+    return what if isinstance(what, Message) else Message(what)
+
+
+# The refusals of the number rule (InputError templates): {what} is the input's name.
+MSG_DECIMAL_POINT = N_("{what}: skriv tallet med desimalkomma, ikke punktum (fikk «{text}»)")
+MSG_AMBIGUOUS = N_("{what}: «{text}» er tvetydig (tusen, eller et desimaltall?): skriv {whole} for tusen, eller "
+                   "bruk færre eller flere enn tre desimaler")
+MSG_NOT_WHOLE = N_("{what} må være et heltall, fikk «{value}»")
+MSG_FRACTION = N_("{what} må være et heltall, fikk {value}")
+MSG_NOT_NUMBER = N_("{what} må være et tall, fikk «{value}»")
+MSG_RANGE = N_("{what} må være fra {low} til {high}, fikk {value}")
+MSG_AT_LEAST = N_("{what} må være {low} eller mer, fikk {value}")
+
+
+def number_from_text(text: str, field: str, what_nb: str | Message, decimal_point: bool = False) -> float | None:
     """A number typed as text the Norwegian way ('1 234', '612,5', '400,-', '−5'), or None when the
     text is no number at all. The one number rule (the command line, CSV files, filled workbooks and the
     Excel functions all call it): a point or a comma between groups of three digits ('1.000', '1,000': a
@@ -54,12 +75,11 @@ def number_from_text(text: str, field: str, what_nb: str, decimal_point: bool = 
         if pattern.fullmatch(t):
             whole = t.replace(sep, "")
             name = "point" if sep == "." else "comma"
-            nb = (f"{what_nb}: skriv tallet med desimalkomma, ikke punktum (fikk «{text}»)" if sep == "." else
-                  f"{what_nb}: «{text}» er tvetydig (tusen, eller et desimaltall?): skriv {whole} for tusen, eller "
-                  "bruk færre eller flere enn tre desimaler")
             raise InputError(field, f"{text!r} is ambiguous (a {name} before a group of three digits: a thousand, or "
                                     f"a decimal?): write {whole} for {_nb_grouped(whole)}, or a decimal comma with "
-                                    "fewer or more than three decimals", nb)
+                                    "fewer or more than three decimals",
+                             MSG_DECIMAL_POINT if sep == "." else MSG_AMBIGUOUS, what=what_message(what_nb),
+                             text=text, whole=whole)
     m = _NB_NUMBER.fullmatch(t)
     if m:
         sign, digits, decimals = m.groups()
@@ -69,7 +89,7 @@ def number_from_text(text: str, field: str, what_nb: str, decimal_point: bool = 
         if decimal_point:
             return float(t.replace("\u2212", "-"))
         raise InputError(field, f"{text!r}: write the number with a decimal comma, not a point",
-                         f"{what_nb}: skriv tallet med desimalkomma, ikke punktum (fikk «{text}»)")
+                         MSG_DECIMAL_POINT, what=what_message(what_nb), text=text)
     return None
 
 
@@ -78,36 +98,36 @@ def _nb_grouped(digits: str) -> str:
     return f"{int(d):,}".replace(",", " ") if d.isdigit() else digits
 
 
-def whole_number(value: Any, field: str, what_nb: str, minimum: int = 0, maximum: int | None = None) -> int:
+def whole_number(value: Any, field: str, what_nb: str | Message, minimum: int = 0, maximum: int | None = None) -> int:
     """A whole number from an int or a whole float; text, booleans and fractions are refused."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or (
         isinstance(value, float) and not math.isfinite(value)
     ):
-        raise InputError(field, f"{field} must be a whole number, got {value!r}",
-                         f"{what_nb} må være et heltall, fikk «{value}»")
+        raise InputError(field, f"{field} must be a whole number, got {value!r}", MSG_NOT_WHOLE,
+                         what=what_message(what_nb), value=value)
     if isinstance(value, float) and not value.is_integer():
-        raise InputError(field, f"{field} must be a whole number, got {value:g}",
-                         f"{what_nb} må være et heltall, fikk {_nb_number(value)}")
+        raise InputError(field, f"{field} must be a whole number, got {value:g}", MSG_FRACTION,
+                         what=what_message(what_nb), value=_nb_number(value))
     n = int(value)
     if n < minimum or (maximum is not None and n > maximum):
         rng = f"{minimum} to {maximum}" if maximum is not None else f"{minimum} or more"
-        rng_nb = f"fra {minimum} til {maximum}" if maximum is not None else f"{minimum} eller mer"
-        raise InputError(field, f"{field} must be {rng}, got {n}", f"{what_nb} må være {rng_nb}, fikk {n}")
+        raise InputError(field, f"{field} must be {rng}, got {n}", MSG_RANGE if maximum is not None else MSG_AT_LEAST,
+                         what=what_message(what_nb), low=minimum, high=maximum, value=n)
     return n
 
 
-def number(value: Any, field: str, what_nb: str, minimum: float = 0.0, maximum: float | None = None) -> float:
+def number(value: Any, field: str, what_nb: str | Message, minimum: float = 0.0,
+           maximum: float | None = None) -> float:
     """A finite number within bounds; text and booleans are refused."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InputError(field, f"{field} must be a number, got {value!r}",
-                         f"{what_nb} må være et tall, fikk «{value}»")
+        raise InputError(field, f"{field} must be a number, got {value!r}", MSG_NOT_NUMBER,
+                         what=what_message(what_nb), value=value)
     x = float(value)
     if x < minimum or (maximum is not None and x > maximum):
         rng = f"{minimum:g} to {maximum:g}" if maximum is not None else f"{minimum:g} or more"
-        rng_nb = (f"fra {_nb_number(minimum)} til {_nb_number(maximum)}" if maximum is not None
-                  else f"{_nb_number(minimum)} eller mer")
-        raise InputError(field, f"{field} must be {rng}, got {x:g}",
-                         f"{what_nb} må være {rng_nb}, fikk {_nb_number(x)}")
+        raise InputError(field, f"{field} must be {rng}, got {x:g}", MSG_RANGE if maximum is not None else MSG_AT_LEAST,
+                         what=what_message(what_nb), low=_nb_number(minimum),
+                         high=_nb_number(maximum) if maximum is not None else "", value=_nb_number(x))
     return x
 
 
@@ -126,18 +146,24 @@ def nb_number(x: float, decimals: int = 0, sep: str = " ") -> str:
     return f"−{text}" if x < 0 else text
 
 
-def nb_list(items: list[str] | tuple[str, ...], conjunction: str = "og") -> str:
-    """Norwegian list: 'a', 'a og b', 'a, b og c' (no comma before the conjunction)."""
+AND, OR = N_("og"), N_("eller")
+
+
+def nb_list(items: list[str] | tuple[str, ...], conjunction: str = AND, malform: str = DEFAULT_MALFORM) -> str:
+    """Norwegian list: 'a', 'a og b', 'a, b og c' (no comma before the conjunction); the conjunction (a
+    bokmål message id: AND, OR) in `malform`."""
     items = list(items)
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {tr(conjunction, malform)} {items[-1]}"
 
 
 def nb_kr(x: float, sep: str = " ") -> str:
+    """1 234 kr (the same in both målformer)."""
     return f"{nb_number(x, 0, sep)} kr"
 
 
-def nb_hours(x: float, sep: str = " ") -> str:
-    return f"{nb_number(x, 0, sep)} timer"
+def nb_hours(x: float, sep: str = " ", malform: str = DEFAULT_MALFORM) -> str:
+    """1 234 timer (bokmål) / 1 234 timar (nynorsk)."""
+    return tr("{hours} timer", malform, hours=nb_number(x, 0, sep))
 
 
 def nb_percent(share: float) -> str:

@@ -33,7 +33,7 @@ from workbook_builder.templating import TEMPLATES
 
 EMBED_SKIP = "# kj:embed-skip"
 # The core modules main.py inlines, in dependency order (each uses only the ones before it).
-CORE_EMBED = ("errors.py", "numbers.py", "i18n.py", "vocabulary.py", "estimates.py", "model.py")
+CORE_EMBED = ("i18n.py", "errors.py", "numbers.py", "vocabulary.py", "estimates.py", "model.py")
 LITE_STORE_ID = "wa200008175"  # xlwings Lite in Microsoft's add-in store (AppSource)
 # The xlwings whose Office.js code path the tests run main.py through (pyproject pins the same).
 LITE_XLWINGS_VERSION = "0.37.8"
@@ -106,10 +106,12 @@ def text_literal(text: str) -> str:
     return literal
 
 
-def lite_main_py(est_text: str | None = None) -> str:
+def lite_main_py(est_text: str | None = None, malform: str = i18n.DEFAULT_MALFORM) -> str:
     """The self-contained main.py for xlwings Lite: the model's core modules (CORE_EMBED), the
-    estimates (``est_text``, a TOML estimates file; default: the packaged one) and the Excel
-    functions, in one file that imports nothing of this project."""
+    estimates (``est_text``, a TOML estimates file; default: the packaged one), the nynorsk messages and
+    the Excel functions, in one file that imports nothing of this project. `malform` (nb or nn; the
+    workbook's) is the målform of the functions' descriptions, error messages and texts (KJ_MALFORM)."""
+    malform = i18n.parse_malform(malform)
     if est_text is None:
         est_text = default_estimates_path().read_text(encoding="utf-8")
     est = parse_estimates(est_text, file="estimates")  # refuse a bad file now, not in the user's Excel
@@ -126,6 +128,8 @@ def lite_main_py(est_text: str | None = None) -> str:
               for name in CORE_EMBED],
         estimates_literal=text_literal(est_text),
         catalogs_literal=repr({m: i18n.messages(m) for m in i18n.MALFORMS if m != i18n.DEFAULT_MALFORM}),
+        malform_literal=repr(malform),
+        malform_name=i18n.MALFORMS[malform],
         kj_py=embeddable(_source("udfs", "kj.py")),
     )
     compile(main_py, "main.py", "exec")  # a syntax error here would only show in the user's Excel
