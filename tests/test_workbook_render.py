@@ -79,6 +79,7 @@ def cut_labels(path: Path, sheets: tuple[str, ...]) -> list[tuple[str, str, str]
     return out
 
 
+@pytest.mark.libreoffice
 def test_the_nynorsk_workbook_renders_every_sheet_whole(est, tmp_path, update_golden):
     """The nynorsk workbook, one page per sheet; its longer words still fit their columns: no label of
     Budsjett or Inndata is cut (`--update-golden` refreshes docs/images/budsjett-nn.png and inndata-nn.png)."""
