@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from workbook_builder.core.errors import InputError  # kj:embed-skip
-from workbook_builder.core.estimates import Estimates, Item  # kj:embed-skip
+from workbook_builder.core.estimates import NUMBER_MAX, Estimates, Item  # kj:embed-skip
 from workbook_builder.core.i18n import DEFAULT_MALFORM, parse_malform, tr  # kj:embed-skip
 from workbook_builder.core.numbers import (  # kj:embed-skip
     excel_round,
@@ -362,6 +362,17 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Actual:
+    """Follow-up: what a line of the budget really cost in a budget year — hours (time records) for a line
+    of internal hours, kroner in that year's prices (the accounts) for new money. `line` is a follow-up
+    line id (core.followup.lines: a line item, eid_renewal or a running item)."""
+
+    line: str
+    year: int
+    value: float
+
+
+@dataclass(frozen=True)
 class Inputs:
     """What a user enters. None means blank: the default is used."""
 
@@ -400,6 +411,7 @@ class Inputs:
     share_home_care: float | None = None
     invalid: tuple[str, ...] = ()  # inputs a reader found invalid and left out (shown on Kontroll)
     malform: str = DEFAULT_MALFORM  # the written standard of every text: nb (bokmål) or nn (nynorsk)
+    actuals: tuple[Actual, ...] = ()  # follow-up: actual hours and kroner per line and budget year
 
     @property
     def total_staff(self) -> int:
@@ -512,6 +524,15 @@ def resolve(est: Estimates, inputs: Inputs, today: _dt.date | None = None) -> Pa
         if s.year is not None:
             whole_number(s.year, "year", "Startår", YEAR_MIN, YEAR_MAX)
     level = parse_level(est, inputs.uncertainty) if inputs.uncertainty is not None else est.uncertainty.default_level
+    follow_up_ids = {*cash_range_ids(est), *internal_range_ids(est)}
+    for a in inputs.actuals:
+        if a.line not in follow_up_ids:
+            raise InputError("actuals", f"unknown follow-up line {a.line!r}", f"ukjent linje for oppfølging «{a.line}»")
+        last = first_year + PLAN_YEARS - 1
+        if not first_year <= whole_number(a.year, "actuals", "År for faktisk tall", YEAR_MIN, YEAR_MAX) <= last:
+            raise InputError("actuals", f"the actual for {a.line} in {a.year} is outside the budget years "
+                             f"{first_year}–{last}", f"faktisk tall for {a.year} er utenfor budsjettårene {first_year}–{last}")
+        number(a.value, "actuals", "Faktisk tall", 0, NUMBER_MAX)
     try:
         malform = parse_malform(inputs.malform)
     except ValueError as exc:
