@@ -531,7 +531,8 @@ def resolve(est: Estimates, inputs: Inputs, today: _dt.date | None = None) -> Pa
         last = first_year + PLAN_YEARS - 1
         if not first_year <= whole_number(a.year, "actuals", "År for faktisk tall", YEAR_MIN, YEAR_MAX) <= last:
             raise InputError("actuals", f"the actual for {a.line} in {a.year} is outside the budget years "
-                             f"{first_year}–{last}", f"faktisk tall for {a.year} er utenfor budsjettårene {first_year}–{last}")
+                             f"{first_year}–{last}",
+                             f"faktisk tall for {a.year} er utenfor budsjettårene {first_year}–{last}")
         number(a.value, "actuals", "Faktisk tall", 0, NUMBER_MAX)
     try:
         malform = parse_malform(inputs.malform)
