@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -175,3 +176,17 @@ def calibrated_text(est: Estimates, fits: Sequence[Fit], *, source: str, today: 
     text = tomlkit.dumps(doc)
     parse_estimates(text, file="calibrated estimates")
     return text
+
+
+def regional_budgets(source: Path, est: Estimates) -> tuple[list[tuple[str, Budget]], list[tuple[Path, str]]]:
+    """The municipalities' budgets with their actuals: from the filled workbooks in a folder (read as
+    `collect` reads them); the files that could not be read, with the reason."""
+    from workbook_builder.services.collect import Entry, collect, find_workbooks
+
+    if not source.is_dir():
+        raise ValueError("is not a folder of filled workbooks")
+    found = find_workbooks([source])
+    results = [*found.unusable, *collect(found.files, est)]
+    budgets = [(e.inputs.municipality or e.path.stem, e.budget) for e in results if isinstance(e, Entry)]
+    unread = [(r.path, r.reason) for r in results if not isinstance(r, Entry)]
+    return budgets, unread
