@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from rich.table import Table
 
 from workbook_builder.cli.commands import HELP
 from workbook_builder.cli.common import add_estimates_option, estimates_from
+from workbook_builder.core.errors import EXIT_CHECK_FAILED, CliError
 from workbook_builder.core.estimates import Estimates
 from workbook_builder.core.model import Inputs as _Inputs
 from workbook_builder.core.model import resolve
@@ -26,18 +28,31 @@ def register(sub: argparse._SubParsersAction) -> None:
         "estimates", help=HELP["estimates"],
         description="Print the estimate table (the note's figures at each reference size, with track, "
         "expense kind, unit and source), or write the estimates file with --export so you can edit it "
-        "and pass it back with --estimates FILE.",
+        "and pass it back with --estimates FILE, or learn the estimates from the region with --calibrate: each "
+        "interpolated line item's values at the reference sizes are fitted to what the municipalities' "
+        "rollouts really cost (the actuals on their Oppfølging sheets), its range set from how far they "
+        "spread, and the original figures kept beside the fitted ones.",
+        epilog="Exit codes: 0 written; 1 too few municipalities reported to fit an item (named with its "
+        "segment; nothing written); 2 bad arguments or files; 3 the output could not be written. Example: "
+        "kj-budget estimates --calibrate build/kommuner --out build/region.toml, then "
+        "kj-budget build --from OLD.xlsx --estimates build/region.toml",
     )
     add_estimates_option(p)
     p.add_argument("--export", metavar="FILE", help="write the estimates file (TOML) to FILE")
     p.add_argument("--force", action="store_true",
                    help="with --export: replace FILE even if it is not the same estimates file")
     p.add_argument("--json", action="store_true", help="print the estimates as JSON")
+    p.add_argument("--calibrate", type=Path, metavar="DIR|OVERVIEW.xlsx",
+                   help="fit the line items to the actuals of the filled workbooks in DIR (or of the regional "
+                   "overview `kj-budget collect` made) and write the calibrated estimates to --out")
+    p.add_argument("--out", type=Path, metavar="FILE.toml", help="with --calibrate: where to write the estimates")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     est = estimates_from(args)
+    if args.calibrate is not None:
+        return _calibrate(args, est)
     if args.export:
         out = Path(args.export)
         write_checked([(Target(out, estimates_kind(est.text), f"--export {out}"), est.text.encode("utf-8"))],
@@ -109,3 +124,43 @@ def _as_json(est: Estimates) -> dict[str, Any]:
         "deflator": [{"year": y.year, "deflator": y.deflator, "wage": y.wage, "status": y.status}
                      for y in est.deflator.years],
     }
+
+
+def _calibrate(args: argparse.Namespace, est: Estimates) -> int:
+    import datetime as dt
+
+    from workbook_builder import __version__
+    from workbook_builder.services.calibrate import CalibrationError, calibrate, calibrated_text, regional_budgets
+
+    if args.out is None:
+        raise CliError("--calibrate needs --out FILE.toml (where to write the calibrated estimates)")
+    try:
+        budgets, unread = regional_budgets(args.calibrate, est)
+    except (FileNotFoundError, ValueError) as exc:
+        raise CliError(f"--calibrate {args.calibrate}: {exc}") from None
+    for path, reason in unread:
+        print(f"kj-budget estimates: {path}: not read: {reason}", file=sys.stderr)
+    try:
+        fits = calibrate(est, budgets)
+    except CalibrationError as exc:
+        print(f"kj-budget estimates: cannot calibrate from {args.calibrate}: {exc}; nothing written",
+              file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    text = calibrated_text(est, fits, source=str(args.calibrate), today=dt.date.today(), tool_version=__version__)
+    write_checked([(Target(args.out, estimates_kind(text), f"--out {args.out}"), text.encode("utf-8"))],
+                  [args.estimates, args.calibrate], force=args.force)
+    console = Console(highlight=False, soft_wrap=False)
+    table = Table(title=f"Calibrated from {len(budgets)} municipalities", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("item", no_wrap=True)
+    table.add_column("n", justify="right")
+    for s in est.sizes.values:
+        table.add_column(f"{s:g}: note → region", justify="right", no_wrap=True)
+    table.add_column("range", justify="right", no_wrap=True)
+    for f in fits:
+        table.add_row(f.item, str(len(f.observations)),
+                      *(f"{nb_number(a)} → {nb_number(b)}" for a, b in zip(f.original, f.values)),
+                      f"{nb_number(f.low_share * 100)} % / +{nb_number(f.high_share * 100)} %")
+    console.print(table)
+    print(f"Wrote {args.out}. Regenerate a workbook with it: "
+          f"kj-budget build --from WORKBOOK.xlsx --estimates {args.out}")
+    return 0

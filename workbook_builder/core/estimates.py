@@ -103,6 +103,9 @@ class Item:
     low_share: float = 0.0  # the range around the likely value at the «middels» level: low ≤ 0 ≤ high
     high_share: float = 0.0
     range_source: str = ""
+    # a calibrated item (`estimates --calibrate`): the figures it had before, kept beside the fitted ones
+    original: tuple[float, ...] | None = None
+    original_shares: tuple[float, float] | None = None
 
     @property
     def track_label(self) -> str:
@@ -244,6 +247,20 @@ class Code:
 
 
 @dataclass(frozen=True)
+class Calibration:
+    """Where a calibrated file's figures came from (`kj-budget estimates --calibrate`)."""
+
+    date: str
+    tool: str
+    source: str
+    from_estimates: str
+    method: str
+    municipalities: tuple[str, ...]
+    years: tuple[int, ...]
+    items: dict[str, tuple[int, tuple[int, ...]]]  # item → (municipalities, municipalities per segment)
+
+
+@dataclass(frozen=True)
 class Accounting:
     budget: str
     plan: str
@@ -296,6 +313,7 @@ class Estimates:
     sha256: str
     text: str
     nn: dict[str, str] = field(default_factory=dict, compare=False)  # bokmål text → nynorsk (*_nn keys)
+    calibration: Calibration | None = None
 
     def text_in(self, text: str, malform: str) -> str:
         """A text of the file (a label, a unit, a source) in `malform`: its *_nn text in nynorsk where the
@@ -399,7 +417,7 @@ def parse_estimates(text: str, file: str = "<estimates>") -> Estimates:
     v.keys(data, "file", {"format", "id", "version", "name", "document", "published", "contact_email",
                           "price_year", "price_year_source", "sizes", "items", "eid", "pay", "hourly_rate",
                           "employer_tax", "deflator", "standin", "uncertainty", "running", "benefits", "groups",
-                          "vendors", "accounting"})
+                          "vendors", "accounting", "calibration"})
     fmt = v.get(data, "format", "file")
     if fmt != FORMAT or isinstance(fmt, bool):
         hint = (" (a file from an older kj-budget: export the current one with `kj-budget estimates --export "
@@ -517,6 +535,8 @@ def parse_estimates(text: str, file: str = "<estimates>") -> Estimates:
         groups=groups,
         vendors=vendors,
         accounting=acc,
+        calibration=v.calibration(v.table(data, "calibration", "calibration"), {i.id for i in items},
+                                  len(sizes.values) - 1) if "calibration" in data else None,
         file=file,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         text=text,
@@ -714,7 +734,7 @@ class _Validator:
         optional = {"art", "life_years"}
         if computed is None:
             required.append("values")
-            optional |= {"standin_basis"}
+            optional |= {"standin_basis", "original_values", "original_low_share", "original_high_share"}
         else:
             optional |= {"published"}
         if item_id == "eid":
@@ -742,6 +762,10 @@ class _Validator:
             art_readers=self.code(t, "art_readers", f"{where}.art_readers", arts) if "art_readers" in t else "",
             life_years=self.number(t.get("life_years", 0), f"{where}.life_years", 100),
             standin_basis=standin,
+            original=self.numbers(t, "original_values", f"{where}.original_values", n)
+            if "original_values" in t else None,
+            original_shares=self.shares(t, where, "original_")
+            if "original_low_share" in t or "original_high_share" in t else None,
             **self.range(t, where),
         )
 
@@ -769,17 +793,56 @@ class _Validator:
                            self.text(t, "source", f"{where}.source"),
                            self.code(t, "art", f"{where}.art", arts) if "art" in t else "", **self.range(t, where))
 
-    def range(self, t: dict[str, Any], where: str) -> dict[str, Any]:
+    def calibration(self, t: dict[str, Any], items: set[str], segments: int) -> Calibration:
+        self.exact_keys(t, "calibration", ("date", "tool", "source", "from_estimates", "method", "municipalities",
+                                           "years", "items"))
+        names = t["municipalities"]
+        if not isinstance(names, list) or not names or not all(isinstance(x, str) and x.strip() for x in names):
+            raise self.fail("calibration.municipalities", "must be a list of the municipalities' names")
+        years = t["years"]
+        if not isinstance(years, list) or not years:
+            raise self.fail("calibration.years", "must be a list of years")
+        per_item = {}
+        for item, entry in self.tables(self.table(t, "items", "calibration.items"), "calibration.items").items():
+            where = f"calibration.items.{item}"
+            if item not in items:
+                raise self.fail(where, "is not a line item of this file")
+            self.exact_keys(entry, where, ("municipalities", "per_segment"))
+            counts = entry["per_segment"]
+            if not isinstance(counts, list) or len(counts) != segments or not all(
+                    isinstance(c, int) and not isinstance(c, bool) and c >= 0 for c in counts):
+                raise self.fail(f"{where}.per_segment", f"must be {segments} whole numbers (one per segment)")
+            n = entry["municipalities"]
+            if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+                raise self.fail(f"{where}.municipalities", "must be a whole number of at least 1")
+            per_item[item] = (n, tuple(counts))
+        return Calibration(
+            date=self.text(t, "date", "calibration.date"), tool=self.text(t, "tool", "calibration.tool"),
+            source=self.text(t, "source", "calibration.source"),
+            from_estimates=self.text(t, "from_estimates", "calibration.from_estimates"),
+            method=self.text(t, "method", "calibration.method"), municipalities=tuple(names),
+            years=tuple(self.year(y, "calibration.years") for y in years), items=per_item)
+
+    def shares(self, t: dict[str, Any], where: str, prefix: str = "") -> tuple[float, float]:
+        """low_share ≤ 0 ≤ high_share around the likely value (low above −1: nothing costs less than 0)."""
+        low, high = self.range(t, where, prefix, with_source=False).values()
+        return low, high
+
+    def range(self, t: dict[str, Any], where: str, prefix: str = "", with_source: bool = True) -> dict[str, Any]:
         """low_share ≤ 0 ≤ high_share around the likely value (low above −1: nothing costs less than 0)."""
         shares = {}
-        for key, lo, hi in (("low_share", -1.0, 0.0), ("high_share", 0.0, 5.0)):
+        for key, lo, hi in ((f"{prefix}low_share", -1.0, 0.0), (f"{prefix}high_share", 0.0, 5.0)):
+            if key not in t:
+                raise self.fail(f"{where}.{key}", "is missing")
             val = t[key]
             if isinstance(val, bool) or not isinstance(val, (int, float)) or not math.isfinite(val) \
                     or not lo <= val <= hi:
                 raise self.fail(f"{where}.{key}", f"must be a share from {lo:g} to {hi:g}, found {val!r}")
-            shares[key] = float(val)
+            shares[key.removeprefix(prefix)] = float(val)
         if shares["low_share"] == -1.0:
-            raise self.fail(f"{where}.low_share", "must be above -1 (the low value would be 0 kr)")
+            raise self.fail(f"{where}.{prefix}low_share", "must be above -1 (the low value would be 0 kr)")
+        if not with_source:
+            return shares
         return {**shares, "range_source": self.text(t, "range_source", f"{where}.range_source")}
 
     def uncertainty(self, t: dict[str, Any]) -> Uncertainty:

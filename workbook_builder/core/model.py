@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from workbook_builder.core.errors import InputError  # kj:embed-skip
-from workbook_builder.core.estimates import Estimates, Item  # kj:embed-skip
+from workbook_builder.core.estimates import NUMBER_MAX, Estimates, Item  # kj:embed-skip
 from workbook_builder.core.i18n import DEFAULT_MALFORM, N_, Message, parse_malform, tr  # kj:embed-skip
 from workbook_builder.core.numbers import (  # kj:embed-skip
     OR,
@@ -359,6 +359,8 @@ PARAMETER_BY_NAME = {p.name: p for p in PARAMETERS}
 STAFF_NB = N_("Antall helsepersonell")
 FIRST_YEAR_NB = N_("Første budsjettår")
 START_YEAR_NB = N_("Startår")
+ACTUAL_YEAR_NB = N_("År for faktisk tall")
+ACTUAL_NB = N_("Faktisk tall")
 YEAR_MIN, YEAR_MAX = 2000, 2100
 STAFF_MAX = 100_000
 
@@ -374,6 +376,17 @@ class Step:
     group: str | None = None
     unit: str = ""
     year: int | None = None
+
+
+@dataclass(frozen=True)
+class Actual:
+    """Follow-up: what a line of the budget really cost in a budget year — hours (time records) for a line
+    of internal hours, kroner in that year's prices (the accounts) for new money. `line` is a follow-up
+    line id (core.followup.lines: a line item, eid_renewal or a running item)."""
+
+    line: str
+    year: int
+    value: float
 
 
 @dataclass(frozen=True)
@@ -415,6 +428,7 @@ class Inputs:
     share_home_care: float | None = None
     invalid: tuple[str, ...] = ()  # inputs a reader found invalid and left out (shown on Kontroll)
     malform: str = DEFAULT_MALFORM  # the written standard of every text: nb (bokmål) or nn (nynorsk)
+    actuals: tuple[Actual, ...] = ()  # follow-up: actual hours and kroner per line and budget year
 
     @property
     def total_staff(self) -> int:
@@ -527,6 +541,18 @@ def resolve(est: Estimates, inputs: Inputs, today: _dt.date | None = None) -> Pa
         if s.year is not None:
             whole_number(s.year, "year", START_YEAR_NB, YEAR_MIN, YEAR_MAX)
     level = parse_level(est, inputs.uncertainty) if inputs.uncertainty is not None else est.uncertainty.default_level
+    follow_up_ids = {*cash_range_ids(est), *internal_range_ids(est)}
+    for a in inputs.actuals:
+        if a.line not in follow_up_ids:
+            raise InputError("actuals", f"unknown follow-up line {a.line!r}",
+                             N_("Ukjent linje for oppfølging «{line}»"), line=a.line)
+        last = first_year + PLAN_YEARS - 1
+        if not first_year <= whole_number(a.year, "actuals", ACTUAL_YEAR_NB, YEAR_MIN, YEAR_MAX) <= last:
+            raise InputError("actuals", f"the actual for {a.line} in {a.year} is outside the budget years "
+                             f"{first_year}–{last}",
+                             N_("Faktisk tall for {year} er utenfor budsjettårene {first}–{last}"),
+                             year=a.year, first=first_year, last=last)
+        number(a.value, "actuals", ACTUAL_NB, 0, NUMBER_MAX)
     try:
         malform = parse_malform(inputs.malform)
     except ValueError as exc:
