@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
@@ -45,6 +46,10 @@ def _decimal15(x: float) -> Decimal:
 def excel_round(x: float, digits: int = 0) -> float:
     """ROUND(x; digits) as Excel and LibreOffice compute it (half away from zero)."""
     if digits == 0:  # the common case, without Decimal: the 15-digit value, then half away from zero
+        if 0 < x < 1e8:  # 15 digits move such an x by under 1e-6, so away from a half they cannot change it
+            whole = math.floor(x)
+            if abs(x - whole - 0.5) > 1e-6:
+                return float(whole + 1 if x - whole > 0.5 else whole)
         y = float(f"{x:.15g}")
         return float(math.copysign(math.floor(abs(y) + 0.5), y)) if abs(y) < 2**52 else y
     q = Decimal(1).scaleb(-digits)
@@ -53,19 +58,20 @@ def excel_round(x: float, digits: int = 0) -> float:
 
 def excel_roundup(x: float) -> int:
     """ROUNDUP(x; 0) for x >= 0: a count that is whole in 15 digits is not rounded up."""
+    if 0 < x < 1e8:  # 15 digits move such an x by under 1e-6, so away from a whole number they cannot change it
+        whole = math.floor(x)
+        if 1e-6 < x - whole < 1 - 1e-6:
+            return whole + 1
     return math.ceil(float(f"{x:.15g}"))
 
 
 def segment(sizes: tuple[float, ...], staff: float) -> int:
     """Index of the reference segment used for `staff`: the one it lies in, or the nearest one.
 
-    Workbook twin: MIN(n-1; IFERROR(MATCH(staff; sizes; 1); 1)) (1-based).
+    Workbook twin: MIN(n-1; IFERROR(MATCH(staff; sizes; 1); 1)) (1-based); the sizes ascend (the
+    estimates file is refused otherwise), so MATCH(…; 1) is a binary search.
     """
-    i = 0
-    for j, s in enumerate(sizes):
-        if s <= staff:
-            i = j
-    return min(i, len(sizes) - 2)
+    return min(max(bisect_right(sizes, staff) - 1, 0), len(sizes) - 2)
 
 
 def interpolate(sizes: tuple[float, ...], values: tuple[float, ...], staff: float) -> float:
@@ -741,6 +747,86 @@ def one_off(est: Estimates, staff: Any, eid: Any = None, hourly_rate: float | No
                             eid_kr_per_person=eid_kr_per_person, reader_kr=reader_kr, first_year=price_year,
                             uncertainty=uncertainty), today)
     return _one_off(est, n, p, with_vendor=True)
+
+
+class OneOffColumns:
+    """The one-off cost for many personnel counts at one set of resolved parameters, a column per
+    figure (an Excel function over a range): the same numbers as `one_off_with` for each count, by the
+    same arithmetic in the same order, without building a LineItem per item and count. Each count's
+    reference segment is found once and shared by every interpolated item; an item's column is
+    computed when first asked for. `tests/test_model_columns.py` holds it equal to `one_off_with`."""
+
+    def __init__(self, est: Estimates, counts: Any, p: Params, with_vendor: bool = True) -> None:
+        self.est, self.p, self.with_vendor = est, p, with_vendor
+        self.counts = [n if type(n) is int and 0 <= n <= STAFF_MAX
+                       else whole_number(n, "staff", "Antall helsepersonell", 0, STAFF_MAX) for n in counts]
+        self._segments = [segment(est.sizes.values, n) for n in self.counts]
+        self._qty: dict[str, list[float]] = {}
+
+    def _interpolated(self, values: tuple[float, ...]) -> list[float]:
+        """`interpolate` for every count, each from its own segment (as `(x0, x1 - x0, a, b - a)`)."""
+        sizes = self.est.sizes.values
+        parts = [(sizes[i], sizes[i + 1] - sizes[i], values[i], values[i + 1] - values[i])
+                 for i in range(len(sizes) - 1)]
+        out = []
+        for n, i in zip(self.counts, self._segments):
+            x0, w, a, d = parts[i]
+            x = a + d * (n - x0) / w
+            out.append(x if n != 0 and x > 0.0 else 0.0)  # max(0.0, x), and 0 personnel cost nothing
+        return out
+
+    def _quantity(self, item_id: str) -> list[float]:
+        """Hours, or kr in the budget year's prices, of a line item (as `_one_off` computes its `qty`;
+        for the stand-ins their kr)."""
+        if item_id in self._qty:
+            return self._qty[item_id]
+        est, p = self.est, self.p
+        if item_id == "eid":
+            readers = [0] * len(self.counts)
+            if est.eid_option(p.eid).readers:
+                readers = [0 if n == 0 else min(n, excel_roundup(x))
+                           for n, x in zip(self.counts, self._interpolated(est.readers.values))]
+            qty = [n * p.eid_kr_per_person + r * p.reader_kr for n, r in zip(self.counts, readers)]
+        elif item_id == "vendor_module":
+            priced = self.with_vendor and p.vendor_module_kr is not None
+            qty = [p.vendor_module_kr if priced and n > 0 else 0.0 for n in self.counts]  # type: ignore[misc]
+        elif item_id == "standin":
+            basis = standin_basis(est)
+            hours = self._quantity(basis.id) if basis is not None else [0.0] * len(self.counts)
+            qty = [h * p.standin_share * p.standin_hourly_rate for h in hours]
+        else:
+            item = est.item(item_id)
+            assert item.values is not None
+            xs = self._interpolated(item.values)
+            qty = [excel_round(x) for x in xs] if item.kind == "hours" else [excel_round(x * p.price_factor)
+                                                                              for x in xs]
+        self._qty[item_id] = qty
+        return qty
+
+    def _sum(self, columns: Any) -> list[float]:
+        """Per count, the columns added in item order, as `sum` adds a count's line items (the items that
+        are 0 for this figure are left out: adding 0.0 changes no sum)."""
+        cols = list(columns)
+        if len(cols) == 1:
+            return list(cols[0])
+        return [sum(t) for t in zip(*cols)] if cols else [0.0] * len(self.counts)
+
+    def hours(self, item_id: str | None = None) -> list[float]:
+        """Internal hours per count: in all (`OneOff.total_hours`) or of one line item (`LineItem.hours`)."""
+        if item_id is not None:
+            return self._quantity(item_id) if self.est.item(item_id).kind == "hours" else [0.0] * len(self.counts)
+        return self._sum(self._quantity(i.id) for i in self.est.items if i.kind == "hours")
+
+    def kr(self, item_id: str | None = None) -> list[float]:
+        """Kroner per count: the one-off total (`OneOff.total_kr`) or one line item's (`LineItem.kr`)."""
+        rate = self.p.hourly_rate
+        if item_id is not None:
+            kind = self.est.item(item_id).kind
+            return [q * rate for q in self._quantity(item_id)] if kind == "hours" else self._quantity(item_id)
+        items = self.est.items
+        purchases = self._sum(self._quantity(i.id) for i in items if i.kind not in ("hours", "standin"))
+        standins = self._sum(self._quantity(i.id) for i in items if i.kind == "standin")
+        return [h * rate + pk + s for h, pk, s in zip(self.hours(), purchases, standins)]
 
 
 # ----------------------------------------------------------------------------- running costs
