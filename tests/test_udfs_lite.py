@@ -77,9 +77,8 @@ def test_main_py_imports_nothing_of_this_project(main_py):
     imports = [line.strip() for line in main_py.splitlines() if re.match(r"\s*(from|import)\s", line)]
     assert not [i for i in imports if re.match(r"(from|import)\s+(\.|workbook_builder|udfs)", i)]
     assert {i.split()[1] for i in imports} <= {"__future__", "bisect", "hashlib", "math", "tomllib", "dataclasses",
-                                               "pathlib",
-                                               "typing", "datetime", "collections.abc", "decimal", "contextlib",
-                                               "functools", "re", "xlwings"}
+                                               "pathlib", "typing", "datetime", "collections.abc", "decimal",
+                                               "contextlib", "functools", "re", "xlwings"}
     assert lite.EMBED_SKIP not in main_py
 
 
