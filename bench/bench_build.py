@@ -14,8 +14,8 @@ import time
 import openpyxl
 import xlsxwriter
 
-from workbook_builder.estimates import load_estimates
-from workbook_builder.model import Inputs
+from workbook_builder.core.estimates import load_estimates
+from workbook_builder.core.model import Inputs
 from workbook_builder.workbook import build_bytes
 
 RUNS = 15

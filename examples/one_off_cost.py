@@ -3,10 +3,10 @@
     python3 examples/one_off_cost.py
 """
 
-from workbook_builder.estimates import load_estimates
-from workbook_builder.formatting import nb_kr
-from workbook_builder.model import one_off
-from workbook_builder.tables import one_off_frame
+from workbook_builder.core.estimates import load_estimates
+from workbook_builder.core.model import one_off
+from workbook_builder.core.numbers import nb_kr
+from workbook_builder.services.tables import one_off_frame
 
 est = load_estimates()  # the packaged NHN June 2020 estimates
 cost = one_off(est, 120, "PKI-kort", vendor_module_kr=60_000)

@@ -5,10 +5,10 @@
 
 import sys
 
-from workbook_builder.estimates import load_estimates
-from workbook_builder.formatting import nb_kr
-from workbook_builder.model import Inputs, Step
-from workbook_builder.tables import years_frame
+from workbook_builder.core.estimates import load_estimates
+from workbook_builder.core.model import Inputs, Step
+from workbook_builder.core.numbers import nb_kr
+from workbook_builder.services.tables import years_frame
 from workbook_builder.workbook import build_workbook
 
 inputs = Inputs(

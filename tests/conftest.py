@@ -16,8 +16,8 @@ import lo  # noqa: E402
 import pytest  # noqa: E402
 import scenarios  # noqa: E402
 
-from workbook_builder.estimates import Estimates, load_estimates  # noqa: E402
-from workbook_builder.model import Budget, Inputs  # noqa: E402
+from workbook_builder.core.estimates import Estimates, load_estimates  # noqa: E402
+from workbook_builder.core.model import Budget, Inputs  # noqa: E402
 from workbook_builder.workbook import build_workbook  # noqa: E402
 
 TODAY = dt.date(2026, 11, 28)

@@ -10,7 +10,7 @@ from typing import Any
 import openpyxl
 from openpyxl.utils.cell import range_boundaries
 
-from workbook_builder.estimates import Estimates, parse_estimates
+from workbook_builder.core.estimates import Estimates, parse_estimates
 
 
 def input_cell(wb: openpyxl.Workbook, key: str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from workbook_builder.model import Inputs, Step
+from workbook_builder.core.model import Inputs, Step
 
 FIRST = 2027
 

@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 from filling import changed_estimates, fill
 
-from workbook_builder.cli import main
-from workbook_builder.model import Step, budget
-from workbook_builder.reports.batch import read_rows
-from workbook_builder.reports.collect import Entry, collect, read_one
+from workbook_builder.cli.main import main
+from workbook_builder.core.model import Step, budget
+from workbook_builder.services.batch import read_rows
+from workbook_builder.services.collect import Entry, collect, read_one
 
 SAMPLE = Path(__file__).parent.parent / "examples" / "pilotkommuner.csv"
 TYPED = {  # what three municipalities type into their pre-filled workbooks

@@ -10,9 +10,9 @@ import pytest
 from conftest import TODAY
 from filling import fill
 
-from workbook_builder.cli import main
-from workbook_builder.reading import read_workbook
-from workbook_builder.reports.batch import COLUMNS, CsvError, filename_for, read_rows
+from workbook_builder.cli.main import main
+from workbook_builder.services.batch import COLUMNS, CsvError, filename_for, read_rows
+from workbook_builder.xlsx.reading import read_workbook
 
 ROOT = Path(__file__).parent.parent
 SAMPLE = ROOT / "examples" / "pilotkommuner.csv"

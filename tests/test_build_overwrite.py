@@ -17,11 +17,11 @@ import pytest
 from conftest import TODAY
 from filling import fill
 
-from workbook_builder import files
-from workbook_builder.cli import main
-from workbook_builder.model import Inputs, Step
-from workbook_builder.reading import read_workbook
+from workbook_builder.cli.main import main
+from workbook_builder.core.model import Inputs, Step
 from workbook_builder.workbook import build_workbook
+from workbook_builder.xlsx import files
+from workbook_builder.xlsx.reading import read_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -133,7 +133,7 @@ def test_a_write_that_fails_half_way_leaves_the_old_output_whole_and_no_temporar
 
 KILLED_WRITER = """
 import os, sys, time
-from workbook_builder import files
+from workbook_builder.xlsx import files
 from workbook_builder.cli import main
 
 real = os.fdopen
@@ -183,7 +183,7 @@ def test_a_new_workbook_gets_ordinary_file_permissions(tmp_path):
     import os
     import stat
 
-    from workbook_builder.files import atomic_write_bytes
+    from workbook_builder.xlsx.files import atomic_write_bytes
 
     umask = os.umask(0o022)
     try:

@@ -17,10 +17,10 @@ from filling import changed_estimates, fill
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from workbook_builder.cells import OUTPUTS
-from workbook_builder.cli import main
-from workbook_builder.model import Inputs, Step, budget
-from workbook_builder.reading import WorkbookFile
+from workbook_builder.cli.main import main
+from workbook_builder.core.model import Inputs, Step, budget
 from workbook_builder.workbook import build_workbook
+from workbook_builder.xlsx.reading import WorkbookFile
 
 # 2026: the last year with published deflator figures (a later year is noted as a forecast); a module under
 # 80 000 kr excl. mva stays under KRS 4's investment threshold of 100 000 kr incl. mva.

@@ -7,7 +7,7 @@ import zipfile
 import lo
 import openpyxl
 
-from workbook_builder.cli import main
+from workbook_builder.cli.main import main
 
 
 def test_build_writes_the_default_workbook_with_the_models_numbers(tmp_path, capsys, monkeypatch):

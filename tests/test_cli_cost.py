@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from workbook_builder.cli import main
-from workbook_builder.estimates import default_estimates_path
+from workbook_builder.cli.main import main
+from workbook_builder.core.estimates import default_estimates_path
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

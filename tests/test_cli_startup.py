@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from workbook_builder.cli import main
-from workbook_builder.commands import HELP
+from workbook_builder.cli.commands import HELP
+from workbook_builder.cli.main import main
 
 ROOT = Path(__file__).parent.parent
 HEAVY = {"pandas", "numpy", "xlsxwriter", "openpyxl", "weasyprint", "jinja2", "python_calamine", "defusedxml",
@@ -46,8 +46,9 @@ def test_version_imports_no_command_and_not_the_model():
                         " print([m for m in sys.modules if m.startswith('workbook_builder.')])"], cwd=ROOT,
                        capture_output=True, text=True, timeout=60)
     loaded = eval(r.stdout.strip().splitlines()[-1])  # noqa: S307 - our own probe's list literal
-    assert "workbook_builder.model" not in loaded and not any(m.startswith("workbook_builder.commands.")
-                                                              for m in loaded)
+    commands = {m for m in loaded if m.startswith("workbook_builder.cli.")} - {"workbook_builder.cli.main",
+                                                                                "workbook_builder.cli.commands"}
+    assert "workbook_builder.core.model" not in loaded and not commands
 
 
 def test_help_lists_every_command_without_importing_them(capsys):

@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 from conftest import TODAY
 
-from workbook_builder.cli import main
-from workbook_builder.model import Inputs, Step, budget
-from workbook_builder.reports.batch import MAX_ROWS, CsvError, read_rows
+from workbook_builder.cli.main import main
+from workbook_builder.core.model import Inputs, Step, budget
+from workbook_builder.services.batch import MAX_ROWS, CsvError, read_rows
 from workbook_builder.workbook import build_workbook
 
 ROOT = Path(__file__).parent.parent
@@ -171,7 +171,7 @@ def test_a_named_pipe_as_the_csv_is_refused_not_waited_for(tmp_path):
 
 SLOW_BATCH = """
 import sys, time
-from workbook_builder.reports import batch
+from workbook_builder.services import batch
 real = batch._build_one
 def slow(*args, **kwargs):
     time.sleep(0.5)
@@ -246,7 +246,7 @@ def test_ctrl_c_stops_a_batch_and_leaves_nothing(tmp_path):
 
 def test_csv_text_is_read_back_by_pandas_the_norwegian_way(tmp_path):
     """The overview CSV's quoting keeps numbers numeric for a reader that opens it the Norwegian way."""
-    from workbook_builder.reports.collect import overview_columns, overview_csv
+    from workbook_builder.services.collect import overview_columns, overview_csv
 
     heads = [c.head for c in overview_columns([2027])]
     row: list = [1.0 if c.fmt else "" for c in overview_columns([2027])]

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from workbook_builder.estimates import EstimatesError, default_estimates_path, load_estimates, parse_estimates
+from workbook_builder.core.estimates import EstimatesError, default_estimates_path, load_estimates, parse_estimates
 
 DEFAULT = default_estimates_path().read_text(encoding="utf-8")
 
@@ -93,7 +93,7 @@ def test_missing_file_is_named(tmp_path):
 
 
 def test_a_users_own_file_changes_the_model(tmp_path, est):
-    from workbook_builder import model
+    from workbook_builder.core import model
 
     path = tmp_path / "dyrere.toml"
     path.write_text(DEFAULT.replace("kr_per_person = 700", "kr_per_person = 750"), encoding="utf-8")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import lo
 
-from workbook_builder.estimates import load_estimates
-from workbook_builder.model import one_off
+from workbook_builder.core.estimates import load_estimates
+from workbook_builder.core.model import one_off
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 

@@ -24,9 +24,9 @@ from conftest import TODAY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbook_builder.model import Inputs, Step
-from workbook_builder.reading import read_workbook
+from workbook_builder.core.model import Inputs, Step
 from workbook_builder.workbook import build_bytes
+from workbook_builder.xlsx.reading import read_workbook
 
 ROOT = Path(__file__).parent.parent
 TIME_BOUND = 90  # seconds for all the commands of one example, in one process (a hang fails the example)
@@ -97,7 +97,7 @@ def test_names_build_notice_and_memo(tmp_path_factory, name, number):
     if build["code"] == 2:
         assert not wb.exists() and not html.exists() and not txt.exists()
         return
-    from workbook_builder.estimates import load_estimates
+    from workbook_builder.core.estimates import load_estimates
 
     fw = read_workbook(wb, load_estimates())
     assert fw.inputs.municipality == name.strip() and fw.problems == []
@@ -169,7 +169,7 @@ def test_csv_rows_for_batch(tmp_path_factory, header, rows, encoding):
         return
     written = sorted(out.iterdir()) if out.exists() else []
     assert not [p for p in written if p.name.endswith(".tmp")]
-    from workbook_builder.estimates import load_estimates
+    from workbook_builder.core.estimates import load_estimates
 
     est = load_estimates()
     for p in written:
@@ -301,7 +301,7 @@ def test_mutated_workbooks_with_every_command(tmp_path_factory, base, mutations)
     assert_clear(build, {0, 2})
     assert (out / "ny.xlsx").exists() == (build["code"] == 0)
     if build["code"] == 0:
-        from workbook_builder.estimates import load_estimates
+        from workbook_builder.core.estimates import load_estimates
 
         read_workbook(out / "ny.xlsx", load_estimates())  # whole: it reads back
     assert_clear(collect, {0, 1})

@@ -15,9 +15,9 @@ import pytest
 from conftest import TODAY
 from defusedxml import ElementTree as SafeET
 
-from udfs import lite
-from workbook_builder.model import Inputs, Step
+from workbook_builder.core.model import Inputs, Step
 from workbook_builder.workbook import build_bytes
+from workbook_builder.xlsx import lite
 
 REFERENCE = json.loads((Path(__file__).parent / "reference" / "lite_saved_parts.json").read_text(encoding="utf-8"))
 NS = {"ct": "http://schemas.openxmlformats.org/package/2006/content-types",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from workbook_builder import model
-from workbook_builder.model import Inputs, Step
+from workbook_builder.core import errors, model, numbers, vocabulary
+from workbook_builder.core.model import Inputs, Step
 
 
 def phased(**kw):
@@ -44,7 +44,7 @@ def test_running_costs_start_with_each_step_and_cards_are_renewed_when_due(est):
 def test_no_renewal_cost_for_bankid(est):
     b = model.budget(est, phased(eid="BankID"))
     assert b.running.total_kr == 0
-    assert b.check("eid_price").status == model.NOTE
+    assert b.check("eid_price").status == vocabulary.NOTE
 
 
 def test_benefit_arithmetic(est):
@@ -66,20 +66,20 @@ def test_hours_returned_is_hours_invested_over_hours_freed_per_year(est):
 def test_steps_outside_the_plan_period_fail_the_years_check(est):
     inputs = Inputs(steps=(Step(50, "a", "", 2027), Step(50, "b", "", 2035)), first_year=2027)
     b = model.budget(est, inputs)
-    assert b.check("years").status == model.ERROR
+    assert b.check("years").status == vocabulary.ERROR
     assert "2027–2030" in b.check("years").message
-    assert b.master_check == model.ERROR
+    assert b.master_check == vocabulary.ERROR
 
 
 def test_an_untouched_template_is_not_filled_in_rather_than_an_error(est):
     b = model.budget(est, Inputs(first_year=2027))
-    assert b.check("staff").status == model.EMPTY == "Ikke utfylt"
-    assert b.master_check == model.EMPTY
+    assert b.check("staff").status == vocabulary.EMPTY == "Ikke utfylt"
+    assert b.master_check == vocabulary.EMPTY
     assert b.master_message.startswith("Ikke utfylt: legg inn innføringstrinnene")
     assert b.one_off.total_kr == 0 and b.hours_returned_years is None and b.cash_total_kr == 0
     # an error still wins over «not filled in»
     bad = model.budget(est, Inputs(first_year=2027, invalid=("kj_hourly_rate",)))
-    assert bad.master_check == model.ERROR
+    assert bad.master_check == vocabulary.ERROR
 
 
 def test_a_complete_budget_is_ok(est):
@@ -87,30 +87,30 @@ def test_a_complete_budget_is_ok(est):
     steps = (Step(20, "a", "Sykehjemsleger", 2026), Step(60, "b", "KAD", 2026), Step(120, "c", "Sone 1", 2027))
     b = model.budget(est, Inputs(steps=steps, first_year=2026, vendor="Gerica", vendor_module_kr=75_000,
                                  admissions_short_term=500, admissions_home_care=800, maintenance_kr_per_year=0))
-    assert {c.id: c.status for c in b.checks if c.status != model.OK} == {}
-    assert b.master_check == model.OK
+    assert {c.id: c.status for c in b.checks if c.status != vocabulary.OK} == {}
+    assert b.master_check == vocabulary.OK
 
 
 def test_a_vendor_module_of_100_000_kr_incl_mva_is_noted_as_a_possible_investment(est):
     steps = (Step(100, "b", "", 2026),)
     below = model.budget(est, Inputs(steps=steps, first_year=2026, vendor_module_kr=79_999))
     above = model.budget(est, Inputs(steps=steps, first_year=2026, vendor_module_kr=80_000))  # × 1,25 = 100 000
-    assert below.check("investment").status == model.OK
-    assert above.check("investment").status == model.NOTE
+    assert below.check("investment").status == vocabulary.OK
+    assert above.check("investment").status == vocabulary.NOTE
     assert "KRS 4" in above.check("investment").message
 
 
 def test_a_budget_year_after_the_published_deflator_is_noted(est):
     b = model.budget(est, Inputs(steps=(Step(30, "a"),), first_year=2027))
-    assert b.check("price_level").status == model.NOTE
+    assert b.check("price_level").status == vocabulary.NOTE
     assert b.check("price_level").message.startswith("Prisene for 2027 bygger på en prognose")
 
 
 def test_bankid_on_mobile_is_phased_out(est):
     b = model.budget(est, Inputs(steps=(Step(30, "a"),), first_year=2026, eid="BankID på mobil"))
-    assert b.check("eid_current").status == model.NOTE
+    assert b.check("eid_current").status == vocabulary.NOTE
     assert model.budget(est, Inputs(steps=(Step(30, "a"),), first_year=2026, eid="BankID")).check(
-        "eid_current").status == model.OK
+        "eid_current").status == vocabulary.OK
 
 
 def test_another_vendor_needs_its_name(est):
@@ -118,8 +118,8 @@ def test_another_vendor_needs_its_name(est):
     unnamed = model.budget(est, Inputs(steps=steps, first_year=2026, vendor="Annen leverandør"))
     named = model.budget(est, Inputs(steps=steps, first_year=2026, vendor="other",
                                      vendor_other="Helseplattformen (Epic)"))
-    assert unnamed.check("vendor").status == model.NOTE
-    assert named.check("vendor").status == model.OK
+    assert unnamed.check("vendor").status == vocabulary.NOTE
+    assert named.check("vendor").status == vocabulary.OK
 
 
 def test_outside_basis_message_names_the_count_and_range(est):
@@ -129,12 +129,12 @@ def test_outside_basis_message_names_the_count_and_range(est):
 
 def test_step_without_group_is_incomplete(est):
     b = model.budget(est, Inputs(steps=(Step(40, None, "Avd. 2"),), first_year=2027))
-    assert b.check("steps").status == model.ERROR
+    assert b.check("steps").status == vocabulary.ERROR
 
 
 def test_benefit_without_matching_group(est):
     b = model.budget(est, Inputs(steps=(Step(40, "a"),), first_year=2027, admissions_home_care=300))
-    assert b.check("benefit_groups").status == model.NOTE
+    assert b.check("benefit_groups").status == vocabulary.NOTE
     assert b.benefit.kr == 0
 
 
@@ -154,7 +154,7 @@ def test_benefit_without_matching_group(est):
     ],
 )
 def test_bad_inputs_are_refused_with_a_norwegian_message(est, kwargs, field, nb):
-    with pytest.raises(model.InputError) as err:
+    with pytest.raises(errors.InputError) as err:
         model.budget(est, Inputs(steps=(Step(30, "a"),), first_year=2027).__class__(
             steps=(Step(30, "a"),), **{"first_year": 2027, **kwargs}))
     assert err.value.field == field
@@ -179,25 +179,25 @@ def test_vendor_names(est, text, vendor):
 
 @pytest.mark.parametrize("bad", [-1, 2.5, "ti", True, float("nan")])
 def test_staff_must_be_a_whole_number(est, bad):
-    with pytest.raises(model.InputError):
+    with pytest.raises(errors.InputError):
         model.one_off(est, bad, "pki")
 
 
 @pytest.mark.parametrize(("text", "value"), [("1 234", 1234), ("1\u00a0234,5", 1234.5), ("400,-", 400), ("−5", -5),
                                              ("612,25", 612.25), ("0", 0), ("12 345 678", 12345678)])
 def test_number_text_as_norwegians_type_it(text, value):
-    assert model.number_from_text(text, "f", "Felt") == value
+    assert numbers.number_from_text(text, "f", "Felt") == value
 
 
 @pytest.mark.parametrize("text", ["mange", "1 23", "12 3456", "", "1,2,3"])
 def test_text_that_is_no_number(text):
-    assert model.number_from_text(text, "f", "Felt") is None
+    assert numbers.number_from_text(text, "f", "Felt") is None
 
 
 def test_a_decimal_point_is_ambiguous_or_only_allowed_on_request():
-    with pytest.raises(model.InputError, match="ambiguous"):
-        model.number_from_text("1.234", "f", "Felt", decimal_point=True)
-    with pytest.raises(model.InputError) as err:
-        model.number_from_text("612.5", "f", "Felt")
+    with pytest.raises(errors.InputError, match="ambiguous"):
+        numbers.number_from_text("1.234", "f", "Felt", decimal_point=True)
+    with pytest.raises(errors.InputError) as err:
+        numbers.number_from_text("612.5", "f", "Felt")
     assert err.value.nb == "Felt: skriv tallet med desimalkomma, ikke punktum (fikk «612.5»)"
-    assert model.number_from_text("612.5", "f", "Felt", decimal_point=True) == 612.5
+    assert numbers.number_from_text("612.5", "f", "Felt", decimal_point=True) == 612.5

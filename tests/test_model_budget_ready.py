@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbook_builder import model
-from workbook_builder.estimates import load_estimates
-from workbook_builder.model import Inputs, Step
+from workbook_builder.core import model, numbers, vocabulary
+from workbook_builder.core.estimates import load_estimates
+from workbook_builder.core.model import Inputs, Step
 
 EST = load_estimates()
 
@@ -40,10 +40,10 @@ def test_lifted_purchases_are_the_notes_times_the_deflators_in_the_estimates_fil
     factor = math.prod(1 + g for g in growth)
     o = model.one_off(EST, 100, "pki", price_year=year)
     assert o.price_factor == pytest.approx(factor, rel=1e-12)
-    assert o.item("tech_assistance").purchase_kr == model.excel_round(20_000 * factor)
+    assert o.item("tech_assistance").purchase_kr == numbers.excel_round(20_000 * factor)
     p = model.resolve(EST, Inputs(first_year=year))
-    assert p.eid_kr_per_person == model.excel_round(700 * factor)  # a PKI card in the budget year's kroner
-    assert p.reader_kr == model.excel_round(500 * factor)
+    assert p.eid_kr_per_person == numbers.excel_round(700 * factor)  # a PKI card in the budget year's kroner
+    assert p.reader_kr == numbers.excel_round(500 * factor)
     assert o.item("eid").purchase_kr == 100 * p.eid_kr_per_person + 20 * p.reader_kr
 
 
@@ -77,7 +77,7 @@ def test_hourly_cost_from_its_parts_in_two_zones_with_and_without_pension(zone, 
     p = model.resolve(EST, Inputs(first_year=2023, employer_tax_zone=zone, pension_share=pension))
     assert p.wage_factor == 1.0
     assert p.hourly.raw_kr_per_hour == pytest.approx(_hand(661_000, pension, rate), rel=1e-12)
-    assert p.hourly_rate == model.excel_round(_hand(661_000, pension, rate))
+    assert p.hourly_rate == numbers.excel_round(_hand(661_000, pension, rate))
 
 
 def test_hand_computed_figures_of_the_issue():
@@ -168,7 +168,7 @@ def test_new_money_plus_internal_kroner_is_every_cost_line(inputs):
         assert sum(c.years[k] for c in b.cash_lines) == pytest.approx(y.cash_kr, abs=1e-6)
         for c in b.cash_lines:
             assert sum(c.by_function[k]) == pytest.approx(c.years[k], abs=1e-6)
-    assert b.check("lines").status == model.OK
+    assert b.check("lines").status == vocabulary.OK
 
 
 def test_stand_ins_are_training_hours_times_the_share_times_the_stand_in_rate():
@@ -201,4 +201,4 @@ def test_budget_lines_split_new_money_on_the_groups_kostra_functions():
     assert cards[(2029, "241")] == 20_000 and cards[(2029, "253")] == 80_000
     assert cards[(2030, "254")] == 100_000 and cards[(2030, "253")] == 0
     assert {a.function for a in b.accounting_lines} == {"241", "253", "254"}
-    assert all(a.thousand_kr == model.excel_round(a.kr / 1000) for a in b.accounting_lines)
+    assert all(a.thousand_kr == numbers.excel_round(a.kr / 1000) for a in b.accounting_lines)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbook_builder import model
-from workbook_builder.estimates import load_estimates
+from workbook_builder.core import model, vocabulary
+from workbook_builder.core.estimates import load_estimates
 
 EST = load_estimates()
 EIDS = [o.id for o in EST.eid_options]
@@ -68,4 +68,4 @@ def test_phased_years_add_up_exactly_to_the_total(inputs):
     assert sum(y.staff_new for y in b.years) == inputs.total_staff
     for item in b.one_off.items:
         assert sum(y.item_kr[item.id] for y in b.years) == item.kr
-    assert b.check("years").status == model.OK
+    assert b.check("years").status == vocabulary.OK

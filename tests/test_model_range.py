@@ -8,9 +8,9 @@ import math
 import numpy as np
 import pytest
 
-from workbook_builder import model
-from workbook_builder.estimates import load_estimates
-from workbook_builder.model import Inputs, Spread, Step, successive
+from workbook_builder.core import model
+from workbook_builder.core.estimates import load_estimates
+from workbook_builder.core.model import Inputs, Spread, Step, successive
 
 EST = load_estimates()
 Z = EST.uncertainty.p85_z.value  # 1.0364, the standard normal's 85 % quantile
@@ -57,7 +57,7 @@ def test_the_level_scales_every_items_range():
 
 def test_a_low_share_never_takes_an_item_below_zero():
     text = EST.text.replace("low_share = -0.5\nhigh_share = 0.5", "low_share = -0.8\nhigh_share = 0.5", 1)
-    est = __import__("workbook_builder.estimates", fromlist=["parse_estimates"]).parse_estimates(text)
+    est = __import__("workbook_builder.core.estimates", fromlist=["parse_estimates"]).parse_estimates(text)
     p = model.resolve(est, Inputs(uncertainty="hoy"))
     assert model.item_shares(est, p, "standin")[0] == -1.0  # −0,8 × 1,5 = −1,2 → −1
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbook_builder import model
+from workbook_builder.core import model
 
 # (staff, planning_kj h, training h, eid kr, planning_helseid h, tech_assistance kr): the note's tables
 NOTE = [

@@ -1,4 +1,4 @@
-"""The one number rule (model.number_from_text and the model's bounds), everywhere: `1,000` and `1.000`
+"""The one number rule (numbers.number_from_text and the model's bounds), everywhere: `1,000` and `1.000`
 are refused as ambiguous on the command line, in a CSV, in a workbook and in the Excel functions; every
 estimate and input has an upper bound; a date is refused where a count is meant."""
 
@@ -14,23 +14,23 @@ import pytest
 from conftest import TODAY
 from filling import input_cell
 
-from workbook_builder import model
-from workbook_builder.cli import main
-from workbook_builder.model import Inputs, Step
-from workbook_builder.reading import DateValue, is_date_format, read_workbook
+from workbook_builder.cli.main import main
+from workbook_builder.core import errors, numbers
+from workbook_builder.core.model import Inputs, Step
 from workbook_builder.workbook import build_workbook
+from workbook_builder.xlsx.reading import DateValue, is_date_format, read_workbook
 
 
 @pytest.mark.parametrize("text", ["1,000", "1.000", "12,500", "1,000,000", "-2.500"])
 def test_the_parser_refuses_groups_of_three_after_one_separator_as_ambiguous(text):
-    with pytest.raises(model.InputError, match="ambiguous"):
-        model.number_from_text(text, "f", "Felt", decimal_point=True)
+    with pytest.raises(errors.InputError, match="ambiguous"):
+        numbers.number_from_text(text, "f", "Felt", decimal_point=True)
 
 
 @pytest.mark.parametrize(("text", "value"), [("1 000", 1000), ("1000", 1000), ("0,500", 0.5), ("612,5", 612.5),
                                              ("612.5", 612.5), ("1234,567", 1234.567), ("400,-", 400)])
 def test_the_parser_reads_what_is_not_ambiguous(text, value):
-    assert model.number_from_text(text, "f", "Felt", decimal_point=True) == value
+    assert numbers.number_from_text(text, "f", "Felt", decimal_point=True) == value
 
 
 @pytest.mark.parametrize("option", ["--staff", "--hourly-rate", "--vendor-module-kr"])
@@ -114,7 +114,7 @@ def test_date_formats_are_told_from_number_formats(code, date):
 
 def test_a_date_cell_reads_as_a_date_on_both_paths(est, tmp_path):
     """calamine (fast) and the careful parser give the same DateValue for a date-formatted count."""
-    from workbook_builder.reading import WorkbookFile
+    from workbook_builder.xlsx.reading import WorkbookFile
 
     path = tmp_path / "g.xlsx"
     build_workbook(path, est, Inputs(steps=(Step(5, "a"),)), today=TODAY)

@@ -14,10 +14,10 @@ import pytest
 from conftest import TODAY
 from filling import fill
 
-from workbook_builder import files, output
-from workbook_builder.cli import main
-from workbook_builder.model import Inputs, Step
+from workbook_builder.cli.main import main
+from workbook_builder.core.model import Inputs, Step
 from workbook_builder.workbook import build_workbook
+from workbook_builder.xlsx import files, output
 
 SAMPLE = Path(__file__).parent.parent / "examples" / "pilotkommuner.csv"
 

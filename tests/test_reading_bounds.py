@@ -19,9 +19,9 @@ import pytest
 from conftest import TODAY
 from filling import fill
 
-from workbook_builder.model import Inputs, Step
-from workbook_builder.reading import MAX_SHEET_CELLS, UnreadableWorkbook, WorkbookFile, _read, read_workbook
+from workbook_builder.core.model import Inputs, Step
 from workbook_builder.workbook import build_bytes
+from workbook_builder.xlsx.reading import MAX_SHEET_CELLS, UnreadableWorkbook, WorkbookFile, _read, read_workbook
 
 ROOT = Path(__file__).parent.parent
 COMMANDS = [["check", "{f}"], ["memo", "{f}", "--out", "{d}/m.html"], ["notice", "{f}"],

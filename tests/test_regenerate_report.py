@@ -14,11 +14,12 @@ from conftest import TODAY
 from filling import changed_estimates, fill, input_cell
 
 from workbook_builder.cells import INPUT_BY_NAME, output_values
-from workbook_builder.model import ERROR, Inputs, Step, budget
-from workbook_builder.reading import WorkbookFile, read_workbook
-from workbook_builder.regenerate import regenerate, report_lines
+from workbook_builder.core.model import Inputs, Step, budget
+from workbook_builder.core.vocabulary import ERROR
+from workbook_builder.services.regenerate import regenerate, report_lines
 from workbook_builder.sheets.inndata import C_NOTE, C_STATUS, NOT_CARRIED
 from workbook_builder.workbook import REGENERATED_ORDER, build_bytes, build_workbook
+from workbook_builder.xlsx.reading import WorkbookFile, read_workbook
 
 VALID = {"kj_municipality": "Gausdal", "kj_vendor": "Visma (Profil)", "kj_step_group#1": "a: Sykehjemsleger",
          "kj_step_staff#1": 20, "kj_step_group#2": "b: Legemiddelansvarlige, korttidsavdelinger",
@@ -174,7 +175,7 @@ def test_formula_like_text_is_written_as_text_never_as_a_formula(est):
 
 
 def test_the_excel_functions_and_the_xlwings_conf_sheet_come_along(tmp_path, capsys):
-    from workbook_builder.cli import main
+    from workbook_builder.cli.main import main
 
     old = tmp_path / "lite.xlsx"
     assert main(["build", "--out", str(old), "--with-lite", "--udf-config", "--municipality", "Gausdal"]) == 0
@@ -205,7 +206,7 @@ def test_a_value_still_waiting_comes_along_again_when_regenerated_twice(regenera
 def test_check_of_a_regenerated_workbook_agrees_with_its_kontroll(regenerated, new_est, tmp_path, capsys):
     import json
 
-    from workbook_builder.cli import main
+    from workbook_builder.cli.main import main
 
     _, new, _ = regenerated
     toml = tmp_path / "new.toml"

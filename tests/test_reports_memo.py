@@ -18,11 +18,12 @@ import pytest
 from conftest import TODAY
 from filling import fill
 
-from workbook_builder.cli import main
-from workbook_builder.model import Inputs, Step, budget, excel_round
-from workbook_builder.reports.memo import html_to_pdf, kr, parse_nb, render_memo_html
-from workbook_builder.reports.source import read_filled
-from workbook_builder.reports.svgchart import Series, bar_chart
+from workbook_builder.cli.main import main
+from workbook_builder.core.model import Inputs, Step, budget
+from workbook_builder.core.numbers import excel_round
+from workbook_builder.services.memo import html_to_pdf, kr, parse_nb, render_memo_html
+from workbook_builder.services.source import read_filled
+from workbook_builder.services.svgchart import Series, bar_chart
 from workbook_builder.workbook import build_workbook
 
 DOCS = Path(__file__).parent.parent / "docs" / "images"

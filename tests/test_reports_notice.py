@@ -9,9 +9,9 @@ import pytest
 from conftest import TODAY
 from filling import fill
 
-from workbook_builder.cli import main
-from workbook_builder.model import Inputs, Step, budget
-from workbook_builder.reports.notice import NoticeRefused, notice_text
+from workbook_builder.cli.main import main
+from workbook_builder.core.model import Inputs, Step, budget
+from workbook_builder.services.notice import NoticeRefused, notice_text
 from workbook_builder.workbook import build_workbook
 
 HALDEN = Inputs(municipality="Halden", municipality_number="3101", vendor="cosdoc", eid="bankid_mobil",

@@ -13,13 +13,13 @@ import openpyxl
 import pytest
 from conftest import TODAY
 
-from workbook_builder import textinput
-from workbook_builder.cli import main
-from workbook_builder.model import Inputs, Step, budget
-from workbook_builder.reading import read_workbook
-from workbook_builder.reports.memo import render_memo_html
-from workbook_builder.reports.notice import notice_text
+from workbook_builder.cli.main import main
+from workbook_builder.core import textinput
+from workbook_builder.core.model import Inputs, Step, budget
+from workbook_builder.services.memo import render_memo_html
+from workbook_builder.services.notice import notice_text
 from workbook_builder.workbook import build_bytes, build_workbook
+from workbook_builder.xlsx.reading import read_workbook
 
 HEADER = "kommune;kommunenummer;epj_leverandor;a_helsepersonell"
 
@@ -94,7 +94,7 @@ def test_the_overview_csv_neutralises_formula_leading_names(tmp_path, capsys):
 
 
 def test_numbers_in_the_csv_stay_numbers(tmp_path):
-    from workbook_builder.reports.collect import _csv_value
+    from workbook_builder.services.collect import _csv_value
 
     assert _csv_value(-1234.5) == "-1234,5" and _csv_value(7.0) == "7"
     assert _csv_value("-1234,5") == "\"'-1234,5\""
@@ -139,7 +139,7 @@ def test_csv_text_neutralises_as_owasp_says():
 def test_xml_safe_writes_excels_escapes_and_keeps_a_literal_escape(est):
     assert textinput.xml_safe("A\x01B") == "A_x0001_B"
     assert textinput.xml_safe("_x0041_") == "_x005F_x0041_"
-    from workbook_builder.reading import unescape
+    from workbook_builder.xlsx.reading import unescape
 
     for text in ("A\x01B", "_x0041_", "plain", "a\x1fb_x00ZZ_"):
         assert unescape(textinput.xml_safe(text)) == text
@@ -149,8 +149,8 @@ def test_a_batch_csv_name_with_a_quote_is_still_read(tmp_path):
     """Quotes themselves are text, not control characters."""
     src = Path(tmp_path / "k.csv")
     src.write_text(f'{HEADER}\n"Kommune ""Nord""";3441;;5\n', encoding="utf-8")
-    from workbook_builder.estimates import load_estimates
-    from workbook_builder.reports.batch import read_rows
+    from workbook_builder.core.estimates import load_estimates
+    from workbook_builder.services.batch import read_rows
 
     rows, bad = read_rows(src, load_estimates())
     assert bad == [] and rows[0].inputs.municipality == 'Kommune "Nord"'

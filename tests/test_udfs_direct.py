@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from xlwings import XlwingsError
 
 from udfs import kj
-from workbook_builder import model
-from workbook_builder.estimates import KINDS, TRACKS, load_estimates
+from workbook_builder.core import model, numbers
+from workbook_builder.core.estimates import KINDS, TRACKS, load_estimates
 
 EST = load_estimates()
 EIDS = {"pki": ("PKI-kort", "pki", "PKI-KORT"), "bankid": ("BankID", "bankid", " bankid "),
@@ -37,7 +37,7 @@ def test_the_notes_100_pki_at_its_own_price_year_is_325_hours_100000_kr_and_the_
 def test_the_price_year_lifts_the_notes_prices_with_the_deflator():
     factor = model.price_factor(EST, 2020, 2027, False, EST.deflator.forecast_deflator.value)
     assert kj.kj_eid_cost(100.0, "PKI-kort", None, None, 2027.0) == (
-        100 * model.excel_round(700 * factor) + 20 * model.excel_round(500 * factor))
+        100 * numbers.excel_round(700 * factor) + 20 * numbers.excel_round(500 * factor))
     assert kj.kj_eid_cost(100.0, "PKI-kort", 700.0, 500.0, 2027.0) == 80_000  # typed prices are the year's own
     with pytest.raises(XlwingsError, match="^Prisår må være fra 2020 til 2100, fikk 2019$"):
         kj.kj_cost(100.0, "pki", None, None, 2019.0)

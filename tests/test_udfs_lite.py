@@ -25,9 +25,10 @@ import pytest
 import xlsxwriter
 import xlwings
 
-from udfs import kj, lite, officejs
-from workbook_builder import model
-from workbook_builder.estimates import EstimatesError, default_estimates_path, parse_estimates
+from udfs import kj, officejs
+from workbook_builder.core import model
+from workbook_builder.core.estimates import EstimatesError, default_estimates_path, parse_estimates
+from workbook_builder.xlsx import lite
 
 ROOT = Path(__file__).resolve().parents[1]
 NS = {"ct": lite.NS_CONTENT_TYPES, "rel": lite.NS_RELS, "we": lite.NS_WE, "wetp": lite.NS_WETP}
@@ -115,14 +116,15 @@ def _top_level_names(source: str) -> tuple[set[str], set[str]]:
 
 
 def test_the_inlined_modules_do_not_overwrite_each_others_names():
-    sources = {name: lite.embeddable((ROOT / path).read_text(encoding="utf-8")) for name, path in
-               [("estimates", "workbook_builder/estimates.py"), ("model", "workbook_builder/model.py"),
-                ("kj", "udfs/kj.py")]}
-    names = {name: _top_level_names(src) for name, src in sources.items()}
-    kj_defined, kj_imported = names["kj"]
-    others = set().union(*(d | i for n, (d, i) in names.items() if n != "kj"))
-    assert not kj_defined & others
-    assert kj_imported & others <= {"annotations", "Any", "Callable"}  # the same typing names, harmlessly re-bound
+    """main.py is one namespace: no inlined module defines a name another defines, and no module's
+    imports re-bind a name another module defines."""
+    paths = [f"workbook_builder/core/{name}" for name in lite.CORE_EMBED] + ["udfs/kj.py"]
+    names = {path: _top_level_names(lite.embeddable((ROOT / path).read_text(encoding="utf-8"))) for path in paths}
+    for path, (defined, imported) in names.items():
+        for other, (o_defined, _) in names.items():
+            if other != path:
+                assert not defined & o_defined, (path, other, defined & o_defined)
+                assert not imported & o_defined, (path, other, imported & o_defined)
 
 
 def test_a_marked_multi_line_import_is_dropped_whole():

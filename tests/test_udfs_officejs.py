@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from xlwings import XlwingsError
 
-from udfs import kj, lite, officejs
-from workbook_builder import model
-from workbook_builder.estimates import load_estimates
+from udfs import kj, officejs
+from workbook_builder.core import model
+from workbook_builder.core.estimates import load_estimates
+from workbook_builder.xlsx import lite
 
 EST = load_estimates()
 SNAPSHOT = Path(__file__).parent / "snapshots" / "udfs_kj_metadata.json"

@@ -10,7 +10,7 @@ from compare import same
 from conftest import TODAY
 
 from workbook_builder.cells import output_values
-from workbook_builder.model import Inputs, Step, budget
+from workbook_builder.core.model import Inputs, Step, budget
 from workbook_builder.workbook import build_workbook
 
 VALID = Inputs(first_year=2027, steps=(Step(10, "a"), Step(20, "b"), Step(30, "c"), Step(40, "a"), Step(100, "b")),
@@ -71,7 +71,7 @@ def test_kontroll_shows_the_message_and_the_master_check_fails(filled):
 
 
 def budget_for_expected():
-    from workbook_builder.estimates import load_estimates
+    from workbook_builder.core.estimates import load_estimates
 
     return budget(load_estimates(), EXPECTED, TODAY)
 

@@ -8,7 +8,7 @@ import scenarios
 from compare import close, same
 
 from workbook_builder.cells import OUTPUTS, output_values
-from workbook_builder.model import excel_round
+from workbook_builder.core.numbers import excel_round
 
 NAMES = list(scenarios.scenarios())
 
@@ -73,7 +73,7 @@ def test_the_notes_purchases_are_lifted_to_the_budget_year(recalculated_cases, e
 
 def test_budsjett_cells_equal_the_model_per_year(recalculated_cases, est):
     """The Budsjett sheet's per-year lines: new money, internal resources, benefits, never a net."""
-    from workbook_builder.tables import years_frame
+    from workbook_builder.services.tables import years_frame
 
     case = recalculated_cases["phased-full"]
     frame = years_frame(case.budget)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from conftest import TODAY
 
-from workbook_builder.model import Inputs, Step
+from workbook_builder.core.model import Inputs, Step
 from workbook_builder.workbook import build_bytes
 
 REFERENCE = Path(__file__).parent / "reference" / "lillehammer.xlsx"

@@ -11,8 +11,8 @@ from conftest import TODAY
 from openpyxl.worksheet.cell_range import CellRange
 
 from workbook_builder.cells import INPUTS, OUTPUTS
-from workbook_builder.estimates import load_estimates
-from workbook_builder.model import Inputs, first_year_min
+from workbook_builder.core.estimates import load_estimates
+from workbook_builder.core.model import Inputs, first_year_min
 from workbook_builder.workbook import SHEET_ORDER, build_bytes
 
 EST = load_estimates()

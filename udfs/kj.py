@@ -4,7 +4,7 @@ One module serves both runtimes: the classic xlwings add-in (Windows, local Pyth
 Office.js runtimes (xlwings Lite, xlwings Server). So it uses only decorator options both
 accept, takes every argument "raw" (the cells exactly as Excel sent them: xlwings' own cleaning
 differs between runtimes and costs ~100 µs per cell on CPython) and converts them here. It never
-computes a figure itself: every number comes from ``workbook_builder.model``.
+computes a figure itself: every number comes from ``workbook_builder.core.model``.
 
 A bad argument raises ``XlwingsError`` with the model's Norwegian message (``InputError.nb``),
 which Excel shows as #VALUE! with the message on hover (classic: the message in the cell).
@@ -24,25 +24,24 @@ from typing import Any
 
 from xlwings import XlwingsError, arg, func
 
-from workbook_builder.estimates import KINDS, TRACKS, Estimates, load_estimates, parse_estimates  # kj:embed-skip
-from workbook_builder.model import (  # kj:embed-skip
+from workbook_builder.core.errors import InputError  # kj:embed-skip
+from workbook_builder.core.estimates import KINDS, TRACKS, Estimates, load_estimates, parse_estimates  # kj:embed-skip
+from workbook_builder.core.model import (  # kj:embed-skip
     PARAMETER_BY_NAME,
     STAFF_MAX,
     YEAR_MAX,
-    InputError,
     Inputs,
     OneOff,
     OneOffColumns,
     benefit,
     first_year_min,
-    number_from_text,
     one_off_range,
     one_off_with,
     parse_eid,
     parse_level,
     resolve,
-    whole_number,
 )
+from workbook_builder.core.numbers import number_from_text, whole_number  # kj:embed-skip
 
 EMBEDDED_ESTIMATES: str | None = None  # kj:embed-skip
 

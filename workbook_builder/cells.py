@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from .estimates import Estimates
-from .model import PARAMETERS, STAFF_MAX, YEAR_MAX, YEAR_MIN, choice_label, parse_choice
+from workbook_builder.core.estimates import Estimates
+from workbook_builder.core.model import PARAMETERS, STAFF_MAX, YEAR_MAX, YEAR_MIN, choice_label, parse_choice
 
 STEP_ROWS = 12  # rows in the rollout-step table on Inndata
 LIST_NAMES = {"eid": "kj_list_eid", "vendor": "kj_list_vendors", "group": "kj_list_groups",

@@ -14,12 +14,11 @@ from pathlib import Path
 
 import xlsxwriter
 
-from . import __version__
-from .cells import Register
-from .estimates import Estimates
-from .files import atomic_write_bytes
-from .model import Budget, Inputs, budget
-from .sheets import (
+from workbook_builder import __version__
+from workbook_builder.cells import Register
+from workbook_builder.core.estimates import Estimates
+from workbook_builder.core.model import Budget, Inputs, budget
+from workbook_builder.sheets import (
     beregning,
     budsjett,
     budsjettlinjer,
@@ -33,8 +32,9 @@ from .sheets import (
     usikkerhet,
     veiledning,
 )
-from .sheets.base import Context, FastWorksheet, Sheet
-from .styles import Formats
+from workbook_builder.sheets.base import Context, FastWorksheet, Sheet
+from workbook_builder.sheets.styles import Formats
+from workbook_builder.xlsx.files import atomic_write_bytes
 
 TEMPLATE_VERSION = "1"
 SHEET_ORDER = (veiledning.SHEET, inndata.SHEET, budsjett.SHEET, budsjettlinjer.SHEET, kontroll.SHEET,
@@ -58,7 +58,7 @@ def build_bytes(est: Estimates, inputs: Inputs, *, today: dt.date | None = None,
                 input_notes: dict[str, str] | None = None,
                 extra_sheets: dict[str, list[tuple[str, str]]] | None = None,
                 regeneration: regenerering.Report | None = None) -> Built:
-    """Build the workbook in memory. Raises `model.InputError` for inputs the model refuses.
+    """Build the workbook in memory. Raises `InputError` for inputs the model refuses.
 
     `input_notes` are shown beside the inputs (Inndata, column J); `regeneration` adds the locked
     Regenerering sheet that reports what a rebuild from an older workbook carried over."""

@@ -12,11 +12,11 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from ..cells import Register
-from ..estimates import Estimates
-from ..model import Budget, Inputs
-from ..styles import Formats
-from ..textinput import xml_safe
+from workbook_builder.cells import Register
+from workbook_builder.core.estimates import Estimates
+from workbook_builder.core.model import Budget, Inputs
+from workbook_builder.core.textinput import xml_safe
+from workbook_builder.sheets.styles import Formats
 
 
 @dataclass

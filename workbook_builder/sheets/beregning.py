@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..cells import STEP_ROWS
-from ..estimates import TRACKS
-from ..model import (
+from workbook_builder.cells import STEP_ROWS
+from workbook_builder.core.estimates import TRACKS
+from workbook_builder.core.model import (
     PLAN_YEARS,
     OneOff,
     Running,
@@ -28,7 +28,7 @@ from ..model import (
     standin_basis,
     step_function,
 )
-from .base import Context, Sheet, cell
+from workbook_builder.sheets.base import Context, Sheet, cell
 
 SHEET = "Beregning"
 C_LABEL, C_UNIT, C_TOTAL, C_BEFORE = 0, 1, 2, 3

@@ -5,11 +5,12 @@ figures, two charts and the master check; A4."""
 
 from __future__ import annotations
 
-from ..cells import list_label
-from ..model import PLAN_YEARS, QUALITY_GAINS, excel_round, parse_vendor
-from . import beregning
-from .base import Context, Sheet, cell
-from .beregning import C_TOTAL, C_YEARS, Rows
+from workbook_builder.cells import list_label
+from workbook_builder.core.model import PLAN_YEARS, QUALITY_GAINS, parse_vendor
+from workbook_builder.core.numbers import excel_round
+from workbook_builder.sheets import beregning
+from workbook_builder.sheets.base import Context, Sheet, cell
+from workbook_builder.sheets.beregning import C_TOTAL, C_YEARS, Rows
 
 SHEET = "Budsjett"
 C_LABEL, C_UNIT = 0, 1
@@ -34,7 +35,7 @@ class _Budget:
 
     def from_range(self, key: str) -> list[str]:
         """P50 or P85 per budget year, from the Usikkerhet sheet."""
-        from . import usikkerhet
+        from workbook_builder.sheets import usikkerhet
 
         return [f"'{usikkerhet.SHEET}'!{cell(row, usikkerhet.C_MEAN)}" for row in self.range_rows[key]]
 
@@ -248,7 +249,7 @@ def _internal(g: _Budget, r: int) -> int:
 
 
 def _track(track: str) -> str:
-    from ..estimates import TRACKS
+    from workbook_builder.core.estimates import TRACKS
 
     return TRACKS[track]
 

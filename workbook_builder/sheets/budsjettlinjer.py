@@ -4,10 +4,10 @@ Inndata and a text. Internal hours are not here: they are carried by pay already
 
 from __future__ import annotations
 
-from ..model import accounting_arts, cash_line_specs
-from . import beregning
-from .base import Context, Sheet, cell
-from .beregning import C_YEARS, Rows
+from workbook_builder.core.model import accounting_arts, cash_line_specs
+from workbook_builder.sheets import beregning
+from workbook_builder.sheets.base import Context, Sheet, cell
+from workbook_builder.sheets.beregning import C_YEARS, Rows
 
 SHEET = "Budsjettlinjer"
 HEADS = ("År", "Ansvar", "Funksjon", "Funksjon (navn)", "Art", "Art (navn)", "Prosjekt", "Beløp", "Beløp",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .base import Context, Sheet
+from workbook_builder.sheets.base import Context, Sheet
 
 SHEET = "Byggeinfo"
 

@@ -7,8 +7,8 @@ reference these cells by name, never a number typed into the formula.
 
 from __future__ import annotations
 
-from ..estimates import KINDS, TRACKS
-from ..model import (
+from workbook_builder.core.estimates import KINDS, TRACKS
+from workbook_builder.core.model import (
     DAYS_PER_WEEK,
     MINUTES_PER_HOUR,
     STAFF_MAX,
@@ -19,7 +19,7 @@ from ..model import (
     YEAR_MIN,
     price_index,
 )
-from .base import Context, Sheet
+from workbook_builder.sheets.base import Context, Sheet
 
 SHEET = "Estimater"
 
@@ -520,6 +520,6 @@ def _accounting(w: _Writer, r: int) -> int:
 
 
 def _c(row: int, col: int) -> str:
-    from .base import cell
+    from workbook_builder.sheets.base import cell
 
     return cell(row, col)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..cells import INPUT_BY_NAME, LIST_NAMES, STEP_ROWS, TEXT_MAX, InputSpec, list_label
-from ..model import PARAMETER_BY_NAME, first_year_min
-from .base import Context, Sheet, cell, excel_text
+from workbook_builder.cells import INPUT_BY_NAME, LIST_NAMES, STEP_ROWS, TEXT_MAX, InputSpec, list_label
+from workbook_builder.core.model import PARAMETER_BY_NAME, first_year_min
+from workbook_builder.sheets.base import Context, Sheet, cell, excel_text
 
 SHEET = "Inndata"
 C_LABEL, C_IN, C_UNIT, C_DEF, C_USED, C_STATUS, C_MIN, C_MAX, C_HELP, C_NOTE = range(10)
@@ -295,13 +295,13 @@ def _parameter_row(ctx: Context, s: Sheet, r: int, pname: str) -> int:
 
 
 def _default_zone(ctx: Context) -> str:
-    from ..model import zone_for_municipality
+    from workbook_builder.core.model import zone_for_municipality
 
     return zone_for_municipality(ctx.est, ctx.inputs.municipality_number) or ctx.est.employer_tax.default_zone
 
 
 def _default_year(ctx: Context) -> int:
-    from ..model import default_first_year
+    from workbook_builder.core.model import default_first_year
 
     return default_first_year(ctx.today)
 

@@ -1,14 +1,15 @@
 """Kontroll: each check with its status and a Norwegian message, and the master check.
 
 The same checks as `model.checks`, in the same order, with the same texts and severities (one table:
-`model.CHECKS`): the tests compare them.
+`vocabulary.CHECKS`): the tests compare them.
 """
 
 from __future__ import annotations
 
-from ..estimates import Estimates
-from ..model import CHECK_OK_MESSAGE, CHECKS, EMPTY, ERROR, NOTE, OK, Budget, check_message
-from .base import Context, Sheet, cell, excel_text
+from workbook_builder.core.estimates import Estimates
+from workbook_builder.core.model import Budget, check_message
+from workbook_builder.core.vocabulary import CHECK_OK_MESSAGE, CHECKS, EMPTY, ERROR, NOTE, OK
+from workbook_builder.sheets.base import Context, Sheet, cell, excel_text
 
 SHEET = "Kontroll"
 

@@ -11,10 +11,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..cells import INPUT_BY_NAME
-from ..formatting import nb_number
-from ..reading import Carried, Problem
-from .base import Context, Sheet
+from workbook_builder.cells import INPUT_BY_NAME
+from workbook_builder.core.numbers import nb_number
+from workbook_builder.sheets.base import Context, Sheet
+from workbook_builder.xlsx.reading import Carried, Problem
 
 SHEET = "Regenerering"
 C_LABEL, C_NAME, C_OLD, C_NEW, C_DIFF, C_NOTE = range(6)

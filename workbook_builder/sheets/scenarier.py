@@ -3,10 +3,10 @@ beside the municipality's own case."""
 
 from __future__ import annotations
 
-from ..model import eid_cost
-from . import beregning
-from .base import Context, Sheet, cell
-from .beregning import C_TOTAL, Rows
+from workbook_builder.core.model import eid_cost
+from workbook_builder.sheets import beregning
+from workbook_builder.sheets.base import Context, Sheet, cell
+from workbook_builder.sheets.beregning import C_TOTAL, Rows
 
 SHEET = "Scenarier"
 

@@ -3,7 +3,7 @@ zone on Inndata defaults to from the municipality number."""
 
 from __future__ import annotations
 
-from .base import Context, Sheet
+from workbook_builder.sheets.base import Context, Sheet
 
 SHEET = "Soner"
 
@@ -42,6 +42,6 @@ def write(ctx: Context, s: Sheet) -> None:
 
 
 def _c(row: int, col: int) -> str:
-    from .base import cell
+    from workbook_builder.sheets.base import cell
 
     return cell(row, col)

@@ -7,10 +7,10 @@ and per budget year and in all for the new money and the internal resources apar
 
 from __future__ import annotations
 
-from ..model import PLAN_YEARS, Range, Spread, cash_range_ids, internal_range_ids, item_shares
-from . import beregning
-from .base import Context, Sheet, cell
-from .beregning import C_TOTAL, C_YEARS, Rows
+from workbook_builder.core.model import PLAN_YEARS, Range, Spread, cash_range_ids, internal_range_ids, item_shares
+from workbook_builder.sheets import beregning
+from workbook_builder.sheets.base import Context, Sheet, cell
+from workbook_builder.sheets.beregning import C_TOTAL, C_YEARS, Rows
 
 SHEET = "Usikkerhet"
 C_LABEL, C_LIKELY, C_LOW, C_HIGH, C_MEAN, C_SD = range(6)

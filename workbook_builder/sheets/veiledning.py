@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import math
 
-from ..formatting import nb_number, nb_percent
-from ..templating import render
-from .base import Context, Sheet
+from workbook_builder.core.numbers import nb_number, nb_percent
+from workbook_builder.sheets.base import Context, Sheet
+from workbook_builder.templating import render
 
 SHEET = "Veiledning"
 WIDTH = 120  # characters in the text column

@@ -1,0 +1,5 @@
+import sys
+
+from workbook_builder.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,151 @@
+"""`kj-budget check`: read a filled workbook, recompute it with the model and compare.
+
+It answers the finance officer's question before the totals go into the budget: are the inputs
+valid, what does Kontroll say, and do the totals saved in the file equal the model's for those
+inputs (a stale file, one edited outside the template or a broken formula shows as a mismatch)?
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from workbook_builder.cells import output_values
+from workbook_builder.cli.commands import HELP
+from workbook_builder.cli.common import add_estimates_option, estimates_from
+from workbook_builder.core.errors import EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, CliError
+from workbook_builder.core.model import budget
+from workbook_builder.core.numbers import terminal_value
+from workbook_builder.core.vocabulary import ERROR, NOTE, OK
+from workbook_builder.xlsx.reading import FilledWorkbook, UnreadableWorkbook, built_date, read_workbook, same_number
+
+# The model's checks in English for the terminal (the workbook shows them in Norwegian).
+CHECKS_EN = {
+    "staff": "health personnel entered",
+    "steps": "rollout steps complete (group and personnel)",
+    "inputs": "valid values on Inndata",
+    "years": "budget years add up to the total",
+    "basis": "within the note's estimate basis",
+    "vendor": "EPJ vendor chosen",
+    "vendor_price": "price of the EPJ vendor's module",
+    "eid_price": "price of the chosen e-ID",
+    "running": "running costs filled in",
+    "benefits": "patient admissions for the benefit",
+    "benefit_groups": "benefits and groups fit together",
+}
+STATUS_EN = {OK: "ok", NOTE: "note", ERROR: "ERROR"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "check", help=HELP["check"],
+        description="Read a filled workbook (safely, by its defined names), recompute it with the model and "
+        "report its inputs, the checks of its Kontroll sheet, and whether the totals saved in the file "
+        "(kj_total_kr and the other headline outputs) equal the model's.",
+        epilog="Exit codes: 0 every check OK and the totals match; 1 a check is not OK or a total does not "
+        "match; 2 the file cannot be read (not a workbook, damaged, hostile, not from kj-budget).",
+    )
+    p.add_argument("file", type=Path, metavar="FILE.xlsx", help="the filled workbook")
+    p.add_argument("--json", action="store_true", help="print JSON for scripts (keys in the README)")
+    p.add_argument("--allow-notes", action="store_true",
+                   help="exit 0 also when checks give notes (Merknad) but no errors")
+    add_estimates_option(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    est = estimates_from(args)
+    try:
+        fw = read_workbook(args.file, est, strict=True, full=False)
+    except UnreadableWorkbook as exc:
+        raise CliError(f"cannot read {exc}", EXIT_USAGE) from None
+    result = as_json(fw, est, allow_notes=args.allow_notes)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(_lines(result)))
+    return result["exit_code"]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value if isinstance(value, (int, float, str, bool)) or value is None else str(value)
+
+
+def as_json(fw: FilledWorkbook, est, allow_notes: bool = False) -> dict[str, Any]:
+    """The whole check as a dict (what --json prints)."""
+    today = built_date(fw.metadata) or dt.date.today()  # the build date decides the default first year
+    b = budget(est, fw.inputs, today)
+    totals = []
+    for name, model_value in output_values(est, b).items():
+        saved = fw.saved.get(name)
+        saved = "" if saved is None and model_value == "" else saved
+        totals.append({"name": name, "workbook": _plain(saved), "model": _plain(model_value),
+                       "match": same_number(saved, model_value)})
+    totals_match = all(t["match"] for t in totals)
+    master = b.master_check
+    checks_ok = master == OK or (allow_notes and master == NOTE)
+    built_sha = fw.metadata.get("estimates_sha256")
+    inputs = {c.key: c.data for c in fw.carried}
+    return {
+        "file": str(fw.path),
+        "workbook": fw.metadata,
+        "estimates": {"id": est.id, "version": est.version, "sha256": est.sha256, "file": Path(est.file).name,
+                      "same_as_workbook": built_sha == est.sha256 if built_sha else None},
+        "inputs": inputs,
+        "problems": [{"name": p.key, "value": p.raw, "reason": p.en, "kind": p.kind} for p in fw.problems],
+        "checks": [{"id": c.id, "title": c.title, "status": c.status, "message": c.message} for c in b.checks],
+        "master_check": master,
+        "totals": totals,
+        "totals_match": totals_match,
+        "ok": checks_ok and totals_match,
+        "exit_code": EXIT_OK if checks_ok and totals_match else EXIT_CHECK_FAILED,
+    }
+
+
+def _lines(r: dict[str, Any]) -> list[str]:
+    meta, est = r["workbook"], r["estimates"]
+    lines = [f"{r['file']}: built {meta.get('built', '?')} by kj-budget {meta.get('tool_version', '?')} from "
+             f"estimates {meta.get('estimates_id', '?')} {meta.get('estimates_version', '?')}; "
+             f"checked against {est['id']} {est['version']} ({est['file']})."]
+    if est["same_as_workbook"] is False:
+        lines.append("  Note: the workbook was built from other estimates (another SHA-256); the totals are "
+                     "compared with these. Pass --estimates with the file it was built from.")
+    lines.append(f"Inputs ({len(r['inputs'])} filled in):")
+    lines += [f"  {k} = {v!r}" for k, v in r["inputs"].items()]
+    for p in r["problems"]:
+        lines.append(f"  INVALID {p['name']} = {p['value']!r}: {p['reason']}")
+    lines.append(f"Checks (Kontroll): {r['master_check']}")
+    for c in r["checks"]:
+        lines.append(f"  {STATUS_EN[c['status']]:<5} {CHECKS_EN.get(c['id'], c['id'])}")
+    bad = [t for t in r["totals"] if not t["match"]]
+    unsaved = [t for t in bad if _unsaved(t["workbook"]) and not _unsaved(t["model"])]
+    if bad and len(unsaved) == len(bad):
+        lines.append(f"Totals: the file holds no calculated results for {len(bad)} of {len(r['totals'])} outputs: it "
+                     "was last saved by a program that does not calculate. Open and save it in Excel or "
+                     "LibreOffice, then check again. The model gives kj_total_kr "
+                     f"{terminal_value(_get(r, 'kj_total_kr'))}.")
+    elif bad:
+        lines.append(f"Totals: {len(bad)} of {len(r['totals'])} saved values do not match the model:")
+        for t in bad:
+            saved = "(no saved value)" if _unsaved(t["workbook"]) else terminal_value(t["workbook"])
+            lines.append(f"  {t['name']}: workbook {saved}, model {terminal_value(t['model'])}")
+    else:
+        lines.append(f"Totals: all {len(r['totals'])} saved values match the model "
+                     f"(e.g. kj_total_kr {terminal_value(_get(r, 'kj_total_kr'))}).")
+    lines.append("Result: OK" if r["ok"] else "Result: NOT OK")
+    return lines
+
+
+def _get(r: dict[str, Any], name: str) -> Any:
+    return next(t["model"] for t in r["totals"] if t["name"] == name)
+
+
+def _unsaved(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, list) and all(v in (None, "") for v in value))

@@ -1,0 +1,101 @@
+"""`kj-budget estimates`: show the estimate table, or export the estimates file to edit."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from workbook_builder.cli.commands import HELP
+from workbook_builder.cli.common import add_estimates_option, estimates_from
+from workbook_builder.core.model import Inputs as _Inputs
+from workbook_builder.core.model import resolve
+from workbook_builder.core.numbers import nb_number
+from workbook_builder.xlsx.output import Target, estimates_kind, write_checked
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "estimates", help=HELP["estimates"],
+        description="Print the estimate table (the note's figures at each reference size, with track, "
+        "expense kind, unit and source), or write the estimates file with --export so you can edit it "
+        "and pass it back with --estimates FILE.",
+    )
+    add_estimates_option(p)
+    p.add_argument("--export", metavar="FILE", help="write the estimates file (TOML) to FILE")
+    p.add_argument("--force", action="store_true",
+                   help="with --export: replace FILE even if it is not the same estimates file")
+    p.add_argument("--json", action="store_true", help="print the estimates as JSON")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    est = estimates_from(args)
+    if args.export:
+        out = Path(args.export)
+        write_checked([(Target(out, estimates_kind(est.text), f"--export {out}"), est.text.encode("utf-8"))],
+                      [args.estimates], force=args.force)
+        print(f"Wrote {args.export} ({est.id}, version {est.version}). "
+              f"Edit it and pass it back with --estimates {args.export}.")
+        return 0
+    if args.json:
+        print(json.dumps(_as_json(est), ensure_ascii=False, indent=2))
+        return 0
+    console = Console(highlight=False, soft_wrap=False)
+    console.print(f"[bold]{est.name}[/bold]\n{est.document}\nEstimates {est.id}, version {est.version} "
+                  f"(sha256 {est.sha256[:12]})\n")
+    table = Table(title="One-off line items (personnel → figure)", title_justify="left", box=box.SIMPLE_HEAD)
+    for col in ("item", "track", "unit", *(f"{s:g}" for s in est.sizes.values)):
+        table.add_column(col, justify="right" if col[0].isdigit() else "left", no_wrap=True)
+    for item in est.items:
+        figures = item.values or item.published
+        cells = [nb_number(v) for v in figures] if figures else ["–"] * len(est.sizes.values)
+        table.add_row(item.id + ("*" if item.id == "eid" else "") + ("**" if not figures else ""), item.track,
+                      item.unit, *cells)
+    table.add_row("readers", "teknisk", est.readers.unit, *(nb_number(v) for v in est.readers.values))
+    console.print(table)
+    console.print("* the note's totals (PKI cards and readers); the model computes e-ID from the unit prices.\n"
+                  "** no figure in the note: ask the EPJ vendor.")
+    p = resolve(est, _Inputs())
+    console.print("\ne-ID options: " + "; ".join(f"{o.label} ({o.id}) {nb_number(o.kr_per_person)} {o.unit}"
+                                                  for o in est.eid_options)
+                  + f"; card reader {nb_number(est.reader_kr.value)} kr; renewal every "
+                  f"{nb_number(est.renewal_years.value)} years")
+    console.print(f"Hourly cost of internal hours: {nb_number(p.hourly.kr_per_hour)} kr per hour in {p.price_year} "
+                  f"({est.role(p.pay_role).label}, {est.zone(p.employer_tax_zone).label}; derived, see the workbook's "
+                  "Estimater sheet)")
+    d = est.deflator
+    console.print("Municipal deflator (purchases / pay): " + "; ".join(
+        f"{y.year} {nb_number(y.deflator * 100, 1)} / {nb_number(y.wage * 100, 1)} %" for y in d.years)
+        + f"; later years {nb_number(d.forecast_deflator.value * 100, 1)} / "
+          f"{nb_number(d.forecast_wage.value * 100, 1)} % (forecast)")
+    console.print("Benefits: " + "; ".join(f"{k} {nb_number(v.value, 2)} {v.unit}" for k, v in est.benefits.items()))
+    return 0
+
+
+def _as_json(est) -> dict:
+    return {
+        "id": est.id, "version": est.version, "name": est.name, "document": est.document, "sha256": est.sha256,
+        "sizes": list(est.sizes.values),
+        "items": [{"id": i.id, "label": i.label, "track": i.track, "kind": i.kind, "unit": i.unit,
+                   "values": list(i.values) if i.values else None,
+                   "published": list(i.published) if i.published else None, "source": i.source,
+                   "low_share": i.low_share, "high_share": i.high_share, "range_source": i.range_source}
+                  for i in est.items],
+        "readers": list(est.readers.values),
+        "running": [{"id": r.id, "label": r.label, "kind": r.kind, "unit": r.unit, "value": r.value,
+                     "low_share": r.low_share, "high_share": r.high_share} for r in est.running],
+        "uncertainty": {"default_level": est.uncertainty.default_level, "p85_z": est.uncertainty.p85_z.value,
+                        "levels": [{"id": lv.id, "label": lv.label, "factor": lv.factor}
+                                   for lv in est.uncertainty.levels]},
+        "eid_options": [{"id": o.id, "label": o.label, "kr_per_person": o.kr_per_person, "readers": o.readers}
+                        for o in est.eid_options],
+        "price_year": est.price_year,
+        "hourly_rate": resolve(est, _Inputs()).hourly.kr_per_hour,
+        "deflator": [{"year": y.year, "deflator": y.deflator, "wage": y.wage, "status": y.status}
+                     for y in est.deflator.years],
+    }

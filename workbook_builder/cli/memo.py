@@ -1,0 +1,64 @@
+"""`kj-budget memo`: the budget memo (HTML, and PDF with --pdf) from a filled workbook."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from workbook_builder.cli.commands import HELP
+from workbook_builder.cli.common import add_estimates_option
+from workbook_builder.cli.reading import filled_budget
+from workbook_builder.core.errors import CliError
+from workbook_builder.services.memo import html_to_pdf, render_memo_html
+from workbook_builder.xlsx.output import MEMO_HTML, MEMO_PDF, Target, check_targets, write_outputs
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "memo", help=HELP["memo"],
+        description="Write a budget memo in Norwegian to attach to the municipality's decision case "
+        "(saksframlegg): scope, one-off and running cost per budget year, benefits and payback, the assumptions "
+        "and their sources, what is still missing (Kontroll) and a chart. The numbers are the cost model's, "
+        "computed from the inputs in the workbook.",
+        epilog="Example: kj-budget memo build/kommuner/3405-lillehammer.xlsx --pdf",
+    )
+    p.add_argument("workbook", type=Path, metavar="FILE.xlsx", help="a filled budget workbook")
+    p.add_argument("--out", type=Path, metavar="FILE.html",
+                   help="where to write the memo (default: beside the workbook, NAME-budsjettnotat.html)")
+    p.add_argument("--pdf", action="store_true", help="also write a PDF (A4) beside the HTML, made by WeasyPrint")
+    p.add_argument("--force", action="store_true",
+                   help="replace FILE (and the PDF beside it) even if it is not a memo written by kj-budget")
+    add_estimates_option(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    out = args.out or args.workbook.with_name(f"{args.workbook.stem}-budsjettnotat.html")
+    if out.suffix.lower() == ".pdf":
+        raise CliError(f"--out {out}: give the .html name; --pdf writes the PDF beside it")
+    est, filled, b = filled_budget(args, "memo")
+    targets = [Target(out, MEMO_HTML, f"--out {out}" if args.out else str(out))]
+    if args.pdf:
+        targets.append(Target(out.with_suffix(".pdf"), MEMO_PDF, f"{out.with_suffix('.pdf')} (the PDF beside it)"))
+    check_targets(targets, [args.workbook, args.estimates], force=args.force)  # before the 2 s of PDF
+    today = dt.date.today()
+    html = render_memo_html(est, filled.inputs, b, workbook=args.workbook.name, findings=filled.findings,
+                            metadata=filled.metadata, today=today)
+    pdf = None
+    if args.pdf:
+        try:
+            pdf = html_to_pdf(html)
+        except ImportError:
+            raise CliError("--pdf needs WeasyPrint (pip install weasyprint; it ships with kj-budget)") from None
+        except OSError as exc:
+            raise CliError(f"--pdf: WeasyPrint cannot load Pango ({exc}); on Debian: apt-get install "
+                           "libpango-1.0-0 libpangoft2-1.0-0") from None
+    write_outputs([(targets[0], html.encode("utf-8")), *([(targets[1], pdf)] if pdf is not None else [])])
+    print(f"Wrote {out}" + (f" and {out.with_suffix('.pdf')}" if pdf is not None else "")
+          + f": {filled.inputs.municipality or 'no municipality name'}, master check {b.master_check}.")
+    if filled.findings:
+        print(f"kj-budget memo: {len(filled.findings)} invalid value(s) in the workbook were left out of every "
+              "number; the memo lists them under «Hva som mangler».", file=sys.stderr)
+    return 0

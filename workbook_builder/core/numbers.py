@@ -1,0 +1,158 @@
+"""Numbers: Excel's rounding, the one parser for Norwegian number text, and the Norwegian formats for
+text a person reads (1 234 567 kr, 12,5 timer, 80 %). Standard library only."""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from workbook_builder.core.errors import InputError  # kj:embed-skip
+
+# ----------------------------------------------------------------------------- arithmetic
+
+
+def _decimal15(x: float) -> Decimal:
+    return Decimal(f"{x:.15g}")
+
+
+def excel_round(x: float, digits: int = 0) -> float:
+    """ROUND(x; digits) as Excel and LibreOffice compute it (half away from zero)."""
+    if digits == 0:  # the common case, without Decimal: the 15-digit value, then half away from zero
+        if 0 < x < 1e8:  # 15 digits move such an x by under 1e-6, so away from a half they cannot change it
+            whole = math.floor(x)
+            if abs(x - whole - 0.5) > 1e-6:
+                return float(whole + 1 if x - whole > 0.5 else whole)
+        y = float(f"{x:.15g}")
+        return float(math.copysign(math.floor(abs(y) + 0.5), y)) if abs(y) < 2**52 else y
+    q = Decimal(1).scaleb(-digits)
+    return float(_decimal15(x).quantize(q, rounding=ROUND_HALF_UP))
+
+
+def excel_roundup(x: float) -> int:
+    """ROUNDUP(x; 0) for x >= 0: a count that is whole in 15 digits is not rounded up."""
+    if 0 < x < 1e8:  # 15 digits move such an x by under 1e-6, so away from a whole number they cannot change it
+        whole = math.floor(x)
+        if 1e-6 < x - whole < 1 - 1e-6:
+            return whole + 1
+    return math.ceil(float(f"{x:.15g}"))
+
+
+
+_GROUP = "[ \u00a0\u202f\u2009]"  # space, no-break space, narrow no-break space, thin space
+# Norwegian number text: 1234 | 1 234 | 1 234,5 | -12,75 | −5 | 400,- ; digit groups of exactly three.
+_NB_NUMBER = re.compile(rf"([+\-\u2212]?)(\d{{1,3}}(?:{_GROUP}\d{{3}})+|\d+)(,\d+)?")
+# One to three digits (not a lone 0), then groups of three after a point or a comma: 1.000, 1,000, 12,500,
+# 1,000,000. A thousand in English or German, or a decimal number in Norwegian: refused as ambiguous.
+_POINT_GROUPS = re.compile(r"[+\-\u2212]?\d{1,3}(?:\.\d{3})+")
+_COMMA_GROUPS = re.compile(r"[+\-\u2212]?(?!0,)\d{1,3}(?:,\d{3})+")
+_POINT_DECIMAL = re.compile(r"[+\-\u2212]?\d+\.\d+")
+
+
+def number_from_text(text: str, field: str, what_nb: str, decimal_point: bool = False) -> float | None:
+    """A number typed as text the Norwegian way ('1 234', '612,5', '400,-', '−5'), or None when the
+    text is no number at all. The one number rule (the command line, CSV files, filled workbooks and the
+    Excel functions all call it): a point or a comma between groups of three digits ('1.000', '1,000': a
+    thousand, or one?) is refused as ambiguous; any other decimal point ('612.5') is accepted only with
+    `decimal_point`."""
+    t = text.strip()
+    t = t[:-2].rstrip() if t.endswith(",-") else t
+    for pattern, sep in ((_POINT_GROUPS, "."), (_COMMA_GROUPS, ",")):
+        if pattern.fullmatch(t):
+            whole = t.replace(sep, "")
+            name = "point" if sep == "." else "comma"
+            nb = (f"{what_nb}: skriv tallet med desimalkomma, ikke punktum (fikk «{text}»)" if sep == "." else
+                  f"{what_nb}: «{text}» er tvetydig (tusen, eller et desimaltall?): skriv {whole} for tusen, eller "
+                  "bruk færre eller flere enn tre desimaler")
+            raise InputError(field, f"{text!r} is ambiguous (a {name} before a group of three digits: a thousand, or "
+                                    f"a decimal?): write {whole} for {_nb_grouped(whole)}, or a decimal comma with "
+                                    "fewer or more than three decimals", nb)
+    m = _NB_NUMBER.fullmatch(t)
+    if m:
+        sign, digits, decimals = m.groups()
+        x = float(re.sub(_GROUP, "", digits) + ("." + decimals[1:] if decimals else ""))
+        return -x if sign in ("-", "\u2212") else x
+    if _POINT_DECIMAL.fullmatch(t):
+        if decimal_point:
+            return float(t.replace("\u2212", "-"))
+        raise InputError(field, f"{text!r}: write the number with a decimal comma, not a point",
+                         f"{what_nb}: skriv tallet med desimalkomma, ikke punktum (fikk «{text}»)")
+    return None
+
+
+def _nb_grouped(digits: str) -> str:
+    d = digits.lstrip("+-\u2212")
+    return f"{int(d):,}".replace(",", " ") if d.isdigit() else digits
+
+
+def whole_number(value: Any, field: str, what_nb: str, minimum: int = 0, maximum: int | None = None) -> int:
+    """A whole number from an int or a whole float; text, booleans and fractions are refused."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+        isinstance(value, float) and not math.isfinite(value)
+    ):
+        raise InputError(field, f"{field} must be a whole number, got {value!r}",
+                         f"{what_nb} må være et heltall, fikk «{value}»")
+    if isinstance(value, float) and not value.is_integer():
+        raise InputError(field, f"{field} must be a whole number, got {value:g}",
+                         f"{what_nb} må være et heltall, fikk {_nb_number(value)}")
+    n = int(value)
+    if n < minimum or (maximum is not None and n > maximum):
+        rng = f"{minimum} to {maximum}" if maximum is not None else f"{minimum} or more"
+        rng_nb = f"fra {minimum} til {maximum}" if maximum is not None else f"{minimum} eller mer"
+        raise InputError(field, f"{field} must be {rng}, got {n}", f"{what_nb} må være {rng_nb}, fikk {n}")
+    return n
+
+
+def number(value: Any, field: str, what_nb: str, minimum: float = 0.0, maximum: float | None = None) -> float:
+    """A finite number within bounds; text and booleans are refused."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InputError(field, f"{field} must be a number, got {value!r}",
+                         f"{what_nb} må være et tall, fikk «{value}»")
+    x = float(value)
+    if x < minimum or (maximum is not None and x > maximum):
+        rng = f"{minimum:g} to {maximum:g}" if maximum is not None else f"{minimum:g} or more"
+        rng_nb = (f"fra {_nb_number(minimum)} til {_nb_number(maximum)}" if maximum is not None
+                  else f"{_nb_number(minimum)} eller mer")
+        raise InputError(field, f"{field} must be {rng}, got {x:g}",
+                         f"{what_nb} må være {rng_nb}, fikk {_nb_number(x)}")
+    return x
+
+
+def _nb_number(x: float) -> str:
+    return f"{x:g}".replace(".", ",")
+
+NBSP = "\u00a0"
+
+
+def nb_number(x: float, decimals: int = 0, sep: str = " ") -> str:
+    """Digits grouped by threes with a space, decimal comma: 1 234 567,5 (∞ and NaN as such, never a crash)."""
+    if not math.isfinite(x):
+        return {True: "∞", False: "−∞"}[x > 0] if x == x else "NaN"
+    x = excel_round(x, decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
+    text = f"{abs(x):,.{decimals}f}".replace(",", sep).replace(".", ",")
+    return f"−{text}" if x < 0 else text
+
+
+def nb_kr(x: float, sep: str = " ") -> str:
+    return f"{nb_number(x, 0, sep)} kr"
+
+
+def nb_hours(x: float, sep: str = " ") -> str:
+    return f"{nb_number(x, 0, sep)} timer"
+
+
+def nb_percent(share: float) -> str:
+    return f"{nb_number(share * 100, 0)} %"
+
+
+def terminal_value(value: object) -> str:
+    """A value for a report on the terminal: numbers grouped the Norwegian way (1 234 567,5), lists
+    joined with ' / ', nothing as '-'."""
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, list):
+        return " / ".join(terminal_value(v) for v in value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    return nb_number(value, 0 if float(value).is_integer() else 2)

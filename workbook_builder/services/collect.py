@@ -1,0 +1,678 @@
+"""`kj-budget collect`: many filled workbooks → one regional overview (workbook and CSV).
+
+Each workbook's inputs are read by defined name (`source.read_filled`) and the model computes its
+budget, so the overview's numbers are the model's, whatever program last saved the file. The
+workbook's own saved totals are compared with the model's and a difference is flagged. A file
+that cannot be read is listed with the reason, in the overview and on the terminal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import io
+import math
+import os
+import stat
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from workbook_builder import __version__
+from workbook_builder.cells import list_label, output_values
+from workbook_builder.core.estimates import Estimates, parse_estimates
+from workbook_builder.core.model import Budget, Inputs, budget, parse_group
+from workbook_builder.core.numbers import nb_number
+from workbook_builder.core.textinput import csv_text
+from workbook_builder.core.vocabulary import EMPTY, ERROR, NOTE, OK
+from workbook_builder.services.memo import Finding
+from workbook_builder.services.source import UnreadableWorkbook, read_filled
+from workbook_builder.services.workers import process_pool
+from workbook_builder.xlsx.files import atomic_write_many
+
+KR = '#,##0" kr"'  # the space inside the literal: LibreOffice nb-NO keeps it through a save (README)
+COUNT = "#,##0"
+YEAR = "0"
+NOT_READ = "Ikke lest"
+
+
+@dataclass
+class Entry:
+    """One workbook read and budgeted by the model."""
+
+    path: Path
+    inputs: Inputs
+    budget: Budget
+    findings: list[Finding]
+    mismatch: str  # "" when the workbook's saved totals agree with the model
+    seconds: float
+    metadata: dict[str, str] = field(default_factory=dict)
+    saved_at: float = 0.0  # the file's modification time: of two copies of a municipality, the newer counts
+
+    @property
+    def staff_by_group(self) -> dict[str, int]:
+        out = {"a": 0, "b": 0, "c": 0}
+        for s in self.inputs.steps:
+            if s.group is not None and s.staff > 0:
+                out[s.group] = out.get(s.group, 0) + s.staff
+        return out
+
+
+@dataclass
+class Failure:
+    """A file that could not be read, and why (one line)."""
+
+    path: Path
+    reason: str
+    seconds: float = 0.0
+
+
+# ----------------------------------------------------------------------------- finding and reading files
+
+
+@dataclass
+class Found:
+    """What the command line named: the workbooks to read, the Excel lock files left out, and the entries
+    of a folder that look like workbooks but cannot be read as files (each becomes a Failure)."""
+
+    files: list[Path]
+    locks: list[Path]
+    unusable: list[Failure]
+    in_folders: set[Path]  # files found by scanning a folder (not named one by one)
+
+
+def _unusable(p: Path) -> str:
+    """Why a folder entry named like a workbook is not a regular file, or "" when it is one."""
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        return f"{p.name}: is a symbolic link to a file that does not exist ({os.readlink(p)})" if p.is_symlink() \
+            else f"{p.name}: disappeared while the folder was read"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"{p.name}: is a loop of symbolic links"
+        return f"{p.name}: cannot be read ({exc.strerror or exc})"
+    if stat.S_ISDIR(st.st_mode):
+        return f"{p.name}: is a folder, not a workbook"
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else "a device or socket"
+        return f"{p.name}: is {kind}, not a workbook file"
+    return ""
+
+
+def find_workbooks(targets: Sequence[Path]) -> Found:
+    """The .xlsx files named, or inside the folders named (not recursive), sorted; Excel's lock files
+    (~$…) are left out and listed; a folder entry named .xlsx that is not a regular file (a dangling or
+    looping symbolic link, a FIFO, a folder) is never ignored silently: it is listed as not read.
+    Raises FileNotFoundError for a target that does not exist."""
+    found = Found([], [], [], set())
+    seen: set[Path] = set()
+    for t in targets:
+        if t.is_dir():
+            candidates = sorted(p for p in t.iterdir() if p.suffix.lower() in (".xlsx", ".xlsm"))
+            from_folder = True
+        elif t.exists() or t.is_symlink():
+            candidates, from_folder = [t], False
+        else:
+            raise FileNotFoundError(str(t))
+        for p in candidates:
+            if p.name.startswith("~$"):
+                found.locks.append(p)
+                continue
+            if p.name.startswith(".") and p.name.endswith(".tmp"):
+                continue  # an atomic write in progress (files.atomic_write_many)
+            reason = _unusable(p)
+            if reason:
+                found.unusable.append(Failure(p, reason))
+                continue
+            key = p.resolve()
+            if key in seen:
+                continue
+            seen.add(key)
+            found.files.append(p)
+            if from_folder:
+                found.in_folders.add(p)
+    return found
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal as a spreadsheet shows them: numbers to half an øre (or 1e-9 relative), the rest exactly."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=0.005)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(map(same, a, b))
+    return ("" if a is None else a) == ("" if b is None else b)
+
+
+def compare_saved(est: Estimates, b: Budget, saved: dict[str, Any], metadata: dict[str, str]) -> str:
+    """'' when the workbook's saved headline outputs equal the model's; else a short Norwegian note."""
+    notes = []
+    if metadata.get("estimates_sha256") and metadata["estimates_sha256"] != est.sha256:
+        built_with = f"{metadata.get('estimates_id', '?')} {metadata.get('estimates_version', '?')}"
+        notes.append(f"bygget med estimater {built_with}")
+    present = {k: v for k, v in saved.items() if k != "kj_hours_returned_years"}  # may be blank by right
+    blank = lambda v: v in ("", None) or (isinstance(v, list) and all(x in ("", None) for x in v))  # noqa: E731
+    if present and all(blank(v) for v in present.values()):
+        notes.append("lagrede tall mangler (lagret av et program som ikke regner ut formler)")
+    else:
+        model = output_values(est, b)
+        off = [k for k, v in saved.items() if k in model and not same(v, model[k])]
+        if off:
+            first = off[0]
+            notes.append(f"arbeidsbokens lagrede tall avviker fra modellen: {', '.join(off[:3])}"
+                         + (f" og {len(off) - 3} til" if len(off) > 3 else "")
+                         + f" ({first}: {_short(saved[first])} mot {_short(model[first])})")
+    return "; ".join(notes)
+
+
+def _short(v: Any) -> str:
+    if isinstance(v, list):
+        return "[" + ", ".join(_short(x) for x in v) + "]"
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return nb_number(v, 0 if float(v).is_integer() else 2)
+    return repr(v)
+
+
+def read_one(path: Path, est: Estimates, today: dt.date) -> Entry | Failure:
+    """Read one workbook and budget it; never raises (a failure is a value with its reason)."""
+    t = time.perf_counter()
+    try:
+        filled = read_filled(path, est)
+        b = budget(est, filled.inputs, filled.built or today)
+        # Group ids, so the overview can sum personnel per group.
+        inputs = replace(filled.inputs, steps=tuple(replace(s, group=parse_group(est, s.group) if s.group else None)
+                                                     for s in filled.inputs.steps))
+        mismatch = compare_saved(est, b, filled.saved, filled.metadata)
+        return Entry(path, inputs, b, filled.findings, mismatch, time.perf_counter() - t, filled.metadata,
+                     _mtime(path))
+    except UnreadableWorkbook as exc:
+        return Failure(path, str(exc), time.perf_counter() - t)
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop a regional roll-up
+        return Failure(path, f"{path.name}: cannot be read ({type(exc).__name__}: {exc})", time.perf_counter() - t)
+
+
+_WORKER_EST: Estimates | None = None
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _init_worker(text: str, file: str) -> None:
+    global _WORKER_EST
+    _WORKER_EST = parse_estimates(text, file)
+
+
+def _read_in_worker(path: str, today: dt.date) -> Entry | Failure:
+    assert _WORKER_EST is not None
+    return read_one(Path(path), _WORKER_EST, today)
+
+
+def collect(paths: Sequence[Path], est: Estimates, *, workers: int = 2, today: dt.date | None = None,
+            progress: Callable[[Entry | Failure], None] | None = None) -> list[Entry | Failure]:
+    """Read every workbook (on `workers` processes when there are enough files to pay for them)."""
+    today = today or dt.date.today()
+    if workers <= 1 or len(paths) < 8:
+        out = []
+        for p in paths:
+            out.append(read_one(p, est, today))
+            if progress:
+                progress(out[-1])
+        return out
+    results: list[Entry | Failure] = []
+    with process_pool(workers, _init_worker, (est.text, est.file)) as pool:
+        for r in pool.map(_read_in_worker, [str(p) for p in paths], [today] * len(paths), chunksize=8):
+            results.append(r)
+            if progress:
+                progress(r)
+    return results
+
+
+# ----------------------------------------------------------------------------- the overview's table
+
+
+@dataclass(frozen=True)
+class Col:
+    head: str
+    fmt: str  # "" text | KR | COUNT | YEAR
+    width: float
+    total: str = ""  # "sum" | "sd" (root of the sum of squares) | "p85" | "checks" | ""
+
+
+def overview_columns(years: Sequence[int]) -> list[Col]:
+    return [
+        Col("Kommunenr", "", 10), Col("Kommune", "", 18), Col("EPJ-leverandør", "", 19), Col("e-ID", "", 14),
+        Col("Helsepersonell a", COUNT, 11, "sum"), Col("Helsepersonell b", COUNT, 11, "sum"),
+        Col("Helsepersonell c", COUNT, 11, "sum"), Col("Helsepersonell totalt", COUNT, 12, "sum"),
+        Col("Første budsjettår (prisnivå)", YEAR, 10),
+        *(Col(f"Nye midler {y}", KR, 15, "sum") for y in years),
+        Col("Nye midler totalt", KR, 15, "sum"), Col("Nye midler P50, 4 år", KR, 15, "sum"),
+        Col("Nye midler, standardavvik", KR, 14, "sd"), Col("Nye midler P85, 4 år", KR, 15, "p85"),
+        Col("Interne timer, 4 år", COUNT, 12, "sum"),
+        Col("Interne ressurser i kr, 4 år", KR, 15, "sum"),
+        Col("Engangskostnad totalt", KR, 15, "sum"), Col("Drift per år", KR, 13, "sum"),
+        Col("Frigjort tid, timer per år", COUNT, 11, "sum"), Col("Frigjort tid per år", KR, 13, "sum"),
+        Col("Kontroll", "", 10, "checks"),
+        Col("Kontrollmelding", "", 44), Col("Merknad", "", 44), Col("Fil", "", 28),
+    ]
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A workbook with the same municipality number as one that is counted: listed, not summed."""
+
+    entry: Entry
+    counted: Entry
+
+
+def split_duplicates(entries: Sequence[Entry]) -> tuple[list[Entry], list[Duplicate]]:
+    """Each municipality number counted once in every sum: of several workbooks with one number, the
+    most recently saved file counts (the first by file name when saved at the same time); the others
+    are duplicates, listed with the file that counts. Workbooks without a number all count."""
+    best: dict[str, Entry] = {}
+    for e in sorted(entries, key=lambda e: (-e.saved_at, e.path.name)):
+        best.setdefault(e.inputs.municipality_number, e)
+    counted, dups = [], []
+    for e in entries:
+        n = e.inputs.municipality_number
+        if not n or best[n] is e:
+            counted.append(e)
+        else:
+            dups.append(Duplicate(e, best[n]))
+    return counted, dups
+
+
+def _order(e: Entry) -> tuple[str, str, str]:
+    return e.inputs.municipality_number or "9999", e.inputs.municipality, e.path.name
+
+
+def overview_rows(entries: Sequence[Entry], est: Estimates, duplicates: Sequence[Duplicate] = (),
+                  years: Sequence[int] | None = None) -> tuple[list[int], list[list[Any]]]:
+    """(calendar years, one row per municipality in the columns of `overview_columns`). `entries` are
+    the counted ones; a counted entry's note names its duplicates."""
+    if years is None:
+        years = sorted({y.year for e in entries for y in e.budget.years})
+    dup_of: dict[int, list[str]] = {}
+    for d in duplicates:
+        dup_of.setdefault(id(d.counted), []).append(d.entry.path.name)
+    return list(years), [_row(e, est, years, [
+        f"samme kommunenummer som {', '.join(dup_of[id(e)])}, som ikke er med i summene"] if id(e) in dup_of else [])
+        for e in sorted(entries, key=_order)]
+
+
+def duplicate_rows(duplicates: Sequence[Duplicate], est: Estimates, years: Sequence[int]) -> list[list[Any]]:
+    return [_row(d.entry, est, years, [f"duplikat: samme kommunenummer som {d.counted.path.name}, som er med i "
+                                       "summene; denne er ikke med"])
+            for d in sorted(duplicates, key=lambda d: _order(d.entry))]
+
+
+def _row(e: Entry, est: Estimates, years: Sequence[int], extra_notes: list[str]) -> list[Any]:
+    b = e.budget
+    g = e.staff_by_group
+    by_year = {y.year: y.cash_kr for y in b.years}
+    notes = []
+    if e.findings:
+        notes.append(f"{len(e.findings)} ugyldige verdier er ikke brukt: "
+                     + "; ".join(f"{f.label} «{f.raw}»" for f in e.findings[:3]))
+    if e.mismatch:
+        notes.append(e.mismatch)
+    notes += extra_notes
+    return [
+        e.inputs.municipality_number, e.inputs.municipality, list_label(est, "vendor", e.inputs.vendor) or "",
+        est.eid_option(b.params.eid).label, g["a"], g["b"], g["c"], b.total_staff, b.params.first_year,
+        *(by_year.get(y) for y in years),
+        b.cash_total_kr, b.ranges.cash_total.p50, b.ranges.cash_total.sd, b.ranges.cash_total.p85,
+        sum(y.internal_hours for y in b.years), sum(y.internal_kr for y in b.years),
+        b.one_off.total_kr, b.running.total_kr, b.benefit.hours, b.benefit.kr,
+        b.master_check, b.master_message, "; ".join(notes), e.path.name,
+    ]
+
+
+def per_year_rows(entries: Sequence[Entry]) -> list[list[Any]]:
+    rows = []
+    for e in sorted(entries, key=_order):
+        for y in e.budget.years:
+            rows.append([e.inputs.municipality_number, e.inputs.municipality, y.year, y.staff_new, y.cash_kr,
+                         y.internal_kr, y.benefit_kr, y.internal_hours, y.benefit_hours])
+    return rows
+
+
+# ----------------------------------------------------------------------------- writing
+
+DUPLICATE = "Duplikat"
+OVERVIEW_KIND = "oversikt"  # the document property kj_kind: how the output rule recognises our overview
+
+
+def csv_columns() -> list[str]:
+    """The first columns of the overview CSV: how the output rule recognises our own earlier CSV."""
+    return [c.head for c in overview_columns([])[:4]]
+
+
+def _csv_value(v: Any) -> str:
+    """Numbers with a decimal comma and no grouping, as Norwegian Excel reads them from a ';' file; text
+    quoted and neutralised against formula injection (textinput.csv_text)."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return csv_text(str(v))
+    if isinstance(v, (int, float)):
+        return (f"{int(v)}" if float(v).is_integer() else repr(float(v))).replace(".", ",")
+    return csv_text(str(v))
+
+
+def overview_csv(years: Sequence[int], rows: Sequence[Sequence[Any]], failures: Sequence[Failure],
+                 duplicates: Sequence[Sequence[Any]] = ()) -> str:
+    """';'-separated, decimal comma: what Norwegian Excel writes and opens. Duplicates (listed without
+    their figures, so a sum over a column counts each municipality once) and unread files are rows too."""
+    cols = overview_columns(years)
+    heads = [c.head for c in cols]
+    lines = [";".join(_csv_value(h) for h in heads)]
+    lines += [";".join(_csv_value(v) for v in r) for r in rows]
+
+    def listed(number: str, name: str, status: str, note: str, file: str) -> str:
+        blank: list[Any] = [None] * len(cols)
+        blank[0], blank[1] = number or None, name or None
+        blank[heads.index("Kontroll")], blank[-2], blank[-1] = status, note, file
+        return ";".join(_csv_value(v) for v in blank)
+
+    lines += [listed(r[0], r[1], DUPLICATE, r[-2], r[-1]) for r in duplicates]
+    lines += [listed("", "", NOT_READ, f.reason, f.path.name) for f in failures]
+    return "\ufeff" + "\r\n".join(lines) + "\r\n"  # the BOM tells Excel it is UTF-8
+
+
+@dataclass
+class Overview:
+    """What was made, and the cells the totals are in (for tests and the summary)."""
+
+    xlsx: Path
+    csv: Path
+    years: list[int]
+    rows: list[list[Any]]
+    totals: dict[str, Any]
+    failures: list[Failure]
+    duplicates: list[Duplicate] = field(default_factory=list)
+    xlsx_bytes: bytes = b""
+    csv_bytes: bytes = b""
+
+
+def write_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failure], est: Estimates, *,
+                   today: dt.date | None = None) -> Overview:
+    """Make the overview and write the workbook and the CSV beside it, atomically, both or neither (the
+    command line checks the targets first: workbook_builder.output)."""
+    ov = make_overview(out, entries, failures, est, today=today)
+    atomic_write_many([(ov.xlsx, ov.xlsx_bytes), (ov.csv, ov.csv_bytes)])
+    return ov
+
+
+def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failure], est: Estimates, *,
+                  today: dt.date | None = None) -> Overview:
+    """The overview workbook (Regionen, Oversikt, Per år, Ikke lest) and its CSV, in memory. Each
+    municipality number is counted once in every sum (`split_duplicates`); the duplicates are listed
+    below «Sum regionen» and in the CSV."""
+    today = today or dt.date.today()
+    counted, duplicates = split_duplicates(entries)
+    years, rows = overview_rows(counted, est, duplicates)
+    drows = duplicate_rows(duplicates, est, years)
+    entries = counted
+    cols = overview_columns(years)
+    yrows = per_year_rows(entries)
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                   "strings_to_urls": False})
+    base = {"font_name": "Calibri", "font_size": 10}
+    fmt = {
+        "title": wb.add_format({**base, "bold": True, "font_size": 15, "font_color": "#1F3864"}),
+        "sub": wb.add_format({**base, "font_color": "#555555"}),
+        "warn": wb.add_format({**base, "bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"}),
+        "head": wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "bottom": 2, "text_wrap": True,
+                               "valign": "top"}),
+        "": wb.add_format(base),
+        "wrap": wb.add_format({**base, "text_wrap": True, "valign": "top"}),
+        KR: wb.add_format({**base, "num_format": KR}),
+        COUNT: wb.add_format({**base, "num_format": COUNT}),
+        YEAR: wb.add_format({**base, "num_format": YEAR}),
+        "total": wb.add_format({**base, "bold": True, "top": 2}),
+        "total" + KR: wb.add_format({**base, "bold": True, "top": 2, "num_format": KR}),
+        "total" + COUNT: wb.add_format({**base, "bold": True, "top": 2, "num_format": COUNT}),
+        "label": wb.add_format({**base, "bold": True}),
+    }
+    n_ok = sum(e.budget.master_check == OK for e in entries)
+    n_note = sum(e.budget.master_check == NOTE for e in entries)
+    n_empty = sum(e.budget.master_check == EMPTY for e in entries)
+    n_err = sum(e.budget.master_check == ERROR for e in entries)
+    subtitle = (f"{len(entries)} kommuner · laget {today.strftime('%d.%m.%Y')} med kj-budget {__version__} · "
+                f"estimater {est.id} {est.version}")
+
+    reg = wb.add_worksheet("Regionen")
+    ov = wb.add_worksheet("Oversikt")
+    py = wb.add_worksheet("Per år")
+    nr = wb.add_worksheet(NOT_READ)
+
+    # ---------------------------------------------------------------- Oversikt: one row per municipality
+    head_row, first = 4, 5
+    ov.write_string(0, 0, "Kjernejournal – regional oversikt per kommune", fmt["title"])
+    ov.write_string(1, 0, subtitle, fmt["sub"])
+    if failures:
+        ov.write_string(2, 0, f"{len(failures)} arbeidsbok(er) kunne ikke leses og er ikke med i summene: "
+                              f"se arket «{NOT_READ}».", fmt["warn"])
+    for c, col in enumerate(cols):
+        ov.set_column(c, c, col.width)
+        ov.write_string(head_row, c, col.head, fmt["head"])
+    ov.set_row(head_row, 30)
+    for r, row in enumerate(rows, start=first):
+        for c, (col, v) in enumerate(zip(cols, row)):
+            if v is None or v == "":
+                ov.write_blank(r, c, None, fmt[col.fmt] if col.fmt else fmt[""])
+            elif isinstance(v, str):
+                ov.write_string(r, c, v, fmt["wrap"] if col.width > 40 else fmt[""])
+            else:
+                ov.write_number(r, c, v, fmt[col.fmt or ""])
+    last = first + len(rows) - 1
+    total_row = last + 1
+    totals: dict[str, Any] = {}
+    ov.write_string(total_row, 1, "Sum regionen", fmt["total"])
+    for c, col in enumerate(cols):
+        if c == 1:
+            continue
+        cell_fmt = fmt["total" + col.fmt] if "total" + col.fmt in fmt else fmt["total"]
+        letter = xl_col_to_name(c)
+        rng = f"{letter}{first + 1}:{letter}{last + 1}"
+        if col.total == "sum":
+            value = sum(float(r[c] or 0) for r in rows)
+            if rows:
+                ov.write_formula(total_row, c, f"=SUM({rng})", cell_fmt, value)
+            else:
+                ov.write_number(total_row, c, 0, cell_fmt)
+            totals[col.head] = value
+        elif col.total == "sd":  # the municipalities are independent: their variances add up
+            value = math.sqrt(sum(float(r[c] or 0) ** 2 for r in rows))
+            ov.write_formula(total_row, c, f"=SQRT(SUMSQ({rng}))" if rows else "=0", cell_fmt, value)
+            totals[col.head] = value
+        elif col.total == "p85":
+            heads = [x.head for x in cols]
+            mean = xl_rowcol_to_cell(total_row, heads.index("Nye midler P50, 4 år"))
+            sd = xl_rowcol_to_cell(total_row, heads.index("Nye midler, standardavvik"))
+            value = totals["Nye midler P50, 4 år"] + est.uncertainty.p85_z.value * totals["Nye midler, standardavvik"]
+            ov.write_formula(total_row, c, f"={mean}+kj_p85_z*{sd}", cell_fmt, value)
+            totals[col.head] = value
+        elif col.total == "checks" and rows:
+            value = f"{n_ok} OK, {n_note} Merknad, {n_empty} Ikke utfylt, {n_err} Feil"
+            ov.write_formula(total_row, c, f'=COUNTIF({rng},"OK")&" OK, "&COUNTIF({rng},"Merknad")&" Merknad, "'
+                             f'&COUNTIF({rng},"Ikke utfylt")&" Ikke utfylt, "&COUNTIF({rng},"Feil")&" Feil"',
+                             cell_fmt, value)
+            totals[col.head] = value
+        else:
+            ov.write_blank(total_row, c, None, cell_fmt)
+    last_printed = total_row
+    if drows:  # listed with their figures, below the sums they are not part of
+        r0 = total_row + 2
+        ov.write_string(r0, 0, f"Ikke med i summene: {len(drows)} arbeidsbok(er) med samme kommunenummer som en "
+                               "annen (den sist lagrede er med)", fmt["warn"])
+        for r, row in enumerate(drows, start=r0 + 1):
+            for c, (col, v) in enumerate(zip(cols, row)):
+                if v is None or v == "":
+                    ov.write_blank(r, c, None, fmt[col.fmt] if col.fmt else fmt[""])
+                elif isinstance(v, str):
+                    ov.write_string(r, c, v, fmt["wrap"] if col.width > 40 else fmt[""])
+                else:
+                    ov.write_number(r, c, v, fmt[col.fmt or ""])
+        last_printed = r0 + len(drows)
+    ov.freeze_panes(first, 2)
+    ov.autofilter(head_row, 0, max(last, head_row), len(cols) - 1)
+    _print_setup(ov, "Oversikt", head_row, len(cols) - 1, last_printed)
+    wb.define_name("kj_overview_total_row", f"=Oversikt!${total_row + 1}:${total_row + 1}")
+
+    # ---------------------------------------------------------------- Per år: municipality × budget year
+    heads = ["Kommunenr", "Kommune", "Budsjettår", "Nye helsepersonell", "Nye midler", "Interne ressurser (kr)",
+             "Frigjort tid (kr)", "Interne timer", "Frigjort tid (timer)"]
+    fmts = ["", "", YEAR, COUNT, KR, KR, KR, COUNT, COUNT]
+    py.write_string(0, 0, "Per kommune og budsjettår", fmt["title"])
+    py.write_string(1, 0, subtitle, fmt["sub"])
+    for c, (h, w) in enumerate(zip(heads, (10, 18, 11, 12, 15, 15, 15, 12, 12))):
+        py.set_column(c, c, w)
+        py.write_string(3, c, h, fmt["head"])
+    for r, row in enumerate(yrows, start=4):
+        for c, (v, f) in enumerate(zip(row, fmts)):
+            if isinstance(v, str):
+                py.write_string(r, c, v, fmt[""])
+            else:
+                py.write_number(r, c, v, fmt[f])
+    py.freeze_panes(4, 2)
+    py.autofilter(3, 0, 3 + max(len(yrows), 1), len(heads) - 1)
+    _print_setup(py, "Per år", 3, len(heads) - 1, 3 + len(yrows))
+
+    # ---------------------------------------------------------------- Regionen: key figures, years, chart
+    reg.set_column(0, 0, 34)
+    reg.set_column(1, 4, 17)
+    reg.write_string(0, 0, "Kjernejournal – regional oversikt", fmt["title"])
+    reg.write_string(1, 0, subtitle, fmt["sub"])
+    price_years = sorted({e.budget.params.price_year for e in entries})
+    level = (f"faste {price_years[0]}-kroner" if len(price_years) == 1 else
+             "hver kommunes faste kroner for sitt første budsjettår (" + ", ".join(map(str, price_years)) + ")")
+    reg.write_string(2, 0, "Tallene er kostnadsmodellens, regnet fra inndataene i hver kommunes arbeidsbok, i "
+                           f"{level}, uten mva. Nye midler, interne ressurser og frigjort tid trekkes aldri fra "
+                           "hverandre.", fmt["sub"])
+    r = 5
+    warnings = ([f"{len(failures)} arbeidsbok(er) kunne ikke leses og er ikke med: se arket «{NOT_READ}»."]
+                if failures else [])
+    if duplicates:
+        warnings.append(f"{len(duplicates)} arbeidsbok(er) har samme kommunenummer som en annen og er ikke med i "
+                        "summene: se under «Sum regionen» på arket Oversikt.")
+    if warnings:
+        reg.write_string(3, 0, " ".join(warnings), fmt["warn"])
+    heads_ov = [c.head for c in cols]
+
+    def ov_total(head: str) -> str:
+        return f"Oversikt!{xl_rowcol_to_cell(total_row, heads_ov.index(head), row_abs=True, col_abs=True)}"
+
+    key = [("Kommuner i oversikten", f"=COUNTA(Oversikt!$B${first + 1}:$B${last + 1})" if rows else None, len(rows),
+            COUNT),
+           ("Helsepersonell", "=" + ov_total("Helsepersonell totalt"), totals["Helsepersonell totalt"], COUNT),
+           ("Nye midler i økonomiplanperioden", "=" + ov_total("Nye midler totalt"), totals["Nye midler totalt"], KR),
+           ("Nye midler, P50 (forventet; summen av kommunenes)", "=" + ov_total("Nye midler P50, 4 år"),
+            totals["Nye midler P50, 4 år"], KR),
+           ("Nye midler, P85 (kommunene uavhengige: standardavvikene kombinert)",
+            "=" + ov_total("Nye midler P85, 4 år"), totals["Nye midler P85, 4 år"], KR),
+           ("Interne timer i økonomiplanperioden", "=" + ov_total("Interne timer, 4 år"),
+            totals["Interne timer, 4 år"], COUNT),
+           ("Engangskostnad totalt (nye midler og interne timer i kr)", "=" + ov_total("Engangskostnad totalt"),
+            totals["Engangskostnad totalt"], KR),
+           ("Drift per år når alle trinn er i gang", "=" + ov_total("Drift per år"), totals["Drift per år"], KR),
+           ("Frigjort tid per år, timer", "=" + ov_total("Frigjort tid, timer per år"),
+            totals["Frigjort tid, timer per år"], COUNT),
+           ("Kontroll", "=" + ov_total("Kontroll") if rows else None, totals.get("Kontroll", ""), "")]
+    z_row = r + len(key)
+    for label, formula, value, f in key:
+        reg.write_string(r, 0, label, fmt["label"])
+        if formula is None:
+            reg.write(r, 1, value if value != "" else None, fmt[f] if f else fmt[""])
+        else:
+            reg.write_formula(r, 1, formula, fmt[f] if f else fmt[""], value)
+        r += 1
+    reg.write_string(z_row, 0, "P85: standardavvik over forventningen", fmt["label"])
+    reg.write_number(z_row, 1, est.uncertainty.p85_z.value, fmt[""])
+    wb.define_name("kj_p85_z", f"=Regionen!$B${z_row + 1}")
+    r = z_row + 2
+    reg.write_string(r, 0, "Regionen per budsjettår", fmt["label"])
+    r += 1
+    year_head = r
+    for c, h in enumerate(["Budsjettår", "Nye midler", "Interne ressurser (kr)", "Frigjort tid (kr)"]):
+        reg.write_string(r, c, h, fmt["head"])
+    r += 1
+    py_last = 4 + max(len(yrows), 1)
+    sums = {y: [0.0, 0.0, 0.0] for y in years}
+    for row in yrows:
+        sums[row[2]][0] += row[4]
+        sums[row[2]][1] += row[5]
+        sums[row[2]][2] += row[6]
+    for y in years:
+        reg.write_number(r, 0, y, fmt[YEAR])
+        for k, letter in enumerate(("E", "F", "G")):
+            reg.write_formula(r, 1 + k, f"=SUMIFS('Per år'!${letter}$5:${letter}${py_last},"
+                                        f"'Per år'!$C$5:$C${py_last},$A{r + 1})", fmt[KR], sums[y][k])
+        r += 1
+    if years:
+        chart = wb.add_chart({"type": "column"})
+        for k, (name, color) in enumerate((("Nye midler", "#2F5597"), ("Interne ressurser (kr)", "#8FAADC"),
+                                           ("Frigjort tid (kr)", "#70AD47"))):
+            chart.add_series({"name": name, "categories": ["Regionen", year_head + 1, 0, r - 1, 0],
+                              "values": ["Regionen", year_head + 1, 1 + k, r - 1, 1 + k],
+                              "fill": {"color": color}, "gap": 80})
+        chart.set_title({"name": "Regionen: nye midler, interne ressurser og frigjort tid per budsjettår",
+                         "name_font": {"size": 11, "bold": True, "name": "Calibri"}})
+        chart.set_y_axis({"num_format": KR, "num_font": {"name": "Calibri", "size": 9},
+                          "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+        chart.set_x_axis({"num_font": {"name": "Calibri", "size": 9}})
+        chart.set_legend({"position": "bottom", "font": {"name": "Calibri", "size": 9}})
+        chart.set_size({"width": 620, "height": 300})
+        reg.insert_chart(r + 1, 0, chart)
+    _print_setup(reg, "Regionen", None, 4, r + 18, landscape=False)
+    reg.activate()
+
+    # ---------------------------------------------------------------- Ikke lest
+    nr.set_column(0, 0, 34)
+    nr.set_column(1, 1, 110)
+    nr.write_string(0, 0, "Arbeidsbøker som ikke kunne leses", fmt["title"])
+    nr.write_string(1, 0, "Disse filene er ikke med i oversikten. Årsaken står på engelsk, som på kommandolinjen.",
+                    fmt["sub"])
+    nr.write_string(3, 0, "Fil", fmt["head"])
+    nr.write_string(3, 1, "Årsak", fmt["head"])
+    for k, f in enumerate(failures, start=4):
+        nr.write_string(k, 0, f.path.name, fmt[""])
+        nr.write_string(k, 1, f.reason, fmt["wrap"])
+    if not failures:
+        nr.write_string(4, 0, "Ingen: alle arbeidsbøkene ble lest.", fmt[""])
+    _print_setup(nr, NOT_READ, 3, 1, 4 + len(failures))
+
+    wb.set_properties({"title": "Kjernejournal – regional oversikt", "author": "kj-budget",
+                       "comments": f"kj-budget collect {__version__}, estimater {est.id} {est.version}",
+                       "created": dt.datetime.combine(today, dt.time(12, 0))})
+    for key, value in (("kj_tool", "kj-budget"), ("kj_kind", OVERVIEW_KIND), ("kj_tool_version", __version__),
+                       ("kj_estimates_id", est.id), ("kj_estimates_version", est.version)):
+        wb.set_custom_property(key, value)
+    wb.close()
+    csv_bytes = overview_csv(years, rows, failures, drows).encode("utf-8")
+    return Overview(out, out.with_suffix(".csv"), years, rows, totals, list(failures), list(duplicates),
+                    buf.getvalue(), csv_bytes)
+
+
+def _print_setup(ws: Any, name: str, header_row: int | None, last_col: int, last_row: int,
+                 landscape: bool = True) -> None:
+    ws.set_paper(9)
+    ws.set_landscape() if landscape else ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.print_area(0, 0, max(last_row, 1), last_col)
+    if header_row is not None:
+        ws.repeat_rows(header_row)
+    ws.set_header(f"&L&8Kjernejournal – regional oversikt&R&8{name}")
+    ws.set_footer("&R&8Side &P av &N")

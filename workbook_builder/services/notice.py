@@ -1,0 +1,62 @@
+"""The message to the EPJ vendor (with a copy to the national project): the municipality's decision
+and a request for the price of the module for HelseID and kjernejournal.
+
+The note's last step for a municipality is to "report the decision to the EPJ vendor with a copy to
+the project"; the text comes from `templates/notice.txt.j2`, the figures from the model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from workbook_builder.cells import list_label
+from workbook_builder.core.estimates import Estimates
+from workbook_builder.core.model import Budget, Inputs, parse_vendor
+from workbook_builder.core.textinput import one_line
+from workbook_builder.services.memo import kr, num
+from workbook_builder.templating import render
+
+
+class NoticeRefused(ValueError):
+    """The workbook lacks what the message needs (a vendor, personnel); the text is English, one line."""
+
+
+def product(vendor_label: str) -> str:
+    """'TietoEVRY (Gerica)' → 'Gerica': the EPJ system the module is for."""
+    return vendor_label.split("(")[-1].rstrip(")").strip() if "(" in vendor_label else vendor_label
+
+
+def notice_text(est: Estimates, inputs: Inputs, b: Budget, *, today: dt.date | None = None,
+                signature: str = "") -> str:
+    """The plain-text message (To, Cc, Subject, body) in Norwegian bokmål."""
+    if inputs.vendor is None:
+        labels = ", ".join(v.label for v in est.vendors)
+        raise NoticeRefused(f"no EPJ vendor is chosen in the workbook (Inndata, EPJ-leverandør): choose one of "
+                            f"{labels}, save the workbook and run notice again")
+    if not inputs.municipality.strip():
+        raise NoticeRefused("the workbook has no municipality name (Inndata, Kommune): fill it in, save the "
+                            "workbook and run notice again")
+    if b.total_staff == 0:
+        raise NoticeRefused("the workbook has no health personnel in its rollout steps (Inndata, Innføringstrinn): "
+                            "there is no decision to report yet")
+    vendor = est.vendor(parse_vendor(est, inputs.vendor))
+    today = today or dt.date.today()
+    p = b.params
+    steps = []
+    for s in inputs.steps:
+        if s.staff <= 0:
+            continue
+        group = list_label(est, "group", s.group) or "gruppe ikke valgt"
+        where = f", {one_line(s.unit)}" if s.unit else ""
+        steps.append(f"{group}{where}: {num(s.staff)} helsepersonell fra {s.year or p.first_year}")
+    municipality = one_line(inputs.municipality)
+    # Every value in a header line (Til, Kopi, Emne) is one line: no value can add a header (textinput).
+    return render(
+        "notice.txt.j2", vendor=one_line(vendor.label), product=one_line(product(vendor.label)),
+        cc=one_line(est.contact_email), municipality=municipality, number=one_line(inputs.municipality_number),
+        steps=steps, total=num(b.total_staff),
+        eid=est.eid_option(p.eid).label, first_year=min((s.year or p.first_year) for s in inputs.steps if s.staff > 0),
+        plan=f"{p.first_year}–{p.last_year}", module_kr=None if p.vendor_module_kr is None else kr(p.vendor_module_kr),
+        one_off=kr(b.one_off.total_kr), hours=num(b.one_off.total_hours), date=today.strftime("%d.%m.%Y"),
+        signature=one_line(signature) or f"{municipality} kommune", note=est.document,
+    ).replace("\u00a0", " ")

@@ -1,0 +1,160 @@
+"""Rebuild a filled workbook from new estimates without losing what the user typed.
+
+The old workbook's inputs are read by their defined names (`reading.read_workbook`) and checked
+against the new estimates; valid values are written into a new workbook, invalid ones are kept as
+notes beside their inputs. The new workbook gets a Regenerering sheet, and the terminal the same
+report in English: what was carried, what changed or was dropped and why, which estimates changed,
+and the headline totals before and after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workbook_builder.cells import output_values
+from workbook_builder.core.estimates import Estimates, load_estimates
+from workbook_builder.core.model import budget
+from workbook_builder.core.numbers import terminal_value
+from workbook_builder.sheets.regenerering import HEADLINES, EstimateChange, Headline, Report
+from workbook_builder.workbook import Built, build_bytes
+from workbook_builder.xlsx.reading import FilledWorkbook, UnreadableWorkbook, built_date, read_workbook, same_number
+
+SUFFIX = "-regenerert"
+
+
+@dataclass
+class Regeneration:
+    source: Path
+    old: FilledWorkbook
+    est: Estimates
+    built: Built
+    report: Report
+    udf_config: bool = False  # the new workbook has an xlwings.conf sheet
+
+
+def default_out(source: Path) -> Path:
+    """Next to the old workbook, with a suffix: never the old file itself."""
+    return source.with_name(f"{source.stem}{SUFFIX}.xlsx")
+
+
+def regenerate(source: str | Path, est: Estimates, *, today: dt.date | None = None, password: str | None = None,
+               old_estimates: list[Estimates] | None = None,
+               extra_sheets: Callable[[FilledWorkbook], dict[str, list[tuple[str, str]]] | None] | None = None,
+               ) -> Regeneration:
+    """Read `source` and build the new workbook in memory (nothing is written here).
+
+    `old_estimates` are estimates the old workbook may have been built from (matched by SHA-256), used
+    to recompute its totals when it has no saved values; the packaged set is always tried.
+    `extra_sheets(old)` gives the extra sheets for the new workbook (the command line adds xlwings.conf
+    when asked or when the old workbook had one); embedding the Lite functions works on the bytes and
+    is left to the caller (`old.lite` says whether the old workbook had them)."""
+    source = Path(source)
+    today = today or dt.date.today()
+    old = read_workbook(source, est)
+    notes = old.input_notes
+    extra = extra_sheets(old) if extra_sheets else None
+    first = build_bytes(est, old.inputs, today=today, password=password, input_notes=notes, extra_sheets=extra)
+    new = read_workbook(first.data, est, "new.xlsx")
+    estimate_names = [n.name for n in first.register.names.values() if n.role in ("estimate", "list")]
+    changes = estimate_changes(old, new, estimate_names)
+    old_heads, old_from = old_headlines(source, old, [est, *(old_estimates or [])])
+    new_heads = output_values(est, first.budget)
+    headlines = [Headline(name, nb, en, num, old_heads.get(name), new_heads[name]) for name, nb, en, num in HEADLINES]
+    report = Report(source=source.name, old_metadata=old.metadata, new_metadata=first.metadata, carried=old.carried,
+                    problems=old.problems, missing=old.missing, estimate_changes=changes, headlines=headlines,
+                    old_totals=old_from, notes=_remarks(old, first, password))
+    built = build_bytes(est, old.inputs, today=today, password=password, input_notes=notes, extra_sheets=extra,
+                        regeneration=report)
+    return Regeneration(source, old, est, built, report, "xlwings.conf" in (extra or {}))
+
+
+def estimate_changes(old: FilledWorkbook, new: FilledWorkbook, names: list[str]) -> list[EstimateChange]:
+    """Every named figure of the estimates (and list) whose value differs, was added or was removed;
+    the default first budget year too when the year was left blank (it moves with the build date)."""
+    out = []
+    for name in names:
+        before, after = old.saved.get(name), new.saved.get(name)
+        if before is None and old.formulas.get(name):
+            continue  # a derived figure with no saved value (openpyxl drops them): its inputs are compared
+        if name not in old.saved or not same_number(before, after):
+            out.append(EstimateChange(name, new.labels.get(name, name), before if name in old.saved else None, after))
+    for name in old.saved:
+        if (name.startswith(("kj_est_", "kj_list_")) and name not in names and name not in new.saved
+                and not old.formulas.get(name)):
+            out.append(EstimateChange(name, old.labels.get(name, name), old.saved[name], None))
+    a, b = old.metadata.get("default_first_year"), new.metadata.get("default_first_year")
+    if old.inputs.first_year is None and a and b and a != b:
+        out.append(EstimateChange("kj_meta_default_first_year", "Første budsjettår når feltet er tomt", a, b))
+    return out
+
+
+def old_headlines(source: Path, old: FilledWorkbook, candidates: list[Estimates]) -> tuple[dict[str, Any], str]:
+    """The old workbook's headline totals: its saved values, or the model's for its inputs and the
+    estimates it was built from (when known), or nothing."""
+    saved = {name: old.saved.get(name) for name, *_ in HEADLINES}
+    if isinstance(saved.get("kj_total_kr"), (int, float)):
+        return saved, "saved"
+    sha = old.metadata.get("estimates_sha256")
+    candidates = [*candidates, load_estimates()]
+    for cand in candidates:
+        if sha and cand.sha256 == sha:
+            inputs = read_workbook(source, cand).inputs
+            return output_values(cand, budget(cand, inputs, built_date(old.metadata))), "model"
+    return {}, ""
+
+
+def _remarks(old: FilledWorkbook, built: Built, password: str | None) -> list[tuple[str, str]]:
+    out = []
+    if old.password and not password:
+        out.append(("The old workbook's sheets had a password; the new one is protected without one "
+                    "(pass --password to set one).",
+                    "Arkene i forrige arbeidsbok hadde passord; denne er beskyttet uten passord."))
+    if old.metadata.get("template_version") and old.metadata["template_version"] != built.metadata["template_version"]:
+        out.append((f"Template version {old.metadata['template_version']} → {built.metadata['template_version']}.",
+                    f"Malversjon {old.metadata['template_version']} → {built.metadata['template_version']}."))
+    return out
+
+
+# ----------------------------------------------------------------------------- the terminal report
+
+
+def report_lines(reg: Regeneration, out: Path | None = None) -> list[str]:
+    """The report in English, one line per item."""
+    r, old = reg.report, reg.old
+    meta = old.metadata
+    lines = [f"Read {reg.source} (built {meta.get('built', '?')} from estimates {meta.get('estimates_id', '?')} "
+             f"{meta.get('estimates_version', '?')}); new estimates {reg.est.id} {reg.est.version}."]
+    lines += [en for en, _ in r.notes]
+    lines.append(f"Inputs: {len(r.carried)} carried ({len(r.changed)} changed), {len(r.not_carried)} not carried "
+                 f"(kept as notes beside the inputs), {len(r.dropped)} dropped, {len(r.missing)} new in the template.")
+    for c in r.carried:
+        lines.append(f"  carried      {c.key} = {c.value!r}" + (f" (changed: {c.en})" if c.changed else ""))
+    for p in r.not_carried:
+        lines.append(f"  NOT CARRIED  {p.key} = {p.raw!r}: {p.en}; kept as a note beside the input "
+                     "(Inndata, column J), the input is blank")
+    for p in r.dropped:
+        lines.append(f"  DROPPED      {p.key} = {p.raw!r}: {p.en}; the value is listed on the Regenerering sheet")
+    for name in r.missing:
+        lines.append(f"  new          {name}: not in the old workbook; blank (the default is used)")
+    lines.append(f"Estimates changed: {len(r.estimate_changes)}")
+    for e in r.estimate_changes:
+        lines.append(f"  {e.name}: {terminal_value(e.old) if e.old is not None else '(absent)'} -> "
+                     f"{terminal_value(e.new) if e.new is not None else '(removed)'}")
+    source = {"saved": "saved in the old workbook", "model": "recomputed with the old estimates",
+              "": "unknown: the old workbook has no saved values"}[r.old_totals]
+    lines.append(f"Headline totals, old ({source}) -> new:")
+    for h in r.headlines:
+        diff = h.difference
+        old_text = terminal_value(h.old) if h.old is not None else "?"
+        lines.append(f"  {h.label_en:<28} {old_text:>14} -> {terminal_value(h.new):>14}"
+                     + (f"  ({'+' if diff > 0 else ''}{terminal_value(diff)})" if diff else ""))
+    if out is not None:
+        lines.append(f"Wrote {out}: the report is on its Regenerering sheet.")
+    return lines
+
+
+__all__ = ["Regeneration", "UnreadableWorkbook", "default_out", "estimate_changes", "regenerate", "report_lines"]

@@ -1,0 +1,1506 @@
+"""Read a filled workbook safely: its inputs by the register's defined names, never by cell address.
+
+A workbook comes back from a person's machine: it may be damaged, from another tool, macro-enabled,
+encrypted or hostile. Every check that can refuse it runs before a byte of a cell is read:
+
+- the file is a regular file (not a pipe), at most 20 MB, a zip, its parts' sizes and compression
+  ratios bounded, no macros, no encryption;
+- every XML part is refused if it declares a DTD or entities (checked on its bytes; a part that is not
+  plain UTF-8 is parsed by defusedxml), so no entity is ever expanded;
+- every named range read is bounded by the register's shapes (a scalar input is one cell, a step column
+  at most ``MAX_STEP_ROWS`` cells in one column, any other name at most ``MAX_NAME_CELLS``), so a name
+  widened to a whole sheet is a clear error, not a hang;
+- a sheet holds at most ``MAX_SHEET_CELLS`` cells, every cell reference inside Excel's grid, every
+  row number, reference and style index well-formed: anything else is a one-line error.
+
+Then the values are read with **python-calamine** (fast, in Rust) from a package rebuilt from the checked
+parts only (a workbook part of our own listing the sheets, the shared strings without their size hint,
+the styles and the checked sheets), so calamine never sees a byte that was not checked. Formulas, error
+values and cell styles are taken from the checked sheet XML. A sheet calamine should not be given (a used
+cell outside ``FAST_AREA``, references it would read differently, namespace prefixes) is read by the
+bounded standard-library parser instead; both give the same cells.
+
+Each input is then checked with the model's own rules (`numbers.whole_number`, `numbers.number`,
+`model.parse_*`, the register's bounds), with the text-input rule (`textinput`) for names and units and
+with dates refused where a number is meant. An invalid value is not thrown away: it becomes a
+:class:`Problem` (name, the raw text, why), which a regeneration keeps as a note beside the input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import math
+import posixpath
+import re
+import stat
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+from xml.etree import ElementTree as StdET
+from xml.etree.ElementTree import Element, ParseError
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import unescape as xml_unescape
+
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
+
+from workbook_builder.cells import INPUT_BY_NAME, INPUTS, OUTPUTS, STEP_ROWS, InputSpec, list_label
+from workbook_builder.core.errors import InputError
+from workbook_builder.core.estimates import Estimates
+from workbook_builder.core.model import Inputs, Step, first_year_min, parse_choice
+from workbook_builder.core.numbers import number, number_from_text, whole_number
+from workbook_builder.core.textinput import clean_text
+
+# Bounds checked before anything is decompressed. A budget workbook is about 50 KB on disk and
+# 200 KB unpacked (LibreOffice's copy about twice that): these leave room for a hundred times more.
+MAX_FILE_BYTES = 20 * 2**20
+MAX_MEMBERS = 2_000
+MAX_MEMBER_BYTES = 25 * 2**20
+MAX_TOTAL_BYTES = 60 * 2**20
+MAX_RATIO = 100  # uncompressed ÷ compressed, for members large enough to matter
+RATIO_FROM_BYTES = 2**20
+# Bounds on what is read from the sheets (a budget sheet has under 1 000 cells, its largest name 46).
+MAX_SHEET_CELLS = 200_000
+MAX_STEP_ROWS = 100  # a step column may run past the template's 12 rows (those rows are listed), up to this
+MAX_NAME_CELLS = 1_000
+FAST_AREA = "A1:ZZ999"  # calamine reads a sheet whose every cell lies here (702 × 999 cells at most)
+EXCEL_MAX_ROW, EXCEL_MAX_COL = 1_048_576, 16_384
+TEXT_LIMITS = {"kj_municipality": (0, 100), "kj_municipality_number": (4, 4)}  # the template's validation
+CORE_INPUTS = ("kj_municipality", "kj_step_staff")  # every kj-budget template has them, on its input sheet
+
+NOTE_MARK = "ikke overført fra forrige arbeidsbok:"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+REL_OFFICE_DOCUMENT = "/officeDocument"
+MACRO_PARTS = re.compile(r"(^|/)(vbaProject\.bin|vbaProjectSignature\.bin)$|^xl/macrosheets/", re.IGNORECASE)
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$")
+_CELL_REF = re.compile(r"\$?([A-Z]{1,3})\$?([1-9][0-9]{0,6})")
+# The sheet XML as every writer we know writes it: <c r="B5" ...> with the reference first. A cell written
+# otherwise, or outside A1:ZZ999, or with a namespace prefix, sends the sheet to the careful parser.
+_ODD_CELL = re.compile(rb'<c(?! r="[A-Z]{1,2}[1-9][0-9]{0,2}"[ />])[ />]')
+_ODD_ROW = re.compile(rb'<row(?! r="[1-9][0-9]{0,2}"[ />])[ />]')
+_ODD_STYLE = re.compile(rb' s="(?![0-9]{1,5}")')
+_PREFIXED_CELL = re.compile(rb":c[ >/]")
+_FORMULA_REFS = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>]*?(?<!/)>\s*<f\b')
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"([^>]*?)(?<!/)>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)')
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>]*?\bt="e"[^>]*?(?<!/)>'
+                         rb'(?:\s*<f\b[^>]*?(?:/>|>[^<]*</f>))?\s*<v>([^<]*)</v>')
+_TEXT_RESULT_REFS = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>]*?\st="str"')
+_STYLE_CELL = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>]*?\ss="([^"]*)"')
+_PROPERTY = re.compile(rb'<property\s[^>]*?\bname="([^"]*)"[^>]*>(.*?)</property>', re.DOTALL)
+_PREFIXED_PROPERTY = re.compile(rb"<[A-Za-z_][-.\w]*:property[\s>]")
+_MACRO_TYPE = re.compile(rb'ContentType="([^"]*(?:[mM]acro[eE]nabled|vba[pP]roject)[^"]*)"')
+_UNLOCKED = re.compile(rb'\slocked="(?:0|false)"')
+_SST_COUNTS = re.compile(rb'\s(?:unique)?[cC]ount="[^"]*"')
+_CHAR_REF = re.compile(r"&#(x[0-9A-Fa-f]+|[0-9]+);")
+# Excel's built-in date and time formats (ECMA-376 18.8.30), and the letters of a date or time code.
+BUILTIN_DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
+
+
+class UnreadableWorkbook(Exception):
+    """A file kj-budget refuses to read, with one line in English that says why."""
+
+
+@dataclass(frozen=True)
+class ErrorValue:
+    """An error value in a cell (#DIV/0!, #NAME? …)."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+@dataclass(frozen=True)
+class DateValue:
+    """A number shown as a date or a time (its cell's format): a date typed where a count is meant
+    is refused, not read as 46 388 persons."""
+
+    text: str  # as a Norwegian reader sees it: 01.01.2027, 12:30, 01.01.2027 12:30
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Cell(NamedTuple):
+    value: str | float | bool | ErrorValue | DateValue | None
+    formula: str | None = None  # the formula text; "" for a cell that shares another cell's formula
+    style: int = 0
+
+
+BLANK = Cell(None)
+
+
+class Ref(NamedTuple):
+    sheet: str
+    first: tuple[int, int]
+    last: tuple[int, int]
+    text: str = ""
+
+    @property
+    def rows(self) -> int:
+        return self.last[0] - self.first[0] + 1
+
+    @property
+    def cols(self) -> int:
+        return self.last[1] - self.first[1] + 1
+
+    @property
+    def size(self) -> int:
+        return self.rows * self.cols
+
+    @property
+    def cells(self) -> Iterator[tuple[int, int]]:
+        for r in range(self.first[0], self.last[0] + 1):
+            for c in range(self.first[1], self.last[1] + 1):
+                yield r, c
+
+
+def _col(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _cell_rc(ref: str) -> tuple[int, int]:
+    m = _CELL_REF.fullmatch(ref)
+    if not m:
+        raise ValueError(ref)
+    return int(m.group(2)) - 1, _col(m.group(1))
+
+
+def parse_ref(text: str) -> Ref | None:
+    """`'Inndata'!$B$5` or `Inndata!$D$20:$D$31` → a Ref; anything else (#REF!, several areas, a cell
+    outside Excel's grid) → None."""
+    text = text.strip()
+    m = _REF.match(text)
+    if not m:
+        return None
+    sheet = m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2)
+    first = (int(m.group(4)) - 1, _col(m.group(3)))
+    if m.group(5):
+        last = (int(m.group(6)) - 1, _col(m.group(5)))
+        if last[0] < first[0] or last[1] < first[1]:
+            first, last = (min(first[0], last[0]), min(first[1], last[1])), (max(first[0], last[0]),
+                                                                                max(first[1], last[1]))
+    else:
+        last = first
+    if first[0] < 0 or last[0] >= EXCEL_MAX_ROW or last[1] >= EXCEL_MAX_COL:
+        return None
+    return Ref(sheet, first, last, text)
+
+
+def _local(tag: str) -> str:
+    """The tag without its namespace: strict OOXML and transitional use different namespaces."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _children(el: Element, name: str) -> Iterator[Element]:
+    return (c for c in el if _local(c.tag) == name)
+
+
+def _child(el: Element, name: str) -> Element | None:
+    return next(_children(el, name), None)
+
+
+def _attr(el: Element, name: str) -> str | None:
+    """An attribute by local name (r:id is namespaced)."""
+    for k, v in el.attrib.items():
+        if _local(k) == name:
+            return v
+    return None
+
+
+def unescape(text: str) -> str:
+    """Excel writes control characters in strings as _xHHHH_ (and a literal _x as _x005F_x)."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def _text_of(el: Element) -> str:
+    """The text of a shared or inline string: its <t>, or its runs' <t> (phonetic runs left out)."""
+    t = _child(el, "t")
+    if t is not None:
+        return unescape(t.text or "")
+    return "".join(unescape(t.text or "") for r in _children(el, "r") for t in _children(r, "t"))
+
+
+def _xml_text(raw: bytes) -> str:
+    """Text between tags in XML bytes: entities and character references resolved."""
+    if b"&" not in raw:
+        return raw.decode("utf-8", errors="replace")
+    text = xml_unescape(raw.decode("utf-8", errors="replace"), {"&quot;": '"', "&apos;": "'"})
+    return _CHAR_REF.sub(lambda m: chr(int(m.group(1)[1:], 16) if m.group(1)[0] == "x" else int(m.group(1))), text)
+
+
+def is_date_format(code: str) -> bool:
+    """Whether a number format shows a date or a time: a day, month, year, hour or second code outside
+    quoted text, escaped characters and [colour] or [$-locale] sections (an [h] elapsed time counts)."""
+    if re.search(r"\[(?:h+|m+|s+)\]", code, re.IGNORECASE):
+        return True
+    code = re.sub(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]', "", code)
+    return code.lower() != "general" and bool(re.search(r"[dmyhsDMYHS]", code))
+
+
+def _date_text(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d.%m.%Y %H:%M") if (value.hour, value.minute, value.second) != (0, 0, 0) \
+            else value.strftime("%d.%m.%Y")
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, dt.timedelta):
+        minutes = int(value.total_seconds() // 60)
+        return f"{minutes // 60}:{minutes % 60:02d}"
+    return str(value)
+
+
+def _serial_text(serial: float) -> str:
+    """A spreadsheet date serial (1900 system) as a Norwegian reader sees it."""
+    if not math.isfinite(serial) or not -1 < serial < 2_958_466:
+        return f"{serial:g}"
+    when = dt.datetime(1899, 12, 30) + dt.timedelta(days=serial)
+    return _date_text(when.time() if serial < 1 else when)
+
+
+class _Names(Mapping[str, "Ref | None"]):
+    """Workbook-level defined names → their range, parsed when first asked for (a workbook has a hundred)."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.texts = texts
+        self._parsed: dict[str, Ref | None] = {}
+
+    def __getitem__(self, name: str) -> Ref | None:
+        try:
+            return self._parsed[name]
+        except KeyError:
+            ref = self._parsed[name] = parse_ref(self.texts[name])
+            return ref
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.texts)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.texts
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self[name] if name in self.texts else default
+
+    def on_sheet(self, sheet: str) -> Iterator[str]:
+        """The names whose reference starts with `sheet` (cheap: no parsing of the others)."""
+        quoted, plain = "'" + sheet.replace("'", "''") + "'!", sheet + "!"
+        return (n for n, t in self.texts.items() if t.lstrip().startswith((quoted, plain)))
+
+
+# ----------------------------------------------------------------------------- the package
+
+
+def _plain_utf8(data: bytes) -> bool:
+    """XML bytes whose every markup character is visible as ASCII (so a DTD cannot hide)."""
+    return data[:1] == b"<" or data[:4] == b"\xef\xbb\xbf<" or data.lstrip()[:1] == b"<"
+
+
+class Package:
+    """The zip of an .xlsx, opened only after its size, members and ratios were checked."""
+
+    def __init__(self, source: Path | bytes, label: str | None = None) -> None:
+        path = Path(label or "workbook.xlsx") if isinstance(source, bytes) else source
+        self.label = label or path.name
+        data = source if isinstance(source, bytes) else self._read_file(path)
+        if data[:8] == OLE_MAGIC:
+            raise UnreadableWorkbook(self._ole_message(self.label, data[: 4 * 2**20]))
+        if not data.startswith(b"PK"):
+            raise UnreadableWorkbook(f"{self.label}: is not an Excel workbook (.xlsx): it is not a zip package")
+        if len(data) > MAX_FILE_BYTES:
+            raise UnreadableWorkbook(f"{self.label}: is {len(data) / 2**20:.0f} MB; a budget workbook is far smaller "
+                                     f"(limit {MAX_FILE_BYTES // 2**20} MB), so it is not read")
+        self.data = data
+        try:
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile:
+            raise UnreadableWorkbook(f"{self.label}: is damaged or truncated: its zip directory is missing "
+                                     "(was the copy or download cut short?)") from None
+        except (OSError, ValueError, EOFError) as exc:
+            raise UnreadableWorkbook(f"{self.label}: is damaged: {exc}") from None
+        self._check_members()
+
+    def _read_file(self, path: Path) -> bytes:
+        """The file's bytes: only a regular file (a named pipe would block), at most MAX_FILE_BYTES
+        (an OLE file is read further: its stream names say whether it is encrypted)."""
+        try:
+            st = path.stat()
+            if stat.S_ISDIR(st.st_mode):
+                raise UnreadableWorkbook(f"{path}: is a folder, not a workbook")
+            if not stat.S_ISREG(st.st_mode):
+                raise UnreadableWorkbook(f"{path}: is not a regular file (a named pipe or a device), not a workbook")
+            with path.open("rb") as fh:
+                head = fh.read(8)
+                if head == OLE_MAGIC:
+                    return head + fh.read(4 * 2**20)
+                if st.st_size > MAX_FILE_BYTES:
+                    raise UnreadableWorkbook(f"{self.label}: is {st.st_size / 2**20:.0f} MB; a budget workbook is far "
+                                             f"smaller (limit {MAX_FILE_BYTES // 2**20} MB), so it is not read")
+                return head + fh.read(MAX_FILE_BYTES)
+        except FileNotFoundError:
+            raise UnreadableWorkbook(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise UnreadableWorkbook(f"{path}: is a folder, not a workbook") from None
+        except OSError as exc:
+            raise UnreadableWorkbook(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+    @staticmethod
+    def _ole_message(label: str, data: bytes) -> str:
+        """Office writes a password-protected .xlsx as an OLE compound file with these two streams."""
+        if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
+            return (f"{label}: is password-protected (encrypted); kj-budget cannot read it: open it in "
+                    "Excel, remove the password to open (File > Info > Protect Workbook) and save it as .xlsx")
+        return (f"{label}: is an old-format Excel file (.xls) or another OLE document, not an .xlsx "
+                "workbook: open it and save it as .xlsx")
+
+    def _check_members(self) -> None:
+        infos = self.zip.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise UnreadableWorkbook(f"{self.label}: has {len(infos)} parts (limit {MAX_MEMBERS}): not read")
+        total = 0
+        for info in infos:
+            if info.flag_bits & 0x1:
+                raise UnreadableWorkbook(f"{self.label}: has encrypted zip entries: not read")
+            if info.file_size > MAX_MEMBER_BYTES:
+                raise UnreadableWorkbook(f"{self.label}: part {info.filename} unpacks to "
+                                         f"{info.file_size / 2**20:.0f} MB (limit {MAX_MEMBER_BYTES // 2**20} MB): "
+                                         "not read (a zip bomb?)")
+            if info.file_size > RATIO_FROM_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise UnreadableWorkbook(f"{self.label}: part {info.filename} is compressed "
+                                         f"{info.file_size // max(info.compress_size, 1)}:1 (limit {MAX_RATIO}:1): "
+                                         "not read (a zip bomb?)")
+            total += info.file_size
+        if total > MAX_TOTAL_BYTES:
+            raise UnreadableWorkbook(f"{self.label}: unpacks to {total / 2**20:.0f} MB "
+                                     f"(limit {MAX_TOTAL_BYTES // 2**20} MB): not read (a zip bomb?)")
+        self.names = {i.filename for i in infos}
+        self._read_total = 0
+        self._cache: dict[str, bytes] = {}
+        self._checked: set[str] = set()
+        self.crc: dict[str, int] = {}
+
+    def has(self, name: str) -> bool:
+        return name in self.names
+
+    def read(self, name: str) -> bytes:
+        """A part's bytes, unpacked straight from the package's bytes and bounded whatever its header claims
+        (at most MAX_MEMBER_BYTES, MAX_TOTAL_BYTES in all), its CRC checked; read once, kept for re-use."""
+        if name in self._cache:
+            return self._cache[name]
+        try:
+            info = self.zip.getinfo(name)
+        except KeyError:
+            raise UnreadableWorkbook(f"{self.label}: part {name} is missing") from None
+        damaged = f"{self.label}: is damaged: part {name} cannot be unpacked"
+        off = info.header_offset
+        head = self.data[off:off + 30]
+        if len(head) < 30 or head[:4] != ZIP_MAGIC:
+            raise UnreadableWorkbook(f"{damaged} (no local header)")
+        name_len, extra_len = struct.unpack("<HH", head[26:30])
+        start = off + 30 + name_len + extra_len
+        raw = self.data[start:start + info.compress_size]
+        if len(raw) < info.compress_size:
+            raise UnreadableWorkbook(f"{damaged} (truncated)")
+        if info.compress_type == zipfile.ZIP_STORED:
+            data = raw[:MAX_MEMBER_BYTES + 1]
+        elif info.compress_type == zipfile.ZIP_DEFLATED:
+            try:
+                data = zlib.decompressobj(-15).decompress(raw, MAX_MEMBER_BYTES + 1)
+            except zlib.error as exc:
+                raise UnreadableWorkbook(f"{damaged} ({exc})") from None
+        else:
+            raise UnreadableWorkbook(f"{damaged} (compression method {info.compress_type})")
+        self._read_total += len(data)
+        if len(data) > MAX_MEMBER_BYTES or self._read_total > MAX_TOTAL_BYTES:
+            raise UnreadableWorkbook(f"{self.label}: part {name} unpacks to more than its limit: not read "
+                                     "(a zip bomb?)")
+        if len(data) != info.file_size:
+            raise UnreadableWorkbook(f"{damaged} (it unpacks to {len(data)} bytes, its directory says "
+                                     f"{info.file_size})")
+        crc = zlib.crc32(data)
+        if crc != info.CRC:
+            raise UnreadableWorkbook(f"{damaged} (its checksum does not match)")
+        self._cache[name] = data
+        self.crc[name] = crc
+        return data
+
+    def checked(self, name: str) -> bytes:
+        """A part's bytes after the DTD check: no <!DOCTYPE or <!ENTITY, plain UTF-8 markup."""
+        data = self.read(name)
+        if name in self._checked:
+            return data
+        self._checked.add(name)
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            raise UnreadableWorkbook(f"{self.label}: part {name} contains an XML document type declaration or "
+                                     "entities, which Excel never writes: refused")
+        return data
+
+    def xml(self, name: str) -> Element:
+        """A part parsed without a DTD or entities: plain UTF-8 XML whose bytes show none is parsed by expat
+        directly; anything else by defusedxml, which refuses a DTD, an entity or an external reference."""
+        data = self.read(name)
+        try:
+            if _plain_utf8(data):
+                return StdET.fromstring(self.checked(name))
+            return SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        except DefusedXmlException as exc:
+            raise UnreadableWorkbook(f"{self.label}: part {name} contains an XML document type declaration or "
+                                     f"entities ({type(exc).__name__}), which Excel never writes: refused") from None
+        except ParseError as exc:
+            raise UnreadableWorkbook(f"{self.label}: part {name} is not well-formed XML ({exc})") from None
+
+    def close(self) -> None:
+        self.zip.close()
+
+
+# ----------------------------------------------------------------------------- the sheets
+
+
+@functools.lru_cache(maxsize=32)
+def _unlocked_pattern(ids: tuple[int, ...]) -> re.Pattern[bytes]:
+    """Cells written with one of these (unlocked) styles."""
+    return re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>]*? s="(?:' + "|".join(map(str, ids)).encode()
+                      + rb')"[ />]')
+
+
+class _Sheet:
+    """The cells of one sheet, by (row, column), 0-based."""
+
+    def get(self, r: int, c: int, formulas: bool = True) -> Cell:
+        raise NotImplementedError
+
+    def all_cells(self) -> dict[tuple[int, int], Cell]:
+        raise NotImplementedError
+
+
+class _SlowSheet(_Sheet):
+    """A sheet parsed by the standard library (bounded by the part size and MAX_SHEET_CELLS)."""
+
+    def __init__(self, cells: dict[tuple[int, int], Cell]) -> None:
+        self.cells = cells
+
+    def get(self, r: int, c: int, formulas: bool = True) -> Cell:
+        return self.cells.get((r, c), BLANK)
+
+    def all_cells(self) -> dict[tuple[int, int], Cell]:
+        return self.cells
+
+
+def _letters(c: int) -> str:
+    letters = ""
+    c += 1
+    while c:
+        c, rem = divmod(c - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+_COLUMN_LETTERS = [_letters(c) for c in range(702)]
+
+
+def _ref_bytes(r: int, c: int) -> bytes:
+    return f"{_COLUMN_LETTERS[c] if c < 702 else _letters(c)}{r + 1}".encode()
+
+
+class _FastSheet(_Sheet):
+    """A sheet whose values calamine read; formulas, error values and styles come from its checked XML,
+    looked up only for the cells asked for."""
+
+    def __init__(self, grid: list[list[Any]], data: bytes) -> None:
+        self.grid, self.data = grid, data
+        self._formula_refs: set[bytes] | None = None
+        self._errors: dict[bytes, bytes] | None = None
+        self._styles: dict[bytes, bytes] | None = None
+        self._text_refs: set[bytes] | None = None
+
+    def _formula(self, ref: bytes) -> tuple[str, bool] | None:
+        """(formula text, whether its result is text) of a cell, or None when it has no formula."""
+        if self._formula_refs is None:
+            self._formula_refs = set(_FORMULA_REFS.findall(self.data))
+        if ref not in self._formula_refs:
+            return None
+        at = self.data.find(b'<c r="' + ref + b'"')
+        m = _FORMULA_CELL.match(self.data, at) if at >= 0 else None
+        if m is None:
+            return "", False
+        return _xml_text(m.group(3) or b""), b't="str"' in m.group(2)
+
+    def style(self, r: int, c: int) -> int:
+        if self._styles is None:
+            self._styles = dict(_STYLE_CELL.findall(self.data))
+        s = self._styles.get(_ref_bytes(r, c), b"0")
+        return int(s) if s.isdigit() else 0
+
+    def get(self, r: int, c: int, formulas: bool = True) -> Cell:
+        """The cell; with `formulas` False its formula is not looked up (left None), for values only."""
+        ref = _ref_bytes(r, c)
+        if self._errors is None:
+            self._errors = dict(_ERROR_CELL.findall(self.data)) if b't="e"' in self.data else {}
+        found = self._formula(ref) if formulas else None
+        formula, text_result = found if found is not None else (None, False)
+        if ref in self._errors:
+            return Cell(ErrorValue(_xml_text(self._errors[ref])), formula)
+        raw = self.grid[r][c] if r < len(self.grid) and c < len(self.grid[r]) else ""
+        if raw == "" or raw is None:
+            if not formulas:  # still tell a formula's empty text result ("") from a blank cell
+                if self._text_refs is None:
+                    self._text_refs = set(_TEXT_RESULT_REFS.findall(self.data)) if b't="str"' in self.data else set()
+                return Cell("", "") if ref in self._text_refs else BLANK
+            if formula is None:
+                return BLANK
+            return Cell("" if text_result else None, formula)  # a formula whose text result is "" (t="str")
+        if isinstance(raw, bool):
+            value: Any = raw
+        elif isinstance(raw, (int, float)):
+            value = float(raw)
+        elif isinstance(raw, str):
+            value = raw
+        else:
+            value = DateValue(_date_text(raw))
+        return Cell(value, formula)
+
+    def all_cells(self) -> dict[tuple[int, int], Cell]:
+        out = {}
+        for r, row in enumerate(self.grid):
+            for c in range(len(row)):
+                cell = self.get(r, c)
+                if cell is not BLANK:
+                    out[(r, c)] = cell
+        return out
+
+
+# ----------------------------------------------------------------------------- the workbook
+
+
+class WorkbookFile:
+    """A safely opened .xlsx: its sheets, its workbook-level defined names and its cells' saved values."""
+
+    def __init__(self, source: str | Path | bytes, label: str | None = None, *, fast: bool = True) -> None:
+        self.path = Path(label or "workbook.xlsx") if isinstance(source, bytes) else Path(source)
+        self.pkg = Package(source if isinstance(source, bytes) else self.path, label)
+        self.fast = fast
+        label = self.pkg.label
+        if not self.pkg.has("[Content_Types].xml"):
+            raise UnreadableWorkbook(f"{label}: is a zip file but not an Excel workbook (no [Content_Types].xml)")
+        types = self.pkg.checked("[Content_Types].xml")
+        if not _plain_utf8(types):
+            self.pkg.xml("[Content_Types].xml")  # defusedxml's verdict on a part that is not plain UTF-8
+        macro_types = [t.decode("utf-8", "replace") for t in _MACRO_TYPE.findall(types)]
+        macro_parts = sorted(n for n in self.pkg.names if MACRO_PARTS.search(n))
+        if macro_types or macro_parts:
+            raise UnreadableWorkbook(f"{label}: is a macro-enabled workbook (.xlsm: "
+                                     f"{(macro_parts or macro_types)[0]}); kj-budget does not read files with "
+                                     "macros: save it as an Excel workbook (.xlsx) first")
+        self._rel_cache: dict[str, list[tuple[str, str, str]]] = {}
+        self.workbook_part = self._workbook_part()
+        rels = self._rels(self.workbook_part)
+        self.sheets: dict[str, str] = {}
+        self._duplicate_sheet_names = False
+        sheet_ids, texts = self._workbook_listing_by_tree(self.workbook_part)
+        for name, rid in sheet_ids:
+            target = rels.get(rid)
+            if target and name:
+                self._duplicate_sheet_names |= name in self.sheets
+                self.sheets[name] = target
+        self.names = _Names(texts)
+        self._views: dict[str, _Sheet] = {}
+        self._strings: list[str] | None = None
+        self._locked: list[bool] | None = None
+        self._date_styles: set[int] | None = None
+        self._calamine: Any = None
+        self._fast_checked: dict[str, bool] = {}
+        self._planned: list[str] = []
+        self._bounded: dict[str, Ref | None] = {}
+        self._unlocked: dict[str, set[tuple[int, int]]] = {}
+        self._in_calamine: set[str] = set()
+
+    def _workbook_listing_by_tree(self, part: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
+        """(sheet name, relationship id) of each sheet, and workbook-level defined name → its text."""
+        root = self.pkg.xml(part)
+        sheets_el = _child(root, "sheets")
+        sheets = [(s.get("name") or "", _attr(s, "id") or "") for s in (sheets_el if sheets_el is not None else [])]
+        texts: dict[str, str] = {}
+        names_el = _child(root, "definedNames")
+        for dn in (names_el if names_el is not None else []):
+            name = dn.get("name") or ""
+            if dn.get("localSheetId") is not None or name.startswith("_xlnm"):
+                continue
+            texts[name] = dn.text or ""
+        return sheets, texts
+
+    def _workbook_part(self) -> str:
+        if self.pkg.has("_rels/.rels"):
+            for rel in self.pkg.xml("_rels/.rels"):
+                if (rel.get("Type") or "").endswith(REL_OFFICE_DOCUMENT):
+                    target = (rel.get("Target") or "").lstrip("/")
+                    if self.pkg.has(target):
+                        return target
+        if self.pkg.has("xl/workbook.xml"):
+            return "xl/workbook.xml"
+        raise UnreadableWorkbook(f"{self.pkg.label}: is a zip file but not an Excel workbook (no workbook part; "
+                                 "a Word or PowerPoint file?)")
+
+    def _rels(self, part: str) -> dict[str, str]:
+        """Relationship id → part name, for a part's .rels file."""
+        return {rid: target for rid, _, target in self._rel_list(part)}
+
+    def _rel_list(self, part: str) -> list[tuple[str, str, str]]:
+        """(id, type, part name) of a part's internal relationships."""
+        if part in self._rel_cache:
+            return self._rel_cache[part]
+        folder, base = posixpath.split(part)
+        rels_part = posixpath.join(folder, "_rels", base + ".rels")
+        if not self.pkg.has(rels_part):
+            return []
+        out = []
+        for rel in self.pkg.xml(rels_part):
+            target = rel.get("Target") or ""
+            if rel.get("TargetMode") == "External":
+                continue
+            out.append((rel.get("Id") or "", rel.get("Type") or "",
+                        target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder,
+                                                                                                         target))))
+        self._rel_cache[part] = out
+        return out
+
+    def _rel_types(self, part: str) -> list[tuple[str, str]]:
+        return [(rel_type, target) for _, rel_type, target in self._rel_list(part)]
+
+    def _part_of_type(self, suffix: str) -> str | None:
+        return next((t for rel_type, t in self._rel_types(self.workbook_part)
+                     if rel_type.endswith(suffix) and self.pkg.has(t)), None)
+
+    # ------------------------------------------------------------------ values
+
+    @property
+    def strings(self) -> list[str]:
+        if self._strings is None:
+            part = self._part_of_type("/sharedStrings")
+            self._strings = [_text_of(si) for si in self.pkg.xml(part) if _local(si.tag) == "si"] if part else []
+        return self._strings
+
+    def plan(self, names: Any) -> None:
+        """Say which names will be read, so calamine is given their sheets (and only those) at once."""
+        for name in names:
+            ref = self.names.get(name)
+            if ref is not None and ref.sheet in self.sheets and ref.sheet not in self._planned:
+                self._planned.append(ref.sheet)
+
+    def _view(self, sheet: str) -> _Sheet | None:
+        if sheet not in self._views:
+            part = self.sheets.get(sheet)
+            if not part or not self.pkg.has(part):
+                return None
+            view = self._fast_view(sheet, part) if self.fast else None
+            self._views[sheet] = view if view is not None else _SlowSheet(self._parse_sheet(part))
+        return self._views[sheet]
+
+    def sheet_cells(self, sheet: str) -> dict[tuple[int, int], Cell]:
+        view = self._view(sheet)
+        return view.all_cells() if view is not None else {}
+
+    def _fast_view(self, sheet: str, part: str) -> _FastSheet | None:
+        """The sheet read by calamine, or None when it should be read by the standard-library parser."""
+        if self._duplicate_sheet_names or not self._fast_ok(part):
+            return None
+        data = self.pkg.checked(part)
+        if sheet not in self._planned:
+            if self._calamine is not None:
+                return None  # calamine was given other sheets: this one is read by the careful parser
+            self._planned.append(sheet)
+        book = self._calamine_book()
+        if book is None or sheet not in self._in_calamine:
+            return None
+        try:
+            grid = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except Exception as exc:  # noqa: BLE001 - calamine's errors are its own types
+            raise UnreadableWorkbook(f"{self.pkg.label}: is damaged: sheet {sheet} cannot be read "
+                                     f"({type(exc).__name__}: {exc})") from None
+        return _FastSheet(grid, data)
+
+    def _calamine_book(self) -> Any:
+        """calamine over a package rebuilt from checked parts only: our own workbook part listing the
+        sheets calamine may read, the shared strings without their size hint (calamine reserves memory
+        for it), the styles (for date formats) and the sheets, each checked before it is handed over."""
+        if self._calamine is None:
+            try:
+                from python_calamine import CalamineWorkbook
+            except ImportError:
+                self._calamine = False
+                return None
+            sheets = [(name, self.sheets[name]) for name in self._planned
+                      if name in self.sheets and self._fast_ok(self.sheets[name])]
+            self._in_calamine = {name for name, _ in sheets}
+            entries: list[tuple[str, bytes, int | None]] = [
+                ("[Content_Types].xml", _CONTENT_TYPES.encode(), None), ("_rels/.rels", _PACKAGE_RELS.encode(), None),
+                ("xl/workbook.xml", _WORKBOOK_XML.format("".join(
+                    f'<sheet name="{xml_escape(name, {chr(34): "&quot;"})}" sheetId="{k + 1}" r:id="rId{k + 1}"/>'
+                    for k, (name, _) in enumerate(sheets))).encode(), None)]
+            rels = [f'<Relationship Id="rId{k + 1}" Type="{_REL}/worksheet" Target="worksheets/s{k + 1}.xml"/>'
+                    for k in range(len(sheets))]
+            strings = self._part_of_type("/sharedStrings")
+            if strings:
+                sst = self.pkg.checked(strings)
+                start = sst.find(b"<sst")
+                end = sst.find(b">", start)
+                head = sst[start:end] if start >= 0 and end > 0 else b""
+                if _SST_COUNTS.search(head):  # calamine reserves memory for the count it claims: drop it
+                    entries.append(("xl/sharedStrings.xml", sst[:start] + _SST_COUNTS.sub(b"", head) + sst[end:], None))
+                else:
+                    entries.append(("xl/sharedStrings.xml", sst, self.pkg.crc.get(strings)))
+                rels.append(f'<Relationship Id="rIdS" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>')
+            styles = self._part_of_type("/styles")
+            if styles:
+                entries.append(("xl/styles.xml", self.pkg.checked(styles), self.pkg.crc.get(styles)))
+                rels.append(f'<Relationship Id="rIdT" Type="{_REL}/styles" Target="styles.xml"/>')
+            entries.append(("xl/_rels/workbook.xml.rels", _RELS_XML.format("".join(rels)).encode(), None))
+            for k, (_, part) in enumerate(sheets):
+                entries.append((f"xl/worksheets/s{k + 1}.xml", self.pkg.checked(part), self.pkg.crc.get(part)))
+            out = io.BytesIO(_stored_zip(entries))
+            try:
+                self._calamine = CalamineWorkbook.from_filelike(out)
+            except Exception as exc:  # noqa: BLE001
+                raise UnreadableWorkbook(f"{self.pkg.label}: is damaged: its shared strings or styles cannot be "
+                                         f"read ({type(exc).__name__}: {exc})") from None
+        return self._calamine or None
+
+    def _fast_ok(self, part: str) -> bool:
+        """Whether a sheet part is safe to hand to calamine: every cell written <c r="B5" …> (reference
+        first, capital letters) inside A1:ZZ999, so the area calamine reserves memory for is bounded
+        (it reserves the area up to the farthest cell, and reads a lower-case or over-long reference its
+        own way); no namespace prefix on a cell, no CDATA. A sheet with more than MAX_SHEET_CELLS cells is
+        refused whichever way it would be read."""
+        if part in self._fast_checked:
+            return self._fast_checked[part]
+        if not self.pkg.has(part):
+            return False
+        data = self.pkg.checked(part)
+        n = data.count(b"<c ")
+        if n > MAX_SHEET_CELLS:
+            raise self._too_many_cells(part, n)
+        ok = not (b"<![CDATA[" in data or _ODD_CELL.search(data) or _ODD_ROW.search(data)
+                  or _ODD_STYLE.search(data) or _PREFIXED_CELL.search(data))
+        self._fast_checked[part] = ok
+        return ok
+
+    def _too_many_cells(self, part: str, n: int) -> UnreadableWorkbook:
+        return UnreadableWorkbook(f"{self.pkg.label}: part {part} has {n} cells (limit {MAX_SHEET_CELLS}; a budget "
+                                  "sheet has under 1 000): not read")
+
+    def _parse_sheet(self, part: str) -> dict[tuple[int, int], Cell]:
+        """The careful parser: every row number, reference and style index checked, at most
+        MAX_SHEET_CELLS cells, every reference inside Excel's grid."""
+        root = self.pkg.xml(part)
+        data = _child(root, "sheetData")
+        cells: dict[tuple[int, int], Cell] = {}
+        row_no = -1
+        where = f"{self.pkg.label}: is damaged: {part}"
+        for row in (data if data is not None else []):
+            if _local(row.tag) != "row":
+                continue
+            r_attr = row.get("r")
+            if r_attr is not None:
+                if not r_attr.isascii() or not r_attr.isdigit() or not 1 <= int(r_attr) <= EXCEL_MAX_ROW:
+                    raise UnreadableWorkbook(f"{where} has a row numbered {r_attr[:20]!r} (rows are 1 to "
+                                             f"{EXCEL_MAX_ROW})")
+                row_no = int(r_attr) - 1
+            else:
+                row_no += 1
+            col_no = -1
+            for c in row:
+                if _local(c.tag) != "c":
+                    continue
+                ref = c.get("r")
+                if ref is not None:
+                    try:
+                        r, col_no = _cell_rc(ref)
+                    except ValueError:
+                        raise UnreadableWorkbook(f"{where} has a cell reference {ref[:20]!r} (references are "
+                                                 "like B5: capital letters, then the row)") from None
+                else:
+                    col_no += 1
+                    r = row_no
+                if r >= EXCEL_MAX_ROW or col_no >= EXCEL_MAX_COL:
+                    raise UnreadableWorkbook(f"{where} has a cell beyond Excel's last cell XFD{EXCEL_MAX_ROW}")
+                if len(cells) >= MAX_SHEET_CELLS:
+                    raise self._too_many_cells(part, len(cells) + 1)
+                cells[(r, col_no)] = self._cell(c, where)
+        return cells
+
+    def _cell(self, c: Element, where: str) -> Cell:
+        t = c.get("t", "n")
+        v = _child(c, "v")
+        f = _child(c, "f")
+        text = v.text if v is not None else None
+        formula = (f.text or "") if f is not None else None
+        s = c.get("s") or "0"
+        if not s.isascii() or not s.isdigit():
+            raise UnreadableWorkbook(f"{where} has a cell style {s[:20]!r} (styles are numbered)")
+        style = int(s)
+        value: str | float | bool | ErrorValue | DateValue | None
+        if t == "inlineStr":
+            is_ = _child(c, "is")
+            value = _text_of(is_) if is_ is not None else ""
+        elif t == "str" and v is not None:  # a formula's text result, "" included
+            value = unescape(text or "")
+        elif text is None or text == "":
+            value = None
+        elif t == "s":
+            try:
+                value = self.strings[int(text)]
+            except (ValueError, IndexError):
+                raise UnreadableWorkbook(f"{self.pkg.label}: is damaged: a cell refers to shared string "
+                                         f"{text[:20]!r} of {len(self.strings)}") from None
+        elif t == "b":
+            value = text.strip() in ("1", "true")
+        elif t == "e":
+            value = ErrorValue(text)
+        elif t == "d":
+            value = DateValue(_iso_text(text))
+        else:
+            try:
+                value = float(text)
+            except ValueError:
+                raise UnreadableWorkbook(f"{self.pkg.label}: is damaged: a number cell holds {text[:20]!r}") from None
+            if not math.isfinite(value):
+                raise UnreadableWorkbook(f"{self.pkg.label}: is damaged: a number cell holds {text[:20]!r}")
+            if style in self.date_styles:
+                value = DateValue(_serial_text(value))
+        return Cell(value, formula, style)
+
+    @property
+    def date_styles(self) -> set[int]:
+        """The cell styles (cellXfs indices) whose number format shows a date or a time."""
+        if self._date_styles is None:
+            self._date_styles = set()
+            part = self._part_of_type("/styles")
+            if part:
+                root = self.pkg.xml(part)
+                fmts = _child(root, "numFmts")
+                codes = {int(n.get("numFmtId") or -1): n.get("formatCode") or ""
+                         for n in (fmts if fmts is not None else []) if (n.get("numFmtId") or "").isdigit()}
+                xfs = _child(root, "cellXfs")
+                for k, xf in enumerate(xfs if xfs is not None else []):
+                    fid = xf.get("numFmtId") or "0"
+                    fid_n = int(fid) if fid.isdigit() else 0
+                    if fid_n in codes and is_date_format(codes[fid_n]) or (
+                            fid_n not in codes and fid_n in BUILTIN_DATE_FORMATS):
+                        self._date_styles.add(k)
+        return self._date_styles
+
+    def cell(self, sheet: str, r: int, c: int, formulas: bool = True) -> Cell:
+        view = self._view(sheet)
+        return view.get(r, c, formulas) if view is not None else BLANK
+
+    def bounded(self, name: str) -> Ref | None:
+        """A name's range, or None when it is missing or points nowhere; raises UnreadableWorkbook when it
+        is larger than the register's shape allows (a name widened to a whole sheet is never read)."""
+        if name in self._bounded:
+            return self._bounded[name]
+        self._bounded[name] = ref = self._bound(name)
+        return ref
+
+    def _bound(self, name: str) -> Ref | None:
+        ref = self.names.get(name)
+        if ref is None or ref.sheet not in self.sheets:
+            return None
+        spec = INPUT_BY_NAME.get(name)
+        if spec is not None and spec.rows == 1:
+            ok, shape = ref.size == 1, "one cell"
+        elif spec is not None:
+            ok, shape = ref.cols == 1 and ref.rows <= MAX_STEP_ROWS, \
+                f"{spec.rows} cells in one column (read up to {MAX_STEP_ROWS})"
+        else:
+            ok, shape = ref.size <= MAX_NAME_CELLS, f"at most {MAX_NAME_CELLS} cells"
+        if not ok:
+            raise UnreadableWorkbook(f"{self.pkg.label}: the name {name} covers {ref.text} ({ref.size} cells); "
+                                     f"in a kj-budget workbook it is {shape}: the workbook was changed outside the "
+                                     "template, so it is not read")
+        return ref
+
+    def cells(self, name: str, formulas: bool = True) -> list[Cell] | None:
+        """The cells of a defined name, row by row; None when the name is missing or points nowhere.
+        With `formulas` False only the values are wanted (a cell's formula may be left None)."""
+        ref = self.bounded(name)
+        if ref is None:
+            return None
+        view = self._view(ref.sheet)
+        if view is None:
+            return [BLANK] * ref.size
+        return [view.get(r, c, formulas) for r, c in ref.cells]
+
+    def value(self, name: str) -> Any:
+        """A name's saved values: a scalar for one cell, else a list; None when missing."""
+        cells = self.cells(name, formulas=False)
+        if cells is None:
+            return None
+        values = [c.value for c in cells]
+        return values[0] if len(values) == 1 else values
+
+    def mentions(self, text: str, sheet: str) -> bool:
+        """Whether `text` (XML-safe) occurs in the shared strings or in a sheet: a cheap test before a search."""
+        needle = text.encode("utf-8")
+        parts = [self._part_of_type("/sharedStrings"), self.sheets.get(sheet)]
+        return any(p and self.pkg.has(p) and needle in self.pkg.read(p) for p in parts)
+
+    def unlocked(self, sheet: str) -> set[tuple[int, int]]:
+        """The cells of a sheet that are unlocked (the ones a user types in): found once per sheet."""
+        if sheet in self._unlocked:
+            return self._unlocked[sheet]
+        self.is_locked(sheet, 0, 0)  # the styles' protection
+        assert self._locked is not None
+        ids = [k for k, locked in enumerate(self._locked) if not locked]
+        view = self._view(sheet)
+        found: set[tuple[int, int]] = set()
+        if ids and isinstance(view, _FastSheet):
+            pattern = _unlocked_pattern(tuple(ids))
+            found = {_cell_rc(ref.decode()) for ref in pattern.findall(view.data)}
+        elif ids and view is not None:
+            wanted = set(ids)
+            found = {rc for rc, cell in view.all_cells().items() if cell.style in wanted}
+        self._unlocked[sheet] = found
+        return found
+
+    def is_locked(self, sheet: str, r: int, c: int) -> bool:
+        """Whether a cell is locked (Excel's default); unlocked cells are the ones a user types in."""
+        if self._locked is None:
+            self._locked = []
+            part = self._part_of_type("/styles")
+            if part:
+                data = self.pkg.checked(part)
+                start, end = data.find(b"<cellXfs"), data.find(b"</cellXfs>")
+                if start >= 0 and end > start and _plain_utf8(data):  # each <xf …> up to the next one
+                    for xf in data[start:end].split(b"<xf")[1:]:
+                        self._locked.append(not _UNLOCKED.search(xf))
+        view = self._view(sheet)
+        style = view.style(r, c) if isinstance(view, _FastSheet) else self.cell(sheet, r, c).style
+        return self._locked[style] if style < len(self._locked) else True
+
+    def custom_properties(self) -> dict[str, str]:
+        """docProps/custom.xml: name → value as text."""
+        if not self.pkg.has("docProps/custom.xml"):
+            return {}
+        data = self.pkg.checked("docProps/custom.xml")
+        if not _plain_utf8(data) or _PREFIXED_PROPERTY.search(data):
+            return {p.get("name"): "".join(p.itertext()).strip() for p in self.pkg.xml("docProps/custom.xml")
+                    if p.get("name")}
+        if b"<![CDATA[" in data:
+            self.pkg.xml("docProps/custom.xml")  # well-formed, or a one-line error
+        return {_xml_text(name): _xml_text(re.sub(rb"<[^>]*>", b"", inner)).strip()
+                for name, inner in _PROPERTY.findall(data)}
+
+    def sheet_password(self, sheet: str) -> bool:
+        """Whether a sheet is protected with a password (its hash is stored, never the password)."""
+        part = self.sheets.get(sheet)
+        if not part or not self.pkg.has(part):
+            return False
+        data = self.pkg.checked(part)
+        at = data.find(b"sheetProtection")
+        while at >= 0:
+            tag = data[at:data.find(b">", at) + 1]
+            if data[at - 1:at] in (b"<", b":") and re.search(rb'\s(?:password|hashValue)="[^"]+"', tag):
+                return True
+            at = data.find(b"sheetProtection", at + 1)
+        return False
+
+    def close(self) -> None:
+        self.pkg.close()
+
+    def __enter__(self) -> WorkbookFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _stored_zip(entries: list[tuple[str, bytes, int | None]]) -> bytes:
+    """A zip of uncompressed entries (name, bytes, CRC-32 when already known from reading the part)."""
+    local: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for name, data, crc in entries:
+        crc = zlib.crc32(data) if crc is None else crc
+        encoded = name.encode("utf-8")
+        header = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0x800, 0, 0, 0x21, crc, len(data), len(data),
+                             len(encoded), 0) + encoded
+        central.append(struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0x800, 0, 0, 0x21, crc, len(data),
+                                   len(data), len(encoded), 0, 0, 0, 0, 0, offset) + encoded)
+        local += (header, data)
+        offset += len(header) + len(data)
+    directory = b"".join(central)
+    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), offset, 0)
+    return b"".join(local) + directory + end
+
+
+def _iso_text(text: str) -> str:
+    try:
+        return _date_text(dt.datetime.fromisoformat(text.strip().rstrip("Z")))
+    except ValueError:
+        return text.strip()[:30]
+
+
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
+_PACKAGE_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+    f'relationships"><Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+_WORKBOOK_XML = (
+    '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+    f'main" xmlns:r="{_REL}"><sheets>{{}}</sheets></workbook>')
+_RELS_XML = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+             '2006/relationships">{}</Relationships>')
+_EMPTY_SHEET = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                b'spreadsheetml/2006/main"><sheetData/></worksheet>')
+
+
+# ----------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An input value that could not be carried: where it was, what it was, and why, in both languages.
+
+    kind: "invalid" (kept as a note beside the input, which is left blank), "not_in_template" (the
+    new template has no such input) or "no_room" (a step row beyond the new template's rows)."""
+
+    key: str
+    label: str
+    raw: str
+    en: str
+    nb: str
+    kind: str = "invalid"
+    text: str = ""  # the note as an earlier regeneration wrote it, carried unchanged
+
+    @property
+    def name(self) -> str:
+        return self.key.split("#")[0]
+
+    @property
+    def note(self) -> str:
+        """The Norwegian note shown beside the input (Inndata, column J); it names the input, so a
+        later regeneration finds it again (a step row's note can hold several)."""
+        if self.text:
+            return self.text
+        label = INPUT_BY_NAME[self.name].label if self.name in INPUT_BY_NAME else self.label
+        raw = " ".join(self.raw.split())  # one line: a step row's note holds one line per input
+        return f"{label}: {NOTE_MARK} «{raw}» – {self.nb}. Skriv inn en gyldig verdi."
+
+
+@dataclass(frozen=True)
+class Carried:
+    """An input value carried across: as found, and as it is written again (text for the report)."""
+
+    key: str
+    label: str
+    raw: str
+    value: str
+    en: str = ""  # why it changed, if it did
+    nb: str = ""
+    data: Any = None  # the value itself: a number, or text (a list value as its label)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.en)
+
+
+@dataclass
+class FilledWorkbook:
+    """What a filled workbook holds: its inputs (valid ones), the problems, what it was built from."""
+
+    path: Path
+    inputs: Inputs
+    problems: list[Problem]
+    metadata: dict[str, str]
+    carried: list[Carried]
+    missing: list[str]  # the register's inputs the workbook does not have (left blank)
+    saved: dict[str, Any] = field(default_factory=dict)  # saved values of every other kj_ name
+    formulas: dict[str, bool] = field(default_factory=dict)  # kj_ name → whether its first cell is a formula
+    labels: dict[str, str] = field(default_factory=dict)  # kj_est_* → its label on the sheet
+    password: bool = False
+    lite: bool = False  # the xlwings Lite functions were embedded (xl/webextensions/)
+    udf_config: bool = False  # it had an xlwings.conf sheet
+
+    @property
+    def input_notes(self) -> dict[str, str]:
+        return {p.key: p.note for p in self.problems if p.kind == "invalid"}
+
+    def __iter__(self) -> Iterator[Any]:
+        """Unpacks as (inputs, problems, metadata)."""
+        return iter((self.inputs, self.problems, self.metadata))
+
+
+def raw_text(value: Any) -> str:
+    """A cell value as a person would read it back."""
+    if value is None:
+        return ""
+    if isinstance(value, (DateValue, ErrorValue)):
+        return str(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return f"{int(value)}" if value.is_integer() and abs(value) < 1e15 else f"{value:.15g}"
+    return str(value)
+
+
+def _label(spec: InputSpec, row: int | None) -> str:
+    return f"Trinn {row}: {spec.label}" if row is not None else spec.label
+
+
+class _Invalid(Exception):
+    def __init__(self, en: str, nb: str) -> None:
+        super().__init__(en)
+        self.en, self.nb = en, nb
+
+
+_CHOICES: dict[tuple[str, str, str], tuple[str, str] | tuple[str, str, str]] = {}
+
+
+def _choice(est: Estimates, kind: str, text: str) -> tuple[str, str]:
+    """(id, list label) of a list value by the model's parsers, remembered per estimates file (by its
+    SHA-256): a collect reads the same few values hundreds of times. Raises the parser's InputError."""
+    key = (est.sha256, kind, text)
+    found = _CHOICES.get(key)
+    if found is None:
+        try:
+            ident = parse_choice(est, kind, text)
+            found = (ident, list_label(est, kind, ident) or "")
+        except InputError as exc:
+            found = (exc.field, exc.en, exc.nb)  # a refusal, remembered as its messages
+        if len(_CHOICES) < 10_000:
+            _CHOICES[key] = found
+    if len(found) == 3:
+        raise InputError(*found)
+    return found  # type: ignore[return-value]
+
+
+def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = False) -> tuple[Any, str, str]:
+    """(the value for `Inputs`, why it changed in English, in Norwegian), or raises _Invalid.
+
+    The model's rules: whole numbers and numbers within the register's bounds, list values that the
+    model's parsers know (an id, a label in any case, a vendor's product name; `strict`: only a list
+    label, as the workbook's own MATCH takes it); the template's length rules for text."""
+    if isinstance(value, ErrorValue):
+        raise _Invalid(f"an error value ({value})", f"en feilverdi ({value})")
+    if spec.kind == "text":
+        changed = ("", "")
+        if isinstance(value, DateValue):
+            changed = (f"the date {value} is carried as the text {value.text!r}", f"datoen {value} er ført over som "
+                       "tekst")
+            value = value.text
+        if isinstance(value, bool) or not isinstance(value, (str, float)):
+            raise _Invalid(f"not text: {raw_text(value)}", f"ikke tekst: {raw_text(value)}")
+        if isinstance(value, float):
+            text = raw_text(value)
+            changed = (f"the number {text} is carried as the text {text!r}", f"tallet {text} er ført over som tekst")
+            value = text
+        value, cleaned = clean_text(value)  # the text-input rule: no control character or line break
+        if cleaned:
+            changed = ("line breaks and control characters were removed", "linjeskift og kontrolltegn er fjernet")
+        lo, hi = TEXT_LIMITS.get(spec.name, (0, 100))
+        if not lo <= len(value) <= hi:
+            rule_en = f"exactly {lo} characters" if lo == hi else f"at most {hi} characters"
+            rule_nb = f"nøyaktig {lo} tegn" if lo == hi else f"høyst {hi} tegn"
+            raise _Invalid(f"{spec.label}: must be {rule_en}, has {len(value)}",
+                           f"må ha {rule_nb}, har {len(value)}")
+        return value, *changed
+    if spec.kind == "choice":
+        try:
+            ident, label = _choice(est, spec.choices, value if isinstance(value, str) else raw_text(value))
+        except InputError as exc:
+            raise _Invalid(exc.en, exc.nb) from None
+        if strict and (not isinstance(value, str) or label.casefold() != value.casefold()):
+            raise _Invalid(f"{raw_text(value)!r} is not one of the list values (the workbook ignores it)",
+                           "velg fra listen")
+        if label != value:
+            return ident, f"{raw_text(value)!r} is the list value {label!r}", f"«{raw_text(value)}» er «{label}»"
+        return ident, "", ""
+    what = "et helt tall" if spec.kind == "whole" else "et tall"
+    if isinstance(value, DateValue):  # a date typed where a count or an amount is meant
+        raise _Invalid(f"a date or time, not a number: {value}", f"en dato, ikke {what}: {value}")
+    if isinstance(value, str):
+        try:  # the one number rule names an ambiguous 1.000 / 1,000 as such
+            number_from_text(value, spec.name, spec.label)
+        except InputError as exc:
+            raise _Invalid(f"text, not a number: {exc.en}", f"tekst, ikke {what}: «{value}» er tvetydig") from None
+        raise _Invalid(f"text, not a number: {value!r}", f"tekst, ikke {what}")
+    try:
+        if spec.kind == "whole":
+            lowest = first_year_min(est) if spec.field == "first_year" else int(spec.minimum or 0)
+            return whole_number(value, spec.name, spec.label, lowest, int(spec.maximum)), "", ""
+        return number(value, spec.name, spec.label, spec.minimum or 0.0, spec.maximum), "", ""
+    except InputError as exc:
+        return_nb = exc.nb[len(spec.label):].lstrip() if exc.nb.startswith(spec.label) else exc.nb
+        raise _Invalid(exc.en, return_nb) from None
+
+
+def read_workbook(path: str | Path | bytes, est: Estimates, label: str | None = None,
+                  strict: bool = False, full: bool = True) -> FilledWorkbook:
+    """Read a filled workbook's inputs against `est` (the estimates the new workbook is built from).
+
+    `strict` reads list values as the workbook does (exact labels), for comparing with its totals.
+    `full` also reads every other named value, its label and whether it is a formula (a regeneration
+    reports changed estimates); without it only the headline outputs and Byggeinfo are read (check,
+    memo, notice, collect).
+    Raises :class:`UnreadableWorkbook` for a file that is not a kj-budget workbook or is unsafe."""
+    with WorkbookFile(path, label) as wb:
+        return _read(wb, est, strict, full)
+
+
+def read_inputs(path: str | Path, est: Estimates) -> tuple[Inputs, list[Problem], dict[str, str]]:
+    """(Inputs, problems, metadata) of a filled workbook."""
+    inputs, problems, metadata = read_workbook(path, est)
+    return inputs, problems, metadata
+
+
+TEXT_FIELDS = {spec.field for spec in INPUTS if spec.kind == "text" and spec.rows == 1}  # blank → ""
+
+
+def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = True) -> FilledWorkbook:
+    ours = [n for n in wb.names if n in INPUT_BY_NAME or n.startswith("kj_meta_")]
+    if not ours:
+        raise UnreadableWorkbook(f"{wb.pkg.label}: is not a kj-budget workbook: it has none of the named cells "
+                                 "kj-budget writes (such as kj_municipality or kj_step_staff)")
+    _require_input_sheet(wb)
+    wb.plan([*INPUT_BY_NAME, "kj_input_note", *OUTPUTS, *(n for n in wb.names if n.startswith("kj_meta_"))]
+            if not full else [n for n in wb.names if n.startswith("kj_")])
+    problems: list[Problem] = []
+    carried: list[Carried] = []
+    missing: list[str] = []
+    unknown: set[str] = set()
+    values: dict[str, Any] = {}
+    formulas: dict[str, bool] = {}
+
+    def take(spec: InputSpec, key: str, cell: Cell, row: int | None) -> Any:
+        """The valid value of one input cell, or None (blank or invalid, reported)."""
+        label = _label(spec, row)
+        value = cell.value
+        how_en, how_nb = "", ""
+        if cell.formula is not None:
+            if value is None or value == "":
+                if not cell.formula:
+                    return None
+                raw = "=" + cell.formula
+                problems.append(Problem(key, label, raw, "a formula with no saved value (the file was saved by a "
+                                        "program that does not calculate)", "en formel uten lagret verdi"))
+                return None
+            how_en = f"the formula ={cell.formula} is carried as its value"
+            how_nb = f"formelen ={cell.formula} er ført over som verdien"
+        if value is None or value == "":
+            return None
+        try:
+            ok, en, nb = check_value(est, spec, value, strict)
+        except _Invalid as exc:
+            problems.append(Problem(key, label, raw_text(value), exc.en, exc.nb))
+            return None
+        en = "; ".join(x for x in (how_en, en) if x)
+        nb = "; ".join(x for x in (how_nb, nb) if x)
+        shown = _choice(est, spec.choices, ok)[1] if spec.kind == "choice" else raw_text(ok)
+        data = shown if spec.kind in ("choice", "text") else ok
+        carried.append(Carried(key, label, raw_text(value), shown, en, nb, data))
+        return ok
+
+    scalars: dict[str, Any] = {}
+    step_cols: dict[str, list[Any]] = {}
+    read_cells: dict[str, list[Cell]] = {}
+    for spec in INPUTS:
+        cells = wb.cells(spec.name)
+        if cells is not None:
+            read_cells[spec.name] = cells
+        if cells is None:
+            missing.append(spec.name)
+            continue
+        if spec.rows == 1:
+            scalars[spec.field] = take(spec, spec.name, cells[0], None)
+            continue
+        col: list[Any] = []
+        for k, cell in enumerate(cells):
+            key = f"{spec.name}#{k + 1}"
+            if k >= spec.rows:
+                if cell.value not in (None, ""):
+                    problems.append(Problem(key, _label(spec, k + 1), raw_text(cell.value),
+                                            f"the new template has room for {spec.rows} rollout steps",
+                                            f"den nye malen har plass til {spec.rows} innføringstrinn", "no_room"))
+                continue
+            col.append(take(spec, key, cell, k + 1))
+        step_cols[spec.field.split(".")[1]] = col
+
+    problems += _pending(wb, problems, read_cells)
+    steps = _steps(step_cols)
+    invalid = tuple(sorted({p.name for p in problems if p.kind == "invalid"}))
+    inputs = Inputs(steps=steps, invalid=invalid,
+                    **{k: (v if v is not None else ("" if k in TEXT_FIELDS else None))
+                       for k, v in scalars.items()})
+
+    # Inputs of the old template that the new one lacks: unlocked named cells we do not know, on the input
+    # sheet (the one that holds kj_municipality).
+    input_sheet = wb.names[CORE_INPUTS[0]].sheet if wb.names.get(CORE_INPUTS[0]) else ""
+    unlocked = wb.unlocked(input_sheet) if input_sheet else set()
+    for name in wb.names.on_sheet(input_sheet) if unlocked else ():
+        if not name.startswith("kj_") or name in INPUT_BY_NAME:
+            continue
+        ref = wb.names[name]
+        if ref is None or ref.sheet != input_sheet or ref.first not in unlocked:
+            continue
+        if wb.bounded(name) is not None and all(rc in unlocked for rc in ref.cells):
+            unknown.add(name)
+            for k, c in enumerate(wb.cells(name, formulas=False) or []):
+                if c.value not in (None, ""):
+                    key = name if ref.size == 1 else f"{name}#{k + 1}"
+                    problems.append(Problem(key, name, raw_text(c.value), "the new template has no such input",
+                                            "den nye malen har ikke dette feltet", "not_in_template"))
+    for name in (wb.names if full else [*OUTPUTS, *(n for n in wb.names if n.startswith("kj_meta_"))]):
+        if not name.startswith("kj_") or name in INPUT_BY_NAME or name in unknown or name not in wb.names:
+            continue
+        if wb.bounded(name) is None:
+            continue
+        values[name] = wb.value(name)
+        if full:
+            cells = wb.cells(name) or []
+            formulas[name] = bool(cells) and cells[0].formula is not None
+
+    labels = {name: estimate_label(wb, name) for name in values} if full else {}
+
+    metadata = {k.removeprefix("kj_"): v for k, v in wb.custom_properties().items() if k.startswith("kj_")}
+    for name, v in values.items():
+        if name.startswith("kj_meta_") and v not in (None, ""):
+            metadata[name.removeprefix("kj_meta_")] = raw_text(v)
+    return FilledWorkbook(wb.path, inputs, problems, metadata, carried, missing, values, formulas, labels,
+                          password=wb.sheet_password("Inndata"),
+                          lite=any(n.startswith("xl/webextensions/") for n in wb.pkg.names),
+                          udf_config="xlwings.conf" in wb.sheets)
+
+
+def _require_input_sheet(wb: WorkbookFile) -> None:
+    """A kj-budget workbook whose input sheet was deleted or renamed away is a clear error, not an empty
+    budget: the core input names must point at cells of a sheet the workbook has."""
+    for name in CORE_INPUTS:
+        ref = wb.names.get(name)
+        if name not in wb.names:
+            raise UnreadableWorkbook(f"{wb.pkg.label}: has no named cell {name}: its input sheet (Inndata) was "
+                                     "deleted or the name was removed, so its inputs cannot be read")
+        if ref is None:
+            raise UnreadableWorkbook(f"{wb.pkg.label}: the name {name} points nowhere (#REF!): its input sheet "
+                                     "(Inndata) was deleted, so its inputs cannot be read")
+        if ref.sheet not in wb.sheets:
+            raise UnreadableWorkbook(f"{wb.pkg.label}: the name {name} points to the sheet {ref.sheet!r}, which the "
+                                     f"workbook does not have (its sheets: {', '.join(wb.sheets)}): the input sheet "
+                                     "was renamed or deleted, so its inputs cannot be read")
+
+
+def _pending(wb: WorkbookFile, found: list[Problem], read_cells: dict[str, list[Cell]]) -> list[Problem]:
+    """Notes an earlier regeneration left beside inputs that are still blank: the values it could not
+    carry are still waiting, so they come along again (and Kontroll still fails for them)."""
+    ref = wb.bounded("kj_input_note")
+    if ref is None or not wb.mentions(NOTE_MARK, ref.sheet):
+        return []
+    notes = wb.cells("kj_input_note", formulas=False) or []
+    if not any(isinstance(c.value, str) and NOTE_MARK in c.value for c in notes):
+        return []
+    seen = {p.key for p in found}
+    out = []
+    for spec in INPUTS:
+        cells = read_cells.get(spec.name, [])
+        ref_ = wb.bounded(spec.name)
+        first = ref_.first if ref_ is not None else None
+        for k, cell in enumerate(cells[: spec.rows]):
+            key = spec.name if spec.rows == 1 else f"{spec.name}#{k + 1}"
+            if first is None or cell.value not in (None, "") or key in seen:
+                continue
+            r = first[0] + k
+            if not ref.first[0] <= r <= ref.last[0]:
+                continue
+            note = notes[r - ref.first[0]].value
+            for line in (note.split("\n") if isinstance(note, str) else []):
+                if line.startswith(f"{spec.label}: {NOTE_MARK}"):
+                    m = re.search(r"«(.*?)»", line)
+                    out.append(Problem(key, _label(spec, k + 1 if spec.rows > 1 else None), m.group(1) if m else "",
+                                       "still blank: an earlier regeneration could not carry this value",
+                                       "fortsatt tomt etter en tidligere regenerering", "invalid", line))
+    return out
+
+
+def estimate_label(wb: WorkbookFile, name: str) -> str:
+    """What a named figure is called on its sheet: column A of its row; for a column of figures
+    (one per e-ID or group) the column's head and the rows' labels."""
+    ref = wb.names.get(name)
+    if ref is None:
+        return name
+    if name == "kj_est_sizes":
+        return "Referansestørrelser (antall helsepersonell)"
+    text = lambda r, c: v if isinstance(v := wb.cell(ref.sheet, r, c).value, str) else ""  # noqa: E731
+    if ref.first[0] != ref.last[0] and ref.first[1] != 0:
+        rows = " / ".join(text(r, 0) for r in range(ref.first[0], ref.last[0] + 1))
+        head = text(ref.first[0] - 1, ref.first[1])
+        return f"{head}: {rows}" if head else rows
+    if ref.first[0] != ref.last[0]:
+        return text(ref.first[0] - 1, 0) or name
+    return text(ref.first[0], 0).strip() or name
+
+
+def _steps(cols: dict[str, list[Any]]) -> tuple[Step, ...]:
+    """Step rows in their places (a blank row between two steps stays blank); trailing blanks dropped."""
+    n = max((len(c) for c in cols.values()), default=0)
+    n = min(n, STEP_ROWS)
+    get = lambda f, k: cols.get(f, [])[k] if k < len(cols.get(f, [])) else None  # noqa: E731
+    steps = [Step(staff=int(get("staff", k) or 0), group=get("group", k), unit=get("unit", k) or "",
+                  year=get("year", k)) for k in range(n)]
+    while steps and steps[-1] == Step(0):
+        steps.pop()
+    return tuple(steps)
+
+
+def filled_values(path: str | Path | bytes) -> dict[str, Any]:
+    """Every non-blank input cell of a kj-budget workbook (key → saved value); raises UnreadableWorkbook.
+
+    Used before replacing a workbook: what a user typed must not be overwritten without --force."""
+    out: dict[str, Any] = {}
+    with WorkbookFile(path) as wb:
+        if not any(n in INPUT_BY_NAME or n.startswith("kj_meta_") for n in wb.names):
+            raise UnreadableWorkbook(f"{wb.pkg.label}: is not a kj-budget workbook")
+        for spec in INPUTS:
+            for k, c in enumerate(wb.cells(spec.name) or []):
+                if c.value not in (None, ""):
+                    out[spec.name if spec.rows == 1 else f"{spec.name}#{k + 1}"] = c.value
+    return out
+
+
+def built_date(metadata: dict[str, str]) -> dt.date | None:
+    """The date the workbook was built (it decides the default first budget year)."""
+    try:
+        return dt.date.fromisoformat(metadata.get("built", ""))
+    except ValueError:
+        return None
+
+
+def same_number(a: Any, b: Any) -> bool:
+    """Numbers equal to the cent's fraction a spreadsheet keeps (15 digits); anything else exactly."""
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return math.isclose(a, b, rel_tol=1e-12, abs_tol=0.005)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(map(same_number, a, b))
+    return a == b
+
+
+__all__ = ["BLANK", "Carried", "Cell", "DateValue", "ErrorValue", "FilledWorkbook", "Problem", "UnreadableWorkbook",
+           "WorkbookFile", "built_date", "check_value", "filled_values", "raw_text", "read_inputs", "read_workbook",
+           "same_number"]
