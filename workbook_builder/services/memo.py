@@ -211,9 +211,7 @@ def memo_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str = "
               "hours": i.hours if i.kind == "hours" else None, "kr": i.kr, "cash": i.kind != "hours",
               "missing": i.id == "vendor_module" and b.one_off.vendor_module_missing} for i in b.one_off.items]
     open_checks = [c for c in b.checks if c.status != OK]
-    vendor = list_label(est, "vendor", inputs.vendor)
-    if inputs.vendor and est.vendor(parse_vendor(est, inputs.vendor)).other and inputs.vendor_other.strip():
-        vendor = one_line(inputs.vendor_other)
+    vendor = vendor_name(est, inputs)
     municipality = one_line(inputs.municipality) or "Kommunen"  # the page header is one line (textinput)
     return {
         "est": est, "inputs": inputs, "b": b, "p": p, "years": years, "quality_gains": QUALITY_GAINS,
@@ -233,6 +231,15 @@ def memo_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str = "
         "one_off_years": sum(y["one_off_kr"] for y in years), "kr": kr, "num": num, "hours": hours, "pct": pct,
         "years_text": years_text, "contact_email": est.contact_email,
     }
+
+
+def vendor_name(est: Estimates, inputs: Inputs) -> str | None:
+    """The EPJ vendor as the memo and the notice name it: the list's label, or for «Annen leverandør» the
+    name typed beside it (one line) when there is one; None when no vendor is chosen."""
+    label = list_label(est, "vendor", inputs.vendor)
+    if label and est.vendor(parse_vendor(est, label)).other and inputs.vendor_other.strip():
+        return one_line(inputs.vendor_other)
+    return label
 
 
 def render_memo_html(est: Estimates, inputs: Inputs, b: Budget, **kwargs: Any) -> str:
