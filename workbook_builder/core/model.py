@@ -10,6 +10,7 @@ zero, on the 15 significant digits a spreadsheet shows), so both give the same k
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 from bisect import bisect_right
 from collections.abc import Callable
@@ -70,23 +71,30 @@ def _norm(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
-def _choose(options: Any, text: Any, field: str, what_en: str, what_nb: str, by_parts: bool = False) -> str:
-    """The id of the option whose id or label (any case, spacing or punctuation) is `text`; with
-    `by_parts`, also a part of the label, e.g. `Gerica` or `Visma` for `Visma (Profil)`."""
+@functools.lru_cache(maxsize=64)
+def _choices(options: tuple[Any, ...], by_parts: bool) -> dict[str, str]:
+    """Each option's names, normalised, → its id (a later option's name wins a tie, as it always has);
+    built once per list of options (the model parses a step's group many times a budget)."""
     choices = {}
     for o in options:
         names = [o.id, o.label]
         if by_parts:
             names += [part for part in o.label.replace(")", "").split("(") if part.strip()]
         choices.update({_norm(name): o.id for name in names})
+    return choices
+
+
+def _choose(options: Any, text: Any, field: str, what_en: str, what_nb: str, by_parts: bool = False) -> str:
+    """The id of the option whose id or label (any case, spacing or punctuation) is `text`; with
+    `by_parts`, also a part of the label, e.g. `Gerica` or `Visma` for `Visma (Profil)`."""
+    found = _choices(tuple(options), by_parts).get(_norm(text)) if isinstance(text, str) and text.strip() else None
+    if found is not None:
+        return found
     labels = "; ".join(o.label for o in options)
     hint_en = f"(use one of: {', '.join(o.id.replace('_', '-') for o in options)}, or {labels})"
     if not isinstance(text, str) or not text.strip():
         raise InputError(field, f"{what_en} is missing {hint_en}", f"{what_nb} mangler: bruk {labels}")
-    found = choices.get(_norm(text))
-    if found is None:
-        raise InputError(field, f"unknown {what_en} {text!r} {hint_en}", f"ukjent {what_nb} «{text}»: bruk {labels}")
-    return found
+    raise InputError(field, f"unknown {what_en} {text!r} {hint_en}", f"ukjent {what_nb} «{text}»: bruk {labels}")
 
 
 def parse_eid(est: Estimates, text: Any) -> str:
@@ -1210,11 +1218,13 @@ def accounting_text(est: Estimates, art: str) -> str:
 def accounting_lines(est: Estimates, p: Params, cash: tuple[CashLine, ...]) -> tuple[AccountingLine, ...]:
     """One line per budget year × function × art (zeros included, in a fixed order)."""
     out = []
+    arts = accounting_arts(est)
+    texts = {art: accounting_text(est, art) for art in arts}
     for k, y in enumerate(p.years):
         for fi, f in enumerate(est.function_codes):
-            for art in accounting_arts(est):
+            for art in arts:
                 kr = sum(c.by_function[k][fi] for c in cash if c.art == art)
-                out.append(AccountingLine(y, f, art, kr, accounting_text(est, art)))
+                out.append(AccountingLine(y, f, art, kr, texts[art]))
     return tuple(out)
 
 
