@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -22,6 +21,7 @@ from workbook_builder.core.model import PARAMETER_BY_NAME, QUALITY_GAINS, Budget
 from workbook_builder.core.numbers import nb_number
 from workbook_builder.core.textinput import one_line
 from workbook_builder.core.vocabulary import EMPTY, ERROR, NOTE, OK
+from workbook_builder.services.source import Finding
 from workbook_builder.services.svgchart import Series, bar_chart
 from workbook_builder.services.tables import lines_frame, years_frame
 from workbook_builder.sheets.estimater import BENEFIT_LABELS, HOURLY_LABELS
@@ -30,16 +30,6 @@ from workbook_builder.templating import render
 NBSP = "\u00a0"
 STATUS_CLASS = {OK: "ok", NOTE: "note", EMPTY: "empty", ERROR: "error"}
 MONEY_COLORS = {"purchases": "#1f5a8c", "standin": "#5b9bd5", "renewal": "#f4b183"}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """An input value a reader found but could not use (it is left out of every number)."""
-
-    label: str
-    raw: str
-    en: str
-    nb: str
 
 
 # ----------------------------------------------------------------------------- Norwegian numbers, for HTML

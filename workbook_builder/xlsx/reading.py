@@ -38,7 +38,7 @@ import stat
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -88,7 +88,8 @@ _ODD_CELL = re.compile(rb'<c(?! r="[A-Z]{1,2}[1-9][0-9]{0,2}"[ />])[ />]')
 _ODD_ROW = re.compile(rb'<row(?! r="[1-9][0-9]{0,2}"[ />])[ />]')
 _ODD_STYLE = re.compile(rb' s="(?![0-9]{1,5}")')
 _PREFIXED_CELL = re.compile(rb":c[ >/]")
-_FORMULA_REFS = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>]*?(?<!/)>\s*<f\b')
+# A cell whose tag (up to its first ">", not "/>") is followed by <f: possessive, so a sheet is scanned once.
+_FORMULA_REFS = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>/]*+(?:/+[^>/]++)*+>\s*<f\b')
 _FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"([^>]*?)(?<!/)>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)')
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>]*?\bt="e"[^>]*?(?<!/)>'
                          rb'(?:\s*<f\b[^>]*?(?:/>|>[^<]*</f>))?\s*<v>([^<]*)</v>')
@@ -962,9 +963,7 @@ class WorkbookFile:
         """The cells of a sheet that are unlocked (the ones a user types in): found once per sheet."""
         if sheet in self._unlocked:
             return self._unlocked[sheet]
-        self.is_locked(sheet, 0, 0)  # the styles' protection
-        assert self._locked is not None
-        ids = [k for k, locked in enumerate(self._locked) if not locked]
+        ids = [k for k, locked in enumerate(self._locked_styles()) if not locked]
         view = self._view(sheet)
         found: set[tuple[int, int]] = set()
         if ids and isinstance(view, _FastSheet):
@@ -976,8 +975,8 @@ class WorkbookFile:
         self._unlocked[sheet] = found
         return found
 
-    def is_locked(self, sheet: str, r: int, c: int) -> bool:
-        """Whether a cell is locked (Excel's default); unlocked cells are the ones a user types in."""
+    def _locked_styles(self) -> list[bool]:
+        """Per cell style (cellXfs index): whether it locks the cell (Excel's default)."""
         if self._locked is None:
             self._locked = []
             part = self._part_of_type("/styles")
@@ -987,9 +986,14 @@ class WorkbookFile:
                 if start >= 0 and end > start and _plain_utf8(data):  # each <xf …> up to the next one
                     for xf in data[start:end].split(b"<xf")[1:]:
                         self._locked.append(not _UNLOCKED.search(xf))
+        return self._locked
+
+    def is_locked(self, sheet: str, r: int, c: int) -> bool:
+        """Whether a cell is locked (Excel's default); unlocked cells are the ones a user types in."""
+        locked = self._locked_styles()
         view = self._view(sheet)
         style = view.style(r, c) if isinstance(view, _FastSheet) else self.cell(sheet, r, c).style
-        return self._locked[style] if style < len(self._locked) else True
+        return locked[style] if style < len(locked) else True
 
     def custom_properties(self) -> dict[str, str]:
         """docProps/custom.xml: name → value as text."""
@@ -1254,16 +1258,17 @@ def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = Fals
 
 
 def read_workbook(path: str | Path | bytes, est: Estimates, label: str | None = None,
-                  strict: bool = False, full: bool = True) -> FilledWorkbook:
+                  strict: bool = False, full: bool = True, outputs: Iterable[str] = OUTPUTS) -> FilledWorkbook:
     """Read a filled workbook's inputs against `est` (the estimates the new workbook is built from).
 
     `strict` reads list values as the workbook does (exact labels), for comparing with its totals.
     `full` also reads every other named value, its label and whether it is a formula (a regeneration
-    reports changed estimates); without it only the headline outputs and Byggeinfo are read (check,
-    memo, notice, collect).
+    reports changed estimates); without it only the headline outputs (those of `outputs`: all of them
+    unless a command compares fewer) and Byggeinfo are read (check, memo, notice, collect), and only the
+    sheets that hold them are read at all.
     Raises :class:`UnreadableWorkbook` for a file that is not a kj-budget workbook or is unsafe."""
     with WorkbookFile(path, label) as wb:
-        return _read(wb, est, strict, full)
+        return _read(wb, est, strict, full, tuple(outputs))
 
 
 def read_inputs(path: str | Path, est: Estimates) -> tuple[Inputs, list[Problem], dict[str, str]]:
@@ -1275,13 +1280,14 @@ def read_inputs(path: str | Path, est: Estimates) -> tuple[Inputs, list[Problem]
 TEXT_FIELDS = {spec.field for spec in INPUTS if spec.kind == "text" and spec.rows == 1}  # blank → ""
 
 
-def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = True) -> FilledWorkbook:
+def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = True,
+          outputs: tuple[str, ...] = tuple(OUTPUTS)) -> FilledWorkbook:
     ours = [n for n in wb.names if n in INPUT_BY_NAME or n.startswith("kj_meta_")]
     if not ours:
         raise UnreadableWorkbook(f"{wb.pkg.label}: is not a kj-budget workbook: it has none of the named cells "
                                  "kj-budget writes (such as kj_municipality or kj_step_staff)")
     _require_input_sheet(wb)
-    wb.plan([*INPUT_BY_NAME, "kj_input_note", *OUTPUTS, *(n for n in wb.names if n.startswith("kj_meta_"))]
+    wb.plan([*INPUT_BY_NAME, "kj_input_note", *outputs, *(n for n in wb.names if n.startswith("kj_meta_"))]
             if not full else [n for n in wb.names if n.startswith("kj_")])
     problems: list[Problem] = []
     carried: list[Carried] = []
@@ -1368,7 +1374,7 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = T
                     key = name if ref.size == 1 else f"{name}#{k + 1}"
                     problems.append(Problem(key, name, raw_text(c.value), "the new template has no such input",
                                             "den nye malen har ikke dette feltet", "not_in_template"))
-    for name in (wb.names if full else [*OUTPUTS, *(n for n in wb.names if n.startswith("kj_meta_"))]):
+    for name in (wb.names if full else [*outputs, *(n for n in wb.names if n.startswith("kj_meta_"))]):
         if not name.startswith("kj_") or name in INPUT_BY_NAME or name in unknown or name not in wb.names:
             continue
         if wb.bounded(name) is None:
