@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workbook_builder.core.numbers import nb_list  # kj:embed-skip
+
 DEFAULT_ESTIMATES = "nhn-2020-06.toml"
 FORMAT = 2
 
@@ -325,6 +327,11 @@ class Estimates:
     @property
     def size_range(self) -> tuple[int, int]:
         return int(self.sizes.values[0]), int(self.sizes.values[-1])
+
+    @property
+    def sizes_text(self) -> str:
+        """The reference sizes as Norwegian text: '30, 100 og 400'."""
+        return nb_list([f"{s:g}" for s in self.sizes.values])
 
     @property
     def size_range_text(self) -> str:
