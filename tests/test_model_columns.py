@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
@@ -16,6 +17,7 @@ from workbook_builder.core.errors import InputError
 from workbook_builder.core.estimates import load_estimates
 
 EST = load_estimates()
+GENERIC = load_estimates(Path(__file__).parent / "data" / "generic.toml")  # 4 sizes, 2 more items, group d
 TODAY = dt.date(2026, 11, 28)
 SIZES = [int(s) for s in EST.sizes.values]
 NEAR_SIZES = [n for s in SIZES for n in (s - 1, s, s + 1)]
@@ -47,14 +49,25 @@ def params(draw) -> model.Params:
 @example([0, 29, 30, 31, 99, 100, 101, 399, 400, 401, model.STAFF_MAX], model.resolve(EST, model.Inputs(), TODAY),
          True)
 def test_columns_equal_the_one_count_path_for_every_count_price_year_and_level(counts, p, with_vendor):
-    cols = model.OneOffColumns(EST, counts, p, with_vendor)
-    singles = [model.one_off_with(EST, n, p, with_vendor) for n in counts]
+    assert_columns_equal_one_count_path(EST, counts, p, with_vendor)
+
+
+@settings(max_examples=100, deadline=None)
+@given(counts_st, st.sampled_from([None, 2020, 2027, 2040]), st.sampled_from(["pki", "bankid"]), st.booleans())
+def test_columns_equal_the_one_count_path_with_other_sizes_and_items(counts, year, eid, with_vendor):
+    p = model.resolve(GENERIC, model.Inputs(eid=eid, first_year=year, vendor_module_kr=50_000.0), TODAY)
+    assert_columns_equal_one_count_path(GENERIC, counts, p, with_vendor)
+
+
+def assert_columns_equal_one_count_path(est, counts, p, with_vendor):
+    cols = model.OneOffColumns(est, counts, p, with_vendor)
+    singles = [model.one_off_with(est, n, p, with_vendor) for n in counts]
     assert cols.kr() == [o.total_kr for o in singles]
     assert cols.hours() == [o.total_hours for o in singles]
-    for item in EST.items:
+    for item in est.items:
         assert cols.kr(item.id) == [o.item(item.id).kr for o in singles], item.id
         assert cols.hours(item.id) == [o.item(item.id).hours for o in singles], item.id
-    assert cols.kr("eid") == [model.eid_cost(EST, n, p.eid, p.eid_kr_per_person, p.reader_kr)[2] for n in counts]
+    assert cols.kr("eid") == [model.eid_cost(est, n, p.eid, p.eid_kr_per_person, p.reader_kr)[2] for n in counts]
 
 
 @pytest.mark.parametrize("bad", [-1, model.STAFF_MAX + 1, 12.5, "12", True])
