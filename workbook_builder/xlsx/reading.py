@@ -178,6 +178,7 @@ def _cell_rc(ref: str) -> tuple[int, int]:
     return int(m.group(2)) - 1, _col(m.group(1))
 
 
+@functools.lru_cache(maxsize=4096)  # the workbooks of one template share their names' texts
 def parse_ref(text: str) -> Ref | None:
     """`'Inndata'!$B$5` or `Inndata!$D$20:$D$31` → a Ref; anything else (#REF!, several areas, a cell
     outside Excel's grid) → None."""
@@ -588,6 +589,9 @@ class _FastSheet(_Sheet):
 # ----------------------------------------------------------------------------- the workbook
 
 
+_LISTINGS: dict[bytes, tuple[list[tuple[str, str]], dict[str, str]]] = {}  # workbook part → its listing
+
+
 class WorkbookFile:
     """A safely opened .xlsx: its sheets, its workbook-level defined names and its cells' saved values."""
 
@@ -631,7 +635,20 @@ class WorkbookFile:
         self._in_calamine: set[str] = set()
 
     def _workbook_listing_by_tree(self, part: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
-        """(sheet name, relationship id) of each sheet, and workbook-level defined name → its text."""
+        """(sheet name, relationship id) of each sheet, and workbook-level defined name → its text. The
+        workbooks of one template have the same workbook part, byte for byte: a listing is parsed once per
+        distinct part (its bytes are the key, so a part that differs in any byte is parsed on its own)."""
+        data = self.pkg.read(part)
+        listing = _LISTINGS.get(data)
+        if listing is None:
+            listing = self._parse_workbook_listing(part)
+            if len(_LISTINGS) >= 8:
+                _LISTINGS.clear()
+            _LISTINGS[data] = listing
+        sheets, texts = listing
+        return list(sheets), dict(texts)
+
+    def _parse_workbook_listing(self, part: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
         root = self.pkg.xml(part)
         sheets_el = _child(root, "sheets")
         sheets = [(s.get("name") or "", _attr(s, "id") or "") for s in (sheets_el if sheets_el is not None else [])]
