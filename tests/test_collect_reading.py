@@ -1,6 +1,7 @@
 """What collect reads of each workbook: every saved headline output but the ranges' workings on Usikkerhet
-(which `check` compares), so it never reads that sheet; and the reader's quick scan for formula cells finds
-exactly the cells the plain definition does."""
+(which `check` compares), so it never reads that sheet; the reader's quick scan for formula cells finds
+exactly the cells the plain definition does; its XML text helpers equal the standard library's (whose module
+would import urllib, http and email)."""
 
 from __future__ import annotations
 
@@ -73,3 +74,13 @@ def test_the_reader_finds_the_formula_cells_the_plain_definition_finds(parts):
     row = b"".join(b'<c r="' + ref + b'"' + a + end + rest for ref, a, end, rest in parts)
     data = b"<sheetData><row>" + row + b"</row>"
     assert reading._FORMULA_REFS.findall(data) == PLAIN.findall(data)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["&", "<", ">", '"', "'", "a", "ø", ";", "#", "&amp;", "&lt;", "&gt;", "&quot;",
+                                 "&apos;", "&#65;", "&amp;lt;"]), max_size=12).map("".join))
+def test_the_readers_xml_text_helpers_equal_the_standard_librarys(text):
+    from xml.sax.saxutils import escape, unescape
+
+    assert reading._xml_unescape(text) == unescape(text, {"&quot;": '"', "&apos;": "'"})
+    assert reading._xml_attribute(text) == escape(text, {'"': "&quot;"})

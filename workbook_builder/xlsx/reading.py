@@ -44,8 +44,6 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from xml.etree import ElementTree as StdET
 from xml.etree.ElementTree import Element, ParseError
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import unescape as xml_unescape
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
@@ -234,11 +232,23 @@ def _text_of(el: Element) -> str:
     return "".join(unescape(t.text or "") for r in _children(el, "r") for t in _children(r, "t"))
 
 
+def _xml_unescape(text: str) -> str:
+    """The five predefined entities resolved, «&amp;» last (as xml.sax.saxutils.unescape with &quot; and
+    &apos;, whose module would import urllib, http and email with it)."""
+    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
+            .replace("&amp;", "&"))
+
+
+def _xml_attribute(text: str) -> str:
+    """Text made safe inside a double-quoted XML attribute (as xml.sax.saxutils.escape with &quot;)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace('"', "&quot;")
+
+
 def _xml_text(raw: bytes) -> str:
     """Text between tags in XML bytes: entities and character references resolved."""
     if b"&" not in raw:
         return raw.decode("utf-8", errors="replace")
-    text = xml_unescape(raw.decode("utf-8", errors="replace"), {"&quot;": '"', "&apos;": "'"})
+    text = _xml_unescape(raw.decode("utf-8", errors="replace"))
     return _CHAR_REF.sub(lambda m: chr(int(m.group(1)[1:], 16) if m.group(1)[0] == "x" else int(m.group(1))), text)
 
 
@@ -767,7 +777,7 @@ class WorkbookFile:
             entries: list[tuple[str, bytes, int | None]] = [
                 ("[Content_Types].xml", _CONTENT_TYPES.encode(), None), ("_rels/.rels", _PACKAGE_RELS.encode(), None),
                 ("xl/workbook.xml", _WORKBOOK_XML.format("".join(
-                    f'<sheet name="{xml_escape(name, {chr(34): "&quot;"})}" sheetId="{k + 1}" r:id="rId{k + 1}"/>'
+                    f'<sheet name="{_xml_attribute(name)}" sheetId="{k + 1}" r:id="rId{k + 1}"/>'
                     for k, (name, _) in enumerate(sheets))).encode(), None)]
             rels = [f'<Relationship Id="rId{k + 1}" Type="{_REL}/worksheet" Target="worksheets/s{k + 1}.xml"/>'
                     for k in range(len(sheets))]
