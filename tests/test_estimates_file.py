@@ -100,3 +100,34 @@ def test_a_users_own_file_changes_the_model(tmp_path, est):
     mine = load_estimates(path)
     assert model.one_off(mine, 100, "pki", price_year=2020).item("eid").purchase_kr == 100 * 750 + 20 * 500
     assert mine.sha256 != est.sha256
+
+
+def test_a_text_in_nynorsk_beside_its_bokmal_text_is_read_and_used_for_lists():
+    """`label_nn` beside `label` (any text key + _nn; a code table's _nn table): the file's nynorsk texts,
+    used by a nynorsk workbook, and either form is accepted where a list value is typed."""
+    from workbook_builder.core.model import choice_label, parse_group
+
+    text = default_estimates_path().read_text(encoding="utf-8")
+    text = text.replace('label = "c: Hjemmesykepleie og tjenestekontor"',
+                        'label = "c: Hjemmesykepleie og tjenestekontor"\n'
+                        'label_nn = "c: Heimesjukepleie og tenestekontor"')
+    text = text.replace('254 = "Helse- og omsorgstjenester til hjemmeboende"',
+                        '254 = "Helse- og omsorgstjenester til hjemmeboende"\n\n[accounting.functions_nn]\n'
+                        '254 = "Helse- og omsorgstenester til heimebuande"', 1)
+    est = parse_estimates(text)
+    assert est.text_in("c: Hjemmesykepleie og tjenestekontor", "nn") == "c: Heimesjukepleie og tenestekontor"
+    assert est.text_in("c: Hjemmesykepleie og tjenestekontor", "nb") == "c: Hjemmesykepleie og tjenestekontor"
+    assert est.text_in("Helse- og omsorgstjenester til hjemmeboende", "nn") == (
+        "Helse- og omsorgstenester til heimebuande")
+    assert est.text_in("a: Sykehjemsleger", "nn") == "a: Sykehjemsleger"  # no nynorsk text: as written
+    assert parse_group(est, "C: heimesjukepleie og tenestekontor") == parse_group(est, "c") == "c"
+    assert choice_label(est, "group", "c", "nn") == "c: Heimesjukepleie og tenestekontor"
+    for bad, problem in [("label_nn = 3", "groups.c.label_nn: must be non-empty text"),
+                         ('kind_nn = "x"', "groups.c.kind_nn: unknown key")]:
+        with pytest.raises(EstimatesError, match=problem):
+            parse_estimates(text.replace('label_nn = "c: Heimesjukepleie og tenestekontor"', bad))
+    # one bokmål text (the unit «timer» of two items) may not get two nynorsk texts
+    twice = text.replace('values = [80, 100, 200]', 'values = [80, 100, 200]\nunit_nn = "timar"').replace(
+        'values = [40, 125, 500]', 'values = [40, 125, 500]\nunit_nn = "timer"')
+    with pytest.raises(EstimatesError, match="«timer» has another nynorsk text elsewhere in the file: «timar»"):
+        parse_estimates(twice)

@@ -17,6 +17,7 @@ from workbook_builder.cells import output_values
 from workbook_builder.cli.commands import HELP
 from workbook_builder.cli.common import add_estimates_option, estimates_from
 from workbook_builder.core.errors import EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, CliError
+from workbook_builder.core.estimates import Estimates
 from workbook_builder.core.model import budget
 from workbook_builder.core.numbers import terminal_value
 from workbook_builder.core.vocabulary import ERROR, NOTE, OK
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         print("\n".join(_lines(result)))
-    return result["exit_code"]
+    return int(result["exit_code"])
 
 
 def _plain(value: Any) -> Any:
@@ -78,7 +79,7 @@ def _plain(value: Any) -> Any:
     return value if isinstance(value, (int, float, str, bool)) or value is None else str(value)
 
 
-def as_json(fw: FilledWorkbook, est, allow_notes: bool = False) -> dict[str, Any]:
+def as_json(fw: FilledWorkbook, est: Estimates, allow_notes: bool = False) -> dict[str, Any]:
     """The whole check as a dict (what --json prints)."""
     today = built_date(fw.metadata) or dt.date.today()  # the build date decides the default first year
     b = budget(est, fw.inputs, today)

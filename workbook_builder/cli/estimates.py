@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 from rich import box
 from rich.console import Console
@@ -13,6 +14,7 @@ from rich.table import Table
 
 from workbook_builder.cli.commands import HELP
 from workbook_builder.cli.common import add_estimates_option, estimates_from
+from workbook_builder.core.estimates import Estimates
 from workbook_builder.core.model import Inputs as _Inputs
 from workbook_builder.core.model import resolve
 from workbook_builder.core.numbers import nb_number
@@ -85,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _as_json(est) -> dict:
+def _as_json(est: Estimates) -> dict[str, Any]:
     return {
         "id": est.id, "version": est.version, "name": est.name, "document": est.document, "sha256": est.sha256,
         "sizes": list(est.sizes.values),

@@ -10,6 +10,8 @@ from pathlib import Path
 from workbook_builder.cli.commands import HELP
 from workbook_builder.cli.common import add_estimates_option
 from workbook_builder.cli.reading import filled_budget
+from workbook_builder.core.estimates import Estimates
+from workbook_builder.core.model import Budget
 from workbook_builder.core.textinput import neutralise
 from workbook_builder.xlsx.output import BUDGET_LINES_CSV, Target, check_targets, write_outputs
 
@@ -36,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def lines_csv(est, b, ansvar: str, prosjekt: str, include_zero: bool = False) -> str:
+def lines_csv(est: Estimates, b: Budget, ansvar: str, prosjekt: str, include_zero: bool = False) -> str:
     """The Budsjettlinjer rows as ';'-separated text with a decimal comma."""
     acc = est.accounting
     buf = io.StringIO()

@@ -14,6 +14,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from workbook_builder import __version__
 from workbook_builder.cli.commands import HELP, ORDER
@@ -23,7 +24,7 @@ from workbook_builder.core.errors import EXIT_OK, EXIT_USAGE, CliError
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line that points to --help."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import sys
 from pathlib import Path
@@ -29,7 +30,7 @@ def warn_other_estimates(command: str, metadata: dict[str, str], est: Estimates)
               f"{est.id} {est.version} and may differ from the workbook's", file=sys.stderr)
 
 
-def filled_budget(args, command: str) -> tuple[Estimates, Filled, Budget]:
+def filled_budget(args: argparse.Namespace, command: str) -> tuple[Estimates, Filled, Budget]:
     """The estimates, the filled workbook named on the command line and the model's budget for it."""
     est = estimates_from(args)
     filled = read_or_fail(args.workbook, est)

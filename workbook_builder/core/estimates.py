@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import math
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,7 @@ PAY_ART_KEYS = ("pay", "pension", "employer_tax")
 # spreadsheet or JSON loses it (1e308 would print as ∞ and `Infinity`).
 NUMBER_MAX = 1e12
 YEAR_FIRST, YEAR_LAST = 2000, 2100
+NYNORSK_SUFFIX = "_nn"  # `label_nn = "…"` beside `label = "…"`: the same text in nynorsk
 
 
 class EstimatesError(ValueError):
@@ -292,6 +293,12 @@ class Estimates:
     file: str
     sha256: str
     text: str
+    nn: dict[str, str] = field(default_factory=dict, compare=False)  # bokmål text → nynorsk (*_nn keys)
+
+    def text_in(self, text: str, malform: str) -> str:
+        """A text of the file (a label, a unit, a source) in `malform`: its *_nn text in nynorsk where the
+        file has one, else as written."""
+        return self.nn.get(text, text) if malform == "nn" else text
 
     def item(self, item_id: str) -> Item:
         return next(i for i in self.items if i.id == item_id)
@@ -514,6 +521,7 @@ def parse_estimates(text: str, file: str = "<estimates>") -> Estimates:
         file=file,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         text=text,
+        nn=v.nn,
     )
 
 
@@ -562,15 +570,38 @@ class _Validator:
 
     def __init__(self, file: str) -> None:
         self.file = file
+        self.nn: dict[str, str] = {}  # bokmål text → nynorsk text, from the file's *_nn keys
 
     def fail(self, item: str, problem: str) -> EstimatesError:
         return EstimatesError(self.file, item, problem)
 
     def keys(self, table: dict[str, Any], where: str, allowed: set[str]) -> None:
         for k in table:
-            if k not in allowed:
+            if k.endswith(NYNORSK_SUFFIX) and k.removesuffix(NYNORSK_SUFFIX) in allowed:
+                self.nynorsk(table, k, f"{where}.{k}" if where != "file" else k)
+            elif k not in allowed:
                 raise self.fail(f"{where}.{k}" if where != "file" else k,
                                 f"unknown key (allowed: {', '.join(sorted(allowed))})")
+
+    def nynorsk(self, table: dict[str, Any], key: str, where: str) -> None:
+        """`label_nn` (any text key + _nn) beside `label`: the text in nynorsk, for a nynorsk workbook; a
+        table of texts (codes → names) may have its _nn table of the same codes."""
+        base, value = table.get(key.removesuffix(NYNORSK_SUFFIX)), table[key]
+        if isinstance(base, dict):
+            if not isinstance(value, dict):
+                raise self.fail(where, "must be a table of the same keys in nynorsk")
+            pairs = []
+            for code in value:
+                if code not in base or not isinstance(base[code], str):
+                    raise self.fail(f"{where}.{code}", f"has no bokmål text beside it (known: {', '.join(base)})")
+                pairs.append((base[code], self.text(value, code, f"{where}.{code}")))
+        elif isinstance(base, str):
+            pairs = [(base, self.text(table, key, where))]
+        else:
+            raise self.fail(where, "a nynorsk text belongs beside a text (e.g. label_nn beside label)")
+        for nb, nn in pairs:
+            if self.nn.setdefault(nb, nn) != nn:
+                raise self.fail(where, f"«{nb}» has another nynorsk text elsewhere in the file: «{self.nn[nb]}»")
 
     def exact_keys(self, table: dict[str, Any], where: str, wanted: tuple[str, ...],
                    optional: tuple[str, ...] = ()) -> None:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from workbook_builder.core.errors import InputError
 from workbook_builder.core.estimates import Estimates, parse_estimates
@@ -253,7 +254,7 @@ def _row_inputs(est: Estimates, values: dict[str, str], today: dt.date) -> Input
         hint = (f" (Excel drops a leading zero: write {number.zfill(4)})"
                 if number.isdigit() and len(number) < 4 else "")
         raise ValueError(f"kommunenummer: must be four digits, got {number!r}{hint}")
-    fields: dict[str, object] = {"municipality": name, "municipality_number": number}
+    fields: dict[str, Any] = {"municipality": name, "municipality_number": number}
     try:
         if get("epj_leverandor"):
             fields["vendor"] = parse_vendor(est, get("epj_leverandor"))
@@ -291,7 +292,7 @@ def _row_inputs(est: Estimates, values: dict[str, str], today: dt.date) -> Input
                 lo, hi = (f"{x:,.0f}".replace(",", " ") for x in (p.minimum, p.maximum))
                 raise ValueError(f"{col.name}: must be {lo}–{hi} {p.unit}, got {get(col.name)}")
             fields[col.field] = x
-    inputs = Inputs(**fields)  # type: ignore[arg-type]
+    inputs = Inputs(**fields)
     try:
         resolve(est, inputs, today)  # the model's own validation, the last word
     except InputError as exc:

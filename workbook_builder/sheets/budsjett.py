@@ -5,11 +5,15 @@ figures, two charts and the master check; A4."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from xlsxwriter.chart import Chart
+
 from workbook_builder.cells import list_label
 from workbook_builder.core.model import PLAN_YEARS, QUALITY_GAINS, parse_vendor
 from workbook_builder.core.numbers import excel_round
 from workbook_builder.sheets import beregning
-from workbook_builder.sheets.base import Context, Sheet, cell
+from workbook_builder.sheets.base import Context, Sheet, cell, new_chart
 from workbook_builder.sheets.beregning import C_TOTAL, C_YEARS, Rows
 
 SHEET = "Budsjett"
@@ -89,10 +93,10 @@ def write(ctx: Context, s: Sheet, rows: Rows, range_rows: dict[str, list[int]]) 
            "subtitle")
     r = 4
     s.text(r, C_LABEL, "Samlet kontroll", "bold")
-    s.formula(r, C_UNIT, "kj_master_check", b.master_check, "check")
+    s.formula(r, C_UNIT, "kj_master_check", ctx.tr(b.master_check), "check")
     ws.merge_range(r, C_Y[0], r, C_SUM, "", s.fmt("bold"))
     s.formula(r, C_Y[0], "kj_master_message", b.master_message, "bold")
-    for text, fmt in ctx.fmt.status_rules():
+    for text, fmt in ctx.fmt.status_rules(ctx.malform):
         ws.conditional_format(r, C_UNIT, r, C_UNIT, {"type": "cell", "criteria": "==", "value": f'"{text}"',
                                                      "format": fmt})
     r = _key_figures(g, r + 2)
@@ -300,7 +304,7 @@ def _charts(g: _Budget, r: int) -> int:
     r += 3
     years = [SHEET, g.year_row, C_Y[0], g.year_row, C_Y[-1]]
     lr = g.line_rows
-    money = wb.add_chart({"type": "column", "subtype": "stacked"})
+    money = new_chart(wb, {"type": "column", "subtype": "stacked"})
     purchases = [k for k in lr if k in ("eid",) or k in {i.id for i in g.est.items if i.kind == "purchase"}]
     series = [("Kjøp (e-ID, bistand, modul)", purchases, "#2F5597"), ("Vikarer", ["standin"], "#8FAADC"),
               ("Fornyelse og drift", ["renewal", *[ln.id for ln in b.running.lines[1:] if ln.kind == "purchase"]],
@@ -318,7 +322,7 @@ def _charts(g: _Budget, r: int) -> int:
         money.add_series({"name": [SHEET, helper + k, C_LABEL], "categories": years,
                           "values": [SHEET, helper + k, C_Y[0], helper + k, C_Y[-1]],
                           "fill": {"color": colour}, "gap": 60})
-    p85 = wb.add_chart({"type": "line"})
+    p85 = new_chart(wb, {"type": "line"})
     p85.add_series({"name": "P85, kostnadsramme", "categories": years,
                     "values": [SHEET, lr["cash_p85"], C_Y[0], lr["cash_p85"], C_Y[-1]],
                     "line": {"none": True},
@@ -326,7 +330,7 @@ def _charts(g: _Budget, r: int) -> int:
                                "border": {"color": "#C00000"}}})
     money.combine(p85)
     _style(money, [SHEET, title_rows[0], C_LABEL], EMPTY_AXIS)
-    hours = wb.add_chart({"type": "column"})
+    hours = new_chart(wb, {"type": "column"})
     for key, label, colour in (("internal_hours", "Interne timer brukt", "#2F5597"),
                                ("benefit_hours", "Tid frigjort (timer)", "#548235")):
         hours.add_series({"name": label, "categories": years, "values": [SHEET, lr[key], C_Y[0], lr[key], C_Y[-1]],
@@ -351,7 +355,7 @@ def _line_value(g: _Budget, key: str, k: int) -> float:
     return next(c for c in g.b.cash_lines if c.id == key).years[k]
 
 
-def _style(chart, title_ref: list, axis_format: str) -> None:
+def _style(chart: Chart, title_ref: list[Any], axis_format: str) -> None:
     chart.set_title({"name": title_ref, "name_font": {"name": "Calibri", "size": 12, "bold": True}})
     chart.set_y_axis({"num_format": axis_format, "min": 0, "num_font": {"name": "Calibri", "size": 9},
                       "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})

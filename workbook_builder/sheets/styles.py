@@ -12,6 +12,9 @@ from typing import Any
 
 from xlsxwriter.workbook import Workbook
 
+from workbook_builder.core.i18n import tr
+from workbook_builder.core.vocabulary import EMPTY, ERROR, NOTE, OK
+
 FONT = "Calibri"
 INPUT_FILL = "#FFF2CC"  # light yellow: the only cells a user types into
 INPUT_BORDER = "#BF9000"
@@ -90,11 +93,10 @@ class Formats:
             self._cache[key] = self.wb.add_format(props)
         return self._cache[key]
 
-    def status_rules(self) -> list[tuple[str, Any]]:
-        """Conditional formats for check statuses: OK green, Merknad yellow, Feil red, Ikke utfylt grey."""
-        return [
-            ("OK", self.wb.add_format({"bg_color": OK_FILL, "font_color": OK_TEXT})),
-            ("Merknad", self.wb.add_format({"bg_color": NOTE_FILL, "font_color": NOTE_TEXT})),
-            ("Feil", self.wb.add_format({"bg_color": ERROR_FILL, "font_color": ERROR_TEXT})),
-            ("Ikke utfylt", self.wb.add_format({"bg_color": EMPTY_FILL, "font_color": EMPTY_TEXT})),
-        ]
+    def status_rules(self, malform: str) -> list[tuple[str, Any]]:
+        """Conditional formats for check statuses, as the workbook's målform spells them: OK green, Merknad
+        yellow, Feil red, Ikke utfylt grey (the colour only repeats the word: it is never the only sign)."""
+        colours = {OK: (OK_FILL, OK_TEXT), NOTE: (NOTE_FILL, NOTE_TEXT), ERROR: (ERROR_FILL, ERROR_TEXT),
+                   EMPTY: (EMPTY_FILL, EMPTY_TEXT)}
+        return [(tr(status, malform), self.wb.add_format({"bg_color": fill, "font_color": text}))
+                for status, (fill, text) in colours.items()]
