@@ -25,7 +25,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from workbook_builder import __version__
 from workbook_builder.cells import OUTPUTS, list_label, output_values
-from workbook_builder.core.estimates import Estimates, parse_estimates
+from workbook_builder.core.estimates import Estimates
 from workbook_builder.core.model import Budget, Inputs, budget, parse_group
 from workbook_builder.core.numbers import nb_number
 from workbook_builder.core.textinput import csv_text
@@ -219,9 +219,11 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
-def _init_worker(text: str, file: str) -> None:
+def _init_worker(est: Estimates) -> None:
+    """The estimates the command parsed (a forked worker has them already; parsing them again would take
+    as long as reading a few workbooks)."""
     global _WORKER_EST
-    _WORKER_EST = parse_estimates(text, file)
+    _WORKER_EST = est
 
 
 def _read_in_worker(path: str, today: dt.date) -> Entry | Failure:
@@ -241,7 +243,7 @@ def collect(paths: Sequence[Path], est: Estimates, *, workers: int = 2, today: d
                 progress(out[-1])
         return out
     results: list[Entry | Failure] = []
-    with process_pool(workers, _init_worker, (est.text, est.file)) as pool:
+    with process_pool(workers, _init_worker, (est,)) as pool:
         for r in pool.map(_read_in_worker, [str(p) for p in paths], [today] * len(paths), chunksize=8):
             results.append(r)
             if progress:
