@@ -72,8 +72,9 @@ def outside_basis(est: Estimates, staff: int) -> bool:
 # ----------------------------------------------------------------------------- argument parsing
 
 
+@functools.lru_cache(maxsize=1024)  # the same few labels are looked up many times a budget
 def _norm(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    return "".join(filter(str.isalnum, text.casefold()))
 
 
 class _Option(Protocol):
@@ -106,8 +107,9 @@ def _choose(options: Sequence[_Option], text: Any, field: str, what_en: str, wha
     either målform (`nn`: the estimates' nynorsk texts); with `by_parts`, also a part of the label,
     e.g. `Gerica` or `Visma` for `Visma (Profil)`."""
     if isinstance(text, str) and text.strip():
-        nn_labels = tuple(nn[o.label] if nn and o.label in nn else None for o in options)
-        found = _choices(tuple(options), by_parts, nn_labels).get(_norm(text))
+        opts = tuple(options)
+        nn_labels = tuple(nn.get(o.label) for o in opts) if nn else (None,) * len(opts)
+        found = _choices(opts, by_parts, nn_labels).get(_norm(text))
         if found is not None:
             return found
     labels = "; ".join(o.label for o in options)
