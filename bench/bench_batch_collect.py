@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from workbook_builder.cli.main import main  # noqa: E402
 from workbook_builder.core.estimates import load_estimates  # noqa: E402
 from workbook_builder.services.batch import columns  # noqa: E402
-from workbook_builder.services.collect import Entry, collect  # noqa: E402
+from workbook_builder.services.collect import COMPARED_OUTPUTS, Entry, collect  # noqa: E402
 from workbook_builder.xlsx.reading import read_workbook  # noqa: E402
 
 MUNICIPALITIES = 356  # Norway, 2024 (ehelse.no, e-helsemonitor)
@@ -55,21 +55,27 @@ def per_file(seconds: float, n: int) -> str:
 def main_bench() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--keep", type=Path, help="folder to keep the workbooks and the overview in")
+    ap.add_argument("--reuse", action="store_true",
+                    help="time collect on the workbooks an earlier run left in --keep DIR (batch is not run)")
     args = ap.parse_args()
+    if args.reuse and not args.keep:
+        ap.error("--reuse needs --keep DIR")
     with tempfile.TemporaryDirectory(prefix="kj-bench-") as tmp:
         root = args.keep or Path(tmp)
         root.mkdir(parents=True, exist_ok=True)
         src = root / "kommuner.csv"
         synthetic_csv(src)
         out = root / "kommuner"
-        t = time.perf_counter()
-        code = main(["batch", str(src), "--out-dir", str(out), "--workers", "2", "--force"])
-        t_batch = time.perf_counter() - t
+        if not args.reuse:
+            t = time.perf_counter()
+            code = main(["batch", str(src), "--out-dir", str(out), "--workers", "2", "--force"])
+            t_batch = time.perf_counter() - t
+            assert code == 0, code
+            print(f"batch:   {MUNICIPALITIES} workbooks in {t_batch:5.1f} s on 2 processes "
+                  f"({per_file(t_batch, MUNICIPALITIES)} of wall time)   target < 60 s: "
+                  f"{'met' if t_batch < 60 else 'NOT met'}")
         files = sorted(out.glob("*.xlsx"))
-        assert code == 0 and len(files) == MUNICIPALITIES, (code, len(files))
-        print(f"batch:   {MUNICIPALITIES} workbooks in {t_batch:5.1f} s on 2 processes "
-              f"({per_file(t_batch, MUNICIPALITIES)} of wall time)   target < 60 s: "
-              f"{'met' if t_batch < 60 else 'NOT met'}")
+        assert len(files) == MUNICIPALITIES, len(files)
 
         t = time.perf_counter()
         code = main(["collect", str(out), "--out", str(root / "oversikt.xlsx"), "--workers", "2", "--force"])
@@ -110,26 +116,39 @@ def main_bench() -> None:
         from workbook_builder.cells import INPUT_BY_NAME, OUTPUTS
         from workbook_builder.xlsx.reading import WorkbookFile
 
-        with WorkbookFile(sample[0]) as probe:  # the sheets the reader takes values from (inputs, outputs, Byggeinfo)
-            meta = [n for n in probe.names if n.startswith("kj_meta_")]
-            probe.plan([*INPUT_BY_NAME, "kj_input_note", *OUTPUTS, *meta])
-            sheets = list(probe._planned)
+        def planned(outputs) -> list[str]:
+            """The sheets the reader takes values from: inputs, the outputs read, Byggeinfo."""
+            with WorkbookFile(sample[0]) as probe:
+                meta = [n for n in probe.names if n.startswith("kj_meta_")]
+                probe.plan([*INPUT_BY_NAME, "kj_input_note", *outputs, *meta])
+                return list(probe._planned)
 
-        def with_calamine(p: Path) -> None:
+        sheets, collect_sheets = planned(OUTPUTS), planned(COMPARED_OUTPUTS)
+
+        def with_calamine(p: Path, names: list[str] = sheets) -> None:
             """calamine alone: the same sheets whose values the reader takes, nothing checked."""
             wb = CalamineWorkbook.from_path(str(p))
-            for name in sheets:
+            for name in names:
                 wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+        def as_collect(p: Path) -> None:
+            read_workbook(p, est, strict=True, full=False, outputs=COMPARED_OUTPUTS)
 
         for _ in range(2):  # warm the file cache and the imports for every reader alike
             timed(lambda p: read_workbook(p, est, strict=True, full=False))
             timed(with_calamine)
         t_reader = timed(lambda p: read_workbook(p, est, strict=True, full=False))
         t_cal = timed(with_calamine)
+        t_collect = timed(as_collect)
+        t_cal_collect = timed(lambda p: with_calamine(p, collect_sheets))
         t_openpyxl = timed(with_openpyxl)
         m_reader, m_cal, m_openpyxl = (statistics.median(t) for t in (t_reader, t_cal, t_openpyxl))
+        m_collect, m_cal_collect = statistics.median(t_collect), statistics.median(t_cal_collect)
         print(f"reader (checks, then calamine):  median {m_reader * 1000:6.2f} ms per workbook")
         print(f"python-calamine alone:           median {m_cal * 1000:6.2f} ms per workbook ({', '.join(sheets)})")
+        print(f"the reader as collect uses it:   median {m_collect * 1000:6.2f} ms per workbook, "
+              f"{m_collect / m_cal_collect:.1f}× calamine alone on its sheets ({', '.join(collect_sheets)}: "
+              f"{m_cal_collect * 1000:.2f} ms)")
         print(f"openpyxl (data_only=True):       median {m_openpyxl * 1000:6.2f} ms per workbook")
         print(f"the reader takes {m_reader / m_cal:.1f}× calamine alone (target ≤ 3×: "
               f"{'met' if m_reader <= 3 * m_cal else 'NOT met'}) and is {m_openpyxl / m_reader:.0f}× faster than "

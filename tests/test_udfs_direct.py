@@ -203,7 +203,7 @@ def test_an_unexpected_failure_is_still_an_xlwings_error_in_norwegian(monkeypatc
     def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(kj, "one_off_with", broken)
+    monkeypatch.setattr(kj, "OneOffColumns", broken)
     with pytest.raises(XlwingsError, match="^Uventet feil i KJ_COST: ZeroDivisionError: division by zero$"):
         kj.kj_cost(100.0, "pki")
 
@@ -251,3 +251,16 @@ def test_any_range_equals_the_model_cell_by_cell(rows, eid):
     grid = [[None if n is None else float(n) for n in row] for row in rows]
     expected = [["" if n is None else total(n, eid) for n in row] for row in rows]
     assert kj.kj_cost(grid, eid) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.integers(0, 100_000), st.integers(0, 3000).map(float)), min_size=2,
+                max_size=30),
+       st.sampled_from(sorted(EIDS)), st.sampled_from(["opplæring", "vikarer", "e-ID", "teknisk bistand"]))
+def test_a_range_of_whole_or_float_counts_gives_each_count_its_line_item_and_hours(cells, eid, item):
+    column = [[c] for c in cells]
+    ones = [None if c is None else model.one_off(EST, int(c), eid) for c in cells]
+    item_id = kj._kj_item(EST, item)
+    assert kj.kj_cost(column, eid, None, item) == [["" if o is None else o.item(item_id).kr] for o in ones]
+    assert kj.kj_hours(column) == [["" if c is None else model.one_off(EST, int(c)).total_hours] for c in cells]
+    assert kj.kj_eid_cost(column, eid) == [["" if o is None else o.item("eid").kr] for o in ones]

@@ -77,9 +77,9 @@ def lite_settings(xlsx: bytes) -> dict[str, object]:
 def test_main_py_imports_nothing_of_this_project(main_py):
     imports = [line.strip() for line in main_py.splitlines() if re.match(r"\s*(from|import)\s", line)]
     assert not [i for i in imports if re.match(r"(from|import)\s+(\.|workbook_builder|udfs)", i)]
-    assert {i.split()[1] for i in imports} <= {"__future__", "hashlib", "math", "tomllib", "dataclasses", "pathlib",
-                                               "typing", "datetime", "collections.abc", "decimal", "contextlib",
-                                               "functools", "re", "xlwings", "gettext"}
+    assert {i.split()[1] for i in imports} <= {"__future__", "bisect", "hashlib", "math", "tomllib", "dataclasses",
+                                               "pathlib", "typing", "datetime", "collections.abc", "decimal",
+                                               "contextlib", "functools", "re", "xlwings", "gettext"}
     assert lite.EMBED_SKIP not in main_py
 
 

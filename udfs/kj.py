@@ -48,8 +48,8 @@ from workbook_builder.core.model import (  # kj:embed-skip
     YEAR_MAX,
     Inputs,
     OneOff,
+    OneOffColumns,
     benefit,
-    eid_cost,
     first_year_min,
     one_off_range,
     one_off_with,
@@ -207,7 +207,7 @@ def _kj_grid(value: Any) -> list[list[Any]]:
         if not value:
             return [[None]]
         if isinstance(value[0], (list, tuple)):
-            return [list(row) for row in value]
+            return [row if isinstance(row, list) else list(row) for row in value]
         return [list(value)]
     return [[value]]
 
@@ -275,8 +275,9 @@ def _kj_staff(cell: Any) -> int | None:
     return whole_number(v, "staff", KJ_STAFF_NB, 0, STAFF_MAX)
 
 
-def _kj_over_staff(staff: Any, compute: Callable[[int], Any]) -> Any:
-    """`compute` for each personnel count in `staff`, in one call.
+def _kj_over_staff(staff: Any, compute: Callable[[list[int]], list[Any]]) -> Any:
+    """`compute` over the personnel counts in `staff`, in one call: it gets the distinct counts and
+    returns one result for each (the model's batched path, `OneOffColumns`).
 
     A single cell gives a single value (it does not spill); a range gives a range of the same
     shape, with an empty cell where the count is empty. Each distinct count is computed once.
@@ -286,29 +287,44 @@ def _kj_over_staff(staff: Any, compute: Callable[[int], Any]) -> Any:
     grid = _kj_grid(staff)
     single = len(grid) == 1 and len(grid[0]) == 1
     wide = any(len(row) > 1 for row in grid)
-    done: dict[tuple[type, Any], Any] = {}
-    out: list[list[Any]] = []
+    seen: dict[tuple[type, Any], int] = {}  # a cell as Excel sent it → its count's place (-1: empty)
+    place: dict[int, int] = {}  # a count → its place in `counts`
+    counts: list[int] = []
+    slots: list[int] = []  # each cell's place, row by row (few objects: a long range stays cheap)
     for r, row in enumerate(grid, start=1):
-        out_row = []
         for c, cell in enumerate(row, start=1):
-            try:
-                key = (cell.__class__, cell)
-                result = done.get(key, done)  # `done` itself marks "not computed yet"
-            except TypeError:  # unhashable (an Office.js error dict)
-                key, result = None, done
-            if result is done:
+            key: tuple[type, Any] | None = None
+            if cell.__class__ is int and 0 <= cell <= STAFF_MAX:  # a whole count, as Office.js sends it
+                n: int | None = cell
+            else:
+                try:
+                    key = (cell.__class__, cell)
+                    at = seen.get(key, -2)
+                except TypeError:  # unhashable (an Office.js error dict)
+                    key, at = None, -2
+                if at != -2:
+                    slots.append(at)
+                    continue
                 try:
                     n = _kj_staff(cell)
-                    result = "" if n is None else compute(n)
                 except InputError as exc:
                     if single:
                         raise
                     where = (Message(KJ_MSG_ROW_COLUMN, row=r, column=c) if wide else Message(KJ_MSG_ROW, row=r))
                     raise _kj_fail(KJ_STAFF_NB, KJ_MSG_IN_RANGE, where=where, message=exc.message) from None
-                if key is not None:
-                    done[key] = result
-            out_row.append(result)
-        out.append(out_row)
+            if n is None:
+                at = -1
+            else:
+                at = place.get(n, -2)
+                if at == -2:
+                    at = place[n] = len(counts)
+                    counts.append(n)
+            if key is not None:
+                seen[key] = at
+            slots.append(at)
+    results = compute(counts) if counts else []
+    cells = iter(["" if at == -1 else results[at] for at in slots])
+    out = [[next(cells) for _ in row] for row in grid]
     return out[0][0] if single else out
 
 
@@ -359,11 +375,7 @@ def kj_cost(staff: Any, eid: Any, hourly_rate: Any = None, item: Any = None, pri
         if item_id == "vendor_module":
             raise _kj_fail(KJ_ITEM_NB, KJ_MSG_NO_VENDOR_PRICE)
 
-        def cost(n: int) -> float:
-            o = one_off_with(est, n, p)
-            return o.total_kr if item_id is None else o.item(item_id).kr
-
-        return _kj_over_staff(staff, cost)
+        return _kj_over_staff(staff, lambda counts: OneOffColumns(est, counts, p).kr(item_id))
 
 
 @func
@@ -381,12 +393,7 @@ def kj_hours(staff: Any, item: Any = None) -> Any:
             raise _kj_fail(KJ_ITEM_NB, KJ_MSG_NOT_HOURS, label=Message.known(label, est.text_in(label, "nn")))
 
         p = _kj_params(est)
-
-        def hours(n: int) -> float:
-            o = one_off_with(est, n, p)
-            return o.total_hours if item_id is None else o.item(item_id).hours
-
-        return _kj_over_staff(staff, hours)
+        return _kj_over_staff(staff, lambda counts: OneOffColumns(est, counts, p).hours(item_id))
 
 
 @func
@@ -406,7 +413,7 @@ def kj_eid_cost(staff: Any, eid: Any, card_price: Any = None, reader_price: Any 
         p = _kj_params(est, price_year, eid=_kj_eid(est, eid),
                        eid_kr_per_person=_kj_number(card_price, "eid_kr_per_person"),
                        reader_kr=_kj_number(reader_price, "reader_kr"))
-        return _kj_over_staff(staff, lambda n: eid_cost(est, n, p.eid, p.eid_kr_per_person, p.reader_kr)[2])
+        return _kj_over_staff(staff, lambda counts: OneOffColumns(est, counts, p).kr("eid"))
 
 
 @func

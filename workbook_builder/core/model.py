@@ -10,7 +10,9 @@ zero, on the 15 significant digits a spreadsheet shows), so both give the same k
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
@@ -45,13 +47,10 @@ MINUTES_PER_HOUR = 60
 def segment(sizes: tuple[float, ...], staff: float) -> int:
     """Index of the reference segment used for `staff`: the one it lies in, or the nearest one.
 
-    Workbook twin: MIN(n-1; IFERROR(MATCH(staff; sizes; 1); 1)) (1-based).
+    Workbook twin: MIN(n-1; IFERROR(MATCH(staff; sizes; 1); 1)) (1-based); the sizes ascend (the
+    estimates file is refused otherwise), so MATCH(…; 1) is a binary search.
     """
-    i = 0
-    for j, s in enumerate(sizes):
-        if s <= staff:
-            i = j
-    return min(i, len(sizes) - 2)
+    return min(max(bisect_right(sizes, staff) - 1, 0), len(sizes) - 2)
 
 
 def interpolate(sizes: tuple[float, ...], values: tuple[float, ...], staff: float) -> float:
@@ -74,8 +73,9 @@ def outside_basis(est: Estimates, staff: int) -> bool:
 # ----------------------------------------------------------------------------- argument parsing
 
 
+@functools.lru_cache(maxsize=1024)  # the same few labels are looked up many times a budget
 def _norm(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    return "".join(filter(str.isalnum, text.casefold()))
 
 
 class _Option(Protocol):
@@ -93,28 +93,39 @@ MSG_CHOICE_MISSING = N_("{what} mangler: bruk {labels}")
 MSG_CHOICE_UNKNOWN = N_("ukjent {what} «{text}»: bruk {labels}")
 
 
+@functools.lru_cache(maxsize=64)
+def _choices(options: tuple[_Option, ...], by_parts: bool, nn_labels: tuple[str | None, ...]) -> dict[str, str]:
+    """Each option's names (and its nynorsk label, when it has one), normalised, → its id (a later option's
+    name wins a tie, as it always has); built once per list of options (the model parses a step's group
+    many times a budget)."""
+    choices: dict[str, str] = {}
+    for o, nn_label in zip(options, nn_labels):
+        names = [o.id, o.label, *([nn_label] if nn_label is not None else [])]
+        if by_parts:
+            names += [part for part in o.label.replace(")", "").split("(") if part.strip()]
+        choices.update({_norm(name): o.id for name in names})
+    return choices
+
+
 def _choose(options: Sequence[_Option], text: Any, field: str, what_en: str, what_nb: str,
             by_parts: bool = False, nn: dict[str, str] | None = None) -> str:
     """The id of the option whose id or label (any case, spacing or punctuation) is `text`, the label in
     either målform (`nn`: the estimates' nynorsk texts); with `by_parts`, also a part of the label,
     e.g. `Gerica` or `Visma` for `Visma (Profil)`. `what_nb` is a bokmål message id (the list's name)."""
     nn = nn or {}
-    choices: dict[str, str] = {}
-    for o in options:
-        names = [o.id, o.label, *([nn[o.label]] if o.label in nn else [])]
-        if by_parts:
-            names += [part for part in o.label.replace(")", "").split("(") if part.strip()]
-        choices.update({_norm(name): o.id for name in names})
+    if isinstance(text, str) and text.strip():
+        opts = tuple(options)
+        nn_labels = tuple(nn.get(o.label) for o in opts) if nn else (None,) * len(opts)
+        found = _choices(opts, by_parts, nn_labels).get(_norm(text))
+        if found is not None:
+            return found
     labels = "; ".join(o.label for o in options)
     hint_en = f"(use one of: {', '.join(o.id.replace('_', '-') for o in options)}, or {labels})"
     values = {"what": Message(what_nb), "labels": Message.known(labels, "; ".join(nn.get(o.label, o.label)
                                                                                 for o in options))}
     if not isinstance(text, str) or not text.strip():
         raise InputError(field, f"{what_en} is missing {hint_en}", MSG_CHOICE_MISSING, **values)
-    found = choices.get(_norm(text))
-    if found is None:
-        raise InputError(field, f"unknown {what_en} {text!r} {hint_en}", MSG_CHOICE_UNKNOWN, text=text, **values)
-    return found
+    raise InputError(field, f"unknown {what_en} {text!r} {hint_en}", MSG_CHOICE_UNKNOWN, text=text, **values)
 
 
 def parse_eid(est: Estimates, text: Any) -> str:
@@ -705,6 +716,86 @@ def one_off(est: Estimates, staff: Any, eid: Any = None, hourly_rate: float | No
     return _one_off(est, n, p, with_vendor=True)
 
 
+class OneOffColumns:
+    """The one-off cost for many personnel counts at one set of resolved parameters, a column per
+    figure (an Excel function over a range): the same numbers as `one_off_with` for each count, by the
+    same arithmetic in the same order, without building a LineItem per item and count. Each count's
+    reference segment is found once and shared by every interpolated item; an item's column is
+    computed when first asked for. `tests/test_model_columns.py` holds it equal to `one_off_with`."""
+
+    def __init__(self, est: Estimates, counts: Any, p: Params, with_vendor: bool = True) -> None:
+        self.est, self.p, self.with_vendor = est, p, with_vendor
+        self.counts = [n if type(n) is int and 0 <= n <= STAFF_MAX
+                       else whole_number(n, "staff", "Antall helsepersonell", 0, STAFF_MAX) for n in counts]
+        self._segments = [segment(est.sizes.values, n) for n in self.counts]
+        self._qty: dict[str, list[float]] = {}
+
+    def _interpolated(self, values: tuple[float, ...]) -> list[float]:
+        """`interpolate` for every count, each from its own segment (as `(x0, x1 - x0, a, b - a)`)."""
+        sizes = self.est.sizes.values
+        parts = [(sizes[i], sizes[i + 1] - sizes[i], values[i], values[i + 1] - values[i])
+                 for i in range(len(sizes) - 1)]
+        out = []
+        for n, i in zip(self.counts, self._segments):
+            x0, w, a, d = parts[i]
+            x = a + d * (n - x0) / w
+            out.append(x if n != 0 and x > 0.0 else 0.0)  # max(0.0, x), and 0 personnel cost nothing
+        return out
+
+    def _quantity(self, item_id: str) -> list[float]:
+        """Hours, or kr in the budget year's prices, of a line item (as `_one_off` computes its `qty`;
+        for the stand-ins their kr)."""
+        if item_id in self._qty:
+            return self._qty[item_id]
+        est, p = self.est, self.p
+        if item_id == "eid":
+            readers = [0] * len(self.counts)
+            if est.eid_option(p.eid).readers:
+                readers = [0 if n == 0 else min(n, excel_roundup(x))
+                           for n, x in zip(self.counts, self._interpolated(est.readers.values))]
+            qty = [n * p.eid_kr_per_person + r * p.reader_kr for n, r in zip(self.counts, readers)]
+        elif item_id == "vendor_module":
+            priced = self.with_vendor and p.vendor_module_kr is not None
+            qty = [p.vendor_module_kr if priced and n > 0 else 0.0 for n in self.counts]  # type: ignore[misc]
+        elif item_id == "standin":
+            basis = standin_basis(est)
+            hours = self._quantity(basis.id) if basis is not None else [0.0] * len(self.counts)
+            qty = [h * p.standin_share * p.standin_hourly_rate for h in hours]
+        else:
+            item = est.item(item_id)
+            assert item.values is not None
+            xs = self._interpolated(item.values)
+            qty = [excel_round(x) for x in xs] if item.kind == "hours" else [excel_round(x * p.price_factor)
+                                                                              for x in xs]
+        self._qty[item_id] = qty
+        return qty
+
+    def _sum(self, columns: Any) -> list[float]:
+        """Per count, the columns added in item order, as `sum` adds a count's line items (the items that
+        are 0 for this figure are left out: adding 0.0 changes no sum)."""
+        cols = list(columns)
+        if len(cols) == 1:
+            return list(cols[0])
+        return [sum(t) for t in zip(*cols)] if cols else [0.0] * len(self.counts)
+
+    def hours(self, item_id: str | None = None) -> list[float]:
+        """Internal hours per count: in all (`OneOff.total_hours`) or of one line item (`LineItem.hours`)."""
+        if item_id is not None:
+            return self._quantity(item_id) if self.est.item(item_id).kind == "hours" else [0.0] * len(self.counts)
+        return self._sum(self._quantity(i.id) for i in self.est.items if i.kind == "hours")
+
+    def kr(self, item_id: str | None = None) -> list[float]:
+        """Kroner per count: the one-off total (`OneOff.total_kr`) or one line item's (`LineItem.kr`)."""
+        rate = self.p.hourly_rate
+        if item_id is not None:
+            kind = self.est.item(item_id).kind
+            return [q * rate for q in self._quantity(item_id)] if kind == "hours" else self._quantity(item_id)
+        items = self.est.items
+        purchases = self._sum(self._quantity(i.id) for i in items if i.kind not in ("hours", "standin"))
+        standins = self._sum(self._quantity(i.id) for i in items if i.kind == "standin")
+        return [h * rate + pk + s for h, pk, s in zip(self.hours(), purchases, standins)]
+
+
 # ----------------------------------------------------------------------------- running costs
 
 
@@ -1220,10 +1311,11 @@ def accounting_text(est: Estimates, art: str, malform: str = DEFAULT_MALFORM) ->
 def accounting_lines(est: Estimates, p: Params, cash: tuple[CashLine, ...]) -> tuple[AccountingLine, ...]:
     """One line per budget year × function × art (zeros included, in a fixed order)."""
     out = []
-    texts = {art: accounting_text(est, art, p.malform) for art in accounting_arts(est)}
+    arts = accounting_arts(est)
+    texts = {art: accounting_text(est, art, p.malform) for art in arts}
     for k, y in enumerate(p.years):
         for fi, f in enumerate(est.function_codes):
-            for art in accounting_arts(est):
+            for art in arts:
                 kr = sum(c.by_function[k][fi] for c in cash if c.art == art)
                 out.append(AccountingLine(y, f, art, kr, texts[art]))
     return tuple(out)

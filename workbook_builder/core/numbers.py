@@ -25,6 +25,10 @@ def _decimal15(x: float) -> Decimal:
 def excel_round(x: float, digits: int = 0) -> float:
     """ROUND(x; digits) as Excel and LibreOffice compute it (half away from zero)."""
     if digits == 0:  # the common case, without Decimal: the 15-digit value, then half away from zero
+        if 0 < x < 1e8:  # 15 digits move such an x by under 1e-6, so away from a half they cannot change it
+            whole = math.floor(x)
+            if abs(x - whole - 0.5) > 1e-6:
+                return float(whole + 1 if x - whole > 0.5 else whole)
         y = float(f"{x:.15g}")
         return float(math.copysign(math.floor(abs(y) + 0.5), y)) if abs(y) < 2**52 else y
     q = Decimal(1).scaleb(-digits)
@@ -33,6 +37,10 @@ def excel_round(x: float, digits: int = 0) -> float:
 
 def excel_roundup(x: float) -> int:
     """ROUNDUP(x; 0) for x >= 0: a count that is whole in 15 digits is not rounded up."""
+    if 0 < x < 1e8:  # 15 digits move such an x by under 1e-6, so away from a whole number they cannot change it
+        whole = math.floor(x)
+        if 1e-6 < x - whole < 1 - 1e-6:
+            return whole + 1
     return math.ceil(float(f"{x:.15g}"))
 
 

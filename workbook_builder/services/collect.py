@@ -24,18 +24,24 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from workbook_builder import __version__
-from workbook_builder.cells import list_label, output_values
-from workbook_builder.core.estimates import Estimates, parse_estimates
+from workbook_builder.cells import OUTPUTS, list_label, output_values
+from workbook_builder.core.estimates import Estimates
 from workbook_builder.core.model import Budget, Inputs, budget, parse_group
 from workbook_builder.core.numbers import nb_number
 from workbook_builder.core.textinput import csv_text
 from workbook_builder.core.vocabulary import EMPTY, ERROR, NOTE, OK
-from workbook_builder.services.memo import Finding
-from workbook_builder.services.source import UnreadableWorkbook, read_filled
+from workbook_builder.services.source import Finding, UnreadableWorkbook, read_filled
 from workbook_builder.services.workers import process_pool
 from workbook_builder.sheets.base import new_chart
 from workbook_builder.xlsx.files import atomic_write_many
 
+# The saved outputs collect compares with the model's: every headline output but the totals' mean, sd, P50 and
+# P85, which `check` compares. Those are the only ones on the sheet Usikkerhet, as large as Inndata: leaving
+# them out spares reading it in every workbook (a fifth of the reading, bench/bench_batch_collect.py). The
+# overview's P50 and P85 are the model's either way; the per-year P50 and P85 on Budsjett are compared.
+ON_USIKKERHET = ("kj_total_kr_mean", "kj_total_kr_sd", "kj_total_kr_p50", "kj_total_kr_p85", "kj_cash_total_kr_p50",
+                 "kj_cash_total_kr_p85", "kj_internal_total_kr_p50", "kj_internal_total_kr_p85")
+COMPARED_OUTPUTS = tuple(n for n in OUTPUTS if n not in ON_USIKKERHET)
 KR = '#,##0" kr"'  # the space inside the literal: LibreOffice nb-NO keeps it through a save (README)
 COUNT = "#,##0"
 YEAR = "0"
@@ -48,7 +54,7 @@ class Entry:
 
     path: Path
     inputs: Inputs
-    budget: Budget
+    budget: Budget  # without its cash lines and budget lines: the overview shows neither (see `read_one`)
     findings: list[Finding]
     mismatch: str  # "" when the workbook's saved totals agree with the model
     seconds: float
@@ -186,12 +192,15 @@ def read_one(path: Path, est: Estimates, today: dt.date) -> Entry | Failure:
     """Read one workbook and budget it; never raises (a failure is a value with its reason)."""
     t = time.perf_counter()
     try:
-        filled = read_filled(path, est)
+        filled = read_filled(path, est, COMPARED_OUTPUTS)
         b = budget(est, filled.inputs, filled.built or today)
         # Group ids, so the overview can sum personnel per group.
         inputs = replace(filled.inputs, steps=tuple(replace(s, group=parse_group(est, s.group) if s.group else None)
                                                      for s in filled.inputs.steps))
         mismatch = compare_saved(est, b, filled.saved, filled.metadata)
+        # The cash lines and budget lines (a hundred small objects) are most of what a worker would send back,
+        # and the main process would spend longer taking them in than the worker spends reading the workbook.
+        b = replace(b, cash_lines=(), accounting_lines=())
         return Entry(path, inputs, b, filled.findings, mismatch, time.perf_counter() - t, filled.metadata,
                      _mtime(path))
     except UnreadableWorkbook as exc:
@@ -210,9 +219,11 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
-def _init_worker(text: str, file: str) -> None:
+def _init_worker(est: Estimates) -> None:
+    """The estimates the command parsed (a forked worker has them already; parsing them again would take
+    as long as reading a few workbooks)."""
     global _WORKER_EST
-    _WORKER_EST = parse_estimates(text, file)
+    _WORKER_EST = est
 
 
 def _read_in_worker(path: str, today: dt.date) -> Entry | Failure:
@@ -232,7 +243,7 @@ def collect(paths: Sequence[Path], est: Estimates, *, workers: int = 2, today: d
                 progress(out[-1])
         return out
     results: list[Entry | Failure] = []
-    with process_pool(workers, _init_worker, (est.text, est.file)) as pool:
+    with process_pool(workers, _init_worker, (est,)) as pool:
         for r in pool.map(_read_in_worker, [str(p) for p in paths], [today] * len(paths), chunksize=8):
             results.append(r)
             if progress:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, cast
 
 from markupsafe import Markup
@@ -22,6 +21,7 @@ from workbook_builder.core.model import PARAMETER_BY_NAME, QUALITY_GAINS, Budget
 from workbook_builder.core.numbers import nb_number
 from workbook_builder.core.textinput import one_line
 from workbook_builder.core.vocabulary import EMPTY, ERROR, NOTE, OK
+from workbook_builder.services.source import Finding
 from workbook_builder.services.svgchart import Series, bar_chart
 from workbook_builder.services.tables import lines_frame, years_frame
 from workbook_builder.sheets.estimater import BENEFIT_LABELS, HOURLY_LABELS
@@ -32,16 +32,6 @@ STATUS_CLASS = {OK: "ok", NOTE: "note", EMPTY: "empty", ERROR: "error"}
 # Bar colours at least 3:1 against the white page (WCAG 2.1 1.4.11, non-text contrast); stacked parts are
 # also parted by a white line, and the same figures are in the table above the chart.
 MONEY_COLORS = {"purchases": "#0b3d66", "standin": "#3c8dc9", "renewal": "#c55a11"}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """An input value a reader found but could not use (it is left out of every number)."""
-
-    label: str
-    raw: str
-    en: str
-    nb: str
 
 
 # ----------------------------------------------------------------------------- Norwegian numbers, for HTML
@@ -213,9 +203,7 @@ def memo_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str = "
               "hours": i.hours if i.kind == "hours" else None, "kr": i.kr, "cash": i.kind != "hours",
               "missing": i.id == "vendor_module" and b.one_off.vendor_module_missing} for i in b.one_off.items]
     open_checks = [c for c in b.checks if c.status != OK]
-    vendor = list_label(est, "vendor", inputs.vendor)
-    if inputs.vendor and est.vendor(parse_vendor(est, inputs.vendor)).other and inputs.vendor_other.strip():
-        vendor = one_line(inputs.vendor_other)
+    vendor = vendor_name(est, inputs)
     municipality = one_line(inputs.municipality) or "Kommunen"  # the page header is one line (textinput)
     return {
         "est": est, "inputs": inputs, "b": b, "p": p, "years": years, "quality_gains": QUALITY_GAINS,
@@ -236,6 +224,15 @@ def memo_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str = "
         "one_off_years": sum(y["one_off_kr"] for y in years), "kr": kr, "num": num, "hours": hours, "pct": pct,
         "years_text": years_text, "contact_email": est.contact_email,
     }
+
+
+def vendor_name(est: Estimates, inputs: Inputs) -> str | None:
+    """The EPJ vendor as the memo and the notice name it: the list's label, or for «Annen leverandør» the
+    name typed beside it (one line) when there is one; None when no vendor is chosen."""
+    label = list_label(est, "vendor", inputs.vendor)
+    if label and est.vendor(parse_vendor(est, label)).other and inputs.vendor_other.strip():
+        return one_line(inputs.vendor_other)
+    return label
 
 
 def render_memo_html(est: Estimates, inputs: Inputs, b: Budget, **kwargs: Any) -> str:

@@ -1,8 +1,11 @@
-"""The message to the EPJ vendor (with a copy to the national project): the municipality's decision
-and a request for the price of the module for HelseID and kjernejournal.
+"""The message to the EPJ vendor (with a copy to the national project), in one of two forms.
 
-The note's last step for a municipality is to "report the decision to the EPJ vendor with a copy to
-the project"; the text comes from `templates/notice.txt.j2`, the figures from the model.
+By default an **inquiry before a decision**: it describes the planned scope and asks the vendor for the
+price of the module for HelseID and kjernejournal, its yearly costs, when it can be taken into use and
+what the vendor needs from the municipality, without saying anything is decided. With `decided` it
+**reports the decision** (the note's last step: "report the decision to the EPJ vendor with a copy to the
+project") and asks the same. Neither states a budgeted amount unless `with_budget`: a vendor who knows
+the budget prices to it. The text comes from `templates/notice.txt.j2`, the figures from the model.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from workbook_builder.cells import list_label
 from workbook_builder.core.estimates import Estimates
 from workbook_builder.core.model import Budget, Inputs, parse_vendor
 from workbook_builder.core.textinput import one_line
-from workbook_builder.services.memo import kr, num
+from workbook_builder.services.memo import kr, num, vendor_name
 from workbook_builder.templating import render
 
 
@@ -27,19 +30,24 @@ def product(vendor_label: str) -> str:
 
 
 def notice_text(est: Estimates, inputs: Inputs, b: Budget, *, today: dt.date | None = None,
-                signature: str = "") -> str:
-    """The plain-text message (To, Cc, Subject, body) in Norwegian bokmål."""
+                signature: str = "", decided: bool = False, with_budget: bool = False) -> str:
+    """The plain-text message (To, Cc, Subject, body) in Norwegian bokmål: an inquiry, or with `decided`
+    the decision; with `with_budget` it also states the amount set aside for the module when it is priced,
+    else the one-off total."""
     if inputs.vendor is None:
-        labels = ", ".join(v.label for v in est.vendors)
+        labels = ", ".join(v.label for v in est.vendors if not v.other)
         raise NoticeRefused(f"no EPJ vendor is chosen in the workbook (Inndata, EPJ-leverandør): choose one of "
-                            f"{labels}, save the workbook and run notice again")
+                            f"{labels} (or Annen leverandør and its name), save the workbook and run notice again")
+    if est.vendor(parse_vendor(est, inputs.vendor)).other and not inputs.vendor_other.strip():
+        raise NoticeRefused("the EPJ vendor is «Annen leverandør» but the workbook has no vendor name (Inndata, "
+                            "Navn på annen leverandør): type the vendor's name, save the workbook and run notice again")
     if not inputs.municipality.strip():
         raise NoticeRefused("the workbook has no municipality name (Inndata, Kommune): fill it in, save the "
                             "workbook and run notice again")
     if b.total_staff == 0:
         raise NoticeRefused("the workbook has no health personnel in its rollout steps (Inndata, Innføringstrinn): "
-                            "there is no decision to report yet")
-    vendor = est.vendor(parse_vendor(est, inputs.vendor))
+                            "there is no scope to write about yet")
+    vendor = vendor_name(est, inputs) or ""
     today = today or dt.date.today()
     p = b.params
     steps = []
@@ -52,7 +60,7 @@ def notice_text(est: Estimates, inputs: Inputs, b: Budget, *, today: dt.date | N
     municipality = one_line(inputs.municipality)
     # Every value in a header line (Til, Kopi, Emne) is one line: no value can add a header (textinput).
     return render(
-        "notice.txt.j2", vendor=one_line(vendor.label), product=one_line(product(vendor.label)),
+        "notice.txt.j2", decided=decided, with_budget=with_budget, vendor=vendor, product=one_line(product(vendor)),
         cc=one_line(est.contact_email), municipality=municipality, number=one_line(inputs.municipality_number),
         steps=steps, total=num(b.total_staff),
         eid=est.eid_option(p.eid).label, first_year=min((s.year or p.first_year) for s in inputs.steps if s.staff > 0),

@@ -10,6 +10,7 @@ shows; an invalid value becomes a `Finding` and is named in `Inputs.invalid` (Ko
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,19 @@ from typing import Any
 from workbook_builder.cells import OUTPUTS
 from workbook_builder.core.estimates import Estimates
 from workbook_builder.core.model import Inputs
-from workbook_builder.services.memo import Finding
 from workbook_builder.xlsx.reading import UnreadableWorkbook, built_date, read_workbook
 
-__all__ = ["Filled", "UnreadableWorkbook", "read_filled"]
+__all__ = ["Filled", "Finding", "UnreadableWorkbook", "read_filled"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """An input value a reader found but could not use (it is left out of every number)."""
+
+    label: str
+    raw: str
+    en: str
+    nb: str
 
 
 @dataclass
@@ -33,9 +43,11 @@ class Filled:
     saved: dict[str, Any] = field(default_factory=dict)  # headline output name → saved value (None: no value)
 
 
-def read_filled(path: str | Path, est: Estimates) -> Filled:
-    """Read a filled workbook; raises UnreadableWorkbook (one line, English) for a file it refuses."""
-    fw = read_workbook(path, est, strict=True, full=False)
+def read_filled(path: str | Path, est: Estimates, outputs: Iterable[str] = OUTPUTS) -> Filled:
+    """Read a filled workbook; raises UnreadableWorkbook (one line, English) for a file it refuses. Of the
+    headline outputs' saved values only those of `outputs` are read (all unless a command compares fewer)."""
+    outputs = tuple(outputs)
+    fw = read_workbook(path, est, strict=True, full=False, outputs=outputs)
     findings = [Finding(p.label, p.raw, p.en, p.nb) for p in fw.problems]
-    saved = {name: fw.saved[name] for name in OUTPUTS if name in fw.saved}
+    saved = {name: fw.saved[name] for name in outputs if name in fw.saved}
     return Filled(Path(path), fw.inputs, findings, fw.metadata, built_date(fw.metadata), saved)

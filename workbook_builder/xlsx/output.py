@@ -241,8 +241,10 @@ def _identity(path: Path) -> tuple[int, int] | None:
 
 def _same_file(a: Path, b: Path) -> bool:
     ia, ib = _identity(a), _identity(b)
-    if ia is not None and ia == ib:
-        return True  # the same file: a link, a hard link, another spelling of the path
+    if ia is not None and ib is not None:
+        return ia == ib  # both exist: the same file (a link, a hard link, another spelling) or two files
+    if (ia is None) != (ib is None) and not os.path.lexists(a if ia is None else b):
+        return False  # one exists and the other is nowhere, not even a dangling link: not the same file
     try:
         return a.resolve() == b.resolve()
     except (OSError, RuntimeError):

@@ -39,14 +39,12 @@ import stat
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 from xml.etree import ElementTree as StdET
 from xml.etree.ElementTree import Element, ParseError
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import unescape as xml_unescape
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
@@ -90,7 +88,8 @@ _ODD_CELL = re.compile(rb'<c(?! r="[A-Z]{1,2}[1-9][0-9]{0,2}"[ />])[ />]')
 _ODD_ROW = re.compile(rb'<row(?! r="[1-9][0-9]{0,2}"[ />])[ />]')
 _ODD_STYLE = re.compile(rb' s="(?![0-9]{1,5}")')
 _PREFIXED_CELL = re.compile(rb":c[ >/]")
-_FORMULA_REFS = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>]*?(?<!/)>\s*<f\b')
+# A cell whose tag (up to its first ">", not "/>") is followed by <f: possessive, so a sheet is scanned once.
+_FORMULA_REFS = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>/]*+(?:/+[^>/]++)*+>\s*<f\b')
 _FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"([^>]*?)(?<!/)>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)')
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>]*?\bt="e"[^>]*?(?<!/)>'
                          rb'(?:\s*<f\b[^>]*?(?:/>|>[^<]*</f>))?\s*<v>([^<]*)</v>')
@@ -179,6 +178,7 @@ def _cell_rc(ref: str) -> tuple[int, int]:
     return int(m.group(2)) - 1, _col(m.group(1))
 
 
+@functools.lru_cache(maxsize=4096)  # the workbooks of one template share their names' texts
 def parse_ref(text: str) -> Ref | None:
     """`'Inndata'!$B$5` or `Inndata!$D$20:$D$31` → a Ref; anything else (#REF!, several areas, a cell
     outside Excel's grid) → None."""
@@ -234,11 +234,23 @@ def _text_of(el: Element) -> str:
     return "".join(unescape(t.text or "") for r in _children(el, "r") for t in _children(r, "t"))
 
 
+def _xml_unescape(text: str) -> str:
+    """The five predefined entities resolved, «&amp;» last (as xml.sax.saxutils.unescape with &quot; and
+    &apos;, whose module would import urllib, http and email with it)."""
+    return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
+            .replace("&amp;", "&"))
+
+
+def _xml_attribute(text: str) -> str:
+    """Text made safe inside a double-quoted XML attribute (as xml.sax.saxutils.escape with &quot;)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace('"', "&quot;")
+
+
 def _xml_text(raw: bytes) -> str:
     """Text between tags in XML bytes: entities and character references resolved."""
     if b"&" not in raw:
         return raw.decode("utf-8", errors="replace")
-    text = xml_unescape(raw.decode("utf-8", errors="replace"), {"&quot;": '"', "&apos;": "'"})
+    text = _xml_unescape(raw.decode("utf-8", errors="replace"))
     return _CHAR_REF.sub(lambda m: chr(int(m.group(1)[1:], 16) if m.group(1)[0] == "x" else int(m.group(1))), text)
 
 
@@ -586,6 +598,9 @@ class _FastSheet(_Sheet):
 # ----------------------------------------------------------------------------- the workbook
 
 
+_LISTINGS: dict[bytes, tuple[list[tuple[str, str]], dict[str, str]]] = {}  # workbook part → its listing
+
+
 class WorkbookFile:
     """A safely opened .xlsx: its sheets, its workbook-level defined names and its cells' saved values."""
 
@@ -629,7 +644,20 @@ class WorkbookFile:
         self._in_calamine: set[str] = set()
 
     def _workbook_listing_by_tree(self, part: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
-        """(sheet name, relationship id) of each sheet, and workbook-level defined name → its text."""
+        """(sheet name, relationship id) of each sheet, and workbook-level defined name → its text. The
+        workbooks of one template have the same workbook part, byte for byte: a listing is parsed once per
+        distinct part (its bytes are the key, so a part that differs in any byte is parsed on its own)."""
+        data = self.pkg.read(part)
+        listing = _LISTINGS.get(data)
+        if listing is None:
+            listing = self._parse_workbook_listing(part)
+            if len(_LISTINGS) >= 8:
+                _LISTINGS.clear()
+            _LISTINGS[data] = listing
+        sheets, texts = listing
+        return list(sheets), dict(texts)
+
+    def _parse_workbook_listing(self, part: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
         root = self.pkg.xml(part)
         sheets_el = _child(root, "sheets")
         sheets = [(s.get("name") or "", _attr(s, "id") or "") for s in (sheets_el if sheets_el is not None else [])]
@@ -748,7 +776,7 @@ class WorkbookFile:
             entries: list[tuple[str, bytes, int | None]] = [
                 ("[Content_Types].xml", _CONTENT_TYPES.encode(), None), ("_rels/.rels", _PACKAGE_RELS.encode(), None),
                 ("xl/workbook.xml", _WORKBOOK_XML.format("".join(
-                    f'<sheet name="{xml_escape(name, {chr(34): "&quot;"})}" sheetId="{k + 1}" r:id="rId{k + 1}"/>'
+                    f'<sheet name="{_xml_attribute(name)}" sheetId="{k + 1}" r:id="rId{k + 1}"/>'
                     for k, (name, _) in enumerate(sheets))).encode(), None)]
             rels = [f'<Relationship Id="rId{k + 1}" Type="{_REL}/worksheet" Target="worksheets/s{k + 1}.xml"/>'
                     for k in range(len(sheets))]
@@ -963,9 +991,7 @@ class WorkbookFile:
         """The cells of a sheet that are unlocked (the ones a user types in): found once per sheet."""
         if sheet in self._unlocked:
             return self._unlocked[sheet]
-        self.is_locked(sheet, 0, 0)  # the styles' protection
-        assert self._locked is not None
-        ids = [k for k, locked in enumerate(self._locked) if not locked]
+        ids = [k for k, locked in enumerate(self._locked_styles()) if not locked]
         view = self._view(sheet)
         found: set[tuple[int, int]] = set()
         if ids and isinstance(view, _FastSheet):
@@ -977,8 +1003,8 @@ class WorkbookFile:
         self._unlocked[sheet] = found
         return found
 
-    def is_locked(self, sheet: str, r: int, c: int) -> bool:
-        """Whether a cell is locked (Excel's default); unlocked cells are the ones a user types in."""
+    def _locked_styles(self) -> list[bool]:
+        """Per cell style (cellXfs index): whether it locks the cell (Excel's default)."""
         if self._locked is None:
             self._locked = []
             part = self._part_of_type("/styles")
@@ -988,9 +1014,14 @@ class WorkbookFile:
                 if start >= 0 and end > start and _plain_utf8(data):  # each <xf …> up to the next one
                     for xf in data[start:end].split(b"<xf")[1:]:
                         self._locked.append(not _UNLOCKED.search(xf))
+        return self._locked
+
+    def is_locked(self, sheet: str, r: int, c: int) -> bool:
+        """Whether a cell is locked (Excel's default); unlocked cells are the ones a user types in."""
+        locked = self._locked_styles()
         view = self._view(sheet)
         style = view.style(r, c) if isinstance(view, _FastSheet) else self.cell(sheet, r, c).style
-        return self._locked[style] if style < len(self._locked) else True
+        return locked[style] if style < len(locked) else True
 
     def custom_properties(self) -> dict[str, str]:
         """docProps/custom.xml: name → value as text."""
@@ -1256,16 +1287,17 @@ def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = Fals
 
 
 def read_workbook(path: str | Path | bytes, est: Estimates, label: str | None = None,
-                  strict: bool = False, full: bool = True) -> FilledWorkbook:
+                  strict: bool = False, full: bool = True, outputs: Iterable[str] = OUTPUTS) -> FilledWorkbook:
     """Read a filled workbook's inputs against `est` (the estimates the new workbook is built from).
 
     `strict` reads list values as the workbook does (exact labels), for comparing with its totals.
     `full` also reads every other named value, its label and whether it is a formula (a regeneration
-    reports changed estimates); without it only the headline outputs and Byggeinfo are read (check,
-    memo, notice, collect).
+    reports changed estimates); without it only the headline outputs (those of `outputs`: all of them
+    unless a command compares fewer) and Byggeinfo are read (check, memo, notice, collect), and only the
+    sheets that hold them are read at all.
     Raises :class:`UnreadableWorkbook` for a file that is not a kj-budget workbook or is unsafe."""
     with WorkbookFile(path, label) as wb:
-        return _read(wb, est, strict, full)
+        return _read(wb, est, strict, full, tuple(outputs))
 
 
 def read_inputs(path: str | Path, est: Estimates) -> tuple[Inputs, list[Problem], dict[str, str]]:
@@ -1277,13 +1309,14 @@ def read_inputs(path: str | Path, est: Estimates) -> tuple[Inputs, list[Problem]
 TEXT_FIELDS = {spec.field for spec in INPUTS if spec.kind == "text" and spec.rows == 1}  # blank → ""
 
 
-def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = True) -> FilledWorkbook:
+def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = True,
+          outputs: tuple[str, ...] = tuple(OUTPUTS)) -> FilledWorkbook:
     ours = [n for n in wb.names if n in INPUT_BY_NAME or n.startswith("kj_meta_")]
     if not ours:
         raise UnreadableWorkbook(f"{wb.pkg.label}: is not a kj-budget workbook: it has none of the named cells "
                                  "kj-budget writes (such as kj_municipality or kj_step_staff)")
     _require_input_sheet(wb)
-    wb.plan([*INPUT_BY_NAME, "kj_input_note", *OUTPUTS, *(n for n in wb.names if n.startswith("kj_meta_"))]
+    wb.plan([*INPUT_BY_NAME, "kj_input_note", *outputs, *(n for n in wb.names if n.startswith("kj_meta_"))]
             if not full else [n for n in wb.names if n.startswith("kj_")])
     problems: list[Problem] = []
     carried: list[Carried] = []
@@ -1370,7 +1403,7 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = T
                     key = name if ref.size == 1 else f"{name}#{k + 1}"
                     problems.append(Problem(key, name, raw_text(c.value), "the new template has no such input",
                                             "den nye malen har ikke dette feltet", "not_in_template"))
-    for name in (wb.names if full else [*OUTPUTS, *(n for n in wb.names if n.startswith("kj_meta_"))]):
+    for name in (wb.names if full else [*outputs, *(n for n in wb.names if n.startswith("kj_meta_"))]):
         if not name.startswith("kj_") or name in INPUT_BY_NAME or name in unknown or name not in wb.names:
             continue
         if wb.bounded(name) is None:
