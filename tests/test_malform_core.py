@@ -332,7 +332,7 @@ def test_an_unexpected_failure_is_reported_in_nynorsk(nynorsk_functions, monkeyp
     def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(kj, "one_off_with", broken)
+    monkeypatch.setattr(kj, "OneOffColumns", broken)
     with pytest.raises(XlwingsError, match="^Uventa feil i KJ_COST: ZeroDivisionError: division by zero$"):
         kj.kj_cost(100.0, "pki")
 

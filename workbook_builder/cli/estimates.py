@@ -42,9 +42,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true",
                    help="with --export: replace FILE even if it is not the same estimates file")
     p.add_argument("--json", action="store_true", help="print the estimates as JSON")
-    p.add_argument("--calibrate", type=Path, metavar="DIR|OVERVIEW.xlsx",
-                   help="fit the line items to the actuals of the filled workbooks in DIR (or of the regional "
-                   "overview `kj-budget collect` made) and write the calibrated estimates to --out")
+    p.add_argument("--calibrate", type=Path, metavar="DIR",
+                   help="fit the line items to the actuals of the filled workbooks in DIR (read as `kj-budget "
+                   "collect` reads them) and write the calibrated estimates to --out")
     p.add_argument("--out", type=Path, metavar="FILE.toml", help="with --calibrate: where to write the estimates")
     p.set_defaults(func=run)
 
