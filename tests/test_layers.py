@@ -1,7 +1,7 @@
 """The project's layers, read from the source: every import points down, never up or sideways, and the
 model's core is standard-library Python (xlwings Lite runs it embedded whole in main.py).
 
-    core      workbook_builder/core: estimates, model, numbers, vocabulary, errors, textinput, bounds
+    core      workbook_builder/core: estimates, model, numbers, vocabulary, errors, textinput
     base      workbook_builder/__init__ (the version), templating, cells (the register of names)
     xlsx      workbook_builder/xlsx: writing files safely, reading workbooks, the Lite embedding
     sheets    workbook_builder/sheets: one module per sheet
@@ -136,7 +136,8 @@ for m in pkgutil.iter_modules(core.__path__):
 from workbook_builder.core.estimates import load_estimates
 from workbook_builder.core.model import Inputs, Step, budget
 b = budget(load_estimates(), Inputs(steps=(Step(120, group="a", year=2027),), eid="pki"))
-print(b.one_off.total_kr, sorted(k for k in sys.modules if k.split(".")[0] not in sys.stdlib_module_names and k != "__main__"))
+print(b.one_off.total_kr,
+      sorted(k for k in sys.modules if k.split(".")[0] not in sys.stdlib_module_names and k != "__main__"))
 """
 
 

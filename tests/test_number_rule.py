@@ -155,7 +155,7 @@ def test_an_estimates_file_nested_100000_deep_is_refused_without_a_traceback(tmp
     path.write_text("a = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
     assert main(["estimates", "--estimates", str(path)]) == 2
     err = capsys.readouterr().err
-    assert "nested too deeply" in err and "Traceback" not in err and "RecursionError" not in err
+    assert "nests deeper than 8 levels" in err and "Traceback" not in err and "RecursionError" not in err
 
 
 def test_a_named_pipe_as_estimates_file_is_refused_not_waited_for(tmp_path, capsys):

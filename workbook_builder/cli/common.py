@@ -59,10 +59,6 @@ def add_estimates_option(parser: argparse.ArgumentParser) -> None:
 
 
 def estimates_from(args: argparse.Namespace) -> Estimates:
-    """The packaged estimates, or the file given with --estimates read within bounds (bounds.py)."""
-    path = getattr(args, "estimates", None)
-    if path is None:
-        return load_estimates()
-    from workbook_builder.core.bounds import read_estimates_file
-
-    return read_estimates_file(path)
+    """The packaged estimates, or the file given with --estimates (read within bounds and judged by
+    `estimates.load_estimates`, the one place an estimates file is judged)."""
+    return load_estimates(getattr(args, "estimates", None))
