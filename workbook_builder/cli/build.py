@@ -9,6 +9,7 @@ from workbook_builder.cli.commands import HELP
 from workbook_builder.cli.common import add_estimates_option, estimates_from
 from workbook_builder.core.errors import EXIT_USAGE, CliError
 from workbook_builder.core.model import Inputs
+from workbook_builder.core.municipality import parse_municipality_number
 from workbook_builder.core.textinput import cli_text
 from workbook_builder.services.regenerate import default_out, regenerate, report_lines
 from workbook_builder.workbook import DEFAULT_OUT, build_bytes
@@ -57,9 +58,8 @@ def run(args: argparse.Namespace) -> int:
     if args.source is not None:
         return _regenerate(args, est)
     name = cli_text(args.municipality, "--municipality")
-    number = cli_text(args.municipality_number, "--municipality-number")
-    if number and not (len(number) == 4 and number.isascii() and number.isdigit()):
-        raise CliError(f"--municipality-number must be four digits, got {args.municipality_number!r}")
+    number = parse_municipality_number(cli_text(args.municipality_number, "--municipality-number"),
+                                       "--municipality-number")
     inputs = Inputs(municipality=name, municipality_number=number)
     out = args.out or DEFAULT_OUT
     extra = {"xlwings.conf": udf_config_rows()} if args.udf_config else None

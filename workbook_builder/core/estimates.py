@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workbook_builder.core.municipality import municipality_number_or_none  # kj:embed-skip
+
 DEFAULT_ESTIMATES = "nhn-2020-06.toml"
 FORMAT = 2
 
@@ -828,7 +830,7 @@ class _Validator:
             m_t = self.table(t, "municipalities", "employer_tax.municipalities")
             for number, entry in m_t.items():
                 where = f"employer_tax.municipalities.{number}"
-                if not (len(number) == 4 and number.isascii() and number.isdigit()):
+                if municipality_number_or_none(number) != number:  # the one municipality-number rule
                     raise self.fail(where, "a municipality number has four digits")
                 if not isinstance(entry, dict):
                     raise self.fail(where, 'must be a table: { zone = "1", name = "Oslo" }')

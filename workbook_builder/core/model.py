@@ -17,6 +17,10 @@ from typing import Any
 
 from workbook_builder.core.errors import InputError  # kj:embed-skip
 from workbook_builder.core.estimates import Estimates, Item  # kj:embed-skip
+from workbook_builder.core.municipality import (  # kj:embed-skip
+    municipality_number_or_none,
+    parse_municipality_number,
+)
 from workbook_builder.core.numbers import (  # kj:embed-skip
     excel_round,
     excel_roundup,
@@ -143,8 +147,13 @@ def choice_label(est: Estimates, kind: str, ident: str) -> str:
 
 
 def zone_for_municipality(est: Estimates, number: str) -> str | None:
-    """The employer's tax zone of a municipality number, when the estimates carry the table."""
-    return est.employer_tax.municipalities.get(number.strip()) if number else None
+    """The employer's tax zone of a municipality number, when the estimates carry the table; None for a
+    blank or invalid number (the one rule, `municipality.py`: «301» is not 0301) or one not in the table.
+
+    Workbook twin: Inndata's default zone, INDEX(kj_est_zone_of_municipality; MATCH(the number when the
+    rule's formula says it is one; kj_est_zone_municipalities; 0))."""
+    n = municipality_number_or_none(number)
+    return est.employer_tax.municipalities.get(n) if n else None
 
 
 # ----------------------------------------------------------------------------- price level
@@ -453,6 +462,7 @@ def resolve(est: Estimates, inputs: Inputs, today: _dt.date | None = None) -> Pa
     first_year = (whole_number(inputs.first_year, "first_year", "Første budsjettår", first_year_min(est), YEAR_MAX)
                   if inputs.first_year is not None else max(default_first_year(today), first_year_min(est)))
     role = parse_role(est, inputs.pay_role) if inputs.pay_role is not None else est.pay.default_role
+    parse_municipality_number(inputs.municipality_number)
     if inputs.employer_tax_zone is not None:
         zone = parse_zone(est, inputs.employer_tax_zone)
     else:

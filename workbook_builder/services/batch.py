@@ -36,6 +36,7 @@ from workbook_builder.core.model import (
     parse_vendor,
     resolve,
 )
+from workbook_builder.core.municipality import parse_municipality_number
 from workbook_builder.core.numbers import number_from_text
 from workbook_builder.core.textinput import check_text
 from workbook_builder.services.workers import process_pool
@@ -236,13 +237,12 @@ def _row_inputs(est: Estimates, values: dict[str, str], today: dt.date) -> Input
     name = check_text(values.get("kommune", ""), "kommune", 100)  # the text-input rule (textinput)
     if not name:
         raise ValueError("kommune: is missing")
-    number = get("kommunenummer")
+    try:  # the one municipality-number rule (core/municipality.py)
+        number = parse_municipality_number(values.get("kommunenummer", ""), "kommunenummer:")
+    except InputError as exc:
+        raise ValueError(exc.en) from None
     if not number:
         raise ValueError("kommunenummer: is missing")
-    if not (len(number) == 4 and number.isascii() and number.isdigit()):
-        hint = (f" (Excel drops a leading zero: write {number.zfill(4)})"
-                if number.isdigit() and len(number) < 4 else "")
-        raise ValueError(f"kommunenummer: must be four digits, got {number!r}{hint}")
     fields: dict[str, object] = {"municipality": name, "municipality_number": number}
     try:
         if get("epj_leverandor"):

@@ -11,6 +11,7 @@ from typing import Any
 
 from workbook_builder.cells import INPUT_BY_NAME, LIST_NAMES, STEP_ROWS, TEXT_MAX, InputSpec, list_label
 from workbook_builder.core.model import PARAMETER_BY_NAME, first_year_min
+from workbook_builder.core.municipality import excel_municipality_number_ok
 from workbook_builder.sheets.base import Context, Sheet, cell, excel_text
 
 SHEET = "Inndata"
@@ -30,6 +31,8 @@ SECTIONS = (
      ("admissions_short_term", "admissions_home_care", "minutes_saved", "share_short_term", "share_home_care")),
 )
 NOT_CARRIED = "Ugyldig: ikke overført (se kolonne J)"
+MUNICIPALITY_OK = excel_municipality_number_ok("kj_municipality_number")
+MUNICIPALITY_INVALID = "Ugyldig: fire sifre"
 NUM_FOR_UNIT = {"kr": "kr", "kr per år": "kr", "kr per person": "kr", "kr per kortleser": "kr",
                 "kr per time": "kr", "timer per år": "general", "år": "count", "mottak per år": "count",
                 "minutter": "general", "andel": "percent1", "andel av lønn": "percent1", "andel per år": "percent1",
@@ -39,9 +42,9 @@ CHOICE_DEFAULTS = {
     "kj_eid": "INDEX(kj_list_eid,1)",
     "kj_pay_role": "kj_est_default_role",
     "kj_uncertainty": "kj_est_default_level",
-    "kj_employer_tax_zone": ('IFERROR(INDEX(kj_est_zone_of_municipality,MATCH(IF(ISNUMBER(kj_municipality_number),'
-                             'TEXT(kj_municipality_number,"0000"),kj_municipality_number),'
-                             'kj_est_zone_municipalities,0)),kj_est_default_zone)'),
+    # the municipality number's zone when it is one by the one rule (core/municipality.py), else the default
+    "kj_employer_tax_zone": (f'IFERROR(INDEX(kj_est_zone_of_municipality,MATCH(IF({MUNICIPALITY_OK},'
+                             'TRIM(kj_municipality_number)&"",""),kj_est_zone_municipalities,0)),kj_est_default_zone)'),
 }
 
 
@@ -56,9 +59,10 @@ def _range_text(minimum: float, maximum: float, percent: bool = False, grouped: 
     return f"fra {fmt(minimum)} til {fmt(maximum)}"
 
 
-def _validation(spec: InputSpec, help_text: str, minimum: float | None = None) -> dict[str, Any]:
+def _validation(spec: InputSpec, help_text: str, minimum: float | None = None, ref: str = "") -> dict[str, Any]:
     """An Excel data validation with a Norwegian help text and error message (`minimum` replaces the
-    register's lower bound, e.g. the first budget year's, which comes from the estimates)."""
+    register's lower bound, e.g. the first budget year's, which comes from the estimates; `ref` is the
+    cell's address, for a rule written as a formula)."""
     if minimum is not None:
         from dataclasses import replace
 
@@ -67,13 +71,11 @@ def _validation(spec: InputSpec, help_text: str, minimum: float | None = None) -
                          "error_title": "Ugyldig verdi", "ignore_blank": True}
     if spec.kind == "choice":
         v.update(validate="list", source=f"={LIST_NAMES[spec.choices]}", error_message="Velg en verdi fra listen.")
+    elif spec.field == "municipality_number":  # the one municipality-number rule, as a formula
+        v.update(validate="custom", value=f'=OR(TRIM({ref})="",{excel_municipality_number_ok(ref)})',
+                 error_message="Kommunenummeret har fire sifre, f.eks. 3405 eller 0301.")
     elif spec.kind == "text":
-        limit = 4 if spec.name == "kj_municipality_number" else 100
-        if limit == 4:
-            v.update(validate="length", criteria="==", value=4,
-                     error_message="Kommunenummeret har fire sifre, f.eks. 3405 eller 0301.")
-        else:
-            v.update(validate="length", criteria="<=", value=limit, error_message=f"Høyst {limit} tegn.")
+        v.update(validate="length", criteria="<=", value=TEXT_MAX, error_message=f"Høyst {TEXT_MAX} tegn.")
     else:
         rng = _range_text(spec.minimum, spec.maximum, spec.percent, grouped=spec.unit != "år")
         what = "et helt tall" if spec.kind == "whole" else ("en andel" if spec.percent else "et tall")
@@ -203,14 +205,14 @@ def _fixed_row(ctx: Context, s: Sheet, r: int, name: str, help_text: str) -> int
     _write_input(s, r, C_IN, value, "year" if spec.kind == "whole" else "text")
     s.define(name, (r, C_IN), None, "input")
     ws.data_validation(r, C_IN, r, C_IN, _validation(spec, help_text, first_year_min(est)
-                                                      if name == "kj_first_year" else None))
+                                                      if name == "kj_first_year" else None, cell(r, C_IN)))
     _help(s, r, help_text)
     b_, f_ = cell(r, C_IN), cell(r, C_STATUS)
     noted = {name: (C_IN, value)}
     if spec.kind == "text":
-        limit = '"Ugyldig: fire sifre"' if name == "kj_municipality_number" else None
-        if limit:
-            _status(ctx, s, r, f'IF({b_}="","",IF(LEN({b_})=4,"",{limit}))', "", noted)
+        if spec.field == "municipality_number":
+            _status(ctx, s, r, f'IF(TRIM({b_})="","",IF({excel_municipality_number_ok(b_)},"",'
+                               f'"{MUNICIPALITY_INVALID}"))', "", noted)
         else:
             _status(ctx, s, r, f'IF(LEN({b_})>{TEXT_MAX},"Ugyldig: høyst {TEXT_MAX} tegn","")', "", noted)
             s.define(f"{name}_status", (r, C_STATUS), None, "working")

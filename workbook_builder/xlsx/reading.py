@@ -50,10 +50,11 @@ from xml.sax.saxutils import unescape as xml_unescape
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
-from workbook_builder.cells import INPUT_BY_NAME, INPUTS, OUTPUTS, STEP_ROWS, InputSpec, list_label
+from workbook_builder.cells import INPUT_BY_NAME, INPUTS, OUTPUTS, STEP_ROWS, TEXT_MAX, InputSpec, list_label
 from workbook_builder.core.errors import InputError
 from workbook_builder.core.estimates import Estimates
 from workbook_builder.core.model import Inputs, Step, first_year_min, parse_choice
+from workbook_builder.core.municipality import parse_municipality_number
 from workbook_builder.core.numbers import number, number_from_text, whole_number
 from workbook_builder.core.textinput import clean_text
 
@@ -71,7 +72,6 @@ MAX_STEP_ROWS = 100  # a step column may run past the template's 12 rows (those 
 MAX_NAME_CELLS = 1_000
 FAST_AREA = "A1:ZZ999"  # calamine reads a sheet whose every cell lies here (702 × 999 cells at most)
 EXCEL_MAX_ROW, EXCEL_MAX_COL = 1_048_576, 16_384
-TEXT_LIMITS = {"kj_municipality": (0, 100), "kj_municipality_number": (4, 4)}  # the template's validation
 CORE_INPUTS = ("kj_municipality", "kj_step_staff")  # every kj-budget template has them, on its input sheet
 
 NOTE_MARK = "ikke overført fra forrige arbeidsbok:"
@@ -1213,15 +1213,20 @@ def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = Fals
             text = raw_text(value)
             changed = (f"the number {text} is carried as the text {text!r}", f"tallet {text} er ført over som tekst")
             value = text
+        if spec.field == "municipality_number":  # the one municipality-number rule, on the text as the cell has it
+            try:
+                muni = parse_municipality_number(value, f"{spec.label}:", spec.label)
+            except InputError as exc:
+                raise _Invalid(exc.en, exc.nb.removeprefix(spec.label).lstrip()) from None
+            if muni != value and not changed[0]:
+                changed = (f"{value!r} is the municipality number {muni}", f"«{value}» er kommunenummer {muni}")
+            return muni, *changed
         value, cleaned = clean_text(value)  # the text-input rule: no control character or line break
         if cleaned:
             changed = ("line breaks and control characters were removed", "linjeskift og kontrolltegn er fjernet")
-        lo, hi = TEXT_LIMITS.get(spec.name, (0, 100))
-        if not lo <= len(value) <= hi:
-            rule_en = f"exactly {lo} characters" if lo == hi else f"at most {hi} characters"
-            rule_nb = f"nøyaktig {lo} tegn" if lo == hi else f"høyst {hi} tegn"
-            raise _Invalid(f"{spec.label}: must be {rule_en}, has {len(value)}",
-                           f"må ha {rule_nb}, har {len(value)}")
+        if len(value) > TEXT_MAX:
+            raise _Invalid(f"{spec.label}: must be at most {TEXT_MAX} characters, has {len(value)}",
+                           f"må ha høyst {TEXT_MAX} tegn, har {len(value)}")
         return value, *changed
     if spec.kind == "choice":
         try:
