@@ -21,7 +21,10 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 APT_PACKAGES = ["libreoffice-calc-nogui", "poppler-utils", "fonts-crosextra-carlito", "fonts-liberation2",
                 # WeasyPrint (kj-budget memo --pdf) draws text with Pango and subsets fonts with HarfBuzz
-                "libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0"]
+                "libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0",
+                # the memo's accessibility test: axe-core (npm, pinned in tests/axe) in headless Chromium
+                "chromium", "npm"]
+AXE = ROOT / "tests" / "axe"
 
 
 def sh(*cmd: str, **kw) -> None:
@@ -56,16 +59,28 @@ def install(py: str, extras: str) -> None:
 
 
 def ensure_libreoffice() -> None:
-    """LibreOffice (headless Calc), poppler, metric-compatible fonts and WeasyPrint's libraries, from Debian."""
+    """LibreOffice (headless Calc), poppler, metric-compatible fonts, WeasyPrint's libraries, Chromium and npm,
+    from Debian."""
     import ctypes.util
 
     libraries = ("pango-1.0", "pangoft2-1.0", "harfbuzz-subset")
-    if shutil.which("soffice") and shutil.which("pdftoppm") and all(map(ctypes.util.find_library, libraries)):
+    tools = ("soffice", "pdftoppm", "chromium", "npm")
+    if all(map(shutil.which, tools)) and all(map(ctypes.util.find_library, libraries)):
         return
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     sh(*sudo, "apt-get", "update", "-qq", env=env)
     sh(*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *APT_PACKAGES, env=env)
+
+
+def ensure_axe() -> None:
+    """axe-core at the version tests/axe/package-lock.json pins (npm ci: exactly that, integrity checked)."""
+    lock = (AXE / "package-lock.json").read_bytes()
+    stamp = AXE / "node_modules" / ".kj-lock-sha256"
+    if stamp.exists() and stamp.read_text() == hashlib.sha256(lock).hexdigest():
+        return
+    sh("npm", "ci", "--silent", "--no-audit", "--no-fund", cwd=AXE)
+    stamp.write_text(hashlib.sha256(lock).hexdigest())
 
 
 def main(argv: list[str]) -> int:
@@ -79,6 +94,7 @@ def main(argv: list[str]) -> int:
         return subprocess.run([py, "-m", "workbook_builder.cli", "build", *rest], cwd=ROOT).returncode
     install(py, "test")
     ensure_libreoffice()
+    ensure_axe()
     sh(py, "-m", "ruff", "check", "workbook_builder", "udfs", "tests", "bench", "examples", "dev.py", cwd=ROOT)
     return subprocess.run([py, "-m", "pytest", *rest], cwd=ROOT).returncode
 

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from workbook_builder.cli.main import main  # noqa: E402
 from workbook_builder.core.estimates import load_estimates  # noqa: E402
-from workbook_builder.services.batch import COLUMNS  # noqa: E402
+from workbook_builder.services.batch import columns  # noqa: E402
 from workbook_builder.services.collect import Entry, collect  # noqa: E402
 from workbook_builder.xlsx.reading import read_workbook  # noqa: E402
 
@@ -38,7 +38,7 @@ def synthetic_csv(path: Path, n: int = MUNICIPALITIES, seed: int = 356) -> None:
     eids = ["PKI-kort", "BankID", "BankID på mobil", ""]
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, delimiter=";")
-        w.writerow([c.name for c in COLUMNS])
+        w.writerow([c.name for c in columns(load_estimates())])
         for k in range(n):
             size = rng.choice([5, 20, 60, 150, 400, 1200])
             staff = [max(1, int(size * f)) for f in (0.05, 0.3, 0.65)]

@@ -244,15 +244,15 @@ def test_ctrl_c_stops_a_batch_and_leaves_nothing(tmp_path):
     assert not (tmp_path / "ut").exists() or list((tmp_path / "ut").iterdir()) == []
 
 
-def test_csv_text_is_read_back_by_pandas_the_norwegian_way(tmp_path):
+def test_csv_text_is_read_back_by_pandas_the_norwegian_way(est, tmp_path):
     """The overview CSV's quoting keeps numbers numeric for a reader that opens it the Norwegian way."""
     from workbook_builder.services.collect import overview_columns, overview_csv
 
-    heads = [c.head for c in overview_columns([2027])]
-    row: list = [1.0 if c.fmt else "" for c in overview_columns([2027])]
+    heads = [c.head for c in overview_columns(est, [2027])]
+    row: list = [1.0 if c.fmt else "" for c in overview_columns(est, [2027])]
     row[heads.index("Kommunenr")], row[heads.index("Kommune")] = "3440", "=Øyer"
     row[heads.index("Engangskostnad totalt")] = 1234.5
-    text = overview_csv([2027], [row], [])
+    text = overview_csv(est, [2027], [row], [])
     frame = pd.read_csv(io.StringIO(text.lstrip("\ufeff")), sep=";", decimal=",", dtype={"Kommunenr": str})
     assert frame.loc[0, "Kommune"] == "'=Øyer" and frame.loc[0, "Engangskostnad totalt"] == 1234.5
     assert frame.loc[0, "Kommunenr"] == "3440"

@@ -136,8 +136,8 @@ for m in pkgutil.iter_modules(core.__path__):
 from workbook_builder.core.estimates import load_estimates
 from workbook_builder.core.model import Inputs, Step, budget
 b = budget(load_estimates(), Inputs(steps=(Step(120, group="a", year=2027),), eid="pki"))
-print(b.one_off.total_kr,
-      sorted(k for k in sys.modules if k.split(".")[0] not in sys.stdlib_module_names and k != "__main__"))
+ours = [k for k in sys.modules if k.split(".")[0] not in sys.stdlib_module_names and k != "__main__"]
+print(b.one_off.total_kr, sorted(ours))
 """
 
 

@@ -11,6 +11,7 @@ from workbook_builder.cli.commands import HELP
 from workbook_builder.cli.common import add_estimates_option, estimates_from
 from workbook_builder.cli.progress import progress_bar
 from workbook_builder.core.errors import EXIT_CHECK_FAILED, EXIT_WRITE, CliError
+from workbook_builder.core.estimates import load_estimates
 from workbook_builder.services.batch import MAX_ROWS, CsvError, build_all, columns_table, read_rows, targets_for
 from workbook_builder.xlsx.output import BUDGET_WORKBOOK, Target, check_targets
 
@@ -18,14 +19,15 @@ SHOWN = 5  # failed workbooks listed one by one
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    cols = "; ".join(f"{name}{' (required)' if req else ''}" for name, req, _ in columns_table())
+    cols = "; ".join(f"{name}{' (required)' if req else ''}" for name, req, _ in columns_table(load_estimates()))
     p = sub.add_parser(
         "batch", help=HELP["batch"],
         description="Read a CSV file with one municipality per row and write one budget workbook per valid row, "
         "pre-filled with its inputs, named NNNN-name.xlsx. Every row is checked with the model's rules; a bad row "
         "is reported with its line number and the reason, and skipped. The workbooks are built in parallel and "
         "each is written atomically. Separator ';' or ',' (detected), UTF-8 or Windows-1252; lines starting with "
-        f"'#' are comments. Columns: {cols}.",
+        f"'#' are comments. Columns (with the packaged estimates): {cols}. The rollout groups come from the "
+        "estimates file in use: two columns, <group>_helsepersonell and <group>_startar, for each of its groups.",
         epilog="Exit codes: 0 every row built; 1 some rows were bad and skipped (the rest were built); 2 the file "
         "cannot be used, nothing written; 3 a workbook could not be written. "
         "Example: kj-budget batch examples/pilotkommuner.csv --out-dir build/kommuner",

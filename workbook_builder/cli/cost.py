@@ -16,9 +16,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "cost", help=HELP["cost"],
         description="Print the one-off cost of introducing kjernejournal for N health personnel: each line "
-        "item of the note with its track, internal hours and kroner, and the totals. Between the note's "
-        "reference sizes (30 / 100 / 400) figures are interpolated linearly; outside them the nearest "
-        "segment is extended and the result is flagged.",
+        "item of the estimates with its track, internal hours and kroner, and the totals. Between the "
+        "estimates' reference sizes (see 'kj-budget estimates') figures are interpolated linearly; outside "
+        "them the nearest segment is extended and the result is flagged.",
         epilog="Example: kj-budget cost --staff 100 --eid pki --json",
     )
     p.add_argument("--staff", type=whole_count, required=True, metavar="N",

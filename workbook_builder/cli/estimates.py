@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rich import box
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 from workbook_builder.cli.commands import HELP
@@ -49,14 +50,21 @@ def run(args: argparse.Namespace) -> int:
     console.print(f"[bold]{est.name}[/bold]\n{est.document}\nEstimates {est.id}, version {est.version} "
                   f"(sha256 {est.sha256[:12]})\n")
     table = Table(title="One-off line items (personnel → figure)", title_justify="left", box=box.SIMPLE_HEAD)
-    for col in ("item", "track", "unit", *(f"{s:g}" for s in est.sizes.values)):
-        table.add_column(col, justify="right" if col[0].isdigit() else "left", no_wrap=True)
+    # Figures are never cut: a narrow terminal shortens the item, track and unit columns instead.
+    widest = max(len(nb_number(v)) for i in est.items for v in (i.values or i.published or ()))
+    for col, longest in (("item", 18), ("track", 12), ("unit", 12)):
+        table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=longest)
+    for s in est.sizes.values:
+        table.add_column(f"{s:g}", justify="right", no_wrap=True, min_width=max(widest, len(f"{s:g}")))
     for item in est.items:
         figures = item.values or item.published
         cells = [nb_number(v) for v in figures] if figures else ["–"] * len(est.sizes.values)
         table.add_row(item.id + ("*" if item.id == "eid" else "") + ("**" if not figures else ""), item.track,
                       item.unit, *cells)
     table.add_row("readers", "teknisk", est.readers.unit, *(nb_number(v) for v in est.readers.values))
+    needed = Measurement.get(console, console.options.update_width(1000), table).maximum
+    if needed > console.width:  # never crop a figure: a line longer than the terminal wraps instead
+        console.width = needed
     console.print(table)
     console.print("* the note's totals (PKI cards and readers); the model computes e-ID from the unit prices.\n"
                   "** no figure in the note: ask the EPJ vendor.")

@@ -19,7 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "memo", help=HELP["memo"],
         description="Write a budget memo in Norwegian to attach to the municipality's decision case "
-        "(saksframlegg): scope, one-off and running cost per budget year, benefits and payback, the assumptions "
+        "(saksframlegg): scope, one-off and running cost per budget year, the time freed (not money), the range "
+        "(P50/P85), the assumptions "
         "and their sources, what is still missing (Kontroll) and a chart. The numbers are the cost model's, "
         "computed from the inputs in the workbook.",
         epilog="Example: kj-budget memo build/kommuner/3405-lillehammer.xlsx --pdf",

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from workbook_builder.core.municipality import municipality_number_or_none  # kj:embed-skip
+from workbook_builder.core.numbers import nb_list  # kj:embed-skip
 
 DEFAULT_ESTIMATES = "nhn-2020-06.toml"
 FORMAT = 2
@@ -331,6 +332,11 @@ class Estimates:
     @property
     def size_range(self) -> tuple[int, int]:
         return int(self.sizes.values[0]), int(self.sizes.values[-1])
+
+    @property
+    def sizes_text(self) -> str:
+        """The reference sizes as Norwegian text: '30, 100 og 400'."""
+        return nb_list([f"{s:g}" for s in self.sizes.values])
 
     @property
     def size_range_text(self) -> str:

@@ -25,6 +25,7 @@ from workbook_builder.core.numbers import (  # kj:embed-skip
     excel_round,
     excel_roundup,
     nb_kr,
+    nb_list,
     number,
     whole_number,
 )
@@ -1154,7 +1155,7 @@ def accounting_lines(est: Estimates, p: Params, cash: tuple[CashLine, ...]) -> t
 
 def _or(items: list[str]) -> str:
     """'a, b eller c'."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} eller {items[-1]}"
+    return nb_list(items, "eller")
 
 
 def check_message(check_id: str, est: Estimates, p: Params, total_staff: int) -> str:

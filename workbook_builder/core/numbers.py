@@ -126,6 +126,12 @@ def nb_number(x: float, decimals: int = 0, sep: str = " ") -> str:
     return f"−{text}" if x < 0 else text
 
 
+def nb_list(items: list[str] | tuple[str, ...], conjunction: str = "og") -> str:
+    """Norwegian list: 'a', 'a og b', 'a, b og c' (no comma before the conjunction)."""
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
 def nb_kr(x: float, sep: str = " ") -> str:
     return f"{nb_number(x, 0, sep)} kr"
 

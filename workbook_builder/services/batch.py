@@ -44,7 +44,6 @@ from workbook_builder.xlsx.files import commit, discard, write_temp
 
 MAX_CSV_BYTES = 20 * 2**20
 MAX_ROWS = 2_000  # municipality rows in one batch (Norway has 356); --max-rows raises it
-GROUPS = ("a", "b", "c")
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ class Column:
     help: str
 
 
-COLUMNS: tuple[Column, ...] = (
+_HEAD: tuple[Column, ...] = (
     Column("kommune", "municipality", "text", True, "municipality name, at most 100 characters"),
     Column("kommunenummer", "municipality_number", "number4", True,
            "municipality number, exactly four digits as text (0301, 3405); unique in the file"),
@@ -68,12 +67,8 @@ COLUMNS: tuple[Column, ...] = (
            "blank: PKI-kort"),
     Column("forste_budsjettar", "first_year", "year", False,
            f"first budget year, {YEAR_MIN}–{YEAR_MAX}; blank: the year after the build"),
-    *(c for g in GROUPS for c in (
-        Column(f"{g}_helsepersonell", f"steps.{g}.staff", "staff", False,
-               f"health personnel in group {g}, whole number 0–{STAFF_MAX:,}".replace(",", " ")),
-        Column(f"{g}_startar", f"steps.{g}.year", "year", False,
-               f"the year group {g} starts, within the four budget years; blank: the first budget year"),
-    )),
+)
+_TAIL: tuple[Column, ...] = (
     Column("mottak_korttid", "admissions_short_term", "param", False,
            "patient admissions per year at KAD/ØHD/intermediate and short-term wards"),
     Column("mottak_hjemmetjeneste", "admissions_home_care", "param", False, "patient admissions per year in home care"),
@@ -82,7 +77,22 @@ COLUMNS: tuple[Column, ...] = (
            "the EPJ vendor's price for the HelseID and kjernejournal module, kr; blank: missing"),
     Column("merknad", "", "note", False, "free text, not used (e.g. to mark invented example figures)"),
 )
-COLUMN_BY_NAME = {c.name: c for c in COLUMNS}
+STAFF_SUFFIX, YEAR_SUFFIX = "_helsepersonell", "_startar"
+
+
+def group_columns(est: Estimates) -> tuple[Column, ...]:
+    """Two columns per rollout group of the estimates in use: `<group>_helsepersonell`, `<group>_startar`."""
+    return tuple(c for g in est.groups for c in (
+        Column(f"{g.id}{STAFF_SUFFIX}", f"steps.{g.id}.staff", "staff", False,
+               f"health personnel in group {g.id} ({g.label}), whole number 0–{STAFF_MAX:,}".replace(",", " ")),
+        Column(f"{g.id}{YEAR_SUFFIX}", f"steps.{g.id}.year", "year", False,
+               f"the year group {g.id} starts, within the four budget years; blank: the first budget year"),
+    ))
+
+
+def columns(est: Estimates) -> tuple[Column, ...]:
+    """The CSV's columns for the estimates in use (the groups come from the file)."""
+    return (*_HEAD, *group_columns(est), *_TAIL)
 
 
 class CsvError(ValueError):
@@ -257,7 +267,7 @@ def _row_inputs(est: Estimates, values: dict[str, str], today: dt.date) -> Input
     plan_first = first_year if first_year is not None else default_first_year(today)
     plan_last = plan_first + PLAN_YEARS - 1
     steps = []
-    for g in GROUPS:
+    for g in (group.id for group in est.groups):
         staff_text, year_text = get(f"{g}_helsepersonell"), get(f"{g}_startar")
         staff = _whole(staff_text, f"{g}_helsepersonell", 0, STAFF_MAX) if staff_text else 0
         year = _whole(year_text, f"{g}_startar", YEAR_MIN, YEAR_MAX) if year_text else None
@@ -269,7 +279,7 @@ def _row_inputs(est: Estimates, values: dict[str, str], today: dt.date) -> Input
         if staff:
             steps.append(Step(staff, g, "", year))
     fields["steps"] = tuple(steps)
-    for col in COLUMNS:
+    for col in _TAIL:
         if col.kind != "param" or not get(col.name):
             continue
         p = PARAMETER_BY_NAME[col.field]
@@ -322,17 +332,25 @@ def _read_records(p: Path, records_: Iterable[tuple[int, int, list[str]]], est: 
                   max_rows: int) -> tuple[list[Row], list[BadRow]]:
     records = iter(records_)
     header_line, _, header = next(records, (0, 0, []))
+    cols = columns(est)
+    by_name = {c.name: c for c in cols}
     if not header:
-        raise CsvError(f"{p}: is empty: it needs a header line with the columns {', '.join(COLUMN_BY_NAME)}")
+        raise CsvError(f"{p}: is empty: it needs a header line with the columns {', '.join(by_name)}")
     names = [normalise_header(h) for h in header]
-    unknown = [h for h, n in zip(header, names) if n and n not in COLUMN_BY_NAME]
+    unknown = [h for h, n in zip(header, names) if n and n not in by_name]
+    groups = [n.removesuffix(STAFF_SUFFIX).removesuffix(YEAR_SUFFIX) for n in names
+              if n and n not in by_name and (n.endswith(STAFF_SUFFIX) or n.endswith(YEAR_SUFFIX))]
+    if groups:
+        known = ", ".join(g.id for g in est.groups)
+        raise CsvError(f"{p}: line {header_line}: unknown rollout group(s) {', '.join(sorted(set(groups)))} in "
+                       f"{', '.join(map(repr, unknown))}; the estimates {est.id} have the groups {known}")
     if unknown:
         raise CsvError(f"{p}: line {header_line}: unknown column(s) {', '.join(map(repr, unknown))}; "
-                       f"the columns are {', '.join(COLUMN_BY_NAME)}")
+                       f"the columns are {', '.join(by_name)}")
     dupes = sorted({n for n in names if n and names.count(n) > 1})
     if dupes:
         raise CsvError(f"{p}: line {header_line}: column(s) {', '.join(dupes)} appear more than once")
-    missing = [c.name for c in COLUMNS if c.required and c.name not in names]
+    missing = [c.name for c in cols if c.required and c.name not in names]
     if missing:
         raise CsvError(f"{p}: line {header_line}: required column(s) {', '.join(missing)} missing")
     rows: list[Row] = []
@@ -441,6 +459,6 @@ def build_all(rows: list[Row], out_dir: Path, est: Estimates, today: dt.date | N
         raise
 
 
-def columns_table() -> list[tuple[str, str, str]]:
-    """(column, required, meaning) for --help and the README."""
-    return [(c.name, "yes" if c.required else "", c.help) for c in COLUMNS]
+def columns_table(est: Estimates) -> list[tuple[str, str, str]]:
+    """(column, required, meaning) for --help and the docs, for the estimates in use."""
+    return [(c.name, "yes" if c.required else "", c.help) for c in columns(est)]

@@ -56,7 +56,8 @@ class Entry:
 
     @property
     def staff_by_group(self) -> dict[str, int]:
-        out = {"a": 0, "b": 0, "c": 0}
+        """Personnel per rollout group id (groups without steps are absent)."""
+        out: dict[str, int] = {}
         for s in self.inputs.steps:
             if s.group is not None and s.staff > 0:
                 out[s.group] = out.get(s.group, 0) + s.staff
@@ -249,11 +250,15 @@ class Col:
     total: str = ""  # "sum" | "sd" (root of the sum of squares) | "p85" | "checks" | ""
 
 
-def overview_columns(years: Sequence[int]) -> list[Col]:
+HEAD_COLUMNS = (Col("Kommunenr", "", 10), Col("Kommune", "", 18), Col("EPJ-leverandør", "", 19), Col("e-ID", "", 14))
+
+
+def overview_columns(est: Estimates, years: Sequence[int]) -> list[Col]:
+    """The overview's columns: one personnel column per rollout group of the estimates in use."""
     return [
-        Col("Kommunenr", "", 10), Col("Kommune", "", 18), Col("EPJ-leverandør", "", 19), Col("e-ID", "", 14),
-        Col("Helsepersonell a", COUNT, 11, "sum"), Col("Helsepersonell b", COUNT, 11, "sum"),
-        Col("Helsepersonell c", COUNT, 11, "sum"), Col("Helsepersonell totalt", COUNT, 12, "sum"),
+        *HEAD_COLUMNS,
+        *(Col(f"Helsepersonell {g.id}", COUNT, 11, "sum") for g in est.groups),
+        Col("Helsepersonell totalt", COUNT, 12, "sum"),
         Col("Første budsjettår (prisnivå)", YEAR, 10),
         *(Col(f"Nye midler {y}", KR, 15, "sum") for y in years),
         Col("Nye midler totalt", KR, 15, "sum"), Col("Nye midler P50, 4 år", KR, 15, "sum"),
@@ -329,7 +334,8 @@ def _row(e: Entry, est: Estimates, years: Sequence[int], extra_notes: list[str])
     notes += extra_notes
     return [
         e.inputs.municipality_number, e.inputs.municipality, list_label(est, "vendor", e.inputs.vendor) or "",
-        est.eid_option(b.params.eid).label, g["a"], g["b"], g["c"], b.total_staff, b.params.first_year,
+        est.eid_option(b.params.eid).label, *(g.get(group.id, 0) for group in est.groups), b.total_staff,
+        b.params.first_year,
         *(by_year.get(y) for y in years),
         b.cash_total_kr, b.ranges.cash_total.p50, b.ranges.cash_total.sd, b.ranges.cash_total.p85,
         sum(y.internal_hours for y in b.years), sum(y.internal_kr for y in b.years),
@@ -355,7 +361,7 @@ OVERVIEW_KIND = "oversikt"  # the document property kj_kind: how the output rule
 
 def csv_columns() -> list[str]:
     """The first columns of the overview CSV: how the output rule recognises our own earlier CSV."""
-    return [c.head for c in overview_columns([])[:4]]
+    return [c.head for c in HEAD_COLUMNS]
 
 
 def _csv_value(v: Any) -> str:
@@ -370,11 +376,11 @@ def _csv_value(v: Any) -> str:
     return csv_text(str(v))
 
 
-def overview_csv(years: Sequence[int], rows: Sequence[Sequence[Any]], failures: Sequence[Failure],
+def overview_csv(est: Estimates, years: Sequence[int], rows: Sequence[Sequence[Any]], failures: Sequence[Failure],
                  duplicates: Sequence[Sequence[Any]] = ()) -> str:
     """';'-separated, decimal comma: what Norwegian Excel writes and opens. Duplicates (listed without
     their figures, so a sum over a column counts each municipality once) and unread files are rows too."""
-    cols = overview_columns(years)
+    cols = overview_columns(est, years)
     heads = [c.head for c in cols]
     lines = [";".join(_csv_value(h) for h in heads)]
     lines += [";".join(_csv_value(v) for v in r) for r in rows]
@@ -424,7 +430,7 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
     years, rows = overview_rows(counted, est, duplicates)
     drows = duplicate_rows(duplicates, est, years)
     entries = counted
-    cols = overview_columns(years)
+    cols = overview_columns(est, years)
     yrows = per_year_rows(entries)
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
@@ -661,7 +667,7 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
                        ("kj_estimates_id", est.id), ("kj_estimates_version", est.version)):
         wb.set_custom_property(key, value)
     wb.close()
-    csv_bytes = overview_csv(years, rows, failures, drows).encode("utf-8")
+    csv_bytes = overview_csv(est, years, rows, failures, drows).encode("utf-8")
     return Overview(out, out.with_suffix(".csv"), years, rows, totals, list(failures), list(duplicates),
                     buf.getvalue(), csv_bytes)
 

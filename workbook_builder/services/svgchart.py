@@ -90,7 +90,8 @@ def bar_chart(categories: Sequence[str], series: Sequence[Series], *, title: str
                 v = max(s.values[i], 0.0)
                 if v > 0:
                     out.append(f'<rect x="{gx + k * bar_w:.1f}" y="{y(base + v):.1f}" width="{bar_w - 2:.1f}" '
-                               f'height="{y(base) - y(base + v):.1f}" fill="{s.color}">'
+                               f'height="{y(base) - y(base + v):.1f}" fill="{s.color}" stroke="#ffffff" '
+                               'stroke-width="1">'
                                f"<title>{escape(s.label)} {escape(cat)}: {escape(nb_number(v, 0, NBSP))} {unit}"
                                "</title></rect>")
                 base += v

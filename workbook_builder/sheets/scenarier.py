@@ -1,4 +1,4 @@
-"""Scenarier (locked): the note's three tables (about 30, 100 and 400 personnel) reproduced,
+"""Scenarier (locked): the note's tables (one column per reference size of the estimates) reproduced,
 beside the municipality's own case."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
     ws.set_column(0, 0, 82)
     ws.set_column(1, 1, 10)
     ws.set_column(c0, c_own, 15)
-    s.text(0, 0, "Scenarier – notatets tre omfang og kommunens eget tilfelle", "title")
+    s.text(0, 0, "Scenarier – notatets omfang og kommunens eget tilfelle", "title")
     s.text(1, 0, f"Notatets tabeller gjengitt ({est.price_year}-kroner; e-ID med PKI-kort og kortlesere, som i "
                  "notatet). Timer regnes om til kroner med timekostnaden budsjettet bruker, og kjøp prisjusteres til "
                  "budsjettåret. Siste kolonne er kommunens tall fra Beregning (budsjettårets kroner).", "note")

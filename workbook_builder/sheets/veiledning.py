@@ -22,13 +22,12 @@ LEGEND = (
 def text(ctx: Context, template_version: str) -> str:
     est = ctx.est
     p = ctx.budget.params
-    sizes = [f"{s:g}" for s in est.sizes.values]
     return render(
         "veiledning.txt.j2",
         municipality=ctx.inputs.municipality,
         title="Kjernejournal innføres i pleie- og omsorgstjenesten",
         place_date=_month_year(est.published),
-        sizes=", ".join(sizes[:-1]) + " og " + sizes[-1],
+        sizes=est.sizes_text,
         document=est.document,
         estimates_id=est.id,
         estimates_version=est.version,
