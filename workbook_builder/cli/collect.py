@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from workbook_builder.cli.commands import HELP
-from workbook_builder.cli.common import add_estimates_option, estimates_from
+from workbook_builder.cli.common import MAX_WORKERS, add_estimates_option, estimates_from, number_option
 from workbook_builder.cli.progress import progress_bar
 from workbook_builder.core.errors import EXIT_CHECK_FAILED, CliError
 from workbook_builder.core.vocabulary import ERROR, NOTE, OK
@@ -32,7 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("targets", type=Path, nargs="+", metavar="FILES_OR_DIR", help="workbooks, or folders of them")
     p.add_argument("--out", type=Path, default=Path("oversikt.xlsx"), metavar="FILE.xlsx",
                    help="the overview workbook (default: oversikt.xlsx); the CSV goes beside it (FILE.csv)")
-    p.add_argument("--workers", type=int, default=2, metavar="N", help="processes to read with (default 2)")
+    p.add_argument("--workers", type=number_option("--workers", 1, MAX_WORKERS, whole=True), default=2, metavar="N",
+                   help="processes to read with (default 2)")
     p.add_argument("--force", action="store_true",
                    help="replace FILE.xlsx and FILE.csv even if they are not an overview written by kj-budget")
     add_estimates_option(p)
@@ -43,8 +44,6 @@ def run(args: argparse.Namespace) -> int:
     est = estimates_from(args)
     if args.out.suffix.lower() != ".xlsx":
         raise CliError(f"--out {args.out}: the overview is an .xlsx workbook (the CSV is written beside it)")
-    if args.workers < 1:
-        raise CliError(f"--workers must be 1 or more, got {args.workers}")
     try:
         found = find_workbooks(args.targets)
     except FileNotFoundError as exc:

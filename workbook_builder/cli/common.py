@@ -3,51 +3,31 @@
 from __future__ import annotations
 
 import argparse
-import math
+from collections.abc import Callable
 from pathlib import Path
 
 from workbook_builder.core.estimates import Estimates, load_estimates
 
+MAX_WORKERS = 256  # --workers: processes are capped again by the work and the machine's cores
 
-def _number(text: str) -> float:
-    """A number from the command line by the one number rule (core.numbers.number_from_text): Norwegian
-    ('1 234', '612,5') or with a decimal point ('612.5'); '1,000' and '1.000' refused as ambiguous."""
+
+def number_option(option: str, minimum: float = 0.0, maximum: float | None = None,
+                  whole: bool = False) -> Callable[[str], float]:
+    """An argparse type for a number the user types after `option`: the one number rule and bounds
+    (`core.numbers.number_text`: Norwegian '1 234', '612,5', or '612.5'; '1,000' and '1.000' refused as
+    ambiguous), so a text means the same number here as in a CSV, a workbook or an Excel function."""
     from workbook_builder.core.errors import InputError
-    from workbook_builder.core.numbers import number_from_text
+    from workbook_builder.core.numbers import number_text
 
-    try:
-        value = number_from_text(text, "", "", decimal_point=True)
-    except InputError as exc:
-        raise argparse.ArgumentTypeError(exc.en) from None
-    if value is None or not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}")
-    return value
+    def parse(text: str) -> float:
+        try:
+            value = number_text(text, option, option, minimum, maximum, whole)
+        except InputError as exc:  # argparse names the option itself: «argument --staff: must be …»
+            raise argparse.ArgumentTypeError(exc.en.removeprefix(option).lstrip(": ")) from None
+        return int(value) if whole else value
 
-
-def whole_count(text: str) -> int:
-    """A whole number of 0 or more, e.g. a count of health personnel (at most the model's STAFF_MAX)."""
-    from workbook_builder.core.model import STAFF_MAX
-
-    try:
-        value = _number(text)
-    except argparse.ArgumentTypeError as exc:
-        raise argparse.ArgumentTypeError(str(exc).replace("expected a number", "expected a whole number")) from None
-    if not value.is_integer():
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r} (a fraction)")
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, got {text!r}")
-    if value > STAFF_MAX:
-        limit = f"{STAFF_MAX:,}".replace(",", " ")
-        raise argparse.ArgumentTypeError(f"at most {limit} health personnel, got {text!r}")
-    return int(value)
-
-
-def amount(text: str) -> float:
-    """A number of kroner (or kr per hour) of 0 or more; the model checks each one's upper bound."""
-    value = _number(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, got {text!r}")
-    return value
+    parse.__name__ = "whole number" if whole else "number"  # argparse's word for the type, in its messages
+    return parse
 
 
 def add_estimates_option(parser: argparse.ArgumentParser) -> None:

@@ -34,43 +34,61 @@ def excel_roundup(x: float) -> int:
 
 _GROUP = "[ \u00a0\u202f\u2009]"  # space, no-break space, narrow no-break space, thin space
 # Norwegian number text: 1234 | 1 234 | 1 234,5 | -12,75 | −5 | 400,- ; digit groups of exactly three.
-_NB_NUMBER = re.compile(rf"([+\-\u2212]?)(\d{{1,3}}(?:{_GROUP}\d{{3}})+|\d+)(,\d+)?")
+_NB_NUMBER = re.compile(rf"([+\-\u2212]?)(\d{{1,3}}(?:{_GROUP}\d{{3}})+|\d+)(,\d+)?", re.ASCII)
 # One to three digits (not a lone 0), then groups of three after a point or a comma: 1.000, 1,000, 12,500,
 # 1,000,000. A thousand in English or German, or a decimal number in Norwegian: refused as ambiguous.
-_POINT_GROUPS = re.compile(r"[+\-\u2212]?\d{1,3}(?:\.\d{3})+")
-_COMMA_GROUPS = re.compile(r"[+\-\u2212]?(?!0,)\d{1,3}(?:,\d{3})+")
-_POINT_DECIMAL = re.compile(r"[+\-\u2212]?\d+\.\d+")
+_POINT_GROUPS = re.compile(r"[+\-\u2212]?(?!0\.)\d{1,3}(?:\.\d{3})+", re.ASCII)
+_COMMA_GROUPS = re.compile(r"[+\-\u2212]?(?!0,)\d{1,3}(?:,\d{3})+", re.ASCII)
+_POINT_DECIMAL = re.compile(r"[+\-\u2212]?\d+\.\d+", re.ASCII)  # \d: the digits 0–9 only, as a spreadsheet's
 
 
-def number_from_text(text: str, field: str, what_nb: str, decimal_point: bool = False) -> float | None:
-    """A number typed as text the Norwegian way ('1 234', '612,5', '400,-', '−5'), or None when the
-    text is no number at all. The one number rule (the command line, CSV files, filled workbooks and the
-    Excel functions all call it): a point or a comma between groups of three digits ('1.000', '1,000': a
-    thousand, or one?) is refused as ambiguous; any other decimal point ('612.5') is accepted only with
-    `decimal_point`."""
+def number_from_text(text: str, field: str, what_nb: str) -> float | None:
+    """A number typed as text, or None when the text is no number at all. THE number rule: the command
+    line, a batch CSV, the reader of filled workbooks and the Excel functions all call it (through
+    :func:`number_text` where a number is required), so a text means the same number everywhere.
+
+    - Norwegian form: '1 234', '1 234,5', '612,5', '400,-', '−5' (digit groups of three, with a space,
+      a no-break or a thin space; a decimal comma);
+    - a decimal point where it cannot be misread: '612.5', '0.500';
+    - a point or a comma before groups of three digits ('1.000', '1,000', '12,500': a thousand, or a
+      decimal?) is refused as ambiguous (InputError naming `field`, and `what_nb` in Norwegian): never
+      read as 1.
+    """
     t = text.strip()
     t = t[:-2].rstrip() if t.endswith(",-") else t
     for pattern, sep in ((_POINT_GROUPS, "."), (_COMMA_GROUPS, ",")):
         if pattern.fullmatch(t):
             whole = t.replace(sep, "")
             name = "point" if sep == "." else "comma"
-            nb = (f"{what_nb}: skriv tallet med desimalkomma, ikke punktum (fikk «{text}»)" if sep == "." else
-                  f"{what_nb}: «{text}» er tvetydig (tusen, eller et desimaltall?): skriv {whole} for tusen, eller "
-                  "bruk færre eller flere enn tre desimaler")
-            raise InputError(field, f"{text!r} is ambiguous (a {name} before a group of three digits: a thousand, or "
-                                    f"a decimal?): write {whole} for {_nb_grouped(whole)}, or a decimal comma with "
-                                    "fewer or more than three decimals", nb)
+            raise InputError(field, f"{field.rstrip(':')}: {text!r} is ambiguous (a {name} before a group of three "
+                                    f"digits: a thousand, or a decimal?): write {whole} for {_nb_grouped(whole)}, "
+                                    "or a decimal comma with fewer or more than three decimals",
+                             f"{what_nb}: «{text}» er tvetydig (tusen, eller et desimaltall?): skriv {whole} for "
+                             "tusen, eller bruk færre eller flere enn tre desimaler")
     m = _NB_NUMBER.fullmatch(t)
     if m:
         sign, digits, decimals = m.groups()
         x = float(re.sub(_GROUP, "", digits) + ("." + decimals[1:] if decimals else ""))
         return -x if sign in ("-", "\u2212") else x
     if _POINT_DECIMAL.fullmatch(t):
-        if decimal_point:
-            return float(t.replace("\u2212", "-"))
-        raise InputError(field, f"{text!r}: write the number with a decimal comma, not a point",
-                         f"{what_nb}: skriv tallet med desimalkomma, ikke punktum (fikk «{text}»)")
+        return float(t.replace("\u2212", "-"))
     return None
+
+
+def number_text(text: str, field: str, what_nb: str, minimum: float = 0.0, maximum: float | None = None,
+                whole: bool = False) -> float:
+    """A number the user typed as text where one is required (a command-line option, a CSV cell), by the
+    one rule (:func:`number_from_text`) and within bounds (:func:`whole_number`, :func:`number`, the
+    model's own); raises InputError whose English message starts with `field` (an option, or a CSV
+    column followed by a colon)."""
+    x = number_from_text(text, field, what_nb)
+    what_en, what = ("a whole number", "et heltall") if whole else ("a number", "et tall")
+    if x is None or (whole and not x.is_integer()):
+        raise InputError(field, f"{field} must be {what_en}, got {text.strip()!r}",
+                         f"{what_nb} må være {what}, fikk «{text.strip()}»")
+    if whole:
+        return float(whole_number(x, field, what_nb, int(minimum), None if maximum is None else int(maximum)))
+    return number(x, field, what_nb, minimum, maximum)
 
 
 def _nb_grouped(digits: str) -> str:

@@ -37,7 +37,7 @@ from workbook_builder.core.model import (
     resolve,
 )
 from workbook_builder.core.municipality import parse_municipality_number
-from workbook_builder.core.numbers import number_from_text
+from workbook_builder.core.numbers import number_text
 from workbook_builder.core.textinput import check_text
 from workbook_builder.services.workers import process_pool
 from workbook_builder.xlsx.files import commit, discard, write_temp
@@ -221,24 +221,17 @@ def _records(text: str) -> Iterable[tuple[int, int, list[str]]]:
                        "doubled)") from None
 
 
-def parse_number(text: str, column: str) -> float:
-    """A number as Norwegians type it: '1 234', '612,5'; '612.5' too, but not '1.234' (a thousand, or one?)."""
+def _number(text: str, column: str, minimum: float = 0.0, maximum: float | None = None, whole: bool = False) -> float:
+    """A number typed into a CSV cell: the one number rule and the model's bounds (`core.numbers.number_text`),
+    so a text means the same number here as on the command line, in a workbook or an Excel function."""
     try:
-        x = number_from_text(text, column, column, decimal_point=True)
+        return number_text(text, f"{column}:", column, minimum, maximum, whole)
     except InputError as exc:
-        raise ValueError(f"{column}: {exc.en}") from None
-    if x is None:
-        raise ValueError(f"{column}: {text!r} is not a number")
-    return x
+        raise ValueError(exc.en) from None
 
 
 def _whole(text: str, column: str, lo: int, hi: int) -> int:
-    x = parse_number(text, column)
-    if not x.is_integer():
-        raise ValueError(f"{column}: must be a whole number, got {text.strip()!r}")
-    if not lo <= x <= hi:
-        raise ValueError(f"{column}: must be {lo}–{hi}, got {int(x)}")
-    return int(x)
+    return int(_number(text, column, lo, hi, whole=True))
 
 
 def _row_inputs(est: Estimates, values: dict[str, str], today: dt.date) -> Inputs:
@@ -283,14 +276,7 @@ def _row_inputs(est: Estimates, values: dict[str, str], today: dt.date) -> Input
         if col.kind != "param" or not get(col.name):
             continue
         p = PARAMETER_BY_NAME[col.field]
-        if p.whole:
-            fields[col.field] = float(_whole(get(col.name), col.name, int(p.minimum), int(p.maximum)))
-        else:
-            x = parse_number(get(col.name), col.name)
-            if not p.minimum <= x <= p.maximum:
-                lo, hi = (f"{x:,.0f}".replace(",", " ") for x in (p.minimum, p.maximum))
-                raise ValueError(f"{col.name}: must be {lo}–{hi} {p.unit}, got {get(col.name)}")
-            fields[col.field] = x
+        fields[col.field] = _number(get(col.name), col.name, p.minimum, p.maximum, p.whole)
     inputs = Inputs(**fields)  # type: ignore[arg-type]
     try:
         resolve(est, inputs, today)  # the model's own validation, the last word

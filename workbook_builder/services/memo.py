@@ -19,7 +19,7 @@ from workbook_builder import __version__
 from workbook_builder.cells import list_label
 from workbook_builder.core.estimates import KINDS, TRACKS, Estimates
 from workbook_builder.core.model import PARAMETER_BY_NAME, QUALITY_GAINS, Budget, Inputs, parse_group, parse_vendor
-from workbook_builder.core.numbers import nb_number
+from workbook_builder.core.numbers import nb_number, number_from_text
 from workbook_builder.core.textinput import one_line
 from workbook_builder.core.vocabulary import EMPTY, ERROR, NOTE, OK
 from workbook_builder.services.svgchart import Series, bar_chart
@@ -75,17 +75,17 @@ def years_text(x: float | None) -> str:
     return f"{nb_number(x, 1)}{NBSP}år"
 
 
-_FIGURE = re.compile(r"^(−|-)?([\d\u00a0 ]+)(?:,(\d+))?(?:\u00a0| )?(kr|timer|%|år)?$")
+_UNIT = re.compile(r"[\u00a0 ](kr|timer|%|år)$")
 
 
 def parse_nb(text: str) -> float:
-    """The inverse of the helpers above ('1 234 567 kr' → 1234567.0); tests read figures back with it."""
-    m = _FIGURE.match(text.strip())
-    if not m:
+    """The inverse of the helpers above ('1 234 567 kr' → 1234567.0), by the one number rule
+    (numbers.number_from_text): tests read figures back with it, so a figure the memo prints that a reader
+    could misread (1,000: a thousand, or one?) fails them."""
+    value = number_from_text(_UNIT.sub("", text.strip()), "figure", "tall")
+    if value is None:
         raise ValueError(f"not a Norwegian figure: {text!r}")
-    sign, digits, decimals, _unit = m.groups()
-    value = float(digits.replace("\u00a0", "").replace(" ", "") + (f".{decimals}" if decimals else ""))
-    return -value if sign else value
+    return value
 
 
 # ----------------------------------------------------------------------------- the memo's content

@@ -7,12 +7,12 @@ was lost, and the finance officer sees what the new estimates did to the totals.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from workbook_builder.cells import INPUT_BY_NAME
-from workbook_builder.core.numbers import nb_number
+from workbook_builder.core.errors import InputError
+from workbook_builder.core.numbers import nb_number, number_from_text
 from workbook_builder.sheets.base import Context, Sheet
 from workbook_builder.xlsx.reading import Carried, Problem
 
@@ -215,16 +215,17 @@ def write(ctx: Context, s: Sheet, report: Report) -> None:
 
 
 def _nb(text: str, key: str = "") -> str:
-    """A number typed into a numeric input, as Norwegian text (48,5); a year without grouping; text
-    inputs (a municipality called «Infinity») and anything not a finite number as typed."""
+    """A number in a numeric input, as Norwegian text (48,5); a year without grouping; text inputs (a
+    municipality called «Infinity») and anything that is no number by the one number rule
+    (numbers.number_from_text: «1_000», «1e3», «inf» are not) as typed."""
     spec = INPUT_BY_NAME.get(key.split("#")[0])
     if spec is None or spec.kind not in ("number", "whole") or spec.unit == "år":
         return text
     try:
-        value = float(text)
-    except ValueError:
+        value = number_from_text(text, key, spec.label)
+    except InputError:  # ambiguous: shown as typed
         return text
-    return show(value) if math.isfinite(value) and not text.strip().startswith(("+", "0x")) else text
+    return text if value is None or text.strip().startswith("+") else show(value)
 
 
 def _fit(s: Sheet, row: int, label: str, old: str, new: str, note: str) -> None:

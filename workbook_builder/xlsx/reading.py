@@ -55,7 +55,7 @@ from workbook_builder.core.errors import InputError
 from workbook_builder.core.estimates import Estimates
 from workbook_builder.core.model import Inputs, Step, first_year_min, parse_choice
 from workbook_builder.core.municipality import parse_municipality_number
-from workbook_builder.core.numbers import number, number_from_text, whole_number
+from workbook_builder.core.numbers import nb_number, number, number_from_text, whole_number
 from workbook_builder.core.textinput import clean_text
 
 # Bounds checked before anything is decompressed. A budget workbook is about 50 KB on disk and
@@ -1243,10 +1243,18 @@ def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = Fals
     if isinstance(value, DateValue):  # a date typed where a count or an amount is meant
         raise _Invalid(f"a date or time, not a number: {value}", f"en dato, ikke {what}: {value}")
     if isinstance(value, str):
-        try:  # the one number rule names an ambiguous 1.000 / 1,000 as such
-            number_from_text(value, spec.name, spec.label)
+        # Text in a number cell is never used: the workbook's own formulas take numbers only (its status
+        # column says «Ugyldig»), and the model must give the workbook's numbers. The one number rule
+        # (numbers.number_from_text, as on the command line, in a CSV and in the Excel functions) says
+        # what the text would be, so the message tells the user what to type.
+        try:
+            x = number_from_text(value, spec.name, spec.label)
         except InputError as exc:
             raise _Invalid(f"text, not a number: {exc.en}", f"tekst, ikke {what}: «{value}» er tvetydig") from None
+        if x is not None:
+            raise _Invalid(f"text, not a number: {value!r} is {raw_text(x)} written as text; type it as a number",
+                           f"tekst, ikke {what}: «{value}» er {nb_number(x, 6).rstrip('0').rstrip(',')} skrevet som "
+                           "tekst; skriv det inn som et tall")
         raise _Invalid(f"text, not a number: {value!r}", f"tekst, ikke {what}")
     try:
         if spec.kind == "whole":
