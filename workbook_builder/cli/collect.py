@@ -11,8 +11,16 @@ from workbook_builder.cli.commands import HELP
 from workbook_builder.cli.common import MAX_WORKERS, add_estimates_option, estimates_from, number_option
 from workbook_builder.cli.progress import progress_bar
 from workbook_builder.core.errors import EXIT_CHECK_FAILED, CliError
-from workbook_builder.core.vocabulary import ERROR, NOTE, OK
-from workbook_builder.services.collect import Entry, Failure, collect, csv_columns, find_workbooks, make_overview
+from workbook_builder.services.collect import (
+    Entry,
+    Failure,
+    collect,
+    csv_columns,
+    find_workbooks,
+    make_overview,
+    status_counts,
+    status_summary,
+)
 from workbook_builder.xlsx.output import OVERVIEW_WORKBOOK, Target, check_targets, overview_csv_kind, write_outputs
 
 
@@ -80,10 +88,9 @@ def run(args: argparse.Namespace) -> int:
               "counted once (the newer file), listed as a duplicate", file=sys.stderr)
     seconds = time.perf_counter() - t
     counted = [e for e in entries if not any(d.entry is e for d in ov.duplicates)]
-    status = {s: sum(e.budget.master_check == s for e in counted) for s in (OK, NOTE, ERROR)}
     print(f"Read {len(entries)} of {len(paths) + len(found.unusable)} workbook(s) in {seconds:.1f} s; wrote "
           f"{ov.xlsx} and {ov.csv}.")
-    print(f"Kontroll: {status[OK]} OK, {status[NOTE]} Merknad, {status[ERROR]} Feil"
+    print(f"Kontroll: {status_summary(status_counts(counted))}"
           + (f"; {len(failures)} not read" if failures else "") + ".")
     mismatched = sum(bool(e.mismatch) for e in entries)
     return EXIT_CHECK_FAILED if failures or mismatched or ov.duplicates else 0

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from workbook_builder.core.errors import CliError
 from workbook_builder.core.estimates import Estimates, load_estimates
+
+if TYPE_CHECKING:
+    from workbook_builder.core.model import Budget
+    from workbook_builder.services.source import Filled
 
 MAX_WORKERS = 256  # --workers: processes are capped again by the work and the machine's cores
 
@@ -42,3 +49,21 @@ def estimates_from(args: argparse.Namespace) -> Estimates:
     """The packaged estimates, or the file given with --estimates (read within bounds and judged by
     `estimates.load_estimates`, the one place an estimates file is judged)."""
     return load_estimates(getattr(args, "estimates", None))
+
+
+def filled_budget(args: argparse.Namespace, command: str) -> tuple[Estimates, Filled, Budget]:
+    """The estimates, the filled workbook named on the command line (args.workbook) and the model's budget
+    for it (`services.source.filled_budget`); a refused file is one line and exit 2, a workbook built from
+    other estimates a note on stderr."""
+    from workbook_builder.services.source import UnreadableWorkbook, other_estimates
+    from workbook_builder.services.source import filled_budget as read_and_budget
+
+    est = estimates_from(args)
+    try:
+        filled, b = read_and_budget(args.workbook, est)
+    except UnreadableWorkbook as exc:
+        raise CliError(str(exc)) from None
+    note = other_estimates(filled.metadata, est)
+    if note:
+        print(f"kj-budget {command}: note: {note}", file=sys.stderr)
+    return est, filled, b

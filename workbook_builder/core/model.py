@@ -27,6 +27,7 @@ from workbook_builder.core.numbers import (  # kj:embed-skip
     nb_kr,
     nb_list,
     number,
+    same_amount,
     whole_number,
 )
 from workbook_builder.core.vocabulary import (  # kj:embed-skip
@@ -36,7 +37,7 @@ from workbook_builder.core.vocabulary import (  # kj:embed-skip
     ERROR,
     NOTE,
     OK,
-    SEVERITY,
+    worst,
 )
 
 PLAN_YEARS = 4  # an økonomiplan covers four budget years
@@ -826,7 +827,7 @@ class Budget:
 
     @property
     def master_check(self) -> str:
-        return max((c.status for c in self.checks), key=SEVERITY.__getitem__, default=OK)
+        return worst(c.status for c in self.checks)
 
     @property
     def master_message(self) -> str:
@@ -842,16 +843,16 @@ class Budget:
 
 
 def master_message(checks: tuple[Check, ...]) -> str:
+    """The master check as a sentence: the worst status (vocabulary.worst) decides which."""
     errors = sum(c.status == ERROR for c in checks)
     notes = sum(c.status == NOTE for c in checks)
     noun = "merknad" if notes == 1 else "merknader"
-    if errors:
-        return f"Feil: {errors} feil og {notes} {noun}. Se arket Kontroll."
-    if any(c.status == EMPTY for c in checks):
-        return "Ikke utfylt: legg inn innføringstrinnene (gruppe, antall helsepersonell, startår) på Inndata."
-    if notes:
-        return f"Merknad: {notes} {noun}. Se arket Kontroll."
-    return "OK: alle kontroller er i orden."
+    return {
+        ERROR: f"Feil: {errors} feil og {notes} {noun}. Se arket Kontroll.",
+        EMPTY: "Ikke utfylt: legg inn innføringstrinnene (gruppe, antall helsepersonell, startår) på Inndata.",
+        NOTE: f"Merknad: {notes} {noun}. Se arket Kontroll.",
+        OK: "OK: alle kontroller er i orden.",
+    }[worst(c.status for c in checks)]
 
 
 def step_year(step: Step, p: Params) -> int:
@@ -1231,8 +1232,8 @@ def checks(est: Estimates, inputs: Inputs, b: Budget) -> tuple[Check, ...]:
         "staff": total == 0,
         "steps": incomplete,
         "inputs": bool(inputs.invalid),
-        "years": abs(years_sum - b.one_off.total_kr) > TOLERANCE_KR,
-        "lines": abs(lines_sum - b.cash_total_kr) > TOLERANCE_KR,
+        "years": not same_amount(years_sum, b.one_off.total_kr),
+        "lines": not same_amount(lines_sum, b.cash_total_kr),
         "basis": b.one_off.outside_basis,
         "vendor": inputs.vendor is None or (vendor_other and not inputs.vendor_other.strip()),
         "vendor_price": p.vendor_module_kr is None,
@@ -1246,11 +1247,8 @@ def checks(est: Estimates, inputs: Inputs, b: Budget) -> tuple[Check, ...]:
         or (p.admissions_home_care > 0 and staff_by(home_groups) == 0),
     }
     out = []
-    for cid, (severity, title) in CHECKS.items():
+    for cid, (severity, title, _) in CHECKS.items():
         fails = failing[cid]
         out.append(Check(cid, title, severity if fails else OK,
                          check_message(cid, est, p, total) if fails else CHECK_OK_MESSAGE))
     return tuple(out)
-
-
-TOLERANCE_KR = 0.005  # the one tolerance: sums that must agree may differ by rounding only

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -30,6 +31,45 @@ def excel_roundup(x: float) -> int:
     """ROUNDUP(x; 0) for x >= 0: a count that is whole in 15 digits is not rounded up."""
     return math.ceil(float(f"{x:.15g}"))
 
+
+# ----------------------------------------------------------------------------- the one tolerance
+
+# Figures that must agree may differ by this much, and no more: half an øre. The workbook's Kontroll
+# (kj_tolerance_kr, stated on Estimater and Kontroll), the model's checks, `check`, `collect` and a
+# regeneration's comparison of estimates all use it. Every figure compared is below 10¹⁰ (the inputs are
+# bounded), where a spreadsheet's 15 significant digits are finer than 10⁻⁵, so float noise always passes
+# and a difference of an øre never does. (A factor, e.g. the price factor, is compared the same way; an
+# error in it shows in the kroner it multiplies.)
+TOLERANCE_KR = 0.005
+
+
+def same_amount(a: float, b: float) -> bool:
+    """Two amounts that must agree do, to within TOLERANCE_KR. Workbook twin: ABS(a-b)<=kj_tolerance_kr."""
+    return abs(a - b) <= TOLERANCE_KR
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """A saved value and the model's agree (`check`, `collect`): numbers by :func:`same_amount`, lists
+    element by element, a blank cell (None) and an empty text alike, anything else (text, a truth value)
+    exactly."""
+    return _same(a, b, same_amount)
+
+
+def same_figure(a: Any, b: Any) -> bool:
+    """The same stored figure, to the precision a spreadsheet keeps (13 significant digits and more): for
+    whether an estimate or a typed value has changed, where any real difference counts (a pension share
+    of 0,179 that became 0,18 has changed, though by less than TOLERANCE_KR). Otherwise as `same_value`."""
+    return _same(a, b, lambda x, y: math.isclose(x, y, rel_tol=1e-13, abs_tol=1e-12))
+
+
+def _same(a: Any, b: Any, numbers_agree: Callable[[float, float], bool]) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return numbers_agree(a, b)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y, numbers_agree) for x, y in zip(a, b))
+    return ("" if a is None else a) == ("" if b is None else b)
 
 
 _GROUP = "[ \u00a0\u202f\u2009]"  # space, no-break space, narrow no-break space, thin space

@@ -19,16 +19,15 @@ from workbook_builder import __version__
 from workbook_builder.cells import list_label
 from workbook_builder.core.estimates import KINDS, TRACKS, Estimates
 from workbook_builder.core.model import PARAMETER_BY_NAME, QUALITY_GAINS, Budget, Inputs, parse_group, parse_vendor
-from workbook_builder.core.numbers import nb_number, number_from_text
+from workbook_builder.core.numbers import nb_number, number_from_text, same_amount
 from workbook_builder.core.textinput import one_line
-from workbook_builder.core.vocabulary import EMPTY, ERROR, NOTE, OK
+from workbook_builder.core.vocabulary import OK, STATUS_CLASS
 from workbook_builder.services.svgchart import Series, bar_chart
 from workbook_builder.services.tables import lines_frame, years_frame
 from workbook_builder.sheets.estimater import BENEFIT_LABELS, HOURLY_LABELS
 from workbook_builder.templating import render
 
 NBSP = "\u00a0"
-STATUS_CLASS = {OK: "ok", NOTE: "note", EMPTY: "empty", ERROR: "error"}
 # Bar colours at least 3:1 against the white page (WCAG 2.1 1.4.11, non-text contrast); stacked parts are
 # also parted by a white line, and the same figures are in the table above the chart.
 MONEY_COLORS = {"purchases": "#0b3d66", "standin": "#3c8dc9", "renewal": "#c55a11"}
@@ -200,7 +199,7 @@ def memo_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str = "
     by_art = []
     for art in dict.fromkeys(a.art for a in b.accounting_lines):
         per_year = [sum(a.kr for a in b.accounting_lines if a.art == art and a.year == y.year) for y in b.years]
-        if any(abs(v) >= 0.005 for v in per_year):
+        if not all(same_amount(v, 0.0) for v in per_year):
             by_art.append({"art": art, "label": est.accounting.art(art).label, "years": per_year})
     groups = {g.id: g.label for g in est.groups}
     steps = [{"n": k + 1, "group": list_label(est, "group", s.group) or "mangler gruppe", "unit": s.unit or "–",

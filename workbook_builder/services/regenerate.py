@@ -18,10 +18,10 @@ from typing import Any
 from workbook_builder.cells import output_values
 from workbook_builder.core.estimates import Estimates, load_estimates
 from workbook_builder.core.model import budget
-from workbook_builder.core.numbers import terminal_value
+from workbook_builder.core.numbers import same_figure, terminal_value
 from workbook_builder.sheets.regenerering import HEADLINES, EstimateChange, Headline, Report
 from workbook_builder.workbook import Built, build_bytes
-from workbook_builder.xlsx.reading import FilledWorkbook, UnreadableWorkbook, built_date, read_workbook, same_number
+from workbook_builder.xlsx.reading import FilledWorkbook, UnreadableWorkbook, built_date, read_workbook
 
 SUFFIX = "-regenerert"
 
@@ -80,7 +80,7 @@ def estimate_changes(old: FilledWorkbook, new: FilledWorkbook, names: list[str])
         before, after = old.saved.get(name), new.saved.get(name)
         if before is None and old.formulas.get(name):
             continue  # a derived figure with no saved value (openpyxl drops them): its inputs are compared
-        if name not in old.saved or not same_number(before, after):
+        if name not in old.saved or not same_figure(before, after):
             out.append(EstimateChange(name, new.labels.get(name, name), before if name in old.saved else None, after))
     for name in old.saved:
         if (name.startswith(("kj_est_", "kj_list_")) and name not in names and name not in new.saved

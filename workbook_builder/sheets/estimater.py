@@ -14,11 +14,11 @@ from workbook_builder.core.model import (
     STAFF_MAX,
     SUCCESSIVE_DIVISOR,
     SUCCESSIVE_WEIGHT,
-    TOLERANCE_KR,
     YEAR_MAX,
     YEAR_MIN,
     price_index,
 )
+from workbook_builder.core.numbers import TOLERANCE_KR
 from workbook_builder.sheets.base import Context, Sheet
 
 SHEET = "Estimater"
@@ -388,7 +388,8 @@ def _running_benefits(w: _Writer, r: int) -> int:
         ("Største antall helsepersonell per trinn", "personer", "kj_staff_max", STAFF_MAX, "count",
          "Grense for gyldige tall på Inndata"),
         ("Avrundingstoleranse", "kr", "kj_tolerance_kr", TOLERANCE_KR, "0.000",
-         "Summer som skal stemme (budsjettår, budsjettlinjer) kan avvike så mye ved avrunding"),
+         "Summer som skal stemme, kan avvike så mye ved avrunding, og ikke mer: budsjettårene mot totalen og "
+         "budsjettlinjene mot nye midler (Kontroll), og lagrede tall mot modellen (kj-budget check og collect)"),
     ):
         r = w.row(r, label, unit, value, name, num, note)
     return r

@@ -8,10 +8,23 @@ from __future__ import annotations
 
 from workbook_builder.core.estimates import Estimates
 from workbook_builder.core.model import Budget, check_message
-from workbook_builder.core.vocabulary import CHECK_OK_MESSAGE, CHECKS, EMPTY, ERROR, NOTE, OK
+from workbook_builder.core.numbers import TOLERANCE_KR
+from workbook_builder.core.vocabulary import CHECK_OK_MESSAGE, CHECKS, EMPTY, ERROR, NOTE, OK, WORST_FIRST
 from workbook_builder.sheets.base import Context, Sheet, cell, excel_text
 
 SHEET = "Kontroll"
+# Each status worse than OK: the label and name of its count on the sheet (the statuses and their order
+# are the one severity table's, vocabulary.STATUSES).
+COUNTS = {ERROR: ("Antall feil", "kj_check_errors"), EMPTY: ("Antall «ikke utfylt»", "kj_check_empty"),
+          NOTE: ("Antall merknader", "kj_check_notes")}
+
+
+def _worst_first(statuses: list[str], then: dict[str, str], otherwise: str) -> str:
+    """IF(count of the worst status>0; its formula; IF(the next …; otherwise)): the master check's order."""
+    formula = otherwise
+    for status in reversed(statuses):
+        formula = f"IF({COUNTS[status][1]}>0,{then[status]},{formula})"
+    return formula
 
 
 def conditions(est: Estimates) -> dict[str, str]:
@@ -78,25 +91,32 @@ def write(ctx: Context, s: Sheet) -> None:
     s.text(0, 0, "Kontroll – er budsjettet komplett og konsistent?", "title")
     s.text(1, 0, "Feil må rettes før tallene brukes. Merknader sier hva som mangler eller er usikkert. «Ikke utfylt»: "
                  "ingen innføringstrinn er lagt inn ennå.", "note")
-    counts = {status: sum(c.status == status for c in b.checks) for status in (ERROR, EMPTY, NOTE)}
+    counted = [status for status in WORST_FIRST if status != OK]  # the one severity table, worst first
+    counts = {status: sum(c.status == status for c in b.checks) for status in counted}
+    # the one tolerance (numbers.TOLERANCE_KR, named on Estimater), stated where the checks use it
+    s.text(2, 0, "Avrundingstoleranse for summer som skal stemme", "label")
+    s.formula(2, 1, "kj_tolerance_kr", TOLERANCE_KR, "calc", '0.000" kr"')
+    s.text(2, 2, "Budsjettårene mot totalen og budsjettlinjene mot nye midler kan avvike så mye ved avrunding, og "
+                 "ikke mer (se Estimater).", "note")
     r = 3
     s.text(r, 0, "Samlet kontroll", "bold")
-    s.formula(r, 1, f'IF(kj_check_errors>0,"{ERROR}",IF(kj_check_empty>0,"{EMPTY}",'
-                    f'IF(kj_check_notes>0,"{NOTE}","{OK}")))', b.master_check, "check")
+    s.formula(r, 1, _worst_first(counted, {status: f'"{status}"' for status in counted}, f'"{OK}"'),
+              b.master_check, "check")
     s.define("kj_master_check", (r, 1), None, "output")
-    noun = 'IF(kj_check_notes=1," merknad"," merknader")'
-    empty_text = excel_text("Ikke utfylt: legg inn innføringstrinnene (gruppe, antall helsepersonell, startår) på "
-                            "Inndata.")
-    s.formula(r, 2, f'IF(kj_check_errors>0,"Feil: "&kj_check_errors&" feil og "&kj_check_notes&{noun}&'
-                    f'". Se arket Kontroll.",IF(kj_check_empty>0,{empty_text},IF(kj_check_notes>0,"Merknad: "&'
-                    f'kj_check_notes&{noun}&". Se arket Kontroll.","OK: alle kontroller er i orden.")))',
+    noun = f'IF({COUNTS[NOTE][1]}=1," merknad"," merknader")'
+    messages = {
+        ERROR: f'"Feil: "&{COUNTS[ERROR][1]}&" feil og "&{COUNTS[NOTE][1]}&{noun}&". Se arket Kontroll."',
+        EMPTY: excel_text("Ikke utfylt: legg inn innføringstrinnene (gruppe, antall helsepersonell, startår) på "
+                          "Inndata."),
+        NOTE: f'"Merknad: "&{COUNTS[NOTE][1]}&{noun}&". Se arket Kontroll."',
+    }
+    s.formula(r, 2, _worst_first(counted, messages, excel_text("OK: alle kontroller er i orden.")),
               b.master_message, "bold")
     s.define("kj_master_message", (r, 2), None, "output")
-    first = r + 6
+    first = r + 2 + len(counted)
     last = first + len(b.checks) - 1
-    for k, (status, label, name) in enumerate(((ERROR, "Antall feil", "kj_check_errors"),
-                                               (EMPTY, "Antall «ikke utfylt»", "kj_check_empty"),
-                                               (NOTE, "Antall merknader", "kj_check_notes"))):
+    for k, status in enumerate(counted):
+        label, name = COUNTS[status]
         s.text(r + 1 + k, 0, label, "label")
         s.formula(r + 1 + k, 1, f'COUNTIF({cell(first, 1)}:{cell(last, 1)},"{status}")', counts[status], "calc",
                   "count")
@@ -107,7 +127,7 @@ def write(ctx: Context, s: Sheet) -> None:
     r += 1
     conds = conditions(est)
     for check in b.checks:
-        severity, title = CHECKS[check.id]
+        severity, title, _ = CHECKS[check.id]
         s.text(r, 0, title, "label")
         s.formula(r, 1, f'IF({conds[check.id]},"{severity}","{OK}")', check.status, "check")
         status = cell(r, 1)

@@ -12,6 +12,8 @@ from typing import Any
 
 from xlsxwriter.workbook import Workbook
 
+from workbook_builder.core.vocabulary import EMPTY, ERROR, NOTE, OK, STATUSES
+
 FONT = "Calibri"
 INPUT_FILL = "#FFF2CC"  # light yellow: the only cells a user types into
 INPUT_BORDER = "#BF9000"
@@ -91,10 +93,9 @@ class Formats:
         return self._cache[key]
 
     def status_rules(self) -> list[tuple[str, Any]]:
-        """Conditional formats for check statuses: OK green, Merknad yellow, Feil red, Ikke utfylt grey."""
-        return [
-            ("OK", self.wb.add_format({"bg_color": OK_FILL, "font_color": OK_TEXT})),
-            ("Merknad", self.wb.add_format({"bg_color": NOTE_FILL, "font_color": NOTE_TEXT})),
-            ("Feil", self.wb.add_format({"bg_color": ERROR_FILL, "font_color": ERROR_TEXT})),
-            ("Ikke utfylt", self.wb.add_format({"bg_color": EMPTY_FILL, "font_color": EMPTY_TEXT})),
-        ]
+        """Conditional formats for the check statuses (vocabulary.STATUSES): OK green, Merknad yellow,
+        Ikke utfylt grey, Feil red."""
+        colours = {OK: (OK_FILL, OK_TEXT), NOTE: (NOTE_FILL, NOTE_TEXT), EMPTY: (EMPTY_FILL, EMPTY_TEXT),
+                   ERROR: (ERROR_FILL, ERROR_TEXT)}
+        return [(s.word, self.wb.add_format({"bg_color": colours[s.word][0], "font_color": colours[s.word][1]}))
+                for s in STATUSES]

@@ -1505,15 +1505,5 @@ def built_date(metadata: dict[str, str]) -> dt.date | None:
         return None
 
 
-def same_number(a: Any, b: Any) -> bool:
-    """Numbers equal to the cent's fraction a spreadsheet keeps (15 digits); anything else exactly."""
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
-        return math.isclose(a, b, rel_tol=1e-12, abs_tol=0.005)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(map(same_number, a, b))
-    return a == b
-
-
 __all__ = ["BLANK", "Carried", "Cell", "DateValue", "ErrorValue", "FilledWorkbook", "Problem", "UnreadableWorkbook",
-           "WorkbookFile", "built_date", "check_value", "filled_values", "raw_text", "read_inputs", "read_workbook",
-           "same_number"]
+           "WorkbookFile", "built_date", "check_value", "filled_values", "raw_text", "read_inputs", "read_workbook"]
