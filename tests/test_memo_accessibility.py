@@ -166,3 +166,12 @@ def test_the_chart_colours_stand_out_from_the_page():
     """WCAG 2.1 1.4.11 (non-text contrast): each bar colour at least 3:1 against the white page."""
     colours = list(MONEY_COLORS.values())
     assert colours and all(contrast(c, "#FFFFFF") >= 3 for c in colours), {c: contrast(c, "#FFFFFF") for c in colours}
+
+
+def test_the_page_margin_texts_are_readable():
+    """Headers and footers (CSS @page boxes, which axe does not see in the HTML) at least 4.5:1 on white."""
+    template = (Path(__file__).parent.parent / "templates" / "memo.html.j2").read_text(encoding="utf-8")
+    page = template[template.index("@page"):template.index("html {")]
+    colours = re.findall(r"color: (#[0-9a-fA-F]{3,6});", page)
+    full = ["#" + "".join(ch * 2 for ch in c[1:]) if len(c) == 4 else c for c in colours]
+    assert len(full) >= 4 and all(contrast(c, "#FFFFFF") >= 4.5 for c in full), full

@@ -72,6 +72,15 @@ def build_bytes(est: Estimates, inputs: Inputs, *, today: dt.date | None = None,
                   input_notes=dict(input_notes or {}))
     order = REGENERATED_ORDER if regeneration is not None else SHEET_ORDER
     sheets = {name: Sheet(ctx, wb.add_worksheet(name, worksheet_class=FastWorksheet)) for name in order}
+    # The write order is the data flow: each sheet's formulas refer to names and rows the ones before it
+    # define, and what a sheet hands on is returned and passed explicitly (no sheet reads another's state).
+    #   Estimater, Soner  → the published figures and zones (names kj_est_*, kj_list_*)
+    #   Inndata           → the inputs, validated against those lists (kj_* inputs)
+    #   Beregning         → the workings from inputs and estimates; returns its rows
+    #   Kontroll          → the checks over Beregning's names
+    #   Usikkerhet        → the range per line item from Beregning's rows; returns its rows
+    #   Budsjett, Budsjettlinjer, Scenarier → the outputs, from Beregning's (and Usikkerhet's) rows
+    #   Veiledning, Byggeinfo (and Regenerering) → text and metadata, from the context alone
     estimater.write(ctx, sheets[estimater.SHEET])
     soner.write(ctx, sheets[soner.SHEET])
     inndata.write(ctx, sheets[inndata.SHEET])

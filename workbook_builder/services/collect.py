@@ -534,7 +534,7 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
     wb.define_name("kj_overview_total_row", f"=Oversikt!${total_row + 1}:${total_row + 1}")
 
     # ---------------------------------------------------------------- Per år: municipality × budget year
-    heads = ["Kommunenr", "Kommune", "Budsjettår", "Nye helsepersonell", "Nye midler", "Interne ressurser (kr)",
+    heads = ["Kommunenr", "Kommune", "Budsjettår", "Nytt helsepersonell", "Nye midler", "Interne ressurser (kr)",
              "Frigjort tid (kr)", "Interne timer", "Frigjort tid (timer)"]
     fmts = ["", "", YEAR, COUNT, KR, KR, KR, COUNT, COUNT]
     py.write_string(0, 0, "Per kommune og budsjettår", fmt["title"])

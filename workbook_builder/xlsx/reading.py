@@ -953,10 +953,12 @@ class WorkbookFile:
         return values[0] if len(values) == 1 else values
 
     def mentions(self, text: str, sheet: str) -> bool:
-        """Whether `text` (XML-safe) occurs in the shared strings or in a sheet: a cheap test before a search."""
+        """Whether `text` (XML-safe) may occur in the shared strings or in a sheet: a cheap test before a
+        search. A writer may spell characters as references (openpyxl with lxml writes ø as &#248;), so a
+        part that uses character references may hold the text in that spelling: then it says yes."""
         needle = text.encode("utf-8")
         parts = [self._part_of_type("/sharedStrings"), self.sheets.get(sheet)]
-        return any(p and self.pkg.has(p) and needle in self.pkg.read(p) for p in parts)
+        return any(p and self.pkg.has(p) and (needle in (data := self.pkg.read(p)) or b"&#" in data) for p in parts)
 
     def unlocked(self, sheet: str) -> set[tuple[int, int]]:
         """The cells of a sheet that are unlocked (the ones a user types in): found once per sheet."""
