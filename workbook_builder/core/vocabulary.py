@@ -5,7 +5,7 @@ Standard library only."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 OK, NOTE, EMPTY, ERROR = "OK", "Merknad", "Ikke utfylt", "Feil"
 
@@ -75,3 +75,117 @@ CHECKS: dict[str, CheckSpec] = {
 }
 CHECK_TITLES = {k: spec.title for k, spec in CHECKS.items()}
 CHECK_OK_MESSAGE = "I orden."
+
+
+class Output(NamedTuple):
+    """A headline output of the workbook: its defined name, its label in bokmål (Budsjett's key figures,
+    Regenerering, the memo) and in English (the terminal), the unit shown beside it, its number format
+    (a key of the workbook's formats: kr, count, year, years, factor, flag, text), what it means (English,
+    for the README and the register) and whether it is a key figure shown before and after a regeneration.
+
+    A label may hold {price_year}, {pay_year} and {sizes}: the estimates' price year, the pay statistic's
+    year and the range of reference sizes (`output_label`)."""
+
+    name: str
+    label: str
+    label_en: str
+    unit: str
+    num: str
+    meaning: str
+    key: bool = False
+
+
+_KR, _HOURS = "kr", "timer"
+# The one list of headline outputs. The register of names (cells.OUTPUTS), the check of saved values
+# (cells.output_values), Budsjett's key figures, the Regenerering sheet and its terminal report, and the
+# memo's key figures all derive from it.
+OUTPUTS: tuple[Output, ...] = (
+    Output("kj_total_staff", "Helsepersonell i alle trinn", "health personnel", "personer", "count",
+           "health personnel in all rollout steps", key=True),
+    Output("kj_total_hours", "Engangskostnad: interne timer", "one-off internal hours", _HOURS, "count",
+           "one-off internal hours (JSON key total_hours)", key=True),
+    Output("kj_total_purchase_kr", "Engangskostnad: kjøp av varer og tjenester", "one-off purchases, kr", _KR, "kr",
+           "one-off purchases in kr; the vendor module only when priced (total_purchase_kr)", key=True),
+    Output("kj_total_kr", "Engangskostnad i alt (nye midler og interne timer i kr)", "one-off total, kr", _KR, "kr",
+           "one-off total: hours × hourly cost + purchases + stand-ins (total_kr)", key=True),
+    Output("kj_outside_basis", "Utenfor notatets estimatgrunnlag ({sizes} helsepersonell)", "outside the reference "
+           "sizes", "", "flag", "1 when the personnel count is outside the note's reference sizes"),
+    Output("kj_vendor_module_missing", "Pris for leverandørmodul mangler", "vendor module price missing", "", "flag",
+           "1 while the vendor module has no price"),
+    Output("kj_running_kr_per_year", "Driftskostnad per år i snitt, alle trinn i drift", "running costs per year, kr",
+           "kr per år", "kr", "running costs per year once every step is live (e-ID renewal as its yearly average)",
+           key=True),
+    Output("kj_benefit_hours_per_year", "Frigjort tid per år, alle trinn i drift", "time freed, hours per year",
+           "timer per år", "count", "hours freed per year once every step is live", key=True),
+    Output("kj_benefit_kr_per_year", "Frigjort tid i kr per år (ikke innsparte kroner)", "time freed, kr per year",
+           "kr per år", "kr", "those hours in kr per year (freed time, not cash)", key=True),
+    Output("kj_hours_returned_years", "År før frigjort tid veier opp de interne engangstimene",
+           "years until the hours are returned", "år", "years",
+           "years until the freed hours equal the one-off internal hours (hours, not money); empty when they never do",
+           key=True),
+    Output("kj_price_year", "Prisnivå: faste kroner for året", "price level (fixed kroner of the year)", "år", "year",
+           "the budget's price level: fixed prices of the first budget year", key=True),
+    Output("kj_price_factor", "Prisjustering av notatets priser ({price_year} → budsjettår)", "price factor",
+           "faktor", "factor",
+           "what a krone of the estimates' price year is in the budget's prices (municipal deflator)"),
+    Output("kj_wage_factor", "Lønnsvekst fra lønnsstatistikken ({pay_year} → budsjettår)", "wage factor", "faktor",
+           "factor", "pay growth from the pay statistic's year to the first budget year"),
+    Output("kj_cash_total_kr", "Behov for nye midler i økonomiplanperioden", "new money over the four budget years, "
+           "kr", _KR, "kr", "new money over the four budget years", key=True),
+    Output("kj_year", "Budsjettår", "budget years", "år", "year", "the four budget years"),
+    Output("kj_year_cash_kr", "Nye midler per budsjettår", "new money per budget year, kr", _KR, "kr",
+           "new money per budget year: purchases, stand-ins, renewals, running purchases"),
+    Output("kj_year_internal_hours", "Interne timer per budsjettår", "internal hours per budget year", _HOURS,
+           "count", "internal hours per budget year (staff already paid for)"),
+    Output("kj_year_internal_kr", "Interne ressurser i kr per budsjettår", "internal resources per budget year, kr",
+           _KR, "kr", "those hours in kr per budget year"),
+    Output("kj_year_renewal_kr", "Fornyelse av e-ID per budsjettår", "e-ID renewals per budget year, kr", _KR, "kr",
+           "e-ID renewals per budget year (in the years they fall due)"),
+    Output("kj_year_one_off_kr", "Engangskostnad per budsjettår", "one-off cost per budget year, kr", _KR, "kr",
+           "one-off cost per budget year (new money and internal hours in kr)"),
+    Output("kj_year_running_kr", "Driftskostnad per budsjettår", "running costs per budget year, kr", _KR, "kr",
+           "running costs per budget year (new money and internal hours in kr)"),
+    Output("kj_year_benefit_hours", "Frigjort tid i timer per budsjettår", "time freed per budget year, hours",
+           _HOURS, "count", "hours freed per budget year"),
+    Output("kj_year_benefit_kr", "Frigjort tid i kr per budsjettår", "time freed per budget year, kr", _KR, "kr",
+           "those hours in kr per budget year (freed time, not cash)"),
+    Output("kj_total_kr_mean", "Engangskostnad, forventning (suksessivprinsippet)", "one-off total, mean", _KR,
+           "kr", "the one-off total's mean by the successive principle (in the budget's prices)"),
+    Output("kj_total_kr_sd", "Engangskostnad, standardavvik", "one-off total, standard deviation", _KR, "kr",
+           "its standard deviation (independent items: the square root of the sum of variances)"),
+    Output("kj_total_kr_p50", "Engangskostnad, P50: forventet (styringsramme)", "one-off total, P50", _KR, "kr",
+           "P50 of the one-off total: the mean (the steering frame)"),
+    Output("kj_total_kr_p85", "Engangskostnad, P85: kostnadsramme (med usikkerhetsavsetning)", "one-off total, P85",
+           _KR, "kr", "P85 of the one-off total: mean + 1,0364 × sd (the cost frame)"),
+    Output("kj_cash_total_kr_p50", "Behov for nye midler i perioden, P50 (forventet)", "new money, P50", _KR, "kr",
+           "P50 of the new money over the four budget years"),
+    Output("kj_cash_total_kr_p85", "Behov for nye midler i perioden, P85 (kostnadsramme)", "new money, P85", _KR,
+           "kr", "P85 of the new money over the four budget years"),
+    Output("kj_internal_total_kr_p50", "Interne ressurser i perioden, P50", "internal resources, P50", _KR, "kr",
+           "P50 of the internal resources (kr) over the four budget years"),
+    Output("kj_internal_total_kr_p85", "Interne ressurser i perioden, P85", "internal resources, P85", _KR, "kr",
+           "P85 of the internal resources (kr) over the four budget years"),
+    Output("kj_year_cash_kr_p50", "Nye midler per budsjettår, P50", "new money per budget year, P50", _KR, "kr",
+           "P50 of the new money per budget year"),
+    Output("kj_year_cash_kr_p85", "Nye midler per budsjettår, P85", "new money per budget year, P85", _KR, "kr",
+           "P85 of the new money per budget year"),
+    Output("kj_year_internal_kr_p50", "Interne ressurser per budsjettår, P50", "internal resources per budget year, "
+           "P50", _KR, "kr", "P50 of the internal resources (kr) per budget year"),
+    Output("kj_year_internal_kr_p85", "Interne ressurser per budsjettår, P85", "internal resources per budget year, "
+           "P85", _KR, "kr", "P85 of the internal resources (kr) per budget year"),
+    Output("kj_hourly_rate_used", "Timekostnad for interne ressurser (full kostnad)", "hourly cost used, kr",
+           "kr per time", "kr", "kr per internal hour used (input, or the derived default)", key=True),
+    Output("kj_eid_used", "e-ID", "e-ID used", "", "text", "the e-ID used (the list's label)"),
+    Output("kj_master_check", "Samlet kontroll", "master check", "", "text",
+           "OK, Merknad, Ikke utfylt or Feil: the worst status on Kontroll", key=True),
+    Output("kj_master_message", "Samlet kontroll i ord", "master check, as a sentence", "", "text",
+           "the master check as a sentence"),
+)
+OUTPUT_BY_NAME = {o.name: o for o in OUTPUTS}
+KEY_OUTPUTS = tuple(o for o in OUTPUTS if o.key)
+
+
+def output_label(name: str, est: Any) -> str:
+    """An output's bokmål label, with the estimates' price year, pay year and reference sizes filled in."""
+    return OUTPUT_BY_NAME[name].label.format(price_year=est.price_year, pay_year=est.pay.price_year,
+                                             sizes=est.size_range_text)

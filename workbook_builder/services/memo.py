@@ -21,7 +21,7 @@ from workbook_builder.core.estimates import KINDS, TRACKS, Estimates
 from workbook_builder.core.model import PARAMETER_BY_NAME, QUALITY_GAINS, Budget, Inputs, parse_group, parse_vendor
 from workbook_builder.core.numbers import nb_number, number_from_text, same_amount
 from workbook_builder.core.textinput import one_line
-from workbook_builder.core.vocabulary import OK, STATUS_CLASS
+from workbook_builder.core.vocabulary import OK, STATUS_CLASS, output_label
 from workbook_builder.services.svgchart import Series, bar_chart
 from workbook_builder.services.tables import lines_frame, years_frame
 from workbook_builder.sheets.estimater import BENEFIT_LABELS, HOURLY_LABELS
@@ -234,6 +234,7 @@ def memo_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str = "
         "internal_kr_total": sum(y["internal_kr"] for y in years),
         "one_off_years": sum(y["one_off_kr"] for y in years), "kr": kr, "num": num, "hours": hours, "pct": pct,
         "years_text": years_text, "contact_email": est.contact_email,
+        "label": lambda name: output_label(name, est),  # the one list of outputs (vocabulary.OUTPUTS)
     }
 
 

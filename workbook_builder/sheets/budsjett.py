@@ -5,9 +5,12 @@ figures, two charts and the master check; A4."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from workbook_builder.cells import list_label
 from workbook_builder.core.model import PLAN_YEARS, QUALITY_GAINS, parse_vendor
 from workbook_builder.core.numbers import excel_round
+from workbook_builder.core.vocabulary import OUTPUT_BY_NAME, output_label
 from workbook_builder.sheets import beregning
 from workbook_builder.sheets.base import Context, Sheet, cell
 from workbook_builder.sheets.beregning import C_TOTAL, C_YEARS, Rows
@@ -116,51 +119,39 @@ def _key_figures(g: _Budget, r: int) -> int:
         vendor = ctx.inputs.vendor_other if ctx.inputs.vendor_other.strip() else vendor
     other = ('IF(INDEX(kj_est_vendor_other,MATCH(kj_vendor_used,kj_list_vendors,0))=1,'
              'IF(TRIM(kj_vendor_other)="",kj_vendor_used,kj_vendor_other),kj_vendor_used)')
-    lo, hi = est.size_range
-    key = [
-        ("kj_total_staff", "Helsepersonell i alle trinn", "personer", ref(rows.staff, tot), b.total_staff, "count",
+    # (the output shown, its formula, the model's value, bold, defined here); its label, unit and number format
+    # come from the one list of outputs (vocabulary.OUTPUTS). Rows without an output: (None, label, …).
+    key: list[tuple[str | None, str, Any, bool, bool]] = [
+        ("kj_total_staff", ref(rows.staff, tot), b.total_staff, False, True),
+        ("kj_eid_used", "kj_eid_used", est.eid_option(p.eid).label, False, False),
+        ("EPJ-leverandør", f'IF(kj_vendor_used="","ikke valgt",{other})', vendor, False, False),
+        ("kj_price_year", "kj_first_year_used", p.price_year, False, True),
+        ("kj_price_factor", "kj_calc_price_factor", p.price_factor, False, True),
+        ("kj_wage_factor", "kj_calc_wage_factor", p.wage_factor, False, True),
+        ("kj_hourly_rate_used", "kj_hourly_rate_used", p.hourly_rate, False, False),
+        ("kj_cash_total_kr", "SUM(kj_year_cash_kr)", b.cash_total_kr, True, True),
+        ("kj_total_hours", ref(rows.total_hours, tot), b.one_off.total_hours, False, True),
+        ("kj_total_purchase_kr", ref(rows.total_purchase, tot), b.one_off.total_purchase_kr, False, True),
+        ("kj_total_kr", ref(rows.total_kr, tot), b.one_off.total_kr, True, True),
+        ("kj_total_kr_p50", "kj_total_kr_p50", b.ranges.one_off.p50, False, False),
+        ("kj_total_kr_p85", "kj_total_kr_p85", b.ranges.one_off.p85, False, False),
+        ("kj_cash_total_kr_p85", "kj_cash_total_kr_p85", b.ranges.cash_total.p85, False, False),
+        ("Usikkerhet i anslaget (valgt på Inndata)", "kj_uncertainty_used", est.level(p.uncertainty).label, False,
          False),
-        (None, "e-ID", "", "kj_eid_used", est.eid_option(p.eid).label, None, False),
-        (None, "EPJ-leverandør", "", f'IF(kj_vendor_used="","ikke valgt",{other})', vendor, None, False),
-        ("kj_price_year", "Prisnivå: faste kroner for året", "år", "kj_first_year_used", p.price_year, "year", False),
-        ("kj_price_factor", f"Prisjustering av notatets priser ({est.price_year} → budsjettår)", "faktor",
-         "kj_calc_price_factor", p.price_factor, "factor", False),
-        ("kj_wage_factor", f"Lønnsvekst fra lønnsstatistikken ({est.pay.price_year} → budsjettår)", "faktor",
-         "kj_calc_wage_factor", p.wage_factor, "factor", False),
-        (None, "Timekostnad for interne ressurser (full kostnad)", "kr per time", "kj_hourly_rate_used",
-         p.hourly_rate, "kr", False),
-        ("kj_cash_total_kr", "Behov for nye midler i økonomiplanperioden", "kr", "SUM(kj_year_cash_kr)",
-         b.cash_total_kr, "kr", True),
-        ("kj_total_hours", "Engangskostnad: interne timer", "timer", ref(rows.total_hours, tot), b.one_off.total_hours,
-         "count", False),
-        ("kj_total_purchase_kr", "Engangskostnad: kjøp av varer og tjenester", "kr", ref(rows.total_purchase, tot),
-         b.one_off.total_purchase_kr, "kr", False),
-        ("kj_total_kr", "Engangskostnad i alt (nye midler og interne timer i kr)", "kr", ref(rows.total_kr, tot),
-         b.one_off.total_kr, "kr", True),
-        (None, "  – P50, forventet (styringsramme)", "kr", "kj_total_kr_p50", b.ranges.one_off.p50, "kr", False),
-        (None, "  – P85, kostnadsramme (med usikkerhetsavsetning)", "kr", "kj_total_kr_p85", b.ranges.one_off.p85,
-         "kr", False),
-        (None, "Behov for nye midler i perioden, P85 (kostnadsramme)", "kr", "kj_cash_total_kr_p85",
-         b.ranges.cash_total.p85, "kr", False),
-        (None, "Usikkerhet i anslaget (valgt på Inndata)", "", "kj_uncertainty_used", est.level(p.uncertainty).label,
-         None, False),
-        ("kj_running_kr_per_year", "Driftskostnad per år i snitt, alle trinn i drift", "kr per år",
-         ref(rows.running_kr, tot), b.running.total_kr, "kr", True),
-        ("kj_benefit_hours_per_year", "Frigjort tid per år, alle trinn i drift", "timer per år",
-         ref(rows.benefit_hours, tot), b.benefit.hours, "count", False),
-        ("kj_benefit_kr_per_year", "Frigjort tid i kr per år (ikke innsparte kroner)", "kr per år",
-         ref(rows.benefit_kr, tot), b.benefit.kr, "kr", False),
-        ("kj_hours_returned_years", "År før frigjort tid veier opp de interne engangstimene", "år",
-         "kj_calc_hours_returned", b.hours_returned_years, "years", False),
-        ("kj_outside_basis", f"Utenfor notatets estimatgrunnlag ({lo}–{hi} helsepersonell)", "",
-         "kj_calc_outside_basis", int(b.one_off.outside_basis), "flag", False),
-        ("kj_vendor_module_missing", "Pris for leverandørmodul mangler", "", "kj_calc_vendor_missing",
-         int(b.one_off.vendor_module_missing), "flag", False),
+        ("kj_running_kr_per_year", ref(rows.running_kr, tot), b.running.total_kr, True, True),
+        ("kj_benefit_hours_per_year", ref(rows.benefit_hours, tot), b.benefit.hours, False, True),
+        ("kj_benefit_kr_per_year", ref(rows.benefit_kr, tot), b.benefit.kr, False, True),
+        ("kj_hours_returned_years", "kj_calc_hours_returned", b.hours_returned_years, False, True),
+        ("kj_outside_basis", "kj_calc_outside_basis", int(b.one_off.outside_basis), False, True),
+        ("kj_vendor_module_missing", "kj_calc_vendor_missing", int(b.one_off.vendor_module_missing), False, True),
     ]
-    for name, label, unit, formula, value, num, headline in key:
+    for shown, formula, value, headline, defined_here in key:
+        out = OUTPUT_BY_NAME.get(shown)
+        label, unit, num = (output_label(shown, est), out.unit, out.num) if out else (shown, "", None)
+        name = shown if defined_here else None
         s.text(r, C_LABEL, label, "bold" if headline else "label")
         s.text(r, C_UNIT, unit, "unit")
-        s.formula(r, C_Y[0], formula, value, "key" if headline else "calc", num)
+        s.formula(r, C_Y[0], formula, value, "key" if headline else "calc", None if num == "text" else num)
         if name:
             s.define(name, (r, C_Y[0]), None, "output")
         if name == "kj_hours_returned_years":

@@ -20,24 +20,6 @@ SHEET = "Regenerering"
 C_LABEL, C_NAME, C_OLD, C_NEW, C_DIFF, C_NOTE = range(6)
 WIDTHS = {C_LABEL: 50, C_NAME: 28, C_OLD: 30, C_NEW: 30, C_DIFF: 14, C_NOTE: 70}
 
-# Headline outputs shown before and after: name, Norwegian label, English label, number format.
-HEADLINES: tuple[tuple[str, str, str, str], ...] = (
-    ("kj_total_staff", "Helsepersonell i alle trinn", "health personnel", "count"),
-    ("kj_total_hours", "Engangskostnad: interne timer", "one-off internal hours", "hours"),
-    ("kj_total_purchase_kr", "Engangskostnad: kjøp", "one-off purchases, kr", "kr"),
-    ("kj_total_kr", "Engangskostnad i alt", "one-off total, kr", "kr"),
-    ("kj_cash_total_kr", "Behov for nye midler, fire budsjettår", "new money over the four budget years, kr", "kr"),
-    ("kj_running_kr_per_year", "Driftskostnader per år", "running costs per year, kr", "kr"),
-    ("kj_benefit_hours_per_year", "Frigjort tid: timer per år", "time freed, hours per year", "hours"),
-    ("kj_benefit_kr_per_year", "Frigjort tid i kroner per år", "time freed, kr per year", "kr"),
-    ("kj_hours_returned_years", "År før frigjort tid veier opp engangstimene", "years until the hours are returned",
-     "years"),
-    ("kj_price_year", "Prisnivå (faste kroner for året)", "price level (fixed kroner of the year)", "year"),
-    ("kj_hourly_rate_used", "Timekostnad brukt", "hourly cost used, kr", "kr"),
-    ("kj_master_check", "Samlet kontroll", "master check", "text"),
-)
-
-
 @dataclass(frozen=True)
 class EstimateChange:
     """A named figure of the estimates whose value differs; None where one workbook lacks the name."""
@@ -50,6 +32,8 @@ class EstimateChange:
 
 @dataclass(frozen=True)
 class Headline:
+    """A key figure before and after (its name, labels and number format from vocabulary.OUTPUTS)."""
+
     name: str
     label: str
     label_en: str
