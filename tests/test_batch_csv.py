@@ -12,7 +12,7 @@ from filling import fill
 
 from workbook_builder.cli.main import main
 from workbook_builder.services.batch import CsvError, columns, filename_for, read_rows
-from workbook_builder.xlsx.reading import read_workbook
+from workbook_builder.xlsx.filled_reader import read_workbook
 
 ROOT = Path(__file__).parent.parent
 SAMPLE = ROOT / "examples" / "pilotkommuner.csv"

@@ -25,7 +25,7 @@ from workbook_builder.core.municipality import (
 )
 from workbook_builder.services.batch import read_rows
 from workbook_builder.workbook import build_workbook
-from workbook_builder.xlsx.reading import raw_text, read_workbook
+from workbook_builder.xlsx.filled_reader import raw_text, read_workbook
 
 # (what is typed, the number it is, or None when the rule refuses it)
 TEXTS = [

@@ -18,7 +18,7 @@ from workbook_builder.cli.main import main
 from workbook_builder.core import errors, numbers
 from workbook_builder.core.model import Inputs, Step
 from workbook_builder.workbook import build_workbook
-from workbook_builder.xlsx.reading import DateValue, is_date_format, raw_text, read_workbook
+from workbook_builder.xlsx.filled_reader import DateValue, is_date_format, raw_text, read_workbook
 
 
 @pytest.mark.parametrize("text", ["1,000", "1.000", "12,500", "1,000,000", "-2.500"])
@@ -121,7 +121,7 @@ def test_date_formats_are_told_from_number_formats(code, date):
 
 def test_a_date_cell_reads_as_a_date_on_both_paths(est, tmp_path):
     """calamine (fast) and the careful parser give the same DateValue for a date-formatted count."""
-    from workbook_builder.xlsx.reading import WorkbookFile
+    from workbook_builder.xlsx.filled_reader import WorkbookFile
 
     path = tmp_path / "g.xlsx"
     build_workbook(path, est, Inputs(steps=(Step(5, "a"),)), today=TODAY)

@@ -18,7 +18,7 @@ from workbook_builder.sheets.budsjett import C_LABEL, C_UNIT
 from workbook_builder.sheets.regenerering import C_LABEL as R_LABEL
 from workbook_builder.sheets.regenerering import C_NAME as R_NAME
 from workbook_builder.workbook import build_bytes, build_workbook
-from workbook_builder.xlsx.reading import WorkbookFile
+from workbook_builder.xlsx.filled_reader import WorkbookFile
 
 INPUTS = Inputs(municipality="Gausdal", municipality_number="3441", first_year=2027,
                 steps=(Step(20, "a"), Step(60, "b")), admissions_short_term=700)

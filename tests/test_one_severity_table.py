@@ -27,7 +27,7 @@ from workbook_builder.core.vocabulary import (
     worst,
 )
 from workbook_builder.workbook import build_bytes, build_workbook
-from workbook_builder.xlsx.reading import WorkbookFile
+from workbook_builder.xlsx.filled_reader import WorkbookFile
 
 
 def test_the_table():

@@ -19,7 +19,7 @@ from workbook_builder.core.numbers import TOLERANCE_KR, same_amount, same_figure
 from workbook_builder.services.collect import compare_saved
 from workbook_builder.services.source import read_filled
 from workbook_builder.workbook import build_bytes, build_workbook
-from workbook_builder.xlsx.reading import WorkbookFile
+from workbook_builder.xlsx.filled_reader import WorkbookFile
 
 ROOT = Path(__file__).resolve().parent.parent
 

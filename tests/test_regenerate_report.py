@@ -19,7 +19,7 @@ from workbook_builder.core.vocabulary import ERROR
 from workbook_builder.services.regenerate import regenerate, report_lines
 from workbook_builder.sheets.inndata import C_NOTE, C_STATUS, NOT_CARRIED
 from workbook_builder.workbook import REGENERATED_ORDER, build_bytes, build_workbook
-from workbook_builder.xlsx.reading import WorkbookFile, read_workbook
+from workbook_builder.xlsx.filled_reader import WorkbookFile, read_workbook
 
 VALID = {"kj_municipality": "Gausdal", "kj_vendor": "Visma (Profil)", "kj_step_group#1": "a: Sykehjemsleger",
          "kj_step_staff#1": 20, "kj_step_group#2": "b: Legemiddelansvarlige, korttidsavdelinger",

@@ -13,9 +13,9 @@ from workbook_builder.core.municipality import parse_municipality_number
 from workbook_builder.core.textinput import cli_text
 from workbook_builder.services.regenerate import default_out, regenerate, report_lines
 from workbook_builder.workbook import DEFAULT_OUT, build_bytes
+from workbook_builder.xlsx.filled_reader import UnreadableWorkbook
 from workbook_builder.xlsx.lite import embed_lite, lite_main_py, requirements_txt, udf_config_rows
 from workbook_builder.xlsx.output import BUDGET_WORKBOOK, Target, workbook_keeps, write_checked
-from workbook_builder.xlsx.reading import UnreadableWorkbook
 
 
 def register(sub: argparse._SubParsersAction) -> None:

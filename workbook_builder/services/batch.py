@@ -121,7 +121,7 @@ class BadRow:
 
 
 @dataclass(frozen=True)
-class Built:
+class RowOutcome:
     """What became of one row: the file (or why not), its master check, how long it took, and the
     temporary file it waits in until every row is built (then all are renamed at once)."""
 
@@ -382,7 +382,7 @@ def _init_worker(est_text: str, est_file: str) -> None:
     _WORKER_EST = parse_estimates(est_text, est_file)
 
 
-def _build_one(line: int, inputs: Inputs, path: str, today: dt.date, force: bool = False) -> Built:
+def _build_one(line: int, inputs: Inputs, path: str, today: dt.date, force: bool = False) -> RowOutcome:
     """Build one workbook (in a worker process) into a temporary file beside its target; errors come
     back as text, never raise. An existing target that holds what a user typed is left alone (refused)
     unless `force`: the output rule (workbook_builder.xlsx.output)."""
@@ -397,13 +397,13 @@ def _build_one(line: int, inputs: Inputs, path: str, today: dt.date, force: bool
         if not force and (target.exists() or target.is_symlink()):
             reason = workbook_keeps(built.data)(target)
             if reason:
-                return Built(line, target, error=f"{target}: {reason}", refused=True)
+                return RowOutcome(line, target, error=f"{target}: {reason}", refused=True)
         temp = write_temp(target, built.data)
     except OSError as exc:
-        return Built(line, target, error=f"cannot write {target}: {exc.strerror or exc}")
+        return RowOutcome(line, target, error=f"cannot write {target}: {exc.strerror or exc}")
     except Exception as exc:  # noqa: BLE001 - reported per row
-        return Built(line, target, error=f"{type(exc).__name__}: {exc}")
-    return Built(line, target, built.budget.master_check, time.perf_counter() - t, temp=temp)
+        return RowOutcome(line, target, error=f"{type(exc).__name__}: {exc}")
+    return RowOutcome(line, target, built.budget.master_check, time.perf_counter() - t, temp=temp)
 
 
 def targets_for(rows: list[Row], out_dir: Path) -> list[Path]:
@@ -411,14 +411,14 @@ def targets_for(rows: list[Row], out_dir: Path) -> list[Path]:
 
 
 def build_all(rows: list[Row], out_dir: Path, est: Estimates, today: dt.date | None = None, workers: int = 2,
-              progress: Callable[[Built], None] | None = None, force: bool = False) -> list[Built]:
+              progress: Callable[[RowOutcome], None] | None = None, force: bool = False) -> list[RowOutcome]:
     """Build every row's workbook on `workers` processes; results in the order of the rows.
 
     All or nothing: each workbook is first written to a temporary file beside its target; only when every
     row was built (and no existing workbook holds something a user typed, unless `force`) are they all
     renamed over their targets. Otherwise the temporary files are removed and nothing is written."""
     today = today or dt.date.today()
-    results: dict[int, Built] = {}
+    results: dict[int, RowOutcome] = {}
     workers = max(1, min(workers, len(rows), os.cpu_count() or 1))
     try:
         with process_pool(workers, _init_worker, (est.text, est.file)) as pool:
@@ -433,11 +433,11 @@ def build_all(rows: list[Row], out_dir: Path, est: Estimates, today: dt.date | N
         temps = [(b.temp, b.path) for b in ordered if b.temp is not None]
         if any(b.error for b in ordered):
             discard(temps)
-            return [b if b.error else Built(b.line, b.path, b.master_check, b.seconds) for b in ordered]
+            return [b if b.error else RowOutcome(b.line, b.path, b.master_check, b.seconds) for b in ordered]
         try:
             commit(temps)
         except OSError as exc:
-            return [Built(b.line, b.path, error=f"cannot write {exc.filename}: {exc.strerror or exc}")
+            return [RowOutcome(b.line, b.path, error=f"cannot write {exc.filename}: {exc.strerror or exc}")
                     if str(b.path) == str(exc.filename) else b for b in ordered]
         return ordered
     except BaseException:

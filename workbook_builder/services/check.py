@@ -19,7 +19,7 @@ from workbook_builder.core.estimates import Estimates
 from workbook_builder.core.model import budget
 from workbook_builder.core.numbers import same_value
 from workbook_builder.core.vocabulary import NOTE, OK, at_most
-from workbook_builder.xlsx.reading import FilledWorkbook, UnreadableWorkbook, built_date, read_workbook
+from workbook_builder.xlsx.filled_reader import FilledWorkbook, UnreadableWorkbook, built_date, read_workbook
 
 __all__ = ["UnreadableWorkbook", "check_file", "check_workbook"]
 

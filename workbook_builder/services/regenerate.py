@@ -21,8 +21,8 @@ from workbook_builder.core.model import budget
 from workbook_builder.core.numbers import same_figure, terminal_value
 from workbook_builder.core.vocabulary import KEY_OUTPUTS, output_label
 from workbook_builder.sheets.regenerering import EstimateChange, Headline, Report
-from workbook_builder.workbook import Built, build_bytes
-from workbook_builder.xlsx.reading import FilledWorkbook, UnreadableWorkbook, built_date, read_workbook
+from workbook_builder.workbook import BuiltWorkbook, build_bytes
+from workbook_builder.xlsx.filled_reader import FilledWorkbook, UnreadableWorkbook, built_date, read_workbook
 
 SUFFIX = "-regenerert"
 
@@ -32,7 +32,7 @@ class Regeneration:
     source: Path
     old: FilledWorkbook
     est: Estimates
-    built: Built
+    built: BuiltWorkbook
     report: Report
     udf_config: bool = False  # the new workbook has an xlwings.conf sheet
 
@@ -109,7 +109,7 @@ def old_headlines(source: Path, old: FilledWorkbook, candidates: list[Estimates]
     return {}, ""
 
 
-def _remarks(old: FilledWorkbook, built: Built, password: str | None) -> list[tuple[str, str]]:
+def _remarks(old: FilledWorkbook, built: BuiltWorkbook, password: str | None) -> list[tuple[str, str]]:
     out = []
     if old.password and not password:
         out.append(("The old workbook's sheets had a password; the new one is protected without one "

@@ -1,7 +1,7 @@
 """The one way the reports read a filled workbook: `read_filled(path, est)`.
 
 Memo, notice and collect all go through this function, and it goes through the project's reader
-of filled workbooks (`workbook_builder.xlsx.reading`: inputs by defined name, hostile files refused with
+of filled workbooks (`workbook_builder.xlsx.filled_reader`: inputs by defined name, hostile files refused with
 a one-line reason, every value checked with the model's rules). List values are read strictly, as
 the workbook's own formulas take them, so the model's numbers here are the numbers the workbook
 shows; an invalid value becomes a `Finding` and is named in `Inputs.invalid` (Kontroll fails).
@@ -18,7 +18,7 @@ from workbook_builder.cells import OUTPUTS
 from workbook_builder.core.estimates import Estimates
 from workbook_builder.core.model import Budget, Inputs, budget
 from workbook_builder.services.memo import Finding
-from workbook_builder.xlsx.reading import UnreadableWorkbook, built_date, read_workbook
+from workbook_builder.xlsx.filled_reader import UnreadableWorkbook, built_date, read_workbook
 
 __all__ = ["Filled", "UnreadableWorkbook", "filled_budget", "other_estimates", "read_filled"]
 

@@ -14,7 +14,7 @@ from workbook_builder.cells import INPUT_BY_NAME
 from workbook_builder.core.errors import InputError
 from workbook_builder.core.numbers import nb_number, number_from_text
 from workbook_builder.sheets.base import Context, Sheet
-from workbook_builder.xlsx.reading import Carried, Problem
+from workbook_builder.xlsx.filled_reader import Carried, Problem
 
 SHEET = "Regenerering"
 C_LABEL, C_NAME, C_OLD, C_NEW, C_DIFF, C_NOTE = range(6)

@@ -121,7 +121,7 @@ def _is_notice(path: Path) -> bool:
 
 def _workbook_properties(path: Path) -> dict[str, str] | None:
     """The custom document properties of an .xlsx (None when it is not a readable workbook)."""
-    from workbook_builder.xlsx.reading import UnreadableWorkbook, WorkbookFile
+    from workbook_builder.xlsx.filled_reader import UnreadableWorkbook, WorkbookFile
 
     try:
         with WorkbookFile(path) as wb:
@@ -194,7 +194,7 @@ def workbook_keeps(data: bytes) -> Callable[[Path], str]:
 
     def keeps(path: Path) -> str:
         from workbook_builder.core.numbers import same_figure
-        from workbook_builder.xlsx.reading import UnreadableWorkbook, filled_values, raw_text
+        from workbook_builder.xlsx.filled_reader import UnreadableWorkbook, filled_values, raw_text
 
         try:
             old = filled_values(path)
