@@ -3,6 +3,7 @@
 
     python3 dev.py build    install kj-budget into .venv and build build/kjernejournal-budsjett.xlsx
     python3 dev.py test     install everything the tests need (LibreOffice too) and run the whole suite
+    python3 dev.py catalogs bring the message catalogs (nb, nn) up to date with the code and compile them
 
 Anything after the command is passed on (`python3 dev.py build --municipality Gausdal`,
 `python3 dev.py test -k workbook`). Standard library only: it runs before anything is installed.
@@ -83,8 +84,35 @@ def ensure_axe() -> None:
     stamp.write_text(hashlib.sha256(lock).hexdigest())
 
 
+LOCALE = ROOT / "workbook_builder" / "core" / "locale"
+DOMAINS = ("core", "sheets", "texts")  # as workbook_builder/core/i18n.py
+MALFORMS = ("nb", "nn")
+# Babel keywords: tr(text, ...) (i18n.tr, and a sheet's or a context's tr), N_ for tables of labels.
+KEYWORDS = ["-k", "tr", "-k", "N_"]
+
+
+def catalogs(py: str) -> int:
+    """Extract every message with Babel, update each målform's .po (new messages come in untranslated,
+    removed ones go), and compile the .mo files the program reads."""
+    import tempfile
+
+    pybabel = [py, "-m", "babel.messages.frontend"]
+    with tempfile.TemporaryDirectory() as tmp:
+        for domain in DOMAINS:
+            pot = Path(tmp) / f"{domain}.pot"
+            sh(*pybabel, "extract", "-F", str(LOCALE / f"{domain}.cfg"), *KEYWORDS, "--no-wrap", "--sort-by-file",
+               "--add-location=file", "--project=kj-budget", "-o", str(pot), ".", cwd=ROOT)
+            for malform in MALFORMS:
+                po = LOCALE / malform / "LC_MESSAGES" / f"{domain}.po"
+                verb = "update" if po.exists() else "init"
+                extra = ["--no-wrap", "--ignore-obsolete"] if verb == "update" else ["--no-wrap"]
+                sh(*pybabel, verb, "-D", domain, "-i", str(pot), "-d", str(LOCALE), "-l", malform, *extra, cwd=ROOT)
+            sh(*pybabel, "compile", "-D", domain, "-d", str(LOCALE), "--statistics", cwd=ROOT)
+    return 0
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"build", "test"}:
+    if not argv or argv[0] not in {"build", "test", "catalogs"}:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
@@ -93,9 +121,12 @@ def main(argv: list[str]) -> int:
         install(py, "")
         return subprocess.run([py, "-m", "workbook_builder.cli", "build", *rest], cwd=ROOT).returncode
     install(py, "test")
+    if command == "catalogs":
+        return catalogs(py)
     ensure_libreoffice()
     ensure_axe()
     sh(py, "-m", "ruff", "check", "workbook_builder", "udfs", "tests", "bench", "examples", "dev.py", cwd=ROOT)
+    sh(py, "-m", "mypy", cwd=ROOT)  # workbook_builder and udfs, configured in pyproject.toml
     return subprocess.run([py, "-m", "pytest", *rest], cwd=ROOT).returncode
 
 

@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from workbook_builder.core.estimates import Estimates
-from workbook_builder.core.model import PARAMETERS, STAFF_MAX, YEAR_MAX, YEAR_MIN, choice_label, parse_choice
+from workbook_builder.core.i18n import tr
+from workbook_builder.core.model import (
+    PARAMETERS,
+    STAFF_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
+    Budget,
+    choice_label,
+    parse_choice,
+)
 from workbook_builder.core.vocabulary import OUTPUTS as VOCABULARY_OUTPUTS
 
 STEP_ROWS = 12  # rows in the rollout-step table on Inndata
@@ -111,7 +120,7 @@ class Register:
         return [n for n in self.names.values() if n.role == role]
 
 
-def output_values(est: Estimates, budget) -> dict[str, object]:
+def output_values(est: Estimates, budget: Budget) -> dict[str, object]:
     """What each headline output name must hold for a budget: the model's side of every comparison
     (LibreOffice parity tests, `kj-budget check`, the regional roll-up)."""
     b = budget
@@ -155,6 +164,6 @@ def output_values(est: Estimates, budget) -> dict[str, object]:
         "kj_year_internal_kr_p85": [x.p85 for x in r.internal_years],
         "kj_hourly_rate_used": p.hourly_rate,
         "kj_eid_used": est.eid_option(p.eid).label,
-        "kj_master_check": b.master_check,
+        "kj_master_check": tr(b.master_check, b.params.malform),
         "kj_master_message": b.master_message,
     }

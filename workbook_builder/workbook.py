@@ -11,6 +11,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 
@@ -119,7 +120,7 @@ def build_bytes(est: Estimates, inputs: Inputs, *, today: dt.date | None = None,
     return BuiltWorkbook(buf.getvalue(), ctx.register, result, meta)
 
 
-def build_workbook(out: str | Path, est: Estimates, inputs: Inputs, **kwargs) -> BuiltWorkbook:
+def build_workbook(out: str | Path, est: Estimates, inputs: Inputs, **kwargs: Any) -> BuiltWorkbook:
     """Build and write atomically: a crash never leaves a half-written workbook at `out`."""
     built = build_bytes(est, inputs, **kwargs)
     atomic_write_bytes(out, built.data)

@@ -8,6 +8,7 @@ from pathlib import Path
 from workbook_builder.cli.commands import HELP
 from workbook_builder.cli.common import add_estimates_option, estimates_from
 from workbook_builder.core.errors import EXIT_USAGE, CliError
+from workbook_builder.core.estimates import Estimates
 from workbook_builder.core.model import Inputs
 from workbook_builder.core.municipality import parse_municipality_number
 from workbook_builder.core.textinput import cli_text
@@ -73,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _regenerate(args: argparse.Namespace, est) -> int:
+def _regenerate(args: argparse.Namespace, est: Estimates) -> int:
     if args.municipality or args.municipality_number:
         raise CliError("--municipality and --municipality-number cannot be combined with --from: "
                        "the inputs come from the old workbook")

@@ -71,9 +71,10 @@ def _print_table(c: Cost) -> None:
     table = Table(title=f"One-off cost for {o.staff} health personnel, e-ID {o.eid}, "
                         f"{nb_number(o.hourly_rate)} kr per hour, fixed {o.price_year} kroner excl. mva",
                   title_justify="left", box=box.SIMPLE_HEAD)
-    for col, justify in (("item", "left"), ("track", "left"), ("kind", "left"), ("hours", "right"),
-                         ("kr", "right")):
-        table.add_column(col, justify=justify)
+    for col in ("item", "track", "kind"):
+        table.add_column(col, justify="left")
+    for col in ("hours", "kr"):
+        table.add_column(col, justify="right")
     for i in o.items:
         kr = "missing" if i.id == "vendor_module" and o.vendor_module_missing else nb_kr(i.kr)
         kind = {"hours": "internal hours", "purchase": "purchase", "standin": "stand-ins (pay)"}[i.kind]

@@ -15,6 +15,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from workbook_builder import __version__
 from workbook_builder.cli.commands import HELP, ORDER
@@ -24,7 +25,7 @@ from workbook_builder.core.errors import EXIT_OK, EXIT_USAGE, CliError
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line that points to --help."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 

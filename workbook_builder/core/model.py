@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 from workbook_builder.core.errors import InputError  # kj:embed-skip
 from workbook_builder.core.estimates import Estimates, Item  # kj:embed-skip
+from workbook_builder.core.i18n import DEFAULT_MALFORM, parse_malform, tr  # kj:embed-skip
 from workbook_builder.core.municipality import (  # kj:embed-skip
     municipality_number_or_none,
     parse_municipality_number,
@@ -31,11 +32,14 @@ from workbook_builder.core.numbers import (  # kj:embed-skip
     whole_number,
 )
 from workbook_builder.core.vocabulary import (  # kj:embed-skip
+    CHECK_MESSAGES,
     CHECK_OK_MESSAGE,
     CHECKS,
-    EMPTY,
     ERROR,
+    MASTER_MESSAGES,
     NOTE,
+    NOTE_MANY,
+    NOTE_ONE,
     OK,
     worst,
 )
@@ -78,10 +82,21 @@ def _norm(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
-def _choose(options: Any, text: Any, field: str, what_en: str, what_nb: str, by_parts: bool = False) -> str:
+class _Option(Protocol):
+    """A list value of the estimates file: an id and the label the workbook shows."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+
+def _choose(options: Sequence[_Option], text: Any, field: str, what_en: str, what_nb: str,
+            by_parts: bool = False) -> str:
     """The id of the option whose id or label (any case, spacing or punctuation) is `text`; with
     `by_parts`, also a part of the label, e.g. `Gerica` or `Visma` for `Visma (Profil)`."""
-    choices = {}
+    choices: dict[str, str] = {}
     for o in options:
         names = [o.id, o.label]
         if by_parts:
@@ -144,8 +159,10 @@ def parse_choice(est: Estimates, kind: str, text: Any) -> str:
 
 def choice_label(est: Estimates, kind: str, ident: str) -> str:
     """The list label of an id, as the workbook's drop-down shows it."""
-    return {"eid": est.eid_option, "vendor": est.vendor, "group": est.group, "role": est.role,
-            "zone": est.zone, "level": est.level}[kind](ident).label
+    lookup: dict[str, Callable[[str], _Option]] = {
+        "eid": est.eid_option, "vendor": est.vendor, "group": est.group, "role": est.role,
+        "zone": est.zone, "level": est.level}
+    return lookup[kind](ident).label
 
 
 def zone_for_municipality(est: Estimates, number: str) -> str | None:
@@ -391,6 +408,7 @@ class Inputs:
     share_short_term: float | None = None
     share_home_care: float | None = None
     invalid: tuple[str, ...] = ()  # inputs a reader found invalid and left out (shown on Kontroll)
+    malform: str = DEFAULT_MALFORM  # the written standard of every text: nb (bokmål) or nn (nynorsk)
 
     @property
     def total_staff(self) -> int:
@@ -434,6 +452,7 @@ class Params:
     share_short_term: float
     share_home_care: float
     defaults: dict[str, float | None] = field(default_factory=dict, compare=False)
+    malform: str = DEFAULT_MALFORM
 
     @property
     def price_year(self) -> int:
@@ -503,10 +522,14 @@ def resolve(est: Estimates, inputs: Inputs, today: _dt.date | None = None) -> Pa
         if s.year is not None:
             whole_number(s.year, "year", "Startår", YEAR_MIN, YEAR_MAX)
     level = parse_level(est, inputs.uncertainty) if inputs.uncertainty is not None else est.uncertainty.default_level
+    try:
+        malform = parse_malform(inputs.malform)
+    except ValueError as exc:
+        raise InputError("malform", str(exc), "Målform må være nb (bokmål) eller nn (nynorsk)") from None
     return Params(eid=eid, first_year=first_year, pay_role=role, employer_tax_zone=zone,
                   employer_tax_share=est.zone(zone).rate, uncertainty=level,
                   uncertainty_factor=est.level(level).factor, price_factor=ctx["price_factor"],
-                  wage_factor=ctx["wage_factor"], hourly=ctx["hourly"], defaults=defaults, **values)
+                  wage_factor=ctx["wage_factor"], hourly=ctx["hourly"], defaults=defaults, malform=malform, **values)
 
 
 # ----------------------------------------------------------------------------- one-off cost
@@ -816,9 +839,9 @@ class Budget:
     benefit: Benefit
     years: tuple[YearResult, ...]
     hours_returned_years: float | None
-    cash_lines: tuple[CashLine, ...] = ()
-    accounting_lines: tuple[AccountingLine, ...] = ()
-    ranges: Ranges | None = None
+    cash_lines: tuple[CashLine, ...]
+    accounting_lines: tuple[AccountingLine, ...]
+    ranges: Ranges
     checks: tuple[Check, ...] = field(default=())
 
     @property
@@ -831,7 +854,7 @@ class Budget:
 
     @property
     def master_message(self) -> str:
-        return master_message(self.checks)
+        return master_message(self.checks, self.params.malform)
 
     @property
     def cash_total_kr(self) -> float:
@@ -842,17 +865,13 @@ class Budget:
         return next(c for c in self.checks if c.id == check_id)
 
 
-def master_message(checks: tuple[Check, ...]) -> str:
-    """The master check as a sentence: the worst status (vocabulary.worst) decides which."""
+def master_message(checks: tuple[Check, ...], malform: str = DEFAULT_MALFORM) -> str:
+    """The master check as a sentence (MASTER_MESSAGES), in `malform`: the worst status (vocabulary.worst)
+    decides which."""
     errors = sum(c.status == ERROR for c in checks)
     notes = sum(c.status == NOTE for c in checks)
-    noun = "merknad" if notes == 1 else "merknader"
-    return {
-        ERROR: f"Feil: {errors} feil og {notes} {noun}. Se arket Kontroll.",
-        EMPTY: "Ikke utfylt: legg inn innføringstrinnene (gruppe, antall helsepersonell, startår) på Inndata.",
-        NOTE: f"Merknad: {notes} {noun}. Se arket Kontroll.",
-        OK: "OK: alle kontroller er i orden.",
-    }[worst(c.status for c in checks)]
+    noun = tr(NOTE_ONE if notes == 1 else NOTE_MANY, malform)
+    return tr(MASTER_MESSAGES[worst(c.status for c in checks)], malform, errors=errors, notes=notes, noun=noun)
 
 
 def step_year(step: Step, p: Params) -> int:
@@ -876,12 +895,12 @@ def _shares(est: Estimates, weights: dict[str, int]) -> tuple[float, ...]:
     return tuple(weights.get(f, 0) / total for f in est.function_codes)
 
 
-def _weights(est: Estimates, steps: tuple[Step, ...], keep: Callable[[Step], bool]) -> dict[str, int]:
+def _weights(est: Estimates, steps: Iterable[Step]) -> dict[str, int]:
+    """The personnel of `steps` per KOSTRA function."""
     out: dict[str, int] = {}
     for s in steps:
-        if keep(s):
-            f = step_function(est, s)
-            out[f] = out.get(f, 0) + s.staff
+        f = step_function(est, s)
+        out[f] = out.get(f, 0) + s.staff
     return out
 
 
@@ -1110,15 +1129,15 @@ def cash_lines(est: Estimates, p: Params, steps: tuple[Step, ...], years: tuple[
             else:
                 v = p.maintenance_kr_per_year if y.staff_total > 0 and line_id == "maintenance_kr_per_year" else 0.0
             if allocation == "steps":
-                by_f = _weights(est, steps, lambda s, yy=y.year: renewal_due(step_year(s, p), yy, p.renewal_years))
+                by_f = _weights(est, (s for s in steps if renewal_due(step_year(s, p), y.year, p.renewal_years)))
                 row = tuple(p.eid_kr_per_person * by_f.get(f, 0) for f in est.function_codes)
             else:
                 if allocation == "added":
-                    w = _weights(est, steps, lambda s, yy=y.year: step_year(s, p) == yy)
+                    w = _weights(est, (s for s in steps if step_year(s, p) == y.year))
                 elif allocation == "all":
-                    w = _weights(est, steps, lambda s: True)
+                    w = _weights(est, steps)
                 else:
-                    w = _weights(est, steps, lambda s, yy=y.year: step_year(s, p) <= yy)
+                    w = _weights(est, (s for s in steps if step_year(s, p) <= y.year))
                 row = tuple(v * share for share in _shares(est, w))
             values.append(v)
             split.append(row)
@@ -1154,44 +1173,28 @@ def accounting_lines(est: Estimates, p: Params, cash: tuple[CashLine, ...]) -> t
 
 # ----------------------------------------------------------------------------- checks (Kontroll)
 
-def _or(items: list[str]) -> str:
+def _or(items: list[str], malform: str = DEFAULT_MALFORM) -> str:
     """'a, b eller c'."""
-    return nb_list(items, "eller")
+    return nb_list(items, tr("eller", malform))
+
+
+def check_values(est: Estimates, p: Params, total_staff: int) -> dict[str, Any]:
+    """The values the check messages' placeholders name (CHECK_MESSAGES)."""
+    lo, hi = est.size_range
+    acc = est.accounting
+    return {
+        "staff": total_staff, "low": lo, "high": hi, "groups": _or([g.id for g in est.groups], p.malform),
+        "first": p.first_year, "last": p.last_year, "last_published": est.deflator.last_year,
+        "eid": est.eid_option(p.eid).label, "threshold": nb_kr(acc.investment_threshold_kr.value),
+        "life": f"{acc.investment_min_life_years.value:g}",
+        "short": "/".join(g.id for g in est.groups if g.benefit == "short_term"),
+        "home": "/".join(g.id for g in est.groups if g.benefit == "home_care"),
+    }
 
 
 def check_message(check_id: str, est: Estimates, p: Params, total_staff: int) -> str:
-    """The Norwegian message a failing check shows (the workbook builds the same text)."""
-    lo, hi = est.size_range
-    ids = [g.id for g in est.groups]
-    short = "/".join(g.id for g in est.groups if g.benefit == "short_term")
-    home = "/".join(g.id for g in est.groups if g.benefit == "home_care")
-    acc = est.accounting
-    option = est.eid_option(p.eid)
-    return {
-        "staff": "Ingen helsepersonell er lagt inn ennå: fyll inn innføringstrinnene på Inndata.",
-        "steps": f"Et innføringstrinn mangler gruppe ({_or(ids)}) eller antall helsepersonell.",
-        "inputs": "En eller flere verdier på Inndata er ugyldige og er ikke brukt: rett de merkede feltene.",
-        "years": (f"Budsjettårene summerer ikke til totalen: et trinn starter utenfor økonomiplanperioden "
-                  f"{p.first_year}–{p.last_year}."),
-        "lines": "Budsjettlinjene summerer ikke til behovet for nye midler på arket Budsjett.",
-        "basis": (f"{total_staff} helsepersonell er utenfor notatets estimatgrunnlag ({lo}–{hi}): "
-                  f"tallene er forlenget lineært og er mer usikre."),
-        "vendor": "EPJ-leverandør er ikke valgt (eller navnet på annen leverandør mangler).",
-        "vendor_price": ("Pris for modul fra EPJ-leverandøren mangler: be leverandøren om pris "
-                         "(modulen er ikke med i totalen)."),
-        "eid_price": ("Valgt e-ID koster 0 kr per person: en antakelse, notatet har ingen pris. "
-                      "Sjekk kommunens kostnad."),
-        "eid_current": f"{option.label} er avviklet og kan ikke bestilles lenger: velg en annen e-ID (se Estimater).",
-        "price_level": (f"Prisene for {p.first_year} bygger på en prognose (publiserte tall til og med "
-                        f"{est.deflator.last_year}): bruk deflatoren fra statsbudsjettet når den er kjent."),
-        "investment": (f"Et kjøp koster minst {nb_kr(acc.investment_threshold_kr.value)} inkl. mva og varer minst "
-                       f"{acc.investment_min_life_years.value:g} år: vurder om det er en investering (KRS 4) "
-                       f"som hører hjemme i investeringsbudsjettet."),
-        "running": "Driftskostnadene er ikke fylt inn (notatet har ingen tall): legg inn det kommunen venter.",
-        "benefits": "Ingen pasientmottak er lagt inn: gevinsten blir 0.",
-        "benefit_groups": ("Pasientmottak er lagt inn for en tjeneste uten innføringstrinn i tilhørende gruppe "
-                           f"({short}: korttidsavdelinger, {home}: hjemmetjenesten): den gevinsten blir 0."),
-    }[check_id]
+    """The message a failing check shows, in the budget's målform (the workbook builds the same text)."""
+    return tr(CHECK_MESSAGES[check_id], p.malform, **check_values(est, p, total_staff))
 
 
 def investment_candidates(est: Estimates, b: Budget) -> list[tuple[str, int, float]]:
@@ -1249,6 +1252,6 @@ def checks(est: Estimates, inputs: Inputs, b: Budget) -> tuple[Check, ...]:
     out = []
     for cid, (severity, title, _) in CHECKS.items():
         fails = failing[cid]
-        out.append(Check(cid, title, severity if fails else OK,
-                         check_message(cid, est, p, total) if fails else CHECK_OK_MESSAGE))
+        out.append(Check(cid, tr(title, p.malform), severity if fails else OK,
+                         check_message(cid, est, p, total) if fails else tr(CHECK_OK_MESSAGE, p.malform)))
     return tuple(out)

@@ -1,18 +1,23 @@
-"""The words the model reports in, one table each: the check statuses and their severities, the checks,
-and the headline outputs. Bokmål as the workbook shows it, with the English the command line prints.
-Standard library only."""
+"""The words the model reports in, one table each: the check statuses and their severities, the checks and
+their messages, and the headline outputs. Each text a person reads is a message id in bokmål (i18n.tr gives it
+in the målform asked for); {placeholders} are filled by the model with values and by the workbook with
+formulas, so both say the same. The English the command line prints is beside it. Standard library only."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-OK, NOTE, EMPTY, ERROR = "OK", "Merknad", "Ikke utfylt", "Feil"
+from workbook_builder.core.i18n import N_  # kj:embed-skip
+
+# Status ids (the bokmål words): the model compares and counts these; what a person reads is
+# i18n.tr(status, målform), e.g. «Ikkje utfylt» in a nynorsk workbook.
+OK, NOTE, EMPTY, ERROR = N_("OK"), N_("Merknad"), N_("Ikke utfylt"), N_("Feil")
 
 
 class Status(NamedTuple):
-    """A check status: its word on Kontroll, its rank (the worst wins the master check), its English word
-    on the terminal and its class in the memo's HTML."""
+    """A check status: its id (the bokmål word on Kontroll), its rank (the worst wins the master check), its
+    English word on the terminal and its class in the memo's HTML."""
 
     word: str
     rank: int
@@ -47,7 +52,8 @@ def at_most(status: str, limit: str) -> bool:
 
 
 class CheckSpec(NamedTuple):
-    """A check: the status it has when it fails, its title on Kontroll (bokmål) and on the terminal."""
+    """A check: the status it has when it fails, its title on Kontroll (a message id in bokmål) and its title
+    on the terminal (English)."""
 
     severity: str
     title: str
@@ -57,24 +63,59 @@ class CheckSpec(NamedTuple):
 # The one table of checks: id → what it is. Kontroll, the model, the memo, `check` and the regional
 # overview all read it.
 CHECKS: dict[str, CheckSpec] = {
-    "staff": CheckSpec(EMPTY, "Helsepersonell lagt inn", "health personnel entered"),
-    "steps": CheckSpec(ERROR, "Innføringstrinn komplette", "rollout steps complete (group and personnel)"),
-    "inputs": CheckSpec(ERROR, "Gyldige verdier på Inndata", "valid values on Inndata"),
-    "years": CheckSpec(ERROR, "Budsjettårene summerer til totalen", "budget years add up to the total"),
-    "lines": CheckSpec(ERROR, "Budsjettlinjene summerer til nye midler", "budget lines add up to the new money"),
-    "basis": CheckSpec(NOTE, "Innenfor notatets estimatgrunnlag", "within the estimates' reference sizes"),
-    "vendor": CheckSpec(NOTE, "EPJ-leverandør valgt", "EPJ vendor chosen"),
-    "vendor_price": CheckSpec(NOTE, "Pris for modul fra EPJ-leverandør", "price of the EPJ vendor's module"),
-    "eid_price": CheckSpec(NOTE, "Pris for valgt e-ID", "price of the chosen e-ID"),
-    "eid_current": CheckSpec(NOTE, "Valgt e-ID tilbys fortsatt", "the chosen e-ID is still offered"),
-    "price_level": CheckSpec(NOTE, "Prisnivå fra publiserte tall", "price level from published figures"),
-    "investment": CheckSpec(NOTE, "Drift eller investering (KRS 4)", "operating cost or investment (KRS 4)"),
-    "running": CheckSpec(NOTE, "Driftskostnader fylt inn", "running costs filled in"),
-    "benefits": CheckSpec(NOTE, "Pasientmottak for gevinst", "patient admissions for the benefit"),
-    "benefit_groups": CheckSpec(NOTE, "Gevinst og grupper henger sammen", "benefits and groups fit together"),
+    "staff": CheckSpec(EMPTY, N_("Helsepersonell lagt inn"), "health personnel entered"),
+    "steps": CheckSpec(ERROR, N_("Innføringstrinn komplette"), "rollout steps complete (group and personnel)"),
+    "inputs": CheckSpec(ERROR, N_("Gyldige verdier på Inndata"), "valid values on Inndata"),
+    "years": CheckSpec(ERROR, N_("Budsjettårene summerer til totalen"), "budget years add up to the total"),
+    "lines": CheckSpec(ERROR, N_("Budsjettlinjene summerer til nye midler"), "budget lines add up to the new money"),
+    "basis": CheckSpec(NOTE, N_("Innenfor notatets estimatgrunnlag"), "within the estimates' reference sizes"),
+    "vendor": CheckSpec(NOTE, N_("EPJ-leverandør valgt"), "EPJ vendor chosen"),
+    "vendor_price": CheckSpec(NOTE, N_("Pris for modul fra EPJ-leverandør"), "price of the EPJ vendor's module"),
+    "eid_price": CheckSpec(NOTE, N_("Pris for valgt e-ID"), "price of the chosen e-ID"),
+    "eid_current": CheckSpec(NOTE, N_("Valgt e-ID tilbys fortsatt"), "the chosen e-ID is still offered"),
+    "price_level": CheckSpec(NOTE, N_("Prisnivå fra publiserte tall"), "price level from published figures"),
+    "investment": CheckSpec(NOTE, N_("Drift eller investering (KRS 4)"), "operating cost or investment (KRS 4)"),
+    "running": CheckSpec(NOTE, N_("Driftskostnader fylt inn"), "running costs filled in"),
+    "benefits": CheckSpec(NOTE, N_("Pasientmottak for gevinst"), "patient admissions for the benefit"),
+    "benefit_groups": CheckSpec(NOTE, N_("Gevinst og grupper henger sammen"), "benefits and groups fit together"),
 }
 CHECK_TITLES = {k: spec.title for k, spec in CHECKS.items()}
-CHECK_OK_MESSAGE = "I orden."
+CHECK_OK_MESSAGE = N_("I orden.")
+# The message of a failing check. Placeholders: staff, low, high (the reference sizes), groups (the
+# group ids as «a, b eller c»), first, last (the plan's years), last_published (the deflator's last
+# published year), eid (the e-ID's label), threshold (kr), life (years), short, home (group ids).
+CHECK_MESSAGES: dict[str, str] = {
+    "staff": N_("Ingen helsepersonell er lagt inn ennå: fyll inn innføringstrinnene på Inndata."),
+    "steps": N_("Et innføringstrinn mangler gruppe ({groups}) eller antall helsepersonell."),
+    "inputs": N_("En eller flere verdier på Inndata er ugyldige og er ikke brukt: rett de merkede feltene."),
+    "years": N_("Budsjettårene summerer ikke til totalen: et trinn starter utenfor økonomiplanperioden "
+                "{first}–{last}."),
+    "lines": N_("Budsjettlinjene summerer ikke til behovet for nye midler på arket Budsjett."),
+    "basis": N_("{staff} helsepersonell er utenfor notatets estimatgrunnlag ({low}–{high}): tallene er forlenget "
+                "lineært og er mer usikre."),
+    "vendor": N_("EPJ-leverandør er ikke valgt (eller navnet på annen leverandør mangler)."),
+    "vendor_price": N_("Pris for modul fra EPJ-leverandøren mangler: be leverandøren om pris (modulen er ikke med "
+                       "i totalen)."),
+    "eid_price": N_("Valgt e-ID koster 0 kr per person: en antakelse, notatet har ingen pris. Sjekk kommunens "
+                    "kostnad."),
+    "eid_current": N_("{eid} er avviklet og kan ikke bestilles lenger: velg en annen e-ID (se Estimater)."),
+    "price_level": N_("Prisene for {first} bygger på en prognose (publiserte tall til og med {last_published}): "
+                      "bruk deflatoren fra statsbudsjettet når den er kjent."),
+    "investment": N_("Et kjøp koster minst {threshold} inkl. mva og varer minst {life} år: vurder om det er en "
+                     "investering (KRS 4) som hører hjemme i investeringsbudsjettet."),
+    "running": N_("Driftskostnadene er ikke fylt inn (notatet har ingen tall): legg inn det kommunen venter."),
+    "benefits": N_("Ingen pasientmottak er lagt inn: gevinsten blir 0."),
+    "benefit_groups": N_("Pasientmottak er lagt inn for en tjeneste uten innføringstrinn i tilhørende gruppe "
+                         "({short}: korttidsavdelinger, {home}: hjemmetjenesten): den gevinsten blir 0."),
+}
+# The master check as a sentence. Placeholders: errors, notes (counts), noun (NOTE_ONE or NOTE_MANY).
+MASTER_MESSAGES: dict[str, str] = {
+    ERROR: N_("Feil: {errors} feil og {notes} {noun}. Se arket Kontroll."),
+    EMPTY: N_("Ikke utfylt: legg inn innføringstrinnene (gruppe, antall helsepersonell, startår) på Inndata."),
+    NOTE: N_("Merknad: {notes} {noun}. Se arket Kontroll."),
+    OK: N_("OK: alle kontroller er i orden."),
+}
+NOTE_ONE, NOTE_MANY = N_("merknad"), N_("merknader")
 
 
 class Output(NamedTuple):

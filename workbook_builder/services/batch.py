@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from workbook_builder.core.errors import InputError
 from workbook_builder.core.estimates import Estimates, parse_estimates
@@ -246,7 +247,7 @@ def _row_inputs(est: Estimates, values: dict[str, str], today: dt.date) -> Input
         raise ValueError(exc.en) from None
     if not number:
         raise ValueError("kommunenummer: is missing")
-    fields: dict[str, object] = {"municipality": name, "municipality_number": number}
+    fields: dict[str, Any] = {"municipality": name, "municipality_number": number}
     try:
         if get("epj_leverandor"):
             fields["vendor"] = parse_vendor(est, get("epj_leverandor"))
@@ -277,7 +278,7 @@ def _row_inputs(est: Estimates, values: dict[str, str], today: dt.date) -> Input
             continue
         p = PARAMETER_BY_NAME[col.field]
         fields[col.field] = _number(get(col.name), col.name, p.minimum, p.maximum, p.whole)
-    inputs = Inputs(**fields)  # type: ignore[arg-type]
+    inputs = Inputs(**fields)
     try:
         resolve(est, inputs, today)  # the model's own validation, the last word
     except InputError as exc:

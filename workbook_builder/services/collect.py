@@ -33,6 +33,7 @@ from workbook_builder.core.vocabulary import STATUSES
 from workbook_builder.services.memo import Finding
 from workbook_builder.services.source import UnreadableWorkbook, read_filled
 from workbook_builder.services.workers import process_pool
+from workbook_builder.sheets.base import new_chart
 from workbook_builder.xlsx.files import atomic_write_many
 
 KR = '#,##0" kr"'  # the space inside the literal: LibreOffice nb-NO keeps it through a save (README)
@@ -490,7 +491,7 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
         letter = xl_col_to_name(c)
         rng = f"{letter}{first + 1}:{letter}{last + 1}"
         if col.total == "sum":
-            value = sum(float(r[c] or 0) for r in rows)
+            value: float | str = sum(float(r[c] or 0) for r in rows)
             if rows:
                 ov.write_formula(total_row, c, f"=SUM({rng})", cell_fmt, value)
             else:
@@ -623,7 +624,7 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
                                         f"'Per år'!$C$5:$C${py_last},$A{r + 1})", fmt[KR], sums[y][k])
         r += 1
     if years:
-        chart = wb.add_chart({"type": "column"})
+        chart = new_chart(wb, {"type": "column"})
         for k, (name, color) in enumerate((("Nye midler", "#2F5597"), ("Interne ressurser (kr)", "#8FAADC"),
                                            ("Frigjort tid (kr)", "#70AD47"))):
             chart.add_series({"name": name, "categories": ["Regionen", year_head + 1, 0, r - 1, 0],
@@ -648,9 +649,9 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
                     fmt["sub"])
     nr.write_string(3, 0, "Fil", fmt["head"])
     nr.write_string(3, 1, "Årsak", fmt["head"])
-    for k, f in enumerate(failures, start=4):
-        nr.write_string(k, 0, f.path.name, fmt[""])
-        nr.write_string(k, 1, f.reason, fmt["wrap"])
+    for k, failure in enumerate(failures, start=4):
+        nr.write_string(k, 0, failure.path.name, fmt[""])
+        nr.write_string(k, 1, failure.reason, fmt["wrap"])
     if not failures:
         nr.write_string(4, 0, "Ingen: alle arbeidsbøkene ble lest.", fmt[""])
     _print_setup(nr, NOT_READ, 3, 1, 4 + len(failures))
@@ -658,9 +659,9 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
     wb.set_properties({"title": "Kjernejournal – regional oversikt", "author": "kj-budget",
                        "comments": f"kj-budget collect {__version__}, estimater {est.id} {est.version}",
                        "created": dt.datetime.combine(today, dt.time(12, 0))})
-    for key, value in (("kj_tool", "kj-budget"), ("kj_kind", OVERVIEW_KIND), ("kj_tool_version", __version__),
+    for prop, text in (("kj_tool", "kj-budget"), ("kj_kind", OVERVIEW_KIND), ("kj_tool_version", __version__),
                        ("kj_estimates_id", est.id), ("kj_estimates_version", est.version)):
-        wb.set_custom_property(key, value)
+        wb.set_custom_property(prop, text)
     wb.close()
     csv_bytes = overview_csv(est, years, rows, failures, drows).encode("utf-8")
     return Overview(out, out.with_suffix(".csv"), years, rows, totals, list(failures), list(duplicates),

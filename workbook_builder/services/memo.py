@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from markupsafe import Markup
 
@@ -178,7 +178,7 @@ def memo_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str = "
     p = b.params
     frame = years_frame(b)
     years = [{
-        "year": int(y), "staff_new": int(r.staff_new), "staff_total": int(r.staff_total),
+        "year": int(cast(int, y)), "staff_new": int(r.staff_new), "staff_total": int(r.staff_total),
         "purchases_kr": float(r.one_off_purchase_kr), "standin_kr": float(r.one_off_standin_kr),
         "renewal_kr": float(r.renewal_kr), "running_purchase_kr": float(r.running_purchase_kr),
         "cash_kr": float(r.cash_kr), "internal_hours": float(r.internal_hours), "internal_kr": float(r.internal_kr),
@@ -254,4 +254,5 @@ def html_to_pdf(html: str) -> bytes:
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)  # its warnings about unknown CSS are not ours
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    return weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    pdf: bytes = weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    return pdf

@@ -32,7 +32,7 @@ def nice_step(maximum: float, ticks: int = 5) -> float:
     if maximum <= 0:
         return 1.0
     raw = maximum / ticks
-    power = 10 ** math.floor(math.log10(raw))
+    power: float = 10 ** math.floor(math.log10(raw))
     for m in (1, 2, 2.5, 5, 10):
         if raw <= m * power:
             return m * power
@@ -97,7 +97,8 @@ def bar_chart(categories: Sequence[str], series: Sequence[Series], *, title: str
                 base += v
         out.append(f'<text x="{left + (i + 0.5) * group_w:.1f}" y="{top_pad + plot_h + 15}" text-anchor="middle" '
                    f'font-weight="bold">{escape(cat)}</text>')
-    lx, ly = left, height - 18
+    lx: float = left
+    ly = height - 18
     for s in series:
         out.append(f'<rect x="{lx}" y="{ly - 9}" width="10" height="10" fill="{s.color}"/>')
         out.append(f'<text x="{lx + 14}" y="{ly}">{escape(s.label)}</text>')

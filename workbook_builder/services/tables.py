@@ -14,8 +14,8 @@ def estimates_frame(est: Estimates) -> pd.DataFrame:
     rows = []
     for item in est.items:
         figures = item.values if item.values is not None else item.published
-        row = {"id": item.id, "item": item.label, "track": TRACKS[item.track], "kind": KINDS[item.kind],
-               "unit": item.unit}
+        row: dict[str, object] = {"id": item.id, "item": item.label, "track": TRACKS[item.track],
+                                  "kind": KINDS[item.kind], "unit": item.unit}
         for size, value in zip(est.sizes.values, figures or (None,) * len(est.sizes.values)):
             row[f"{size:g}"] = value
         row["source"] = item.source

@@ -8,12 +8,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from xlsxwriter.chart import Chart
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from workbook_builder.cells import Register
 from workbook_builder.core.estimates import Estimates
+from workbook_builder.core.i18n import tr
 from workbook_builder.core.model import Budget, Inputs
 from workbook_builder.core.textinput import xml_safe
 from workbook_builder.sheets.styles import Formats
@@ -37,6 +39,14 @@ class Context:
     # "kj_step_staff#3" for a step row, 1-based) → Norwegian text.
     input_notes: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def malform(self) -> str:
+        return self.budget.params.malform
+
+    def tr(self, text: str, /, **values: object) -> str:
+        """`text` (a bokmål message id) in the workbook's målform."""
+        return tr(text, self.malform, **values)
+
 
 # Functions XlsxWriter would prefix with _xlfn. (Excel 365's dynamic arrays and newer functions). The
 # workbook uses none of them (a test checks the function list), so a formula without any is written as it
@@ -56,7 +66,16 @@ class FastWorksheet(Worksheet):
         if not stripped.startswith("{") and not self.use_future_functions and not expand_future_functions \
                 and _NEWER_FUNCTIONS.search(stripped) is None:
             return stripped
-        return super()._prepare_formula(formula, expand_future_functions)
+        prepared: str = super()._prepare_formula(formula, expand_future_functions)  # untyped in XlsxWriter
+        return prepared
+
+
+def new_chart(wb: Workbook, options: dict[str, Any]) -> Chart:
+    """`wb.add_chart(options)`, which returns None (and only warns) for a missing or unknown chart type."""
+    chart = wb.add_chart(options)
+    if chart is None:
+        raise ValueError(f"XlsxWriter has no chart type {options.get('type')!r}")
+    return chart
 
 
 def cell(row: int, col: int, absolute: bool = False) -> str:
@@ -66,6 +85,28 @@ def cell(row: int, col: int, absolute: bool = False) -> str:
 def excel_text(text: str) -> str:
     """A string literal inside a formula."""
     return '"' + text.replace('"', '""') + '"'
+
+
+_PLACEHOLDER = re.compile(r"(\{[a-z_]+\})")
+
+
+def template_formula(template: str, formulas: dict[str, str], values: dict[str, Any]) -> str:
+    """A message template (core.vocabulary) as a formula that builds the same text: a placeholder named
+    in `formulas` becomes that formula, any other its value from `values`, the rest literal text."""
+    parts: list[str] = []
+    literal = ""
+    for piece in _PLACEHOLDER.split(template):
+        name = piece[1:-1] if _PLACEHOLDER.fullmatch(piece) else None
+        if name is not None and name in formulas:
+            if literal:
+                parts.append(excel_text(literal))
+                literal = ""
+            parts.append(formulas[name])
+        else:
+            literal += str(values[name]) if name is not None else piece
+    if literal or not parts:
+        parts.append(excel_text(literal))
+    return "&".join(parts)
 
 
 class Sheet:

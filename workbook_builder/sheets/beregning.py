@@ -19,6 +19,7 @@ from workbook_builder.core.model import (
     PLAN_YEARS,
     OneOff,
     Running,
+    Step,
     benefit,
     cash_line_specs,
     one_off_with,
@@ -358,21 +359,21 @@ def _per_year(c: _Calc, r: int) -> int:
         spec = [("hours", f"{TRACKS[track]}: interne timer", "timer", h_items, rows.inc_hours, "count"),
                 ("kr", f"{TRACKS[track]}: interne ressurser i kr", "kr", h_items, rows.inc_kr, "kr"),
                 ("cash", f"{TRACKS[track]}: nye midler (kjøp og vikarer)", "kr", m_items, rows.inc_kr, "kr")]
-        for key, label, unit, ids, src, num in spec:
+        for key, label, unit, ids, src_rows, num in spec:
             if not ids:
                 continue
             {"hours": rows.track_hours, "kr": rows.track_kr, "cash": rows.track_cash}[key][track] = r
             c.label(r, label, unit, "bold")
             values = [sum(y.item_hours[i] if key == "hours" else y.item_kr[i] for i in ids) for y in years]
             for k, col in enumerate(C_YEARS):
-                s.formula(r, col, "+".join(cell(src[i], col) for i in ids), values[k], "calc", num)
+                s.formula(r, col, "+".join(cell(src_rows[i], col) for i in ids), values[k], "calc", num)
             c.sum_years(r, sum(values), "calc", num)
             r += 1
     hours_items = [i.id for i in est.items if i.kind == "hours"]
     purchase_items = [i.id for i in est.items if i.kind == "purchase"]
     standin_items = [i.id for i in est.items if i.kind == "standin"]
     rows.year_hours, rows.year_purchase, rows.year_standin, rows.year_kr = r, r + 1, r + 2, r + 3
-    for row, label, unit, num, attr, ids, src in (
+    for row, label, unit, num, attr, ids, src_rows in (
         (r, "Engangskostnad: interne timer", "timer", "count", "one_off_hours", hours_items, rows.inc_hours),
         (r + 1, "Engangskostnad: kjøp av varer og tjenester", "kr", "kr", "one_off_purchase_kr", purchase_items,
          rows.inc_kr),
@@ -382,8 +383,8 @@ def _per_year(c: _Calc, r: int) -> int:
     ):
         c.label(row, label, unit, "total")
         for k, col in enumerate(C_YEARS):
-            s.formula(row, col, f"SUM({','.join(cell(src[i], col) for i in ids)})", getattr(years[k], attr), "total",
-                      num)
+            s.formula(row, col, f"SUM({','.join(cell(src_rows[i], col) for i in ids)})", getattr(years[k], attr),
+                      "total", num)
         c.sum_years(row, sum(getattr(y, attr) for y in years), "total", num)
     return r + 4
 
@@ -549,10 +550,11 @@ def _functions(c: _Calc, r: int) -> int:
     codes = est.function_codes
     steps = tuple(st for st in c.ctx.inputs.steps if st.staff > 0)
 
-    def weights(keep) -> dict[str, int]:
+    def weights(allocation: str, year: int) -> dict[str, int]:
+        """The personnel per function of the steps that start in `year` (added), are live by then (live), or all."""
         out: dict[str, int] = {}
         for st in steps:
-            if keep(st):
+            if {"added": step_year(st) == year, "live": step_year(st) <= year, "all": True}[allocation]:
                 f = step_function(est, st)
                 out[f] = out.get(f, 0) + st.staff
         return out
@@ -561,7 +563,7 @@ def _functions(c: _Calc, r: int) -> int:
         total = sum(w.values())
         return (1.0 if f == est.accounting.default_function else 0.0) if total == 0 else w.get(f, 0) / total
 
-    def step_year(st) -> int:
+    def step_year(st: Step) -> int:
         return st.year if st.year is not None else p.first_year
 
     functions = c.ctx.register.names["kj_est_line_functions"]
@@ -581,10 +583,8 @@ def _functions(c: _Calc, r: int) -> int:
                 num_ = f"SUMPRODUCT(kj_calc_step_staff,--(kj_calc_step_function={code}){cond})"
                 den = f"SUMPRODUCT(kj_calc_step_staff{cond})"
                 fallback = f"IF({code}=kj_est_default_function,1,0)"
-                year = p.first_year + k
-                keep = {"added": lambda st, yy=year: step_year(st) == yy,
-                        "live": lambda st, yy=year: step_year(st) <= yy, "all": lambda st: True}[allocation]
-                s.formula(r, col, f"IF({den}=0,{fallback},{num_}/{den})", share(weights(keep), f), "calc", "percent")
+                share_ = share(weights(allocation, p.first_year + k), f)
+                s.formula(r, col, f"IF({den}=0,{fallback},{num_}/{den})", share_, "calc", "percent")
             r += 1
     renewal = next(cl for cl in b.cash_lines if cl.id == "eid_renewal")
     for fi, f in enumerate(codes):

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from xlsxwriter.chart import Chart
+
 from workbook_builder.cells import list_label
 from workbook_builder.core.model import PLAN_YEARS, QUALITY_GAINS, parse_vendor
 from workbook_builder.core.numbers import excel_round
 from workbook_builder.core.vocabulary import OUTPUT_BY_NAME, output_label
 from workbook_builder.sheets import beregning
-from workbook_builder.sheets.base import Context, Sheet, cell
+from workbook_builder.sheets.base import Context, Sheet, cell, new_chart
 from workbook_builder.sheets.beregning import C_TOTAL, C_YEARS, Rows
 
 SHEET = "Budsjett"
@@ -92,10 +94,10 @@ def write(ctx: Context, s: Sheet, rows: Rows, range_rows: dict[str, list[int]]) 
            "subtitle")
     r = 4
     s.text(r, C_LABEL, "Samlet kontroll", "bold")
-    s.formula(r, C_UNIT, "kj_master_check", b.master_check, "check")
+    s.formula(r, C_UNIT, "kj_master_check", ctx.tr(b.master_check), "check")
     ws.merge_range(r, C_Y[0], r, C_SUM, "", s.fmt("bold"))
     s.formula(r, C_Y[0], "kj_master_message", b.master_message, "bold")
-    for text, fmt in ctx.fmt.status_rules():
+    for text, fmt in ctx.fmt.status_rules(ctx.malform):
         ws.conditional_format(r, C_UNIT, r, C_UNIT, {"type": "cell", "criteria": "==", "value": f'"{text}"',
                                                      "format": fmt})
     r = _key_figures(g, r + 2)
@@ -120,8 +122,8 @@ def _key_figures(g: _Budget, r: int) -> int:
     other = ('IF(INDEX(kj_est_vendor_other,MATCH(kj_vendor_used,kj_list_vendors,0))=1,'
              'IF(TRIM(kj_vendor_other)="",kj_vendor_used,kj_vendor_other),kj_vendor_used)')
     # (the output shown, its formula, the model's value, bold, defined here); its label, unit and number format
-    # come from the one list of outputs (vocabulary.OUTPUTS). Rows without an output: (None, label, …).
-    key: list[tuple[str | None, str, Any, bool, bool]] = [
+    # come from the one list of outputs (vocabulary.OUTPUTS). A row without an output has its label first.
+    key: list[tuple[str, str, Any, bool, bool]] = [
         ("kj_total_staff", ref(rows.staff, tot), b.total_staff, False, True),
         ("kj_eid_used", "kj_eid_used", est.eid_option(p.eid).label, False, False),
         ("EPJ-leverandør", f'IF(kj_vendor_used="","ikke valgt",{other})', vendor, False, False),
@@ -291,7 +293,7 @@ def _charts(g: _Budget, r: int) -> int:
     r += 3
     years = [SHEET, g.year_row, C_Y[0], g.year_row, C_Y[-1]]
     lr = g.line_rows
-    money = wb.add_chart({"type": "column", "subtype": "stacked"})
+    money = new_chart(wb, {"type": "column", "subtype": "stacked"})
     purchases = [k for k in lr if k in ("eid",) or k in {i.id for i in g.est.items if i.kind == "purchase"}]
     series = [("Kjøp (e-ID, bistand, modul)", purchases, "#2F5597"), ("Vikarer", ["standin"], "#8FAADC"),
               ("Fornyelse og drift", ["renewal", *[ln.id for ln in b.running.lines[1:] if ln.kind == "purchase"]],
@@ -309,7 +311,7 @@ def _charts(g: _Budget, r: int) -> int:
         money.add_series({"name": [SHEET, helper + k, C_LABEL], "categories": years,
                           "values": [SHEET, helper + k, C_Y[0], helper + k, C_Y[-1]],
                           "fill": {"color": colour}, "gap": 60})
-    p85 = wb.add_chart({"type": "line"})
+    p85 = new_chart(wb, {"type": "line"})
     p85.add_series({"name": "P85, kostnadsramme", "categories": years,
                     "values": [SHEET, lr["cash_p85"], C_Y[0], lr["cash_p85"], C_Y[-1]],
                     "line": {"none": True},
@@ -317,7 +319,7 @@ def _charts(g: _Budget, r: int) -> int:
                                "border": {"color": "#C00000"}}})
     money.combine(p85)
     _style(money, [SHEET, title_rows[0], C_LABEL], EMPTY_AXIS)
-    hours = wb.add_chart({"type": "column"})
+    hours = new_chart(wb, {"type": "column"})
     for key, label, colour in (("internal_hours", "Interne timer brukt", "#2F5597"),
                                ("benefit_hours", "Tid frigjort (timer)", "#548235")):
         hours.add_series({"name": label, "categories": years, "values": [SHEET, lr[key], C_Y[0], lr[key], C_Y[-1]],
@@ -342,7 +344,7 @@ def _line_value(g: _Budget, key: str, k: int) -> float:
     return next(c for c in g.b.cash_lines if c.id == key).years[k]
 
 
-def _style(chart, title_ref: list, axis_format: str) -> None:
+def _style(chart: Chart, title_ref: list[Any], axis_format: str) -> None:
     chart.set_title({"name": title_ref, "name_font": {"name": "Calibri", "size": 12, "bold": True}})
     chart.set_y_axis({"num_format": axis_format, "min": 0, "num_font": {"name": "Calibri", "size": 9},
                       "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})

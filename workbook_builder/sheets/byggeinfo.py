@@ -20,6 +20,7 @@ def metadata(ctx: Context, template_version: str) -> dict[str, str]:
         "estimates_sha256": est.sha256,
         "estimates_file": Path(est.file).name,
         "built": ctx.today.isoformat(),
+        "malform": ctx.malform,
         "default_first_year": str(ctx.budget.params.first_year if ctx.inputs.first_year is None
                                   else ctx.today.year + 1),
     }

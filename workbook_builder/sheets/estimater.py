@@ -7,7 +7,7 @@ reference these cells by name, never a number typed into the formula.
 
 from __future__ import annotations
 
-from workbook_builder.core.estimates import KINDS, TRACKS
+from workbook_builder.core.estimates import KINDS, TRACKS, Item, RunningItem
 from workbook_builder.core.model import (
     DAYS_PER_WEEK,
     MINUTES_PER_HOUR,
@@ -301,7 +301,8 @@ def _hourly(w: _Writer, r: int) -> int:
     r += 1
     role_label = est.role(p.pay_role).label
     zone_label = est.zone(p.employer_tax_zone).label
-    rows = [
+    # label, unit, name, formula, value, number format, note
+    rows: list[tuple[str, str, str | None, str, float | str, str | None, str]] = [
         ("Stilling", "", None, "kj_pay_role_used", role_label, None, "Fra Inndata"),
         (f"Årslønn i statistikken ({est.pay.date})", "kr per år", "kj_calc_role_pay",
          "INDEX(kj_est_role_pay,MATCH(kj_pay_role_used,kj_list_roles,0))", h.role_pay_kr, "kr", ""),
@@ -330,8 +331,8 @@ def _hourly(w: _Writer, r: int) -> int:
         ("Kostnad per time, uavrundet", "kr per time", "kj_calc_hourly_raw",
          "IF(kj_calc_work_hours>0,kj_calc_cost_kr/kj_calc_work_hours,0)", h.raw_kr_per_hour, "kr2", ""),
     ]
-    for label, unit, name, formula, value, num, note in rows:
-        r = w.row(r, label, unit, value, name, num, note, formula=formula, role="working")
+    for label, unit, name, formula, value, row_num, note in rows:
+        r = w.row(r, label, unit, value, name, row_num, note, formula=formula, role="working")
     r = w.row(r, "Timekostnad (avrundet til hele kroner): standardverdi på Inndata", "kr per time", h.kr_per_hour,
               "kj_calc_hourly_rate", "kr", "Overstyr på Inndata med kommunens egen timekostnad.",
               formula="ROUND(kj_calc_hourly_raw,0)", role="key", label_role="bold")
@@ -402,7 +403,7 @@ def _uncertainty(w: _Writer, r: int) -> int:
     s.band(r, "Usikkerhet: spenn per linje (lav og høy andel rundt det sannsynlige tallet, nivå «Middels»)", w.c_src)
     r += 1
     r = w.head(r, ["Linje", "", "", ""], ["Lav andel", "Høy andel"])
-    ranged = [*est.items, *est.running]
+    ranged: list[Item | RunningItem] = [*est.items, *est.running]
     for item in ranged:
         s.text(r, 0, item.label, "label")
         s.number(r, w.c_first, item.low_share, "constant", "percent1")

@@ -77,6 +77,7 @@ def _validation(spec: InputSpec, help_text: str, minimum: float | None = None, r
     elif spec.kind == "text":
         v.update(validate="length", criteria="<=", value=TEXT_MAX, error_message=f"Høyst {TEXT_MAX} tegn.")
     else:
+        assert spec.minimum is not None and spec.maximum is not None, f"{spec.name}: a number input without bounds"
         rng = _range_text(spec.minimum, spec.maximum, spec.percent, grouped=spec.unit != "år")
         what = "et helt tall" if spec.kind == "whole" else ("en andel" if spec.percent else "et tall")
         v.update(validate="integer" if spec.kind == "whole" else "decimal", criteria="between",
@@ -236,6 +237,7 @@ def _fixed_row(ctx: Context, s: Sheet, r: int, name: str, help_text: str) -> int
             s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),{cell(r, C_DEF)},{chosen})', used_value, "calc")
             s.define(f"{name}_used", (r, C_USED), None, "output" if name == "kj_eid" else "working")
     elif name == "kj_first_year":
+        assert spec.maximum is not None, "kj_first_year has an upper bound (cells.INPUTS)"
         s.text(r, C_UNIT, "år", "unit")
         s.number(r, C_DEF, _default_year(ctx), "constant", "year")
         s.formula(r, C_MIN, "kj_est_base_year", first_year_min(est), "calc", "year")
@@ -279,6 +281,7 @@ def _parameter_row(ctx: Context, s: Sheet, r: int, pname: str) -> int:
         s.text(r, C_DEF, "ingen", "unit")
         s.formula(r, C_USED, f'IF(OR({b_}="",{f_}<>""),"",{b_})', p.vendor_module_kr, "calc", num)
     else:
+        assert default is not None, f"{pname}: only the vendor module has no default"
         if default_formula:
             s.formula(r, C_DEF, default_formula, default, "calc", num)
         else:

@@ -6,17 +6,31 @@ The same checks as `model.checks`, in the same order, with the same texts and se
 
 from __future__ import annotations
 
+from workbook_builder.core import i18n
 from workbook_builder.core.estimates import Estimates
-from workbook_builder.core.model import Budget, check_message
+from workbook_builder.core.i18n import N_
+from workbook_builder.core.model import Budget, check_values
 from workbook_builder.core.numbers import TOLERANCE_KR
-from workbook_builder.core.vocabulary import CHECK_OK_MESSAGE, CHECKS, EMPTY, ERROR, NOTE, OK, WORST_FIRST
-from workbook_builder.sheets.base import Context, Sheet, cell, excel_text
+from workbook_builder.core.vocabulary import (
+    CHECK_MESSAGES,
+    CHECK_OK_MESSAGE,
+    CHECKS,
+    EMPTY,
+    ERROR,
+    MASTER_MESSAGES,
+    NOTE,
+    NOTE_MANY,
+    NOTE_ONE,
+    OK,
+    WORST_FIRST,
+)
+from workbook_builder.sheets.base import Context, Sheet, cell, excel_text, template_formula
 
 SHEET = "Kontroll"
 # Each status worse than OK: the label and name of its count on the sheet (the statuses and their order
 # are the one severity table's, vocabulary.STATUSES).
-COUNTS = {ERROR: ("Antall feil", "kj_check_errors"), EMPTY: ("Antall «ikke utfylt»", "kj_check_empty"),
-          NOTE: ("Antall merknader", "kj_check_notes")}
+COUNTS = {ERROR: (N_("Antall feil"), "kj_check_errors"), EMPTY: (N_("Antall «ikke utfylt»"), "kj_check_empty"),
+          NOTE: (N_("Antall merknader"), "kj_check_notes")}
 
 
 def _worst_first(statuses: list[str], then: dict[str, str], otherwise: str) -> str:
@@ -67,20 +81,16 @@ def _purchase_investment(est: Estimates) -> str:
     return "".join(out)
 
 
+# The workbook's formula for each placeholder of the check messages (the rest are fixed for a workbook).
+MESSAGE_FORMULAS = {"staff": "kj_total_staff", "low": "MIN(kj_est_sizes)", "high": "MAX(kj_est_sizes)",
+                    "first": "kj_first_year_used", "last": "kj_last_year", "last_published": "kj_est_last_year",
+                    "eid": "kj_eid_used"}
+
+
 def message_formula(check_id: str, est: Estimates, b: Budget) -> str:
-    """The failing message as a formula: fixed text, or text joined with the numbers it names."""
-    if check_id == "basis":
-        return ('kj_total_staff&" helsepersonell er utenfor notatets estimatgrunnlag ("&MIN(kj_est_sizes)&"–"&'
-                'MAX(kj_est_sizes)&"): tallene er forlenget lineært og er mer usikre."')
-    if check_id == "years":
-        return ('"Budsjettårene summerer ikke til totalen: et trinn starter utenfor økonomiplanperioden "&'
-                'kj_first_year_used&"–"&kj_last_year&"."')
-    if check_id == "price_level":
-        return ('"Prisene for "&kj_first_year_used&" bygger på en prognose (publiserte tall til og med "&'
-                'kj_est_last_year&"): bruk deflatoren fra statsbudsjettet når den er kjent."')
-    if check_id == "eid_current":
-        return 'kj_eid_used&" er avviklet og kan ikke bestilles lenger: velg en annen e-ID (se Estimater)."'
-    return excel_text(check_message(check_id, est, b.params, b.total_staff))
+    """The failing message as a formula: the same template as the model's, its numbers from the sheets."""
+    template = i18n.tr(CHECK_MESSAGES[check_id], b.params.malform)
+    return template_formula(template, MESSAGE_FORMULAS, check_values(est, b.params, b.total_staff))
 
 
 def write(ctx: Context, s: Sheet) -> None:
@@ -88,55 +98,51 @@ def write(ctx: Context, s: Sheet) -> None:
     ws.set_column(0, 0, 44)
     ws.set_column(1, 1, 12)
     ws.set_column(2, 2, 110)
-    s.text(0, 0, "Kontroll – er budsjettet komplett og konsistent?", "title")
-    s.text(1, 0, "Feil må rettes før tallene brukes. Merknader sier hva som mangler eller er usikkert. «Ikke utfylt»: "
-                 "ingen innføringstrinn er lagt inn ennå.", "note")
+    tr = ctx.tr
+    s.text(0, 0, tr("Kontroll – er budsjettet komplett og konsistent?"), "title")
+    s.text(1, 0, tr("Feil må rettes før tallene brukes. Merknader sier hva som mangler eller er usikkert. «Ikke "
+                   "utfylt»: ingen innføringstrinn er lagt inn ennå."), "note")
     counted = [status for status in WORST_FIRST if status != OK]  # the one severity table, worst first
     counts = {status: sum(c.status == status for c in b.checks) for status in counted}
+    word = {status: excel_text(tr(status)) for status in WORST_FIRST}
     # the one tolerance (numbers.TOLERANCE_KR, named on Estimater), stated where the checks use it
-    s.text(2, 0, "Avrundingstoleranse for summer som skal stemme", "label")
+    s.text(2, 0, tr("Avrundingstoleranse for summer som skal stemme"), "label")
     s.formula(2, 1, "kj_tolerance_kr", TOLERANCE_KR, "calc", '0.000" kr"')
-    s.text(2, 2, "Budsjettårene mot totalen og budsjettlinjene mot nye midler kan avvike så mye ved avrunding, og "
-                 "ikke mer (se Estimater).", "note")
+    s.text(2, 2, tr("Budsjettårene mot totalen og budsjettlinjene mot nye midler kan avvike så mye ved avrunding, og "
+                    "ikke mer (se Estimater)."), "note")
     r = 3
-    s.text(r, 0, "Samlet kontroll", "bold")
-    s.formula(r, 1, _worst_first(counted, {status: f'"{status}"' for status in counted}, f'"{OK}"'),
-              b.master_check, "check")
+    s.text(r, 0, tr("Samlet kontroll"), "bold")
+    s.formula(r, 1, _worst_first(counted, word, word[OK]), tr(b.master_check), "check")
     s.define("kj_master_check", (r, 1), None, "output")
-    noun = f'IF({COUNTS[NOTE][1]}=1," merknad"," merknader")'
-    messages = {
-        ERROR: f'"Feil: "&{COUNTS[ERROR][1]}&" feil og "&{COUNTS[NOTE][1]}&{noun}&". Se arket Kontroll."',
-        EMPTY: excel_text("Ikke utfylt: legg inn innføringstrinnene (gruppe, antall helsepersonell, startår) på "
-                          "Inndata."),
-        NOTE: f'"Merknad: "&{COUNTS[NOTE][1]}&{noun}&". Se arket Kontroll."',
-    }
-    s.formula(r, 2, _worst_first(counted, messages, excel_text("OK: alle kontroller er i orden.")),
-              b.master_message, "bold")
+    counts_f = {"errors": COUNTS[ERROR][1], "notes": COUNTS[NOTE][1],
+                "noun": f"IF({COUNTS[NOTE][1]}=1,{excel_text(tr(NOTE_ONE))},{excel_text(tr(NOTE_MANY))})"}
+    master = {status: template_formula(tr(MASTER_MESSAGES[status]), counts_f, {}) for status in MASTER_MESSAGES}
+    s.formula(r, 2, _worst_first(counted, master, master[OK]), b.master_message, "bold")
     s.define("kj_master_message", (r, 2), None, "output")
     first = r + 2 + len(counted)
     last = first + len(b.checks) - 1
     for k, status in enumerate(counted):
         label, name = COUNTS[status]
-        s.text(r + 1 + k, 0, label, "label")
-        s.formula(r + 1 + k, 1, f'COUNTIF({cell(first, 1)}:{cell(last, 1)},"{status}")', counts[status], "calc",
+        s.text(r + 1 + k, 0, tr(label), "label")
+        s.formula(r + 1 + k, 1, f"COUNTIF({cell(first, 1)}:{cell(last, 1)},{word[status]})", counts[status], "calc",
                   "count")
         s.define(name, (r + 1 + k, 1), None, "working")
     r = first - 1
-    for c, head in enumerate(("Kontroll", "Status", "Melding")):
+    for c, head in enumerate((tr("Kontroll"), tr("Status"), tr("Melding"))):
         s.text(r, c, head, "colhead")
     r += 1
     conds = conditions(est)
     for check in b.checks:
         severity, title, _ = CHECKS[check.id]
-        s.text(r, 0, title, "label")
-        s.formula(r, 1, f'IF({conds[check.id]},"{severity}","{OK}")', check.status, "check")
+        s.text(r, 0, tr(title), "label")
+        s.formula(r, 1, f"IF({conds[check.id]},{word[severity]},{word[OK]})", tr(check.status), "check")
         status = cell(r, 1)
-        s.formula(r, 2, f'IF({status}="{OK}",{excel_text(CHECK_OK_MESSAGE)},{message_formula(check.id, est, b)})',
-                  check.message, "wrap")
+        s.formula(r, 2, f"IF({status}={word[OK]},{excel_text(tr(CHECK_OK_MESSAGE))},"
+                        f"{message_formula(check.id, est, b)})", check.message, "wrap")
         r += 1
     s.define("kj_check_status", (first, 1), (r - 1, 1), "working")
     s.define("kj_check_message", (first, 2), (r - 1, 2), "working")
-    for text, fmt in ctx.fmt.status_rules():
+    for text, fmt in ctx.fmt.status_rules(ctx.malform):
         ws.conditional_format(3, 1, r - 1, 1, {"type": "cell", "criteria": "==", "value": f'"{text}"',
                                                "format": fmt})
     s.print_setup(landscape=True, last_row=r, last_col=2, title="Kontroll")

@@ -131,14 +131,14 @@ def write(ctx: Context, s: Sheet, report: Report) -> None:
     r += 2
 
     r = _section(s, r, "Inndata", ("Felt", "Navn", "Verdi før", "Verdi nå", "", "Merknad"))
-    for c in report.carried:
-        s.text(r, C_LABEL, c.label, "label")
-        s.text(r, C_NAME, c.key, "unit")
-        s.text(r, C_OLD, _nb(c.raw, c.key), "wrap", "text")
-        s.text(r, C_NEW, _nb(c.value, c.key), "wrap", "text")
-        note = f"Endret: {c.nb}" if c.changed else "Ført over"
-        s.text(r, C_NOTE, note, "wrap" if not c.changed else "status")
-        _fit(s, r, c.label, c.raw, c.value, note)
+    for carried in report.carried:
+        s.text(r, C_LABEL, carried.label, "label")
+        s.text(r, C_NAME, carried.key, "unit")
+        s.text(r, C_OLD, _nb(carried.raw, carried.key), "wrap", "text")
+        s.text(r, C_NEW, _nb(carried.value, carried.key), "wrap", "text")
+        note = f"Endret: {carried.nb}" if carried.changed else "Ført over"
+        s.text(r, C_NOTE, note, "wrap" if not carried.changed else "status")
+        _fit(s, r, carried.label, carried.raw, carried.value, note)
         r += 1
     for p in report.problems:
         s.text(r, C_LABEL, p.label, "label")

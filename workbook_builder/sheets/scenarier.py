@@ -3,6 +3,7 @@ beside the municipality's own case."""
 
 from __future__ import annotations
 
+from workbook_builder.core.estimates import Item
 from workbook_builder.core.model import eid_cost
 from workbook_builder.sheets import beregning
 from workbook_builder.sheets.base import Context, Sheet, cell
@@ -31,7 +32,8 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
         s.formula(r, c0 + k, f"INDEX(kj_est_sizes,{k + 1})", size, "colhead_r", "size")
     s.formula(r, c_own, f'"Eget: "&{_b(rows.staff)}', f"Eget: {b.total_staff}", "colhead_r")
     r += 1
-    hours_rows, purchase_rows = [], []
+    hours_rows: list[tuple[Item, int]] = []
+    purchase_rows: list[tuple[Item, int]] = []
     for item in est.items:
         s.text(r, 0, item.label, "text")
         s.text(r, 1, item.unit, "unit")
@@ -63,7 +65,7 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
         s.text(row, 1, unit, "unit")
     for k in range(len(sizes)):
         c = c0 + k
-        hours = sum(item.values[k] for item, _ in hours_rows)
+        hours = sum(item.values[k] for item, _ in hours_rows if item.values is not None)  # hours items have values
         purchase = sum((item.values[k] if item.values else item.published[k] if item.published else 0.0)
                        for item, _ in purchase_rows)
         s.formula(r_h, c, "+".join(cell(row, c) for _, row in hours_rows), hours, "total", "count")

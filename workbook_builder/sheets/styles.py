@@ -12,6 +12,7 @@ from typing import Any
 
 from xlsxwriter.workbook import Workbook
 
+from workbook_builder.core.i18n import tr
 from workbook_builder.core.vocabulary import EMPTY, ERROR, NOTE, OK, STATUSES
 
 FONT = "Calibri"
@@ -92,10 +93,12 @@ class Formats:
             self._cache[key] = self.wb.add_format(props)
         return self._cache[key]
 
-    def status_rules(self) -> list[tuple[str, Any]]:
-        """Conditional formats for the check statuses (vocabulary.STATUSES): OK green, Merknad yellow,
-        Ikke utfylt grey, Feil red."""
+    def status_rules(self, malform: str) -> list[tuple[str, Any]]:
+        """Conditional formats for the check statuses (vocabulary.STATUSES), as the workbook's målform spells
+        them: OK green, Merknad yellow, Ikke utfylt grey, Feil red (the colour only repeats the word: it is
+        never the only sign)."""
         colours = {OK: (OK_FILL, OK_TEXT), NOTE: (NOTE_FILL, NOTE_TEXT), EMPTY: (EMPTY_FILL, EMPTY_TEXT),
                    ERROR: (ERROR_FILL, ERROR_TEXT)}
-        return [(s.word, self.wb.add_format({"bg_color": colours[s.word][0], "font_color": colours[s.word][1]}))
+        return [(tr(s.word, malform), self.wb.add_format({"bg_color": colours[s.word][0],
+                                                          "font_color": colours[s.word][1]}))
                 for s in STATUSES]

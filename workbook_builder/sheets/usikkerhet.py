@@ -7,6 +7,7 @@ and per budget year and in all for the new money and the internal resources apar
 
 from __future__ import annotations
 
+from workbook_builder.core.estimates import Estimates
 from workbook_builder.core.model import PLAN_YEARS, Range, Spread, cash_range_ids, internal_range_ids, item_shares
 from workbook_builder.sheets import beregning
 from workbook_builder.sheets.base import Context, Sheet, cell
@@ -153,7 +154,7 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> dict[str, list[int]]:
     return out
 
 
-def _year_formula(est, rows: Rows, range_id: str, col: int) -> str:
+def _year_formula(est: Estimates, rows: Rows, range_id: str, col: int) -> str:
     """The likely figure of an item in a budget year, from Beregning."""
     if range_id == "eid_renewal":
         return ref(rows.renewal, col)

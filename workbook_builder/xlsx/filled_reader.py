@@ -28,6 +28,7 @@ with dates refused where a number is meant. An invalid value is not thrown away:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import io
@@ -39,7 +40,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 from xml.etree import ElementTree as StdET
@@ -53,6 +54,7 @@ from defusedxml.common import DefusedXmlException
 from workbook_builder.cells import INPUT_BY_NAME, INPUTS, OUTPUTS, STEP_ROWS, TEXT_MAX, InputSpec, list_label
 from workbook_builder.core.errors import InputError
 from workbook_builder.core.estimates import Estimates
+from workbook_builder.core.i18n import DEFAULT_MALFORM, parse_malform
 from workbook_builder.core.model import Inputs, Step, first_year_min, parse_choice
 from workbook_builder.core.municipality import parse_municipality_number
 from workbook_builder.core.numbers import nb_number, number, number_from_text, whole_number
@@ -293,9 +295,6 @@ class _Names(Mapping[str, "Ref | None"]):
 
     def __contains__(self, name: object) -> bool:
         return name in self.texts
-
-    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
-        return self[name] if name in self.texts else default
 
     def on_sheet(self, sheet: str) -> Iterator[str]:
         """The names whose reference starts with `sheet` (cheap: no parsing of the others)."""
@@ -999,8 +998,8 @@ class WorkbookFile:
             return {}
         data = self.pkg.checked("docProps/custom.xml")
         if not _plain_utf8(data) or _PREFIXED_PROPERTY.search(data):
-            return {p.get("name"): "".join(p.itertext()).strip() for p in self.pkg.xml("docProps/custom.xml")
-                    if p.get("name")}
+            return {name: "".join(p.itertext()).strip() for p in self.pkg.xml("docProps/custom.xml")
+                    if (name := p.get("name"))}
         if b"<![CDATA[" in data:
             self.pkg.xml("docProps/custom.xml")  # well-formed, or a one-line error
         return {_xml_text(name): _xml_text(re.sub(rb"<[^>]*>", b"", inner)).strip()
@@ -1192,7 +1191,7 @@ def _choice(est: Estimates, kind: str, text: str) -> tuple[str, str]:
             _CHOICES[key] = found
     if len(found) == 3:
         raise InputError(*found)
-    return found  # type: ignore[return-value]
+    return found
 
 
 def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = False) -> tuple[Any, str, str]:
@@ -1261,7 +1260,8 @@ def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = Fals
     try:
         if spec.kind == "whole":
             lowest = first_year_min(est) if spec.field == "first_year" else int(spec.minimum or 0)
-            return whole_number(value, spec.name, spec.label, lowest, int(spec.maximum)), "", ""
+            highest = int(spec.maximum) if spec.maximum is not None else None
+            return whole_number(value, spec.name, spec.label, lowest, highest), "", ""
         return number(value, spec.name, spec.label, spec.minimum or 0.0, spec.maximum), "", ""
     except InputError as exc:
         return_nb = exc.nb[len(spec.label):].lstrip() if exc.nb.startswith(spec.label) else exc.nb
@@ -1362,13 +1362,13 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = T
     problems += _pending(wb, problems, read_cells)
     steps = _steps(step_cols)
     invalid = tuple(sorted({p.name for p in problems if p.kind == "invalid"}))
-    inputs = Inputs(steps=steps, invalid=invalid,
-                    **{k: (v if v is not None else ("" if k in TEXT_FIELDS else None))
-                       for k, v in scalars.items()})
+    fields: dict[str, Any] = {k: (v if v is not None else ("" if k in TEXT_FIELDS else None))
+                              for k, v in scalars.items()}
+    inputs = Inputs(steps=steps, invalid=invalid, **fields)
 
     # Inputs of the old template that the new one lacks: unlocked named cells we do not know, on the input
     # sheet (the one that holds kj_municipality).
-    input_sheet = wb.names[CORE_INPUTS[0]].sheet if wb.names.get(CORE_INPUTS[0]) else ""
+    input_sheet = core_ref.sheet if (core_ref := wb.names.get(CORE_INPUTS[0])) else ""
     unlocked = wb.unlocked(input_sheet) if input_sheet else set()
     for name in wb.names.on_sheet(input_sheet) if unlocked else ():
         if not name.startswith("kj_") or name in INPUT_BY_NAME:
@@ -1399,6 +1399,10 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = T
     for name, v in values.items():
         if name.startswith("kj_meta_") and v not in (None, ""):
             metadata[name.removeprefix("kj_meta_")] = raw_text(v)
+    # the målform the workbook was built in (recorded on Byggeinfo); an older workbook, or one whose
+    # record is not a målform we know, is bokmål
+    with contextlib.suppress(ValueError):
+        inputs = replace(inputs, malform=parse_malform(metadata.get("malform") or DEFAULT_MALFORM))
     return FilledWorkbook(wb.path, inputs, problems, metadata, carried, missing, values, formulas, labels,
                           password=wb.sheet_password("Inndata"),
                           lite=any(n.startswith("xl/webextensions/") for n in wb.pkg.names),

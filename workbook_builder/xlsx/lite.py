@@ -27,12 +27,13 @@ import defusedxml.ElementTree as SafeET
 import jinja2
 
 from workbook_builder import __version__
+from workbook_builder.core import i18n
 from workbook_builder.core.estimates import default_estimates_path, parse_estimates
 from workbook_builder.templating import TEMPLATES
 
 EMBED_SKIP = "# kj:embed-skip"
 # The core modules main.py inlines, in dependency order (each uses only the ones before it).
-CORE_EMBED = ("errors.py", "numbers.py", "vocabulary.py", "municipality.py", "estimates.py", "model.py")
+CORE_EMBED = ("errors.py", "numbers.py", "i18n.py", "vocabulary.py", "municipality.py", "estimates.py", "model.py")
 LITE_STORE_ID = "wa200008175"  # xlwings Lite in Microsoft's add-in store (AppSource)
 # The xlwings whose Office.js code path the tests run main.py through (pyproject pins the same).
 LITE_XLWINGS_VERSION = "0.37.8"
@@ -124,6 +125,7 @@ def lite_main_py(est_text: str | None = None) -> str:
         core=[(f"workbook_builder/core/{name}", embeddable(_source("workbook_builder.core", name)))
               for name in CORE_EMBED],
         estimates_literal=text_literal(est_text),
+        catalogs_literal=repr({m: i18n.messages(m) for m in i18n.MALFORMS if m != i18n.DEFAULT_MALFORM}),
         kj_py=embeddable(_source("udfs", "kj.py")),
     )
     compile(main_py, "main.py", "exec")  # a syntax error here would only show in the user's Excel

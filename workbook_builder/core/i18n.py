@@ -1,0 +1,82 @@
+"""The målform: every text a person reads is written in bokmål in the code (the message id) and looked
+up in the catalog of the målform asked for. Standard library only (gettext's .mo reader), so the model
+and the Excel functions translate the same way in Python, in the classic add-in and in xlwings Lite
+(whose main.py embeds the catalog as a dict: EMBEDDED_CATALOGS).
+
+The catalogs are gettext .po files managed with Babel (`python3 dev.py catalogs`: extract, update,
+compile), one per målform and domain under workbook_builder/core/locale/<målform>/LC_MESSAGES/: the
+domain `core` holds the model's and the Excel functions' messages (core/, udfs/), `sheets` the
+workbook's (sheets/, cells.py, workbook.py), `texts` the documents' and the command line's (templates/,
+services/, cli/). Bokmål is the source language, so its text is the message id and a nynorsk message
+must be translated: a test checks that every message has its nynorsk form.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+from collections.abc import Callable
+from pathlib import Path
+
+MALFORMS = {"nb": "bokmål", "nn": "nynorsk"}
+DEFAULT_MALFORM = "nb"
+DOMAINS = ("core", "sheets", "texts")
+LOCALE_DIR = Path(__file__).with_name("locale")
+EMBEDDED_CATALOGS: dict[str, dict[str, str]] | None = None  # set in xlwings Lite's main.py
+
+_LOOKUPS: dict[str, Callable[[str], str]] = {}
+
+
+def lookup(malform: str) -> Callable[[str], str]:
+    """The function that gives a message id's text in `malform` (the id itself where none is found)."""
+    if malform not in MALFORMS:
+        raise ValueError(f"unknown målform {malform!r}: use {' or '.join(MALFORMS)}")
+    if malform not in _LOOKUPS:
+        if malform == DEFAULT_MALFORM:
+            _LOOKUPS[malform] = str
+        elif EMBEDDED_CATALOGS is not None:
+            embedded = EMBEDDED_CATALOGS.get(malform, {})
+            _LOOKUPS[malform] = lambda text: embedded.get(text) or text
+        else:
+            chain = _gettext.NullTranslations()  # a message no catalog has stays as it is
+            for domain in DOMAINS:
+                mo = LOCALE_DIR / malform / "LC_MESSAGES" / f"{domain}.mo"
+                if mo.exists():
+                    with mo.open("rb") as fh:
+                        found: _gettext.NullTranslations = _gettext.GNUTranslations(fh)
+                    found.add_fallback(chain)  # gettext's own chain: this domain, then the ones before
+                    chain = found
+            _LOOKUPS[malform] = chain.gettext
+    return _LOOKUPS[malform]
+
+
+def messages(malform: str) -> dict[str, str]:
+    """Every message of `malform`'s catalogs as msgid → text (what xlwings Lite's main.py embeds)."""
+    out: dict[str, str] = {}
+    for domain in reversed(DOMAINS):  # as lookup(): the first domain wins
+        mo = LOCALE_DIR / malform / "LC_MESSAGES" / f"{domain}.mo"
+        if mo.exists():
+            with mo.open("rb") as fh:
+                found = _gettext.GNUTranslations(fh)
+            # the catalog the .mo file holds (GNUTranslations keeps it as _catalog; there is no public getter)
+            out.update({k: v for k, v in found._catalog.items() if isinstance(k, str) and k and v})  # type: ignore[attr-defined]
+    return out
+
+
+def tr(text: str, malform: str = DEFAULT_MALFORM, /, **values: object) -> str:
+    """`text` (bokmål, the message id) in `malform`, with {placeholders} filled from `values`."""
+    out = text if malform == DEFAULT_MALFORM else lookup(malform)(text)
+    return out.format(**values) if values else out
+
+
+def parse_malform(value: object) -> str:
+    """'nb' / 'nn' from the id or the name, any case ('Nynorsk', 'NN'); ValueError otherwise."""
+    text = str(value or "").strip().lower()
+    for key, name in MALFORMS.items():
+        if text in (key, name):
+            return key
+    raise ValueError(f"målform must be nb (bokmål) or nn (nynorsk), got {value!r}")
+
+
+def N_(text: str) -> str:  # noqa: N802 - gettext's name for «mark for translation, translate later»
+    """Marks a message for extraction where it is defined (a table of labels) and translated later."""
+    return text
