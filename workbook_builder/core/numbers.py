@@ -64,12 +64,12 @@ def same_figure(a: Any, b: Any) -> bool:
 
 def _same(a: Any, b: Any, numbers_agree: Callable[[float, float], bool]) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
-        return a == b
+        return bool(a == b)
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return numbers_agree(a, b)
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(_same(x, y, numbers_agree) for x, y in zip(a, b))
-    return ("" if a is None else a) == ("" if b is None else b)
+    return bool(("" if a is None else a) == ("" if b is None else b))
 
 
 _GROUP = "[ \u00a0\u202f\u2009]"  # space, no-break space, narrow no-break space, thin space
