@@ -93,15 +93,18 @@ def test_the_memo_has_a_style_for_every_status(est):
         assert STATUS_CLASS[s.word] == s.css and f".status.{s.css} {{" in html
 
 
-def test_the_status_colours_cover_the_table(est):
+def test_the_status_colours_cover_the_table_in_each_malform():
     import io
 
     import xlsxwriter
 
+    from workbook_builder.core.i18n import tr
     from workbook_builder.sheets.styles import Formats
 
     wb = xlsxwriter.Workbook(io.BytesIO())
-    assert [word for word, _ in Formats(wb).status_rules()] == [s.word for s in STATUSES]
+    for malform in ("nb", "nn"):
+        assert [word for word, _ in Formats(wb).status_rules(malform)] == [tr(s.word, malform) for s in STATUSES]
+    assert "Ikkje utfylt" in [word for word, _ in Formats(wb).status_rules("nn")]
     wb.close()
 
 
