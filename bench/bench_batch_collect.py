@@ -1,7 +1,7 @@
 """Benchmark: batch and collect for all 356 Norwegian municipalities (synthetic rows), on 2 cores.
 
 Run by hand: `python3 bench/bench_batch_collect.py [--keep DIR]`. Targets: batch under 60 s, collect
-under 2 s, and the reader collect and check use (workbook_builder.xlsx.reading: its safety checks, then
+under 2 s, and the reader collect and check use (workbook_builder.xlsx.filled_reader: its safety checks, then
 python-calamine) within 3× of python-calamine alone reading the same four sheets' values. Prints the
 wall times, per-workbook times, and the ratios of the reader to calamine alone and to openpyxl.
 The rows are synthetic (numbers 9001–9356, seeded random personnel), not real municipalities.
@@ -26,7 +26,7 @@ from workbook_builder.cli.main import main  # noqa: E402
 from workbook_builder.core.estimates import load_estimates  # noqa: E402
 from workbook_builder.services.batch import columns  # noqa: E402
 from workbook_builder.services.collect import COMPARED_OUTPUTS, Entry, collect  # noqa: E402
-from workbook_builder.xlsx.reading import read_workbook  # noqa: E402
+from workbook_builder.xlsx.filled_reader import read_workbook  # noqa: E402
 
 MUNICIPALITIES = 356  # Norway, 2024 (ehelse.no, e-helsemonitor)
 SAMPLE = 60  # files read by both readers for the comparison
@@ -114,7 +114,7 @@ def main_bench() -> None:
         from python_calamine import CalamineWorkbook
 
         from workbook_builder.cells import INPUT_BY_NAME, OUTPUTS
-        from workbook_builder.xlsx.reading import WorkbookFile
+        from workbook_builder.xlsx.filled_reader import WorkbookFile
 
         def planned(outputs) -> list[str]:
             """The sheets the reader takes values from: inputs, the outputs read, Byggeinfo."""

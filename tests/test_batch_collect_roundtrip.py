@@ -5,7 +5,6 @@ listed with the reason; a workbook whose saved totals differ from the model is f
 from __future__ import annotations
 
 import datetime as dt
-import math
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +17,7 @@ from filling import changed_estimates, fill
 
 from workbook_builder.cli.main import main
 from workbook_builder.core.model import Step, budget
+from workbook_builder.core.numbers import same_figure
 from workbook_builder.services.batch import read_rows
 from workbook_builder.services.collect import Entry, collect, read_one
 
@@ -68,7 +68,7 @@ def table(book: lo.Book, sheet: str, head_row: int) -> list[dict[str, object]]:
 
 
 def close(a, b) -> bool:
-    return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-6)
+    return same_figure(float(a), float(b))
 
 
 def test_collect_exit_code_says_some_files_were_not_read(region, capsys):

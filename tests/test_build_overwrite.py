@@ -21,7 +21,7 @@ from workbook_builder.cli.main import main
 from workbook_builder.core.model import Inputs, Step
 from workbook_builder.workbook import build_workbook
 from workbook_builder.xlsx import files
-from workbook_builder.xlsx.reading import read_workbook
+from workbook_builder.xlsx.filled_reader import read_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 

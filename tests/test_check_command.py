@@ -20,7 +20,7 @@ from workbook_builder.cells import OUTPUTS
 from workbook_builder.cli.main import main
 from workbook_builder.core.model import Inputs, Step, budget
 from workbook_builder.workbook import build_workbook
-from workbook_builder.xlsx.reading import WorkbookFile
+from workbook_builder.xlsx.filled_reader import WorkbookFile
 
 # 2026: the last year with published deflator figures (a later year is noted as a forecast); a module under
 # 80 000 kr excl. mva stays under KRS 4's investment threshold of 100 000 kr incl. mva.

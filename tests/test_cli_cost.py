@@ -65,11 +65,12 @@ def test_table_output_has_norwegian_numbers(capsys):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--staff", "-5", "--eid", "pki"], "argument --staff: expected 0 or more, got '-5'"),
-        (["--staff", "12.5", "--eid", "pki"], "argument --staff: expected a whole number, got '12.5' (a fraction)"),
-        (["--staff", "mange", "--eid", "pki"], "argument --staff: expected a whole number, got 'mange'"),
+        (["--staff", "-5", "--eid", "pki"], "argument --staff: must be 0 to 100000, got -5"),
+        (["--staff", "12.5", "--eid", "pki"], "argument --staff: must be a whole number, got '12.5'"),
+        (["--staff", "mange", "--eid", "pki"], "argument --staff: must be a whole number, got 'mange'"),
         (["--staff", "10", "--eid", "visa"], "--eid: unknown e-ID 'visa'"),
-        (["--staff", "10", "--eid", "pki", "--hourly-rate", "-1"], "argument --hourly-rate: expected 0 or more"),
+        (["--staff", "10", "--eid", "pki", "--hourly-rate", "-1"],
+         "argument --hourly-rate: must be 0 to 10000, got -1"),
         (["--eid", "pki"], "the following arguments are required: --staff"),
     ],
 )

@@ -68,3 +68,17 @@ def test_a_usage_error_is_one_line_and_exit_2(capsys):
     assert main(["cost", "--staff"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "(see kj-budget cost --help)" in err
+
+
+def test_a_reader_that_goes_away_is_no_traceback():
+    """`kj-budget estimates --json | head -1`: the reader of the output has gone; the command ends quietly (141)."""
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody reads: every write fails with a broken pipe
+    try:
+        r = subprocess.run([sys.executable, "-m", "workbook_builder.cli", "estimates", "--json"], cwd=ROOT,
+                           stdout=write_end, stderr=subprocess.PIPE, timeout=60)
+    finally:
+        os.close(write_end)
+    assert r.returncode == 141 and r.stderr == b""

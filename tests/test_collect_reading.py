@@ -20,8 +20,8 @@ from workbook_builder.core.model import Inputs, Step
 from workbook_builder.services.collect import COMPARED_OUTPUTS, ON_USIKKERHET, Entry, read_one
 from workbook_builder.services.source import read_filled
 from workbook_builder.workbook import build_workbook
-from workbook_builder.xlsx import reading
-from workbook_builder.xlsx.reading import UnreadableWorkbook, WorkbookFile
+from workbook_builder.xlsx import filled_reader as reading
+from workbook_builder.xlsx.filled_reader import UnreadableWorkbook, WorkbookFile
 
 
 @pytest.fixture(scope="module")

@@ -139,3 +139,59 @@ def test_a_text_in_nynorsk_beside_its_bokmal_text_is_read_and_used_for_lists():
         'values = [40, 125, 500]', 'values = [40, 125, 500]\nunit_nn = "timer"')
     with pytest.raises(EstimatesError, match="«timer» has another nynorsk text elsewhere in the file: «timar»"):
         parse_estimates(twice)
+# ----------------------------------------------------------------------------- one place judges a file
+
+
+@pytest.mark.parametrize(("old", "new", "item", "problem"), [
+    ("kr_per_person = 700", "kr_per_person = 1e308", "eid.options.pki.kr_per_person",
+     "must be at most 1 000 000 000 (every figure in an estimates file has this upper bound), found 1e+308"),
+    ("kr_per_person = 700", "kr_per_person = 1000000001", "eid.options.pki.kr_per_person",
+     "must be at most 1 000 000 000 (every figure in an estimates file has this upper bound), found 1e+09"),
+    ("kr_per_person = 700", "kr_per_person = inf", "eid.options.pki.kr_per_person",
+     "must be a finite number, found inf"),
+    ("kr_per_person = 700", "kr_per_person = nan", "eid.options.pki.kr_per_person",
+     "must be a finite number, found nan"),
+    ("kr_per_person = 700", "kr_per_person = -1e12", "eid.options.pki.kr_per_person",
+     "must not be negative, found -1e+12"),
+])
+def test_every_figure_is_bounded_by_the_one_validation(tmp_path, capsys, old, new, item, problem):
+    """parse_estimates, load_estimates and the command line's --estimates give the same one message."""
+    from workbook_builder.cli.main import main
+
+    text = broken(old, new)
+    with pytest.raises(EstimatesError) as parsed:
+        parse_estimates(text, file="e.toml")
+    assert (parsed.value.item, parsed.value.problem) == (item, problem)
+    path = tmp_path / "e.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(EstimatesError) as loaded:
+        load_estimates(path)
+    assert (loaded.value.item, loaded.value.problem) == (item, problem)
+    assert main(["cost", "--staff", "10", "--eid", "pki", "--estimates", str(path)]) == 2
+    assert capsys.readouterr().err == f"kj-budget cost: error: estimates file {path}: {item}: {problem}\n"
+
+
+def test_a_file_too_large_is_refused_before_it_is_read_and_its_text_by_the_parser(tmp_path):
+    from workbook_builder.core.estimates import MAX_ESTIMATES_BYTES
+
+    path = tmp_path / "big.toml"
+    path.write_text(DEFAULT + "#" * MAX_ESTIMATES_BYTES + "\n", encoding="utf-8")
+    with pytest.raises(EstimatesError, match=r"big\.toml: file: is 1\.0 MB; an estimates file is far smaller \(limit 1 "
+                                             r"MB\)"):
+        load_estimates(path)
+    with pytest.raises(EstimatesError,
+                       match=r"file: is 1 \d{3} \d{3} characters; an estimates file is far smaller \(limit 1 MB\)"):
+        parse_estimates(path.read_text(encoding="utf-8"))
+
+
+def test_a_folder_is_no_estimates_file(tmp_path):
+    with pytest.raises(EstimatesError, match="file: is a folder, not an estimates file"):
+        load_estimates(tmp_path)
+
+
+def test_the_packaged_file_is_within_the_bounds_it_is_judged_by(est):
+    from workbook_builder.core.estimates import MAX_ESTIMATES_BYTES, MAX_FIGURE
+
+    assert len(est.text.encode("utf-8")) < MAX_ESTIMATES_BYTES / 10
+    numbers = [float(x) for x in re.findall(r"(?m)=\s*(-?\d[\d_]*(?:\.\d+)?(?:e-?\d+)?)\s*(?:#.*)?$", est.text)]
+    assert numbers and max(numbers) < MAX_FIGURE / 1000

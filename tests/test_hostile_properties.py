@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from workbook_builder.core.model import Inputs, Step
 from workbook_builder.workbook import build_bytes
-from workbook_builder.xlsx.reading import read_workbook
+from workbook_builder.xlsx.filled_reader import read_workbook
 
 ROOT = Path(__file__).parent.parent
 TIME_BOUND = 90  # seconds for all the commands of one example, in one process (a hang fails the example)

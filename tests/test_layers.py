@@ -1,7 +1,7 @@
 """The project's layers, read from the source: every import points down, never up or sideways, and the
 model's core is standard-library Python (xlwings Lite runs it embedded whole in main.py).
 
-    core      workbook_builder/core: estimates, model, numbers, vocabulary, errors, textinput, bounds
+    core      workbook_builder/core: estimates, model, numbers, vocabulary, errors, textinput
     base      workbook_builder/__init__ (the version), templating, cells (the register of names)
     xlsx      workbook_builder/xlsx: writing files safely, reading workbooks, the Lite embedding
     sheets    workbook_builder/sheets: one module per sheet
@@ -98,7 +98,7 @@ def test_imports_point_down_and_the_core_is_standard_library(path):
 @pytest.mark.parametrize(("module", "source", "expected"), [
     ("workbook_builder.core.model", "from workbook_builder.sheets import base\n", "core may not import sheets"),
     ("workbook_builder.core.model", "import numpy as np\n", "not in the standard library"),
-    ("workbook_builder.xlsx.reading", "def f():\n    from workbook_builder.services import memo\n",
+    ("workbook_builder.xlsx.filled_reader", "def f():\n    from workbook_builder.services import memo\n",
      "xlsx may not import services"),
     ("workbook_builder.sheets.budsjett", "from workbook_builder import workbook\n", "sheets may not import workbook"),
     ("udfs.kj", "from workbook_builder.cells import INPUTS\n", "the Excel functions use the core only"),

@@ -102,7 +102,7 @@ def _kj_over_range(grid: Any) -> Callable[[], Any]:
 # (what is refused, how): each raises an InputError. The udfs cases call the functions' own readers (the
 # functions themselves turn the InputError into an XlwingsError; see the tests below).
 REFUSALS: list[tuple[str, Callable[[], Any]]] = [
-    ("a decimal point", lambda: numbers.number_from_text("612.5", "hourly_rate", "Timekostnad for interne ressurser")),
+    ("an ambiguous point", lambda: numbers.number_from_text("1.500", "hourly_rate", "Timekostnad for interne ressurser")),
     ("an ambiguous thousand", lambda: numbers.number_from_text("1,000", "staff", model.STAFF_NB)),
     ("text for a whole number", lambda: numbers.whole_number("hundre", "staff", model.STAFF_NB)),
     ("a fraction for a whole number", lambda: numbers.whole_number(12.5, "staff", model.STAFF_NB)),
@@ -184,8 +184,9 @@ def test_a_refusal_keeps_its_message_through_pickling_and_a_legacy_text_still_wo
     assert (back.field, back.en, back.text("nn"), back.nb) == (exc.field, exc.en, exc.text("nn"), exc.nb)
     assert back.text("nn") == "Tal på helsepersonell må vere eit heiltal, fekk 12,5"
     assert (exc.detail("nn"), exc.detail()) == ("må vere eit heiltal, fekk 12,5", "må være et heltall, fikk 12,5")
-    point = _refusal(lambda: numbers.number_from_text("1.5", "x", model.STAFF_NB))
-    assert point.detail("nn") == "skriv talet med desimalkomma, ikkje punktum (fekk «1.5»)"
+    point = _refusal(lambda: numbers.number_from_text("1.500", "x", model.STAFF_NB))
+    assert point.detail("nn") == ("«1.500» er tvitydig (tusen, eller eit desimaltal?): skriv 1500 for tusen, eller "
+                                  "bruk færre eller fleire enn tre desimalar")
     legacy = InputError("x", "english", "Antall helsepersonell")  # a finished bokmål text, looked up as it stands
     assert (legacy.nb, legacy.text("nn")) == ("Antall helsepersonell", "Tal på helsepersonell")
     with pytest.raises(ValueError, match="unknown målform"):
@@ -311,7 +312,8 @@ def nynorsk_functions(monkeypatch):
 
 @pytest.mark.parametrize(("args", "message"), [
     ((12.5, "pki"), "Tal på helsepersonell må vere eit heiltal, fekk 12,5"),
-    (("1.234", "pki"), "Tal på helsepersonell: skriv talet med desimalkomma, ikkje punktum (fekk «1.234»)"),
+    (("1.234", "pki"), "Tal på helsepersonell: «1.234» er tvitydig (tusen, eller eit desimaltal?): skriv 1234 for "
+                       "tusen, eller bruk færre eller fleire enn tre desimalar"),
     ((-2146826246, "pki"), "Tal på helsepersonell: cella inneheld feilen #N/A"),
     ((100.0, "kort"), "ukjend e-ID «kort»: bruk PKI-kort; BankID; BankID på mobil"),
     ((100.0, "pki", -1.0), "Timekostnad for interne ressursar må vere frå 0 til 10000, fekk -1"),

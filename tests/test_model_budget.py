@@ -194,10 +194,10 @@ def test_text_that_is_no_number(text):
     assert numbers.number_from_text(text, "f", "Felt") is None
 
 
-def test_a_decimal_point_is_ambiguous_or_only_allowed_on_request():
-    with pytest.raises(errors.InputError, match="ambiguous"):
-        numbers.number_from_text("1.234", "f", "Felt", decimal_point=True)
-    with pytest.raises(errors.InputError) as err:
-        numbers.number_from_text("612.5", "f", "Felt")
-    assert err.value.nb == "Felt: skriv tallet med desimalkomma, ikke punktum (fikk «612.5»)"
-    assert numbers.number_from_text("612.5", "f", "Felt", decimal_point=True) == 612.5
+def test_a_decimal_point_is_read_where_it_cannot_be_misread():
+    with pytest.raises(errors.InputError, match="ambiguous") as err:
+        numbers.number_from_text("1.234", "f", "Felt")
+    assert err.value.nb == ("Felt: «1.234» er tvetydig (tusen, eller et desimaltall?): skriv 1234 for tusen, eller "
+                            "bruk færre eller flere enn tre desimaler")
+    assert numbers.number_from_text("612.5", "f", "Felt") == 612.5
+    assert numbers.number_from_text("0.500", "f", "Felt") == numbers.number_from_text("0,500", "f", "Felt") == 0.5

@@ -21,7 +21,7 @@ from filling import fill
 
 from workbook_builder.core.model import Inputs, Step
 from workbook_builder.workbook import build_bytes
-from workbook_builder.xlsx.reading import MAX_SHEET_CELLS, UnreadableWorkbook, WorkbookFile, _read, read_workbook
+from workbook_builder.xlsx.filled_reader import MAX_SHEET_CELLS, UnreadableWorkbook, WorkbookFile, _read, read_workbook
 
 ROOT = Path(__file__).parent.parent
 COMMANDS = [["check", "{f}"], ["memo", "{f}", "--out", "{d}/m.html"], ["notice", "{f}"],

@@ -17,7 +17,7 @@ from conftest import TODAY
 from workbook_builder.cli.main import main
 from workbook_builder.core.model import Inputs, Step
 from workbook_builder.workbook import build_bytes
-from workbook_builder.xlsx.reading import MAX_MEMBER_BYTES, UnreadableWorkbook, read_workbook
+from workbook_builder.xlsx.filled_reader import MAX_MEMBER_BYTES, UnreadableWorkbook, read_workbook
 
 
 @pytest.fixture(scope="module")

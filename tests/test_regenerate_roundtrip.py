@@ -20,7 +20,7 @@ from workbook_builder.cells import INPUTS, STEP_ROWS, output_values
 from workbook_builder.core.model import Inputs, Step, budget, parse_choice, parse_group
 from workbook_builder.services.regenerate import regenerate
 from workbook_builder.workbook import build_workbook
-from workbook_builder.xlsx.reading import WorkbookFile, read_workbook
+from workbook_builder.xlsx.filled_reader import WorkbookFile, read_workbook
 
 TEXT = st.text(alphabet="abcdefghijklmnopqrstuvwxyzæøåABCDEFGHIJKLMNOPQRSTUVWXYZÆØÅ0123456789 -=+@.,/()'\"&<>",
                min_size=1, max_size=40).filter(lambda s: s.strip() == s and s != "")

@@ -19,7 +19,7 @@ from workbook_builder.core.model import Inputs, Step, budget
 from workbook_builder.services.memo import render_memo_html
 from workbook_builder.services.notice import notice_text
 from workbook_builder.workbook import build_bytes, build_workbook
-from workbook_builder.xlsx.reading import read_workbook
+from workbook_builder.xlsx.filled_reader import read_workbook
 
 HEADER = "kommune;kommunenummer;epj_leverandor;a_helsepersonell"
 
@@ -139,7 +139,7 @@ def test_csv_text_neutralises_as_owasp_says():
 def test_xml_safe_writes_excels_escapes_and_keeps_a_literal_escape(est):
     assert textinput.xml_safe("A\x01B") == "A_x0001_B"
     assert textinput.xml_safe("_x0041_") == "_x005F_x0041_"
-    from workbook_builder.xlsx.reading import unescape
+    from workbook_builder.xlsx.filled_reader import unescape
 
     for text in ("A\x01B", "_x0041_", "plain", "a\x1fb_x00ZZ_"):
         assert unescape(textinput.xml_safe(text)) == text

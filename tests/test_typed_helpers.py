@@ -9,7 +9,7 @@ import xlsxwriter
 from xlsxwriter.chart import Chart
 
 from workbook_builder.sheets.base import new_chart
-from workbook_builder.xlsx.reading import Ref, _Names
+from workbook_builder.xlsx.filled_reader import Ref, _Names
 
 
 def test_new_chart_names_an_unknown_chart_type_instead_of_returning_none():

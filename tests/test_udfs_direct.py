@@ -143,8 +143,9 @@ def test_a_formula_result_off_by_float_noise_counts_as_the_whole_number_excel_sh
 @pytest.mark.parametrize(("staff", "message"), [
     ("12,5", "Antall helsepersonell må være et heltall, fikk 12,5"),
     (12.5, "Antall helsepersonell må være et heltall, fikk 12,5"),
-    ("100.5", "Antall helsepersonell: skriv tallet med desimalkomma, ikke punktum (fikk «100.5»)"),
-    ("1.234", "Antall helsepersonell: skriv tallet med desimalkomma, ikke punktum (fikk «1.234»)"),
+    ("100.5", "Antall helsepersonell må være et heltall, fikk 100,5"),
+    ("1.234", "Antall helsepersonell: «1.234» er tvetydig (tusen, eller et desimaltall?): skriv 1234 for tusen, eller "
+              "bruk færre eller flere enn tre desimaler"),
     ("12 34", "Antall helsepersonell må være et heltall, fikk «12 34»"),
     ("hundre", "Antall helsepersonell må være et heltall, fikk «hundre»"),
     ("-5", "Antall helsepersonell må være fra 0 til 100000, fikk -5"),
@@ -169,8 +170,9 @@ def test_a_bad_count_says_in_norwegian_what_is_wrong(staff, message):
     ((100.0, 1.0), "ukjent e-ID «1»: bruk PKI-kort; BankID; BankID på mobil"),
     ((100.0, "pki", "abc"), "Timekostnad for interne ressurser må være et tall, fikk «abc»"),
     ((100.0, "pki", -1.0), "Timekostnad for interne ressurser må være fra 0 til 10000, fikk -1"),
-    ((100.0, "pki", "612.5"),
-     "Timekostnad for interne ressurser: skriv tallet med desimalkomma, ikke punktum (fikk «612.5»)"),
+    ((100.0, "pki", "612.500"),
+     "Timekostnad for interne ressurser: «612.500» er tvetydig (tusen, eller et desimaltall?): skriv 612500 for tusen, "
+     "eller bruk færre eller flere enn tre desimaler"),
     ((100.0, "pki", [[500.0], [600.0]]),
      "Timekostnad for interne ressurser må være én celle, ikke et område med 2 celler"),
     ((100.0, ["pki", "bankid"]), "e-ID må være én celle, ikke et område med 2 celler"),

@@ -79,7 +79,7 @@ def test_main_py_imports_nothing_of_this_project(main_py):
     assert not [i for i in imports if re.match(r"(from|import)\s+(\.|workbook_builder|udfs)", i)]
     assert {i.split()[1] for i in imports} <= {"__future__", "bisect", "hashlib", "math", "tomllib", "dataclasses",
                                                "pathlib", "typing", "datetime", "collections.abc", "decimal",
-                                               "contextlib", "functools", "re", "xlwings", "gettext"}
+                                               "contextlib", "functools", "re", "stat", "xlwings", "gettext"}
     assert lite.EMBED_SKIP not in main_py
 
 

@@ -144,8 +144,9 @@ def test_a_column_of_ward_sizes_in_one_call(server):
                                                "fikk «x»"),
     ("kj_cost", ([[30], [{"type": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}]], "pki"),
      "Område med antall, rad 2: Antall helsepersonell: cellen inneholder feilen #N/A"),
-    ("kj_cost", (100, "pki", "100.5"),
-     "Timekostnad for interne ressurser: skriv tallet med desimalkomma, ikke punktum (fikk «100.5»)"),
+    ("kj_cost", (100, "pki", "100.500"),
+     "Timekostnad for interne ressurser: «100.500» er tvetydig (tusen, eller et desimaltall?): skriv 100500 for tusen, "
+     "eller bruk færre eller flere enn tre desimaler"),
     ("kj_cost", (100, "pki", [[400, 500]]),
      "Timekostnad for interne ressurser må være én celle, ikke et område med 2 celler"),
     ("kj_hours", (100, "teknisk bistand"), "«Teknisk bistand kjernejournal» er et kjøp i kroner, ikke interne timer: "

@@ -35,7 +35,7 @@ from workbook_builder.core.vocabulary import EMPTY, ERROR, NOTE, OK
 from workbook_builder.sheets import inndata, kontroll
 from workbook_builder.sheets.styles import FORMAT_WORDS, NUM, localized
 from workbook_builder.workbook import SHEET_ORDER, build_workbook, sheet_names
-from workbook_builder.xlsx.reading import read_workbook
+from workbook_builder.xlsx.filled_reader import read_workbook
 
 WORDS = tomllib.loads((Path(__file__).parent / "data" / "malform_words.toml").read_text(encoding="utf-8"))
 # The sheet names of docs/ordliste.md, in the workbook's order.

@@ -8,11 +8,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import TODAY
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
 from workbook_builder.cells import INPUTS, OUTPUTS
 from workbook_builder.core.estimates import load_estimates
 from workbook_builder.core.model import Inputs, first_year_min
+from workbook_builder.core.municipality import excel_municipality_number_ok
 from workbook_builder.workbook import SHEET_ORDER, build_bytes
 
 EST = load_estimates()
@@ -82,8 +84,13 @@ def test_every_input_has_data_validation_with_a_norwegian_message(default_book):
             assert dv.type == "list" and dv.formula1 in {"kj_list_eid", "kj_list_vendors", "kj_list_groups",
                                                          "kj_list_roles", "kj_list_zones", "kj_list_levels"}
             assert dv.error == "Velg en verdi fra listen."
+        elif spec.name == "kj_municipality_number":  # the one municipality-number rule, as a formula
+            (_, r, c), = cells[spec.name]
+            ref = f"{get_column_letter(c + 1)}{r + 1}"
+            assert dv.type == "custom" and dv.formula1 == f'OR(TRIM({ref})="",{excel_municipality_number_ok(ref)})'
+            assert dv.error == "Kommunenummeret har fire sifre, f.eks. 3405 eller 0301."
         elif spec.kind == "text":
-            assert dv.type == "textLength"
+            assert dv.type == "textLength" and dv.operator == "lessThanOrEqual" and dv.formula1 == "100"
         else:
             assert dv.type == ("whole" if spec.kind == "whole" else "decimal")
             assert dv.operator in (None, "between")  # between is the default and may be left out
@@ -136,9 +143,9 @@ def test_formulas_use_only_functions_every_target_computes(default_book):
     import re
 
     built, wb = default_book
-    allowed = {"ABS", "AND", "COUNT", "COUNTIF", "IF", "IFERROR", "INDEX", "INT", "ISNA", "ISNUMBER", "LEFT", "LEN",
-               "MATCH", "MAX", "MIN", "MOD", "N", "OR", "ROUND", "ROUNDUP", "SQRT", "SUM", "SUMPRODUCT", "SUMSQ",
-               "TEXT", "TRIM", "TRUE"}
+    allowed = {"ABS", "AND", "COUNT", "COUNTIF", "FIND", "IF", "IFERROR", "INDEX", "INT", "ISNA", "ISNUMBER",
+               "LEFT", "LEN", "MATCH", "MAX", "MID", "MIN", "MOD", "N", "OR", "ROUND", "ROUNDUP", "SQRT", "SUM",
+               "SUMPRODUCT", "SUMSQ", "TEXT", "TRIM", "TRUE"}
     used = set()
     for ws in wb.worksheets:
         for row in ws.iter_rows():

@@ -195,8 +195,9 @@ def _kj_value(cell: Any, what_nb: str) -> Any:
 
 
 def _kj_number_text(text: str, what_nb: str) -> Any:
-    """Number text as Norwegian Excel users type it (decimal comma, spaces between thousands);
-    other text is returned unchanged for the model to refuse."""
+    """Number text by the one number rule (``numbers.number_from_text``, as on the command line, in a CSV
+    and in a filled workbook): '1 234', '612,5', '612.5'; '1.000' and '1,000' refused as ambiguous; other
+    text is returned unchanged for the model to refuse."""
     x = number_from_text(text, what_nb, what_nb)
     return text if x is None else x
 

@@ -23,6 +23,7 @@ from workbook_builder.core.model import (
     choice_label,
     parse_choice,
 )
+from workbook_builder.core.vocabulary import OUTPUTS as VOCABULARY_OUTPUTS
 
 STEP_ROWS = 12  # rows in the rollout-step table on Inndata
 LIST_NAMES = {"eid": "kj_list_eid", "vendor": "kj_list_vendors", "group": "kj_list_groups",
@@ -80,49 +81,9 @@ INPUTS: tuple[InputSpec, ...] = (
 )
 INPUT_BY_NAME = {spec.name: spec for spec in INPUTS}
 
-# Headline outputs: name → what it means (the README lists these).
-OUTPUTS: dict[str, str] = {
-    "kj_total_staff": "health personnel in all rollout steps",
-    "kj_total_hours": "one-off internal hours (JSON key total_hours)",
-    "kj_total_purchase_kr": "one-off purchases in kr; the vendor module only when priced (total_purchase_kr)",
-    "kj_total_kr": "one-off total: hours × hourly cost + purchases + stand-ins (total_kr)",
-    "kj_outside_basis": "1 when the personnel count is outside the note's reference sizes",
-    "kj_vendor_module_missing": "1 while the vendor module has no price",
-    "kj_running_kr_per_year": "running costs per year once every step is live (e-ID renewal as its yearly average)",
-    "kj_benefit_hours_per_year": "hours saved per year once every step is live",
-    "kj_benefit_kr_per_year": "those hours in kr per year (freed time, not cash)",
-    "kj_hours_returned_years": "years until the freed hours equal the one-off internal hours (hours, not money); "
-                               "empty when they never do",
-    "kj_price_year": "the budget's price level: fixed prices of the first budget year",
-    "kj_price_factor": "what a krone of the estimates' price year is in the budget's prices (municipal deflator)",
-    "kj_wage_factor": "pay growth from the pay statistic's year to the first budget year",
-    "kj_cash_total_kr": "new money over the four budget years",
-    "kj_year": "the four budget years",
-    "kj_year_cash_kr": "new money per budget year: purchases, stand-ins, renewals, running purchases",
-    "kj_year_internal_hours": "internal hours per budget year (staff already paid for)",
-    "kj_year_internal_kr": "those hours in kr per budget year",
-    "kj_year_renewal_kr": "e-ID renewals per budget year (in the years they fall due)",
-    "kj_year_one_off_kr": "one-off cost per budget year (new money and internal hours in kr)",
-    "kj_year_running_kr": "running costs per budget year (new money and internal hours in kr)",
-    "kj_year_benefit_hours": "hours freed per budget year",
-    "kj_year_benefit_kr": "those hours in kr per budget year (freed time, not cash)",
-    "kj_total_kr_mean": "the one-off total's mean by the successive principle (in the budget's prices)",
-    "kj_total_kr_sd": "its standard deviation (independent items: the square root of the sum of variances)",
-    "kj_total_kr_p50": "P50 of the one-off total: the mean (the steering frame)",
-    "kj_total_kr_p85": "P85 of the one-off total: mean + 1,0364 × sd (the cost frame)",
-    "kj_cash_total_kr_p50": "P50 of the new money over the four budget years",
-    "kj_cash_total_kr_p85": "P85 of the new money over the four budget years",
-    "kj_internal_total_kr_p50": "P50 of the internal resources (kr) over the four budget years",
-    "kj_internal_total_kr_p85": "P85 of the internal resources (kr) over the four budget years",
-    "kj_year_cash_kr_p50": "P50 of the new money per budget year",
-    "kj_year_cash_kr_p85": "P85 of the new money per budget year",
-    "kj_year_internal_kr_p50": "P50 of the internal resources (kr) per budget year",
-    "kj_year_internal_kr_p85": "P85 of the internal resources (kr) per budget year",
-    "kj_hourly_rate_used": "kr per internal hour used (input, or the derived default)",
-    "kj_eid_used": "the e-ID used (the list's label)",
-    "kj_master_check": "OK, Merknad, Ikke utfylt or Feil: the worst status on Kontroll",
-    "kj_master_message": "the master check as a sentence",
-}
+# Headline outputs: name → what it means (the README lists these), from the one list of outputs
+# (vocabulary.OUTPUTS: name, labels in bokmål and English, unit, number format, meaning).
+OUTPUTS: dict[str, str] = {o.name: o.meaning for o in VOCABULARY_OUTPUTS}
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def sheet_names(malform: str, regenerated: bool = False) -> dict[str, str]:
 
 
 @dataclass
-class Built:
+class BuiltWorkbook:
     """A built workbook: its bytes, the names it defines and the model's budget it carries."""
 
     data: bytes
@@ -66,7 +66,7 @@ class Built:
 def build_bytes(est: Estimates, inputs: Inputs, *, today: dt.date | None = None, password: str | None = None,
                 input_notes: dict[str, str] | None = None,
                 extra_sheets: dict[str, list[tuple[str, str]]] | None = None,
-                regeneration: regenerering.Report | None = None) -> Built:
+                regeneration: regenerering.Report | None = None) -> BuiltWorkbook:
     """Build the workbook in memory. Raises `InputError` for inputs the model refuses.
 
     `input_notes` are shown beside the inputs (Inndata, column J); `regeneration` adds the locked
@@ -128,10 +128,10 @@ def build_bytes(est: Estimates, inputs: Inputs, *, today: dt.date | None = None,
         wb.set_custom_property(f"kj_{key}", value)
     wb.set_size(1500, 950)
     wb.close()
-    return Built(buf.getvalue(), ctx.register, result, meta)
+    return BuiltWorkbook(buf.getvalue(), ctx.register, result, meta)
 
 
-def build_workbook(out: str | Path, est: Estimates, inputs: Inputs, **kwargs: Any) -> Built:
+def build_workbook(out: str | Path, est: Estimates, inputs: Inputs, **kwargs: Any) -> BuiltWorkbook:
     """Build and write atomically: a crash never leaves a half-written workbook at `out`."""
     built = build_bytes(est, inputs, **kwargs)
     atomic_write_bytes(out, built.data)

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from workbook_builder.cli.commands import HELP
-from workbook_builder.cli.common import add_estimates_option, estimates_from
+from workbook_builder.cli.common import MAX_WORKERS, add_estimates_option, estimates_from, number_option
 from workbook_builder.cli.progress import progress_bar
 from workbook_builder.core.errors import EXIT_CHECK_FAILED, EXIT_WRITE, CliError
 from workbook_builder.core.estimates import load_estimates
@@ -34,11 +34,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("csv", type=Path, metavar="MUNICIPALITIES.csv", help="the municipalities, one per row")
     p.add_argument("--out-dir", type=Path, required=True, metavar="DIR", help="folder for the workbooks")
-    p.add_argument("--workers", type=int, default=2, metavar="N", help="processes to build with (default 2)")
+    p.add_argument("--workers", type=number_option("--workers", 1, MAX_WORKERS, whole=True), default=2, metavar="N",
+                   help="processes to build with (default 2)")
     p.add_argument("--force", action="store_true",
                    help="replace workbooks in DIR even if a municipality typed something into them, or they are not "
                    "kj-budget workbooks")
-    p.add_argument("--max-rows", type=int, default=MAX_ROWS, metavar="N",
+    p.add_argument("--max-rows", type=number_option("--max-rows", 1, 1_000_000, whole=True), default=MAX_ROWS,
+                   metavar="N",
                    help=f"refuse a file with more than N municipality rows (default {MAX_ROWS}; Norway has 356)")
     add_estimates_option(p)
     p.set_defaults(func=run)
@@ -46,10 +48,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     est = estimates_from(args)
-    if args.workers < 1:
-        raise CliError(f"--workers must be 1 or more, got {args.workers}")
-    if args.max_rows < 1:
-        raise CliError(f"--max-rows must be 1 or more, got {args.max_rows}")
     if args.out_dir.exists() and not args.out_dir.is_dir():
         raise CliError(f"--out-dir {args.out_dir}: is a file, not a folder", EXIT_WRITE)
     try:

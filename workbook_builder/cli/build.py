@@ -10,12 +10,13 @@ from workbook_builder.cli.common import add_estimates_option, estimates_from
 from workbook_builder.core.errors import EXIT_USAGE, CliError
 from workbook_builder.core.estimates import Estimates
 from workbook_builder.core.model import Inputs
+from workbook_builder.core.municipality import parse_municipality_number
 from workbook_builder.core.textinput import cli_text
 from workbook_builder.services.regenerate import default_out, regenerate, report_lines
 from workbook_builder.workbook import DEFAULT_OUT, build_bytes
+from workbook_builder.xlsx.filled_reader import UnreadableWorkbook
 from workbook_builder.xlsx.lite import embed_lite, lite_main_py, requirements_txt, udf_config_rows
 from workbook_builder.xlsx.output import BUDGET_WORKBOOK, Target, workbook_keeps, write_checked
-from workbook_builder.xlsx.reading import UnreadableWorkbook
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -58,9 +59,8 @@ def run(args: argparse.Namespace) -> int:
     if args.source is not None:
         return _regenerate(args, est)
     name = cli_text(args.municipality, "--municipality")
-    number = cli_text(args.municipality_number, "--municipality-number")
-    if number and not (len(number) == 4 and number.isascii() and number.isdigit()):
-        raise CliError(f"--municipality-number must be four digits, got {args.municipality_number!r}")
+    number = parse_municipality_number(cli_text(args.municipality_number, "--municipality-number"),
+                                       "--municipality-number")
     inputs = Inputs(municipality=name, municipality_number=number)
     out = args.out or DEFAULT_OUT
     extra = {"xlwings.conf": udf_config_rows()} if args.udf_config else None

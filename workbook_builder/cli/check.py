@@ -1,43 +1,19 @@
-"""`kj-budget check`: read a filled workbook, recompute it with the model and compare.
-
-It answers the finance officer's question before the totals go into the budget: are the inputs
-valid, what does Kontroll say, and do the totals saved in the file equal the model's for those
-inputs (a stale file, one edited outside the template or a broken formula shows as a mismatch)?
-"""
+"""`kj-budget check`: the arguments and the report on the terminal; the check itself is
+`services.check` (read a filled workbook, recompute it with the model, compare)."""
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
-from workbook_builder.cells import output_values
 from workbook_builder.cli.commands import HELP
 from workbook_builder.cli.common import add_estimates_option, estimates_from
-from workbook_builder.core.errors import EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, CliError
-from workbook_builder.core.estimates import Estimates
-from workbook_builder.core.model import budget
+from workbook_builder.core.errors import EXIT_USAGE, CliError
 from workbook_builder.core.numbers import terminal_value
-from workbook_builder.core.vocabulary import EMPTY, ERROR, NOTE, OK
-from workbook_builder.xlsx.reading import FilledWorkbook, UnreadableWorkbook, built_date, read_workbook, same_number
-
-# The model's checks in English for the terminal (the workbook shows them in Norwegian).
-CHECKS_EN = {
-    "staff": "health personnel entered",
-    "steps": "rollout steps complete (group and personnel)",
-    "inputs": "valid values on Inndata",
-    "years": "budget years add up to the total",
-    "basis": "within the note's estimate basis",
-    "vendor": "EPJ vendor chosen",
-    "vendor_price": "price of the EPJ vendor's module",
-    "eid_price": "price of the chosen e-ID",
-    "running": "running costs filled in",
-    "benefits": "patient admissions for the benefit",
-    "benefit_groups": "benefits and groups fit together",
-}
-STATUS_EN = {OK: "ok", NOTE: "note", EMPTY: "empty", ERROR: "ERROR"}
+from workbook_builder.core.vocabulary import CHECKS, STATUS_EN
+from workbook_builder.services.check import UnreadableWorkbook, check_file
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -60,54 +36,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     est = estimates_from(args)
     try:
-        fw = read_workbook(args.file, est, strict=True, full=False)
+        result = check_file(args.file, est, allow_notes=args.allow_notes)
     except UnreadableWorkbook as exc:
         raise CliError(f"cannot read {exc}", EXIT_USAGE) from None
-    result = as_json(fw, est, allow_notes=args.allow_notes)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         print("\n".join(_lines(result)))
     return int(result["exit_code"])
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value if isinstance(value, (int, float, str, bool)) or value is None else str(value)
-
-
-def as_json(fw: FilledWorkbook, est: Estimates, allow_notes: bool = False) -> dict[str, Any]:
-    """The whole check as a dict (what --json prints)."""
-    today = built_date(fw.metadata) or dt.date.today()  # the build date decides the default first year
-    b = budget(est, fw.inputs, today)
-    totals = []
-    for name, model_value in output_values(est, b).items():
-        saved = fw.saved.get(name)
-        saved = "" if saved is None and model_value == "" else saved
-        totals.append({"name": name, "workbook": _plain(saved), "model": _plain(model_value),
-                       "match": same_number(saved, model_value)})
-    totals_match = all(t["match"] for t in totals)
-    master = b.master_check
-    checks_ok = master == OK or (allow_notes and master == NOTE)
-    built_sha = fw.metadata.get("estimates_sha256")
-    inputs = {c.key: c.data for c in fw.carried}
-    return {
-        "file": str(fw.path),
-        "workbook": fw.metadata,
-        "estimates": {"id": est.id, "version": est.version, "sha256": est.sha256, "file": Path(est.file).name,
-                      "same_as_workbook": built_sha == est.sha256 if built_sha else None},
-        "inputs": inputs,
-        "problems": [{"name": p.key, "value": p.raw, "reason": p.en, "kind": p.kind} for p in fw.problems],
-        "checks": [{"id": c.id, "title": c.title, "status": c.status, "message": c.message} for c in b.checks],
-        "master_check": master,
-        "totals": totals,
-        "totals_match": totals_match,
-        "ok": checks_ok and totals_match,
-        "exit_code": EXIT_OK if checks_ok and totals_match else EXIT_CHECK_FAILED,
-    }
 
 
 def _lines(r: dict[str, Any]) -> list[str]:
@@ -124,7 +60,7 @@ def _lines(r: dict[str, Any]) -> list[str]:
         lines.append(f"  INVALID {p['name']} = {p['value']!r}: {p['reason']}")
     lines.append(f"Checks (Kontroll): {r['master_check']}")
     for c in r["checks"]:
-        lines.append(f"  {STATUS_EN[c['status']]:<5} {CHECKS_EN.get(c['id'], c['id'])}")
+        lines.append(f"  {STATUS_EN[c['status']]:<5} {CHECKS[c['id']].title_en}")
     bad = [t for t in r["totals"] if not t["match"]]
     unsaved = [t for t in bad if _unsaved(t["workbook"]) and not _unsaved(t["model"])]
     if bad and len(unsaved) == len(bad):

@@ -8,11 +8,19 @@ import time
 from pathlib import Path
 
 from workbook_builder.cli.commands import HELP
-from workbook_builder.cli.common import add_estimates_option, estimates_from
+from workbook_builder.cli.common import MAX_WORKERS, add_estimates_option, estimates_from, number_option
 from workbook_builder.cli.progress import progress_bar
 from workbook_builder.core.errors import EXIT_CHECK_FAILED, CliError
-from workbook_builder.core.vocabulary import ERROR, NOTE, OK
-from workbook_builder.services.collect import Entry, Failure, collect, csv_columns, find_workbooks, make_overview
+from workbook_builder.services.collect import (
+    Entry,
+    Failure,
+    collect,
+    csv_columns,
+    find_workbooks,
+    make_overview,
+    status_counts,
+    status_summary,
+)
 from workbook_builder.xlsx.output import OVERVIEW_WORKBOOK, Target, check_targets, overview_csv_kind, write_outputs
 
 
@@ -32,7 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("targets", type=Path, nargs="+", metavar="FILES_OR_DIR", help="workbooks, or folders of them")
     p.add_argument("--out", type=Path, default=Path("oversikt.xlsx"), metavar="FILE.xlsx",
                    help="the overview workbook (default: oversikt.xlsx); the CSV goes beside it (FILE.csv)")
-    p.add_argument("--workers", type=int, default=2, metavar="N", help="processes to read with (default 2)")
+    p.add_argument("--workers", type=number_option("--workers", 1, MAX_WORKERS, whole=True), default=2, metavar="N",
+                   help="processes to read with (default 2)")
     p.add_argument("--force", action="store_true",
                    help="replace FILE.xlsx and FILE.csv even if they are not an overview written by kj-budget")
     add_estimates_option(p)
@@ -43,8 +52,6 @@ def run(args: argparse.Namespace) -> int:
     est = estimates_from(args)
     if args.out.suffix.lower() != ".xlsx":
         raise CliError(f"--out {args.out}: the overview is an .xlsx workbook (the CSV is written beside it)")
-    if args.workers < 1:
-        raise CliError(f"--workers must be 1 or more, got {args.workers}")
     try:
         found = find_workbooks(args.targets)
     except FileNotFoundError as exc:
@@ -81,10 +88,9 @@ def run(args: argparse.Namespace) -> int:
               "counted once (the newer file), listed as a duplicate", file=sys.stderr)
     seconds = time.perf_counter() - t
     counted = [e for e in entries if not any(d.entry is e for d in ov.duplicates)]
-    status = {s: sum(e.budget.master_check == s for e in counted) for s in (OK, NOTE, ERROR)}
     print(f"Read {len(entries)} of {len(paths) + len(found.unusable)} workbook(s) in {seconds:.1f} s; wrote "
           f"{ov.xlsx} and {ov.csv}.")
-    print(f"Kontroll: {status[OK]} OK, {status[NOTE]} Merknad, {status[ERROR]} Feil"
+    print(f"Kontroll: {status_summary(status_counts(counted))}"
           + (f"; {len(failures)} not read" if failures else "") + ".")
     mismatched = sum(bool(e.mismatch) for e in entries)
     return EXIT_CHECK_FAILED if failures or mismatched or ov.duplicates else 0

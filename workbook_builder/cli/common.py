@@ -3,51 +3,38 @@
 from __future__ import annotations
 
 import argparse
-import math
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from workbook_builder.core.errors import CliError
 from workbook_builder.core.estimates import Estimates, load_estimates
 
+if TYPE_CHECKING:
+    from workbook_builder.core.model import Budget
+    from workbook_builder.services.source import Filled
 
-def _number(text: str) -> float:
-    """A number from the command line by the one number rule (core.numbers.number_from_text): Norwegian
-    ('1 234', '612,5') or with a decimal point ('612.5'); '1,000' and '1.000' refused as ambiguous."""
+MAX_WORKERS = 256  # --workers: processes are capped again by the work and the machine's cores
+
+
+def number_option(option: str, minimum: float = 0.0, maximum: float | None = None,
+                  whole: bool = False) -> Callable[[str], float]:
+    """An argparse type for a number the user types after `option`: the one number rule and bounds
+    (`core.numbers.number_text`: Norwegian '1 234', '612,5', or '612.5'; '1,000' and '1.000' refused as
+    ambiguous), so a text means the same number here as in a CSV, a workbook or an Excel function."""
     from workbook_builder.core.errors import InputError
-    from workbook_builder.core.numbers import number_from_text
+    from workbook_builder.core.numbers import number_text
 
-    try:
-        value = number_from_text(text, "", "", decimal_point=True)
-    except InputError as exc:
-        raise argparse.ArgumentTypeError(exc.en) from None
-    if value is None or not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}")
-    return value
+    def parse(text: str) -> float:
+        try:
+            value = number_text(text, option, option, minimum, maximum, whole)
+        except InputError as exc:  # argparse names the option itself: «argument --staff: must be …»
+            raise argparse.ArgumentTypeError(exc.en.removeprefix(option).lstrip(": ")) from None
+        return int(value) if whole else value
 
-
-def whole_count(text: str) -> int:
-    """A whole number of 0 or more, e.g. a count of health personnel (at most the model's STAFF_MAX)."""
-    from workbook_builder.core.model import STAFF_MAX
-
-    try:
-        value = _number(text)
-    except argparse.ArgumentTypeError as exc:
-        raise argparse.ArgumentTypeError(str(exc).replace("expected a number", "expected a whole number")) from None
-    if not value.is_integer():
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r} (a fraction)")
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, got {text!r}")
-    if value > STAFF_MAX:
-        limit = f"{STAFF_MAX:,}".replace(",", " ")
-        raise argparse.ArgumentTypeError(f"at most {limit} health personnel, got {text!r}")
-    return int(value)
-
-
-def amount(text: str) -> float:
-    """A number of kroner (or kr per hour) of 0 or more; the model checks each one's upper bound."""
-    value = _number(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, got {text!r}")
-    return value
+    parse.__name__ = "whole number" if whole else "number"  # argparse's word for the type, in its messages
+    return parse
 
 
 def add_estimates_option(parser: argparse.ArgumentParser) -> None:
@@ -59,10 +46,24 @@ def add_estimates_option(parser: argparse.ArgumentParser) -> None:
 
 
 def estimates_from(args: argparse.Namespace) -> Estimates:
-    """The packaged estimates, or the file given with --estimates read within bounds (bounds.py)."""
-    path = getattr(args, "estimates", None)
-    if path is None:
-        return load_estimates()
-    from workbook_builder.core.bounds import read_estimates_file
+    """The packaged estimates, or the file given with --estimates (read within bounds and judged by
+    `estimates.load_estimates`, the one place an estimates file is judged)."""
+    return load_estimates(getattr(args, "estimates", None))
 
-    return read_estimates_file(path)
+
+def filled_budget(args: argparse.Namespace, command: str) -> tuple[Estimates, Filled, Budget]:
+    """The estimates, the filled workbook named on the command line (args.workbook) and the model's budget
+    for it (`services.source.filled_budget`); a refused file is one line and exit 2, a workbook built from
+    other estimates a note on stderr."""
+    from workbook_builder.services.source import UnreadableWorkbook, other_estimates
+    from workbook_builder.services.source import filled_budget as read_and_budget
+
+    est = estimates_from(args)
+    try:
+        filled, b = read_and_budget(args.workbook, est)
+    except UnreadableWorkbook as exc:
+        raise CliError(str(exc)) from None
+    note = other_estimates(filled.metadata, est)
+    if note:
+        print(f"kj-budget {command}: note: {note}", file=sys.stderr)
+    return est, filled, b

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 
 from workbook_builder.cli.commands import HELP
-from workbook_builder.cli.common import add_estimates_option, amount, estimates_from, whole_count
-from workbook_builder.core.errors import InputError
-from workbook_builder.core.model import Inputs, OneOff, Range, one_off_range, one_off_with, parse_eid, resolve
+from workbook_builder.cli.common import add_estimates_option, estimates_from, number_option
+from workbook_builder.core.model import PARAMETER_BY_NAME, STAFF_MAX, YEAR_MAX, YEAR_MIN
 from workbook_builder.core.numbers import nb_kr, nb_number
+from workbook_builder.services.cost import Cost, as_json, one_off_cost
+
+
+def _bounded(option: str, parameter: str) -> Callable[[str], float]:
+    """The option's number type with the model's bounds for `parameter`."""
+    p = PARAMETER_BY_NAME[parameter]
+    return number_option(option, p.minimum, p.maximum, p.whole)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,17 +28,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         "them the nearest segment is extended and the result is flagged.",
         epilog="Example: kj-budget cost --staff 100 --eid pki --json",
     )
-    p.add_argument("--staff", type=whole_count, required=True, metavar="N",
+    p.add_argument("--staff", type=number_option("--staff", 0, STAFF_MAX, whole=True), required=True, metavar="N",
                    help="number of health personnel who will use kjernejournal (whole number, 0 or more)")
     p.add_argument("--eid", required=True, metavar="ID",
                    help="e-ID: pki, bankid, bankid-mobil, or the workbook's labels 'PKI-kort', 'BankID', "
                    "'BankID på mobil' (any case)")
-    p.add_argument("--hourly-rate", type=amount, metavar="R",
+    p.add_argument("--hourly-rate", type=_bounded("--hourly-rate", "hourly_rate"), metavar="R",
                    help="kr per internal hour (default: derived from KS pay statistics, see 'kj-budget estimates')")
-    p.add_argument("--vendor-module-kr", type=amount, metavar="K",
+    p.add_argument("--vendor-module-kr", type=_bounded("--vendor-module-kr", "vendor_module_kr"), metavar="K",
                    help="price of the EPJ vendor's module for HelseID and kjernejournal (the note has none), "
                    "in the budget year's prices")
-    p.add_argument("--price-year", type=whole_count, metavar="YEAR",
+    p.add_argument("--price-year", type=number_option("--price-year", YEAR_MIN, YEAR_MAX, whole=True), metavar="YEAR",
                    help="price level: fixed kroner of this budget year (default: next year, the workbook's default "
                    "first budget year). The note's prices are lifted with the municipal deflator, pay with wage "
                    "growth; an hourly rate or price you give is taken as already in this year's prices")
@@ -45,52 +52,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     est = estimates_from(args)
-    try:
-        eid = parse_eid(est, args.eid)
-    except InputError as exc:
-        raise InputError("eid", f"--eid: {exc.en}", exc.nb) from None
-    p = resolve(est, Inputs(eid=eid, hourly_rate=args.hourly_rate, vendor_module_kr=args.vendor_module_kr,
-                            first_year=args.price_year, uncertainty=args.uncertainty))
-    result = one_off_with(est, args.staff, p)
-    rng = one_off_range(est, result, p)
+    c = one_off_cost(est, args.staff, args.eid, hourly_rate=args.hourly_rate, vendor_module_kr=args.vendor_module_kr,
+                     price_year=args.price_year, uncertainty=args.uncertainty)
     if args.json:
-        print(json.dumps(as_json(result, est.id, rng, est.level(p.uncertainty).id), ensure_ascii=False, indent=2))
+        print(json.dumps(as_json(c), ensure_ascii=False, indent=2))
         return 0
-    _print_table(result, est.id, rng, est.level(p.uncertainty).label)
+    _print_table(c)
     return 0
 
 
-def as_json(o: OneOff, estimates_id: str, rng: Range, level: str) -> dict:
-    return {
-        "staff": o.staff,
-        "eid": o.eid,
-        "price_year": o.price_year,
-        "price_factor": o.price_factor,
-        "hourly_rate": o.hourly_rate,
-        "items": [{"id": i.id, "label": i.label, "track": i.track, "kind": i.kind, "hours": i.hours,
-                   "purchase_kr": i.purchase_kr, "cash_kr": i.cash_kr, "kr": i.kr} for i in o.items],
-        "eid_cards": o.eid_cards,
-        "eid_readers": o.eid_readers,
-        "total_hours": o.total_hours,
-        "total_purchase_kr": o.total_purchase_kr,
-        "standin_hours": o.standin_hours,
-        "standin_kr": o.standin_kr,
-        "cash_kr": o.cash_kr,
-        "internal_kr": o.internal_kr,
-        "total_kr": o.total_kr,
-        "uncertainty": level,
-        "mean_kr": rng.mean,
-        "sd_kr": rng.sd,
-        "p50_kr": rng.p50,
-        "p85_kr": rng.p85,
-        "vendor_module_missing": o.vendor_module_missing,
-        "outside_basis": o.outside_basis,
-        "estimates_id": estimates_id,
-        "estimates_version": o.estimates_version,
-    }
-
-
-def _print_table(o: OneOff, estimates_id: str, rng: Range, level: str) -> None:
+def _print_table(c: Cost) -> None:
+    o, rng, level, estimates_id = c.one_off, c.range, c.level_label, c.estimates_id
     from rich import box  # only for the table: --json starts without it
     from rich.console import Console
     from rich.table import Table

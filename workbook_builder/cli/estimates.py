@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from rich import box
 from rich.console import Console
@@ -20,6 +19,7 @@ from workbook_builder.core.estimates import Estimates
 from workbook_builder.core.model import Inputs as _Inputs
 from workbook_builder.core.model import resolve
 from workbook_builder.core.numbers import nb_number
+from workbook_builder.services.estimates import estimates_json
 from workbook_builder.xlsx.output import Target, estimates_kind, write_checked
 
 
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
               f"Edit it and pass it back with --estimates {args.export}.")
         return 0
     if args.json:
-        print(json.dumps(_as_json(est), ensure_ascii=False, indent=2))
+        print(json.dumps(estimates_json(est), ensure_ascii=False, indent=2))
         return 0
     console = Console(highlight=False, soft_wrap=False)
     console.print(f"[bold]{est.name}[/bold]\n{est.document}\nEstimates {est.id}, version {est.version} "
@@ -100,30 +100,6 @@ def run(args: argparse.Namespace) -> int:
           f"{nb_number(d.forecast_wage.value * 100, 1)} % (forecast)")
     console.print("Benefits: " + "; ".join(f"{k} {nb_number(v.value, 2)} {v.unit}" for k, v in est.benefits.items()))
     return 0
-
-
-def _as_json(est: Estimates) -> dict[str, Any]:
-    return {
-        "id": est.id, "version": est.version, "name": est.name, "document": est.document, "sha256": est.sha256,
-        "sizes": list(est.sizes.values),
-        "items": [{"id": i.id, "label": i.label, "track": i.track, "kind": i.kind, "unit": i.unit,
-                   "values": list(i.values) if i.values else None,
-                   "published": list(i.published) if i.published else None, "source": i.source,
-                   "low_share": i.low_share, "high_share": i.high_share, "range_source": i.range_source}
-                  for i in est.items],
-        "readers": list(est.readers.values),
-        "running": [{"id": r.id, "label": r.label, "kind": r.kind, "unit": r.unit, "value": r.value,
-                     "low_share": r.low_share, "high_share": r.high_share} for r in est.running],
-        "uncertainty": {"default_level": est.uncertainty.default_level, "p85_z": est.uncertainty.p85_z.value,
-                        "levels": [{"id": lv.id, "label": lv.label, "factor": lv.factor}
-                                   for lv in est.uncertainty.levels]},
-        "eid_options": [{"id": o.id, "label": o.label, "kr_per_person": o.kr_per_person, "readers": o.readers}
-                        for o in est.eid_options],
-        "price_year": est.price_year,
-        "hourly_rate": resolve(est, _Inputs()).hourly.kr_per_hour,
-        "deflator": [{"year": y.year, "deflator": y.deflator, "wage": y.wage, "status": y.status}
-                     for y in est.deflator.years],
-    }
 
 
 def _calibrate(args: argparse.Namespace, est: Estimates) -> int:

@@ -1,22 +1,15 @@
-"""`kj-budget lines`: the Budsjettlinjer of a filled workbook as CSV for the budget system."""
+"""`kj-budget lines`: the Budsjettlinjer of a filled workbook as CSV for the budget system (the arguments
+and the output; the CSV is made by `services.lines`)."""
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 from pathlib import Path
 
 from workbook_builder.cli.commands import HELP
-from workbook_builder.cli.common import add_estimates_option
-from workbook_builder.cli.reading import filled_budget
-from workbook_builder.core.estimates import Estimates
-from workbook_builder.core.model import Budget
-from workbook_builder.core.textinput import neutralise
+from workbook_builder.cli.common import add_estimates_option, filled_budget
+from workbook_builder.services.lines import lines_csv
 from workbook_builder.xlsx.output import BUDGET_LINES_CSV, Target, check_targets, write_outputs
-
-HEADS = ("År", "Ansvar", "Funksjon", "Funksjonsnavn", "Art", "Artsnavn", "Prosjekt", "Beløp (kr)",
-         "Beløp (1 000 kr)", "Tekst")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,30 +29,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="replace --out even if it is not a budget lines CSV written by kj-budget")
     add_estimates_option(p)
     p.set_defaults(func=run)
-
-
-def lines_csv(est: Estimates, b: Budget, ansvar: str, prosjekt: str, include_zero: bool = False) -> str:
-    """The Budsjettlinjer rows as ';'-separated text with a decimal comma."""
-    acc = est.accounting
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    w.writerow(HEADS)
-    for a in b.accounting_lines:
-        if not include_zero and abs(a.kr) < 0.005:
-            continue
-        w.writerow([a.year, _safe(ansvar), a.function, acc.function(a.function).label, a.art, acc.art(a.art).label,
-                    _safe(prosjekt), _decimal(a.kr), _decimal(a.thousand_kr), a.text])
-    return "\ufeff" + buf.getvalue()
-
-
-def _decimal(x: float) -> str:
-    return f"{x:.2f}".rstrip("0").rstrip(".").replace(".", ",") if x % 1 else f"{x:.0f}"
-
-
-def _safe(text: str) -> str:
-    """A code typed by a user, kept from being read as a formula by a spreadsheet (OWASP CSV injection):
-    the one rule, textinput.neutralise."""
-    return neutralise(text)
 
 
 def run(args: argparse.Namespace) -> int:

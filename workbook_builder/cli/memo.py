@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 from workbook_builder.cli.commands import HELP
-from workbook_builder.cli.common import add_estimates_option
-from workbook_builder.cli.reading import filled_budget
+from workbook_builder.cli.common import add_estimates_option, filled_budget
 from workbook_builder.core.errors import CliError
 from workbook_builder.services.memo import html_to_pdf, render_memo_html
 from workbook_builder.xlsx.output import MEMO_HTML, MEMO_PDF, Target, check_targets, write_outputs

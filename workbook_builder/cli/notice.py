@@ -7,8 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from workbook_builder.cli.commands import HELP
-from workbook_builder.cli.common import add_estimates_option
-from workbook_builder.cli.reading import filled_budget
+from workbook_builder.cli.common import add_estimates_option, filled_budget
 from workbook_builder.core.errors import EXIT_USAGE, CliError
 from workbook_builder.core.textinput import cli_text
 from workbook_builder.services.memo import vendor_name

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import math
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from workbook_builder.core.i18n import N_  # kj:embed-skip
+from workbook_builder.core.municipality import municipality_number_or_none  # kj:embed-skip
 from workbook_builder.core.numbers import nb_list  # kj:embed-skip
 
 DEFAULT_ESTIMATES = "nhn-2020-06.toml"
@@ -51,9 +53,12 @@ RUNNING_IDS = (
 BENEFIT_KEYS = ("minutes_saved", "share_short_term", "share_home_care")
 SHARE_KEYS = {"holiday_pay_share", "pension_share", "share_short_term", "share_home_care"}
 PAY_ART_KEYS = ("pay", "pension", "employer_tax")
-# Upper bound for any number in an estimates file: far above any real figure, far below where a
-# spreadsheet or JSON loses it (1e308 would print as ∞ and `Infinity`).
-NUMBER_MAX = 1e12
+# How big an estimates file may be, and every figure in it: the packaged file is about 40 KB, its
+# largest figure under a million; a billion kroner (or hours, persons …) is far above any real figure
+# and far below where a spreadsheet or JSON loses it (1e308 would print as ∞ and `Infinity`).
+MAX_ESTIMATES_BYTES = 2**20
+MAX_FIGURE = 1_000_000_000
+MAX_NESTING = 8  # tables within tables: the format needs four
 YEAR_FIRST, YEAR_LAST = 2000, 2100
 NYNORSK_SUFFIX = "_nn"  # `label_nn = "…"` beside `label = "…"`: the same text in nynorsk
 
@@ -383,29 +388,44 @@ def default_estimates_path() -> Path:
 
 
 def load_estimates(path: str | Path | None = None) -> Estimates:
-    """Read and validate an estimates file; the packaged NHN June 2020 set by default."""
+    """Read and validate an estimates file; the packaged NHN June 2020 set by default.
+
+    A file named by a user is data from outside: it must be a regular file (not a folder, a pipe or a
+    device) of at most MAX_ESTIMATES_BYTES, UTF-8 text; then :func:`parse_estimates` judges its content.
+    Raises EstimatesError with one line."""
     p = Path(path) if path is not None else default_estimates_path()
+    file = str(p)
     try:
-        raw = p.read_bytes()
+        st = p.stat()
     except FileNotFoundError:
-        raise EstimatesError(str(p), "file", "not found") from None
+        raise EstimatesError(file, "file", "not found") from None
     except OSError as exc:
-        raise EstimatesError(str(p), "file", f"cannot be read ({exc.strerror})") from None
+        raise EstimatesError(file, "file", f"cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise EstimatesError(file, "file", "is a folder, not an estimates file")
+    if not stat.S_ISREG(st.st_mode):
+        raise EstimatesError(file, "file", "is not a regular file (a pipe or a device)")
+    if st.st_size > MAX_ESTIMATES_BYTES:
+        raise EstimatesError(file, "file", f"is {st.st_size / 2**20:.1f} MB; an estimates file is far smaller "
+                                           f"(limit {MAX_ESTIMATES_BYTES // 2**20} MB)")
+    try:
+        with p.open("rb") as f:
+            raw = f.read(MAX_ESTIMATES_BYTES + 1)
+    except OSError as exc:
+        raise EstimatesError(file, "file", f"cannot be read ({exc.strerror or exc})") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise EstimatesError(str(p), "file", "is not UTF-8 text") from None
-    return parse_estimates(text, file=str(p))
-
-
-MAX_TEXT = 2_000_000  # an estimates file is a few kilobytes; a bigger one is not ours
-MAX_NESTING = 8  # tables within tables: the format needs four
+        raise EstimatesError(file, "file", "is not UTF-8 text") from None
+    return parse_estimates(text, file=file)
 
 
 def parse_estimates(text: str, file: str = "<estimates>") -> Estimates:
-    """Validate TOML text; raises :class:`EstimatesError` on the first problem found."""
-    if len(text) > MAX_TEXT:
-        raise EstimatesError(file, "file", f"is {len(text):,} characters; an estimates file is a few kilobytes")
+    """Validate TOML text; raises :class:`EstimatesError` on the first problem found. The one place an
+    estimates file is judged: its size, its nesting, every figure finite and at most MAX_FIGURE, its schema."""
+    if len(text) > MAX_ESTIMATES_BYTES:
+        raise EstimatesError(file, "file", f"is {len(text):,} characters; an estimates file is far smaller "
+                                           f"(limit {MAX_ESTIMATES_BYTES // 2**20} MB)".replace(",", " "))
     _shallow(text, file)
     try:
         data = tomllib.loads(text)
@@ -678,7 +698,8 @@ class _Validator:
             raise self.fail(where, f"must be true or false, found {val!r}")
         return val
 
-    def number(self, val: Any, where: str, maximum: float = NUMBER_MAX) -> float:
+    def number(self, val: Any, where: str, maximum: float = MAX_FIGURE) -> float:
+        """A figure: a finite number from 0 to `maximum` (at most MAX_FIGURE, the bound on every figure)."""
         if isinstance(val, bool) or not isinstance(val, (int, float)):
             raise self.fail(where, f"must be a number, found {val!r}")
         if not math.isfinite(val):
@@ -686,7 +707,9 @@ class _Validator:
         if val < 0:
             raise self.fail(where, f"must not be negative, found {val:g}")
         if val > maximum:
-            raise self.fail(where, f"must be at most {maximum:g}, found {val:g}")
+            bound = f"{maximum:,.0f}".replace(",", " ") if float(maximum).is_integer() else f"{maximum:g}"
+            every = " (every figure in an estimates file has this upper bound)" if maximum == MAX_FIGURE else ""
+            raise self.fail(where, f"must be at most {bound}{every}, found {val:g}")
         return float(val)
 
     def year(self, val: Any, where: str) -> int:
@@ -918,7 +941,7 @@ class _Validator:
             m_t = self.table(t, "municipalities", "employer_tax.municipalities")
             for number, entry in m_t.items():
                 where = f"employer_tax.municipalities.{number}"
-                if not (len(number) == 4 and number.isascii() and number.isdigit()):
+                if municipality_number_or_none(number) != number:  # the one municipality-number rule
                     raise self.fail(where, "a municipality number has four digits")
                 if not isinstance(entry, dict):
                     raise self.fail(where, 'must be a table: { zone = "1", name = "Oslo" }')

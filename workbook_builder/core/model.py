@@ -18,8 +18,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from workbook_builder.core.errors import InputError  # kj:embed-skip
-from workbook_builder.core.estimates import NUMBER_MAX, Estimates, Item  # kj:embed-skip
+from workbook_builder.core.estimates import MAX_FIGURE, Estimates, Item  # kj:embed-skip
 from workbook_builder.core.i18n import DEFAULT_MALFORM, N_, Message, parse_malform, tr  # kj:embed-skip
+from workbook_builder.core.municipality import (  # kj:embed-skip
+    municipality_number_or_none,
+    parse_municipality_number,
+)
 from workbook_builder.core.numbers import (  # kj:embed-skip
     OR,
     excel_round,
@@ -27,6 +31,7 @@ from workbook_builder.core.numbers import (  # kj:embed-skip
     nb_kr,
     nb_list,
     number,
+    same_amount,
     whole_number,
 )
 from workbook_builder.core.vocabulary import (  # kj:embed-skip
@@ -39,7 +44,7 @@ from workbook_builder.core.vocabulary import (  # kj:embed-skip
     NOTE_MANY,
     NOTE_ONE,
     OK,
-    SEVERITY,
+    worst,
 )
 
 PLAN_YEARS = 4  # an økonomiplan covers four budget years
@@ -182,8 +187,13 @@ def choice_label(est: Estimates, kind: str, ident: str, malform: str = DEFAULT_M
 
 
 def zone_for_municipality(est: Estimates, number: str) -> str | None:
-    """The employer's tax zone of a municipality number, when the estimates carry the table."""
-    return est.employer_tax.municipalities.get(number.strip()) if number else None
+    """The employer's tax zone of a municipality number, when the estimates carry the table; None for a
+    blank or invalid number (the one rule, `municipality.py`: «301» is not 0301) or one not in the table.
+
+    Workbook twin: Inndata's default zone, INDEX(kj_est_zone_of_municipality; MATCH(the number when the
+    rule's formula says it is one; kj_est_zone_municipalities; 0))."""
+    n = municipality_number_or_none(number)
+    return est.employer_tax.municipalities.get(n) if n else None
 
 
 # ----------------------------------------------------------------------------- price level
@@ -514,6 +524,7 @@ def resolve(est: Estimates, inputs: Inputs, today: _dt.date | None = None) -> Pa
     first_year = (whole_number(inputs.first_year, "first_year", FIRST_YEAR_NB, first_year_min(est), YEAR_MAX)
                   if inputs.first_year is not None else max(default_first_year(today), first_year_min(est)))
     role = parse_role(est, inputs.pay_role) if inputs.pay_role is not None else est.pay.default_role
+    parse_municipality_number(inputs.municipality_number)
     if inputs.employer_tax_zone is not None:
         zone = parse_zone(est, inputs.employer_tax_zone)
     else:
@@ -563,7 +574,7 @@ def resolve(est: Estimates, inputs: Inputs, today: _dt.date | None = None) -> Pa
                              f"{first_year}–{last}",
                              N_("Faktisk tall for {year} er utenfor budsjettårene {first}–{last}"),
                              year=a.year, first=first_year, last=last)
-        number(a.value, "actuals", ACTUAL_NB, 0, NUMBER_MAX)
+        number(a.value, "actuals", ACTUAL_NB, 0, MAX_FIGURE)
     try:
         malform = parse_malform(inputs.malform)
     except ValueError as exc:
@@ -983,7 +994,7 @@ class Budget:
 
     @property
     def master_check(self) -> str:
-        return max((c.status for c in self.checks), key=SEVERITY.__getitem__, default=OK)
+        return worst(c.status for c in self.checks)
 
     @property
     def master_message(self) -> str:
@@ -999,12 +1010,12 @@ class Budget:
 
 
 def master_message(checks: tuple[Check, ...], malform: str = DEFAULT_MALFORM) -> str:
-    """The master check as a sentence (MASTER_MESSAGES), in `malform`."""
+    """The master check as a sentence (MASTER_MESSAGES), in `malform`: the worst status (vocabulary.worst)
+    decides which."""
     errors = sum(c.status == ERROR for c in checks)
     notes = sum(c.status == NOTE for c in checks)
-    status = max((c.status for c in checks), key=SEVERITY.__getitem__, default=OK)
     noun = tr(NOTE_ONE if notes == 1 else NOTE_MANY, malform)
-    return tr(MASTER_MESSAGES[status], malform, errors=errors, notes=notes, noun=noun)
+    return tr(MASTER_MESSAGES[worst(c.status for c in checks)], malform, errors=errors, notes=notes, noun=noun)
 
 
 def step_year(step: Step, p: Params) -> int:
@@ -1385,8 +1396,8 @@ def checks(est: Estimates, inputs: Inputs, b: Budget) -> tuple[Check, ...]:
         "staff": total == 0,
         "steps": incomplete,
         "inputs": bool(inputs.invalid),
-        "years": abs(years_sum - b.one_off.total_kr) > TOLERANCE_KR,
-        "lines": abs(lines_sum - b.cash_total_kr) > TOLERANCE_KR,
+        "years": not same_amount(years_sum, b.one_off.total_kr),
+        "lines": not same_amount(lines_sum, b.cash_total_kr),
         "basis": b.one_off.outside_basis,
         "vendor": inputs.vendor is None or (vendor_other and not inputs.vendor_other.strip()),
         "vendor_price": p.vendor_module_kr is None,
@@ -1400,11 +1411,8 @@ def checks(est: Estimates, inputs: Inputs, b: Budget) -> tuple[Check, ...]:
         or (p.admissions_home_care > 0 and staff_by(home_groups) == 0),
     }
     out = []
-    for cid, (severity, title) in CHECKS.items():
+    for cid, (severity, title, _) in CHECKS.items():
         fails = failing[cid]
         out.append(Check(cid, tr(title, p.malform), severity if fails else OK,
                          check_message(cid, est, p, total) if fails else tr(CHECK_OK_MESSAGE, p.malform)))
     return tuple(out)
-
-
-TOLERANCE_KR = 0.005  # the one tolerance: sums that must agree may differ by rounding only

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -44,15 +45,54 @@ def excel_roundup(x: float) -> int:
     return math.ceil(float(f"{x:.15g}"))
 
 
+# ----------------------------------------------------------------------------- the one tolerance
+
+# Figures that must agree may differ by this much, and no more: half an øre. The workbook's Kontroll
+# (kj_tolerance_kr, stated on Estimater and Kontroll), the model's checks, `check`, `collect` and a
+# regeneration's comparison of estimates all use it. Every figure compared is below 10¹⁰ (the inputs are
+# bounded), where a spreadsheet's 15 significant digits are finer than 10⁻⁵, so float noise always passes
+# and a difference of an øre never does. (A factor, e.g. the price factor, is compared the same way; an
+# error in it shows in the kroner it multiplies.)
+TOLERANCE_KR = 0.005
+
+
+def same_amount(a: float, b: float) -> bool:
+    """Two amounts that must agree do, to within TOLERANCE_KR. Workbook twin: ABS(a-b)<=kj_tolerance_kr."""
+    return abs(a - b) <= TOLERANCE_KR
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """A saved value and the model's agree (`check`, `collect`): numbers by :func:`same_amount`, lists
+    element by element, a blank cell (None) and an empty text alike, anything else (text, a truth value)
+    exactly."""
+    return _same(a, b, same_amount)
+
+
+def same_figure(a: Any, b: Any) -> bool:
+    """The same stored figure, to the precision a spreadsheet keeps (13 significant digits and more): for
+    whether an estimate or a typed value has changed, where any real difference counts (a pension share
+    of 0,179 that became 0,18 has changed, though by less than TOLERANCE_KR). Otherwise as `same_value`."""
+    return _same(a, b, lambda x, y: math.isclose(x, y, rel_tol=1e-13, abs_tol=1e-12))
+
+
+def _same(a: Any, b: Any, numbers_agree: Callable[[float, float], bool]) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return bool(a == b)
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return numbers_agree(a, b)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y, numbers_agree) for x, y in zip(a, b))
+    return bool(("" if a is None else a) == ("" if b is None else b))
+
 
 _GROUP = "[ \u00a0\u202f\u2009]"  # space, no-break space, narrow no-break space, thin space
 # Norwegian number text: 1234 | 1 234 | 1 234,5 | -12,75 | −5 | 400,- ; digit groups of exactly three.
-_NB_NUMBER = re.compile(rf"([+\-\u2212]?)(\d{{1,3}}(?:{_GROUP}\d{{3}})+|\d+)(,\d+)?")
+_NB_NUMBER = re.compile(rf"([+\-\u2212]?)(\d{{1,3}}(?:{_GROUP}\d{{3}})+|\d+)(,\d+)?", re.ASCII)
 # One to three digits (not a lone 0), then groups of three after a point or a comma: 1.000, 1,000, 12,500,
 # 1,000,000. A thousand in English or German, or a decimal number in Norwegian: refused as ambiguous.
-_POINT_GROUPS = re.compile(r"[+\-\u2212]?\d{1,3}(?:\.\d{3})+")
-_COMMA_GROUPS = re.compile(r"[+\-\u2212]?(?!0,)\d{1,3}(?:,\d{3})+")
-_POINT_DECIMAL = re.compile(r"[+\-\u2212]?\d+\.\d+")
+_POINT_GROUPS = re.compile(r"[+\-\u2212]?(?!0\.)\d{1,3}(?:\.\d{3})+", re.ASCII)
+_COMMA_GROUPS = re.compile(r"[+\-\u2212]?(?!0,)\d{1,3}(?:,\d{3})+", re.ASCII)
+_POINT_DECIMAL = re.compile(r"[+\-\u2212]?\d+\.\d+", re.ASCII)  # \d: the digits 0–9 only, as a spreadsheet's
 
 
 def what_message(what: str | Message) -> Message:
@@ -61,7 +101,6 @@ def what_message(what: str | Message) -> Message:
 
 
 # The refusals of the number rule (InputError templates): {what} is the input's name.
-MSG_DECIMAL_POINT = N_("{what}: skriv tallet med desimalkomma, ikke punktum (fikk «{text}»)")
 MSG_AMBIGUOUS = N_("{what}: «{text}» er tvetydig (tusen, eller et desimaltall?): skriv {whole} for tusen, eller "
                    "bruk færre eller flere enn tre desimaler")
 MSG_NOT_WHOLE = N_("{what} må være et heltall, fikk «{value}»")
@@ -71,34 +110,51 @@ MSG_RANGE = N_("{what} må være fra {low} til {high}, fikk {value}")
 MSG_AT_LEAST = N_("{what} må være {low} eller mer, fikk {value}")
 
 
-def number_from_text(text: str, field: str, what_nb: str | Message, decimal_point: bool = False) -> float | None:
-    """A number typed as text the Norwegian way ('1 234', '612,5', '400,-', '−5'), or None when the
-    text is no number at all. The one number rule (the command line, CSV files, filled workbooks and the
-    Excel functions all call it): a point or a comma between groups of three digits ('1.000', '1,000': a
-    thousand, or one?) is refused as ambiguous; any other decimal point ('612.5') is accepted only with
-    `decimal_point`."""
+def number_from_text(text: str, field: str, what_nb: str | Message) -> float | None:
+    """A number typed as text, or None when the text is no number at all. THE number rule: the command
+    line, a batch CSV, the reader of filled workbooks and the Excel functions all call it (through
+    :func:`number_text` where a number is required), so a text means the same number everywhere.
+
+    - Norwegian form: '1 234', '1 234,5', '612,5', '400,-', '−5' (digit groups of three, with a space,
+      a no-break or a thin space; a decimal comma);
+    - a decimal point where it cannot be misread: '612.5', '0.500';
+    - a point or a comma before groups of three digits ('1.000', '1,000', '12,500': a thousand, or a
+      decimal?) is refused as ambiguous (InputError naming `field`, and `what_nb` in Norwegian): never
+      read as 1.
+    """
     t = text.strip()
     t = t[:-2].rstrip() if t.endswith(",-") else t
     for pattern, sep in ((_POINT_GROUPS, "."), (_COMMA_GROUPS, ",")):
         if pattern.fullmatch(t):
             whole = t.replace(sep, "")
             name = "point" if sep == "." else "comma"
-            raise InputError(field, f"{text!r} is ambiguous (a {name} before a group of three digits: a thousand, or "
-                                    f"a decimal?): write {whole} for {_nb_grouped(whole)}, or a decimal comma with "
-                                    "fewer or more than three decimals",
-                             MSG_DECIMAL_POINT if sep == "." else MSG_AMBIGUOUS, what=what_message(what_nb),
-                             text=text, whole=whole)
+            raise InputError(field, f"{field.rstrip(':')}: {text!r} is ambiguous (a {name} before a group of three "
+                                    f"digits: a thousand, or a decimal?): write {whole} for {_nb_grouped(whole)}, "
+                                    "or a decimal comma with fewer or more than three decimals",
+                             MSG_AMBIGUOUS, what=what_message(what_nb), text=text, whole=whole)
     m = _NB_NUMBER.fullmatch(t)
     if m:
         sign, digits, decimals = m.groups()
         x = float(re.sub(_GROUP, "", digits) + ("." + decimals[1:] if decimals else ""))
         return -x if sign in ("-", "\u2212") else x
     if _POINT_DECIMAL.fullmatch(t):
-        if decimal_point:
-            return float(t.replace("\u2212", "-"))
-        raise InputError(field, f"{text!r}: write the number with a decimal comma, not a point",
-                         MSG_DECIMAL_POINT, what=what_message(what_nb), text=text)
+        return float(t.replace("\u2212", "-"))
     return None
+
+
+def number_text(text: str, field: str, what_nb: str | Message, minimum: float = 0.0, maximum: float | None = None,
+                whole: bool = False) -> float:
+    """A number the user typed as text where one is required (a command-line option, a CSV cell), by the
+    one rule (:func:`number_from_text`) and within bounds (:func:`whole_number`, :func:`number`, the
+    model's own); raises InputError whose English message starts with `field` (an option, or a CSV
+    column followed by a colon)."""
+    x = number_from_text(text, field, what_nb)
+    if x is None or (whole and not x.is_integer()):
+        raise InputError(field, f"{field} must be {'a whole number' if whole else 'a number'}, got {text.strip()!r}",
+                         MSG_NOT_WHOLE if whole else MSG_NOT_NUMBER, what=what_message(what_nb), value=text.strip())
+    if whole:
+        return float(whole_number(x, field, what_nb, int(minimum), None if maximum is None else int(maximum)))
+    return number(x, field, what_nb, minimum, maximum)
 
 
 def _nb_grouped(digits: str) -> str:

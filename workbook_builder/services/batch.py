@@ -37,7 +37,8 @@ from workbook_builder.core.model import (
     parse_vendor,
     resolve,
 )
-from workbook_builder.core.numbers import number_from_text
+from workbook_builder.core.municipality import parse_municipality_number
+from workbook_builder.core.numbers import number_text
 from workbook_builder.core.textinput import check_text
 from workbook_builder.services.workers import process_pool
 from workbook_builder.xlsx.files import commit, discard, write_temp
@@ -121,7 +122,7 @@ class BadRow:
 
 
 @dataclass(frozen=True)
-class Built:
+class RowOutcome:
     """What became of one row: the file (or why not), its master check, how long it took, and the
     temporary file it waits in until every row is built (then all are renamed at once)."""
 
@@ -221,24 +222,17 @@ def _records(text: str) -> Iterable[tuple[int, int, list[str]]]:
                        "doubled)") from None
 
 
-def parse_number(text: str, column: str) -> float:
-    """A number as Norwegians type it: '1 234', '612,5'; '612.5' too, but not '1.234' (a thousand, or one?)."""
+def _number(text: str, column: str, minimum: float = 0.0, maximum: float | None = None, whole: bool = False) -> float:
+    """A number typed into a CSV cell: the one number rule and the model's bounds (`core.numbers.number_text`),
+    so a text means the same number here as on the command line, in a workbook or an Excel function."""
     try:
-        x = number_from_text(text, column, column, decimal_point=True)
+        return number_text(text, f"{column}:", column, minimum, maximum, whole)
     except InputError as exc:
-        raise ValueError(f"{column}: {exc.en}") from None
-    if x is None:
-        raise ValueError(f"{column}: {text!r} is not a number")
-    return x
+        raise ValueError(exc.en) from None
 
 
 def _whole(text: str, column: str, lo: int, hi: int) -> int:
-    x = parse_number(text, column)
-    if not x.is_integer():
-        raise ValueError(f"{column}: must be a whole number, got {text.strip()!r}")
-    if not lo <= x <= hi:
-        raise ValueError(f"{column}: must be {lo}–{hi}, got {int(x)}")
-    return int(x)
+    return int(_number(text, column, lo, hi, whole=True))
 
 
 def _row_inputs(est: Estimates, values: dict[str, str], today: dt.date) -> Inputs:
@@ -247,13 +241,12 @@ def _row_inputs(est: Estimates, values: dict[str, str], today: dt.date) -> Input
     name = check_text(values.get("kommune", ""), "kommune", 100)  # the text-input rule (textinput)
     if not name:
         raise ValueError("kommune: is missing")
-    number = get("kommunenummer")
+    try:  # the one municipality-number rule (core/municipality.py)
+        number = parse_municipality_number(values.get("kommunenummer", ""), "kommunenummer:")
+    except InputError as exc:
+        raise ValueError(exc.en) from None
     if not number:
         raise ValueError("kommunenummer: is missing")
-    if not (len(number) == 4 and number.isascii() and number.isdigit()):
-        hint = (f" (Excel drops a leading zero: write {number.zfill(4)})"
-                if number.isdigit() and len(number) < 4 else "")
-        raise ValueError(f"kommunenummer: must be four digits, got {number!r}{hint}")
     fields: dict[str, Any] = {"municipality": name, "municipality_number": number}
     try:
         if get("epj_leverandor"):
@@ -284,14 +277,7 @@ def _row_inputs(est: Estimates, values: dict[str, str], today: dt.date) -> Input
         if col.kind != "param" or not get(col.name):
             continue
         p = PARAMETER_BY_NAME[col.field]
-        if p.whole:
-            fields[col.field] = float(_whole(get(col.name), col.name, int(p.minimum), int(p.maximum)))
-        else:
-            x = parse_number(get(col.name), col.name)
-            if not p.minimum <= x <= p.maximum:
-                lo, hi = (f"{x:,.0f}".replace(",", " ") for x in (p.minimum, p.maximum))
-                raise ValueError(f"{col.name}: must be {lo}–{hi} {p.unit}, got {get(col.name)}")
-            fields[col.field] = x
+        fields[col.field] = _number(get(col.name), col.name, p.minimum, p.maximum, p.whole)
     inputs = Inputs(**fields)
     try:
         resolve(est, inputs, today)  # the model's own validation, the last word
@@ -397,7 +383,7 @@ def _init_worker(est_text: str, est_file: str) -> None:
     _WORKER_EST = parse_estimates(est_text, est_file)
 
 
-def _build_one(line: int, inputs: Inputs, path: str, today: dt.date, force: bool = False) -> Built:
+def _build_one(line: int, inputs: Inputs, path: str, today: dt.date, force: bool = False) -> RowOutcome:
     """Build one workbook (in a worker process) into a temporary file beside its target; errors come
     back as text, never raise. An existing target that holds what a user typed is left alone (refused)
     unless `force`: the output rule (workbook_builder.xlsx.output)."""
@@ -412,13 +398,13 @@ def _build_one(line: int, inputs: Inputs, path: str, today: dt.date, force: bool
         if not force and (target.exists() or target.is_symlink()):
             reason = workbook_keeps(built.data)(target)
             if reason:
-                return Built(line, target, error=f"{target}: {reason}", refused=True)
+                return RowOutcome(line, target, error=f"{target}: {reason}", refused=True)
         temp = write_temp(target, built.data)
     except OSError as exc:
-        return Built(line, target, error=f"cannot write {target}: {exc.strerror or exc}")
+        return RowOutcome(line, target, error=f"cannot write {target}: {exc.strerror or exc}")
     except Exception as exc:  # noqa: BLE001 - reported per row
-        return Built(line, target, error=f"{type(exc).__name__}: {exc}")
-    return Built(line, target, built.budget.master_check, time.perf_counter() - t, temp=temp)
+        return RowOutcome(line, target, error=f"{type(exc).__name__}: {exc}")
+    return RowOutcome(line, target, built.budget.master_check, time.perf_counter() - t, temp=temp)
 
 
 def targets_for(rows: list[Row], out_dir: Path) -> list[Path]:
@@ -426,14 +412,14 @@ def targets_for(rows: list[Row], out_dir: Path) -> list[Path]:
 
 
 def build_all(rows: list[Row], out_dir: Path, est: Estimates, today: dt.date | None = None, workers: int = 2,
-              progress: Callable[[Built], None] | None = None, force: bool = False) -> list[Built]:
+              progress: Callable[[RowOutcome], None] | None = None, force: bool = False) -> list[RowOutcome]:
     """Build every row's workbook on `workers` processes; results in the order of the rows.
 
     All or nothing: each workbook is first written to a temporary file beside its target; only when every
     row was built (and no existing workbook holds something a user typed, unless `force`) are they all
     renamed over their targets. Otherwise the temporary files are removed and nothing is written."""
     today = today or dt.date.today()
-    results: dict[int, Built] = {}
+    results: dict[int, RowOutcome] = {}
     workers = max(1, min(workers, len(rows), os.cpu_count() or 1))
     try:
         with process_pool(workers, _init_worker, (est.text, est.file)) as pool:
@@ -448,11 +434,11 @@ def build_all(rows: list[Row], out_dir: Path, est: Estimates, today: dt.date | N
         temps = [(b.temp, b.path) for b in ordered if b.temp is not None]
         if any(b.error for b in ordered):
             discard(temps)
-            return [b if b.error else Built(b.line, b.path, b.master_check, b.seconds) for b in ordered]
+            return [b if b.error else RowOutcome(b.line, b.path, b.master_check, b.seconds) for b in ordered]
         try:
             commit(temps)
         except OSError as exc:
-            return [Built(b.line, b.path, error=f"cannot write {exc.filename}: {exc.strerror or exc}")
+            return [RowOutcome(b.line, b.path, error=f"cannot write {exc.filename}: {exc.strerror or exc}")
                     if str(b.path) == str(exc.filename) else b for b in ordered]
         return ordered
     except BaseException:

@@ -27,10 +27,11 @@ from workbook_builder import __version__
 from workbook_builder.cells import OUTPUTS, list_label, output_values
 from workbook_builder.core.estimates import Estimates
 from workbook_builder.core.model import Budget, Inputs, budget, parse_group
-from workbook_builder.core.numbers import nb_number
+from workbook_builder.core.numbers import nb_number, same_value
 from workbook_builder.core.textinput import csv_text
-from workbook_builder.core.vocabulary import EMPTY, ERROR, NOTE, OK
-from workbook_builder.services.source import Finding, UnreadableWorkbook, read_filled
+from workbook_builder.core.vocabulary import STATUSES
+from workbook_builder.services.memo import Finding
+from workbook_builder.services.source import UnreadableWorkbook, read_filled
 from workbook_builder.services.workers import process_pool
 from workbook_builder.sheets.base import new_chart
 from workbook_builder.xlsx.files import atomic_write_many
@@ -148,17 +149,6 @@ def find_workbooks(targets: Sequence[Path]) -> Found:
     return found
 
 
-def same(a: Any, b: Any) -> bool:
-    """Equal as a spreadsheet shows them: numbers to half an øre (or 1e-9 relative), the rest exactly."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return bool(a == b)
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=0.005)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(map(same, a, b))
-    return ("" if a is None else a) == ("" if b is None else b)
-
-
 def compare_saved(est: Estimates, b: Budget, saved: dict[str, Any], metadata: dict[str, str]) -> str:
     """'' when the workbook's saved headline outputs equal the model's; else a short Norwegian note."""
     notes = []
@@ -171,7 +161,7 @@ def compare_saved(est: Estimates, b: Budget, saved: dict[str, Any], metadata: di
         notes.append("lagrede tall mangler (lagret av et program som ikke regner ut formler)")
     else:
         model = output_values(est, b)
-        off = [k for k, v in saved.items() if k in model and not same(v, model[k])]
+        off = [k for k, v in saved.items() if k in model and not same_value(v, model[k])]
         if off:
             first = off[0]
             notes.append(f"arbeidsbokens lagrede tall avviker fra modellen: {', '.join(off[:3])}"
@@ -365,6 +355,16 @@ def per_year_rows(entries: Sequence[Entry]) -> list[list[Any]]:
     return rows
 
 
+def status_counts(entries: Sequence[Entry]) -> dict[str, int]:
+    """How many workbooks have each master check, in the order of the one severity table (best first)."""
+    return {st.word: sum(e.budget.master_check == st.word for e in entries) for st in STATUSES}
+
+
+def status_summary(counts: dict[str, int]) -> str:
+    """«5 OK, 1 Merknad, 0 Ikke utfylt, 0 Feil»: the overview's Kontroll total (its formula says the same)."""
+    return ", ".join(f"{n} {word}" for word, n in counts.items())
+
+
 # ----------------------------------------------------------------------------- writing
 
 DUPLICATE = "Duplikat"
@@ -464,10 +464,7 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
         "total" + COUNT: wb.add_format({**base, "bold": True, "top": 2, "num_format": COUNT}),
         "label": wb.add_format({**base, "bold": True}),
     }
-    n_ok = sum(e.budget.master_check == OK for e in entries)
-    n_note = sum(e.budget.master_check == NOTE for e in entries)
-    n_empty = sum(e.budget.master_check == EMPTY for e in entries)
-    n_err = sum(e.budget.master_check == ERROR for e in entries)
+    n_status = status_counts(entries)
     subtitle = (f"{len(entries)} kommuner · laget {today.strftime('%d.%m.%Y')} med kj-budget {__version__} · "
                 f"estimater {est.id} {est.version}")
 
@@ -524,9 +521,8 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
             ov.write_formula(total_row, c, f"={mean}+kj_p85_z*{sd}", cell_fmt, value)
             totals[col.head] = value
         elif col.total == "checks" and rows:
-            value = f"{n_ok} OK, {n_note} Merknad, {n_empty} Ikke utfylt, {n_err} Feil"
-            ov.write_formula(total_row, c, f'=COUNTIF({rng},"OK")&" OK, "&COUNTIF({rng},"Merknad")&" Merknad, "'
-                             f'&COUNTIF({rng},"Ikke utfylt")&" Ikke utfylt, "&COUNTIF({rng},"Feil")&" Feil"',
+            value = status_summary(n_status)
+            ov.write_formula(total_row, c, "=" + '&", "&'.join(f'COUNTIF({rng},"{w}")&" {w}"' for w in n_status),
                              cell_fmt, value)
             totals[col.head] = value
         else:

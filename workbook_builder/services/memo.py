@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from markupsafe import Markup
@@ -18,20 +19,28 @@ from workbook_builder import __version__
 from workbook_builder.cells import list_label
 from workbook_builder.core.estimates import KINDS, TRACKS, Estimates
 from workbook_builder.core.model import PARAMETER_BY_NAME, QUALITY_GAINS, Budget, Inputs, parse_group, parse_vendor
-from workbook_builder.core.numbers import nb_number
+from workbook_builder.core.numbers import nb_number, number_from_text, same_amount
 from workbook_builder.core.textinput import one_line
-from workbook_builder.core.vocabulary import EMPTY, ERROR, NOTE, OK
-from workbook_builder.services.source import Finding
+from workbook_builder.core.vocabulary import OK, STATUS_CLASS, output_label
 from workbook_builder.services.svgchart import Series, bar_chart
 from workbook_builder.services.tables import lines_frame, years_frame
 from workbook_builder.sheets.estimater import BENEFIT_LABELS, HOURLY_LABELS
 from workbook_builder.templating import render
 
 NBSP = "\u00a0"
-STATUS_CLASS = {OK: "ok", NOTE: "note", EMPTY: "empty", ERROR: "error"}
 # Bar colours at least 3:1 against the white page (WCAG 2.1 1.4.11, non-text contrast); stacked parts are
 # also parted by a white line, and the same figures are in the table above the chart.
 MONEY_COLORS = {"purchases": "#0b3d66", "standin": "#3c8dc9", "renewal": "#c55a11"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """An input value a reader found but could not use (it is left out of every number)."""
+
+    label: str
+    raw: str
+    en: str
+    nb: str
 
 
 # ----------------------------------------------------------------------------- Norwegian numbers, for HTML
@@ -65,17 +74,17 @@ def years_text(x: float | None) -> str:
     return f"{nb_number(x, 1)}{NBSP}år"
 
 
-_FIGURE = re.compile(r"^(−|-)?([\d\u00a0 ]+)(?:,(\d+))?(?:\u00a0| )?(kr|timer|%|år)?$")
+_UNIT = re.compile(r"[\u00a0 ](kr|timer|%|år)$")
 
 
 def parse_nb(text: str) -> float:
-    """The inverse of the helpers above ('1 234 567 kr' → 1234567.0); tests read figures back with it."""
-    m = _FIGURE.match(text.strip())
-    if not m:
+    """The inverse of the helpers above ('1 234 567 kr' → 1234567.0), by the one number rule
+    (numbers.number_from_text): tests read figures back with it, so a figure the memo prints that a reader
+    could misread (1,000: a thousand, or one?) fails them."""
+    value = number_from_text(_UNIT.sub("", text.strip()), "figure", "tall")
+    if value is None:
         raise ValueError(f"not a Norwegian figure: {text!r}")
-    sign, digits, decimals, _unit = m.groups()
-    value = float(digits.replace("\u00a0", "").replace(" ", "") + (f".{decimals}" if decimals else ""))
-    return -value if sign else value
+    return value
 
 
 # ----------------------------------------------------------------------------- the memo's content
@@ -190,7 +199,7 @@ def memo_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str = "
     by_art = []
     for art in dict.fromkeys(a.art for a in b.accounting_lines):
         per_year = [sum(a.kr for a in b.accounting_lines if a.art == art and a.year == y.year) for y in b.years]
-        if any(abs(v) >= 0.005 for v in per_year):
+        if not all(same_amount(v, 0.0) for v in per_year):
             by_art.append({"art": art, "label": est.accounting.art(art).label, "years": per_year})
     groups = {g.id: g.label for g in est.groups}
     steps = [{"n": k + 1, "group": list_label(est, "group", s.group) or "mangler gruppe", "unit": s.unit or "–",
@@ -223,6 +232,7 @@ def memo_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str = "
         "internal_kr_total": sum(y["internal_kr"] for y in years),
         "one_off_years": sum(y["one_off_kr"] for y in years), "kr": kr, "num": num, "hours": hours, "pct": pct,
         "years_text": years_text, "contact_email": est.contact_email,
+        "label": lambda name: output_label(name, est),  # the one list of outputs (vocabulary.OUTPUTS)
     }
 
 

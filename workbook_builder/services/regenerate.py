@@ -18,10 +18,11 @@ from typing import Any
 from workbook_builder.cells import output_values
 from workbook_builder.core.estimates import Estimates, load_estimates
 from workbook_builder.core.model import budget
-from workbook_builder.core.numbers import terminal_value
-from workbook_builder.sheets.regenerering import HEADLINES, EstimateChange, Headline, Report
-from workbook_builder.workbook import Built, build_bytes
-from workbook_builder.xlsx.reading import FilledWorkbook, UnreadableWorkbook, built_date, read_workbook, same_number
+from workbook_builder.core.numbers import same_figure, terminal_value
+from workbook_builder.core.vocabulary import KEY_OUTPUTS, output_label
+from workbook_builder.sheets.regenerering import EstimateChange, Headline, Report
+from workbook_builder.workbook import BuiltWorkbook, build_bytes
+from workbook_builder.xlsx.filled_reader import FilledWorkbook, UnreadableWorkbook, built_date, read_workbook
 
 SUFFIX = "-regenerert"
 
@@ -31,7 +32,7 @@ class Regeneration:
     source: Path
     old: FilledWorkbook
     est: Estimates
-    built: Built
+    built: BuiltWorkbook
     report: Report
     udf_config: bool = False  # the new workbook has an xlwings.conf sheet
 
@@ -63,7 +64,8 @@ def regenerate(source: str | Path, est: Estimates, *, today: dt.date | None = No
     changes = estimate_changes(old, new, estimate_names)
     old_heads, old_from = old_headlines(source, old, [est, *(old_estimates or [])])
     new_heads = output_values(est, first.budget)
-    headlines = [Headline(name, nb, en, num, old_heads.get(name), new_heads[name]) for name, nb, en, num in HEADLINES]
+    headlines = [Headline(o.name, output_label(o.name, est), o.label_en, o.num, old_heads.get(o.name),
+                          new_heads[o.name]) for o in KEY_OUTPUTS]
     report = Report(source=source.name, old_metadata=old.metadata, new_metadata=first.metadata, carried=old.carried,
                     problems=old.problems, missing=old.missing, estimate_changes=changes, headlines=headlines,
                     old_totals=old_from, notes=_remarks(old, first, password))
@@ -80,7 +82,7 @@ def estimate_changes(old: FilledWorkbook, new: FilledWorkbook, names: list[str])
         before, after = old.saved.get(name), new.saved.get(name)
         if before is None and old.formulas.get(name):
             continue  # a derived figure with no saved value (openpyxl drops them): its inputs are compared
-        if name not in old.saved or not same_number(before, after):
+        if name not in old.saved or not same_figure(before, after):
             out.append(EstimateChange(name, new.labels.get(name, name), before if name in old.saved else None, after))
     for name in old.saved:
         if (name.startswith(("kj_est_", "kj_list_")) and name not in names and name not in new.saved
@@ -95,7 +97,7 @@ def estimate_changes(old: FilledWorkbook, new: FilledWorkbook, names: list[str])
 def old_headlines(source: Path, old: FilledWorkbook, candidates: list[Estimates]) -> tuple[dict[str, Any], str]:
     """The old workbook's headline totals: its saved values, or the model's for its inputs and the
     estimates it was built from (when known), or nothing."""
-    saved = {name: old.saved.get(name) for name, *_ in HEADLINES}
+    saved = {o.name: old.saved.get(o.name) for o in KEY_OUTPUTS}
     if isinstance(saved.get("kj_total_kr"), (int, float)):
         return saved, "saved"
     sha = old.metadata.get("estimates_sha256")
@@ -107,7 +109,7 @@ def old_headlines(source: Path, old: FilledWorkbook, candidates: list[Estimates]
     return {}, ""
 
 
-def _remarks(old: FilledWorkbook, built: Built, password: str | None) -> list[tuple[str, str]]:
+def _remarks(old: FilledWorkbook, built: BuiltWorkbook, password: str | None) -> list[tuple[str, str]]:
     out = []
     if old.password and not password:
         out.append(("The old workbook's sheets had a password; the new one is protected without one "

@@ -1,7 +1,7 @@
 """The one way the reports read a filled workbook: `read_filled(path, est)`.
 
 Memo, notice and collect all go through this function, and it goes through the project's reader
-of filled workbooks (`workbook_builder.xlsx.reading`: inputs by defined name, hostile files refused with
+of filled workbooks (`workbook_builder.xlsx.filled_reader`: inputs by defined name, hostile files refused with
 a one-line reason, every value checked with the model's rules). List values are read strictly, as
 the workbook's own formulas take them, so the model's numbers here are the numbers the workbook
 shows; an invalid value becomes a `Finding` and is named in `Inputs.invalid` (Kontroll fails).
@@ -17,20 +17,11 @@ from typing import Any
 
 from workbook_builder.cells import OUTPUTS
 from workbook_builder.core.estimates import Estimates
-from workbook_builder.core.model import Inputs
-from workbook_builder.xlsx.reading import UnreadableWorkbook, built_date, read_workbook
+from workbook_builder.core.model import Budget, Inputs, budget
+from workbook_builder.services.memo import Finding
+from workbook_builder.xlsx.filled_reader import UnreadableWorkbook, built_date, read_workbook
 
-__all__ = ["Filled", "Finding", "UnreadableWorkbook", "read_filled"]
-
-
-@dataclass(frozen=True)
-class Finding:
-    """An input value a reader found but could not use (it is left out of every number)."""
-
-    label: str
-    raw: str
-    en: str
-    nb: str
+__all__ = ["Filled", "UnreadableWorkbook", "filled_budget", "other_estimates", "read_filled"]
 
 
 @dataclass
@@ -51,3 +42,20 @@ def read_filled(path: str | Path, est: Estimates, outputs: Iterable[str] = OUTPU
     findings = [Finding(p.label, p.raw, p.en, p.nb) for p in fw.problems]
     saved = {name: fw.saved[name] for name in outputs if name in fw.saved}
     return Filled(Path(path), fw.inputs, findings, fw.metadata, built_date(fw.metadata), saved)
+
+
+def filled_budget(path: str | Path, est: Estimates) -> tuple[Filled, Budget]:
+    """A filled workbook read by `read_filled` and the model's budget for its inputs (the default first
+    budget year from its build date); raises UnreadableWorkbook."""
+    filled = read_filled(path, est)
+    return filled, budget(est, filled.inputs, filled.built or dt.date.today())
+
+
+def other_estimates(metadata: dict[str, str], est: Estimates) -> str | None:
+    """A note (English) when the workbook was built from other estimates than `est`, which the numbers now use."""
+    built_with = metadata.get("estimates_sha256")
+    if not built_with or built_with == est.sha256:
+        return None
+    return (f"the workbook was built from estimates {metadata.get('estimates_id', '?')} "
+            f"{metadata.get('estimates_version', '?')}; the numbers here use {est.id} {est.version} and may differ "
+            "from the workbook's")

@@ -6,6 +6,7 @@ import pandas as pd
 
 from workbook_builder.core.estimates import KINDS, TRACKS, Estimates
 from workbook_builder.core.model import Budget, OneOff
+from workbook_builder.core.numbers import same_amount
 
 
 def estimates_frame(est: Estimates) -> pd.DataFrame:
@@ -53,7 +54,7 @@ def lines_frame(b: Budget, ansvar: str = "", prosjekt: str = "", nonzero: bool =
     """Budsjettlinjer: year × KOSTRA function × art, kr and 1 000 kr, with the codes and a text."""
     rows = [{"year": a.year, "ansvar": ansvar, "function": a.function, "art": a.art, "prosjekt": prosjekt,
              "kr": a.kr, "thousand_kr": a.thousand_kr, "text": a.text}
-            for a in b.accounting_lines if not nonzero or abs(a.kr) >= 0.005]
+            for a in b.accounting_lines if not nonzero or not same_amount(a.kr, 0.0)]
     return pd.DataFrame(rows, columns=["year", "ansvar", "function", "art", "prosjekt", "kr", "thousand_kr", "text"])
 
 

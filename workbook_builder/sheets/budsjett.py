@@ -13,6 +13,7 @@ from workbook_builder.cells import list_label
 from workbook_builder.core.i18n import N_
 from workbook_builder.core.model import PLAN_YEARS, QUALITY_GAINS, choice_label, parse_vendor
 from workbook_builder.core.numbers import excel_round
+from workbook_builder.core.vocabulary import OUTPUT_BY_NAME, output_label
 from workbook_builder.sheets import beregning
 from workbook_builder.sheets.base import Context, Sheet, cell, excel_text, new_chart
 from workbook_builder.sheets.beregning import C_TOTAL, C_YEARS, Rows
@@ -130,55 +131,41 @@ def _key_figures(g: _Budget, r: int) -> int:
         vendor = ctx.inputs.vendor_other if ctx.inputs.vendor_other.strip() else vendor
     other = ('IF(INDEX(kj_est_vendor_other,MATCH(kj_vendor_used,kj_list_vendors,0))=1,'
              'IF(TRIM(kj_vendor_other)="",kj_vendor_used,kj_vendor_other),kj_vendor_used)')
-    lo, hi = est.size_range
-    eid = choice_label(est, "eid", p.eid, ctx.malform)
-    key = [
-        ("kj_total_staff", tr("Helsepersonell i alle trinn"), tr("personer"), ref(rows.staff, tot), b.total_staff,
-         "count", False),
-        (None, tr("e-ID"), "", "kj_eid_used", eid, None, False),
-        (None, tr("EPJ-leverandør"), "", f'IF(kj_vendor_used="",{excel_text(tr(NO_VENDOR))},{other})', vendor, None,
-         False),
-        ("kj_price_year", tr("Prisnivå: faste kroner for året"), tr("år"), "kj_first_year_used", p.price_year, "year",
-         False),
-        ("kj_price_factor", tr("Prisjustering av notatets priser ({year} → budsjettår)", year=est.price_year),
-         tr("faktor"), "kj_calc_price_factor", p.price_factor, "factor", False),
-        ("kj_wage_factor", tr("Lønnsvekst fra lønnsstatistikken ({year} → budsjettår)", year=est.pay.price_year),
-         tr("faktor"), "kj_calc_wage_factor", p.wage_factor, "factor", False),
-        (None, tr("Timekostnad for interne ressurser (full kostnad)"), tr("kr per time"), "kj_hourly_rate_used",
-         p.hourly_rate, "kr", False),
-        ("kj_cash_total_kr", tr("Behov for nye midler i økonomiplanperioden"), tr("kr"), "SUM(kj_year_cash_kr)",
-         b.cash_total_kr, "kr", True),
-        ("kj_total_hours", tr("Engangskostnad: interne timer"), tr("timer"), ref(rows.total_hours, tot),
-         b.one_off.total_hours, "count", False),
-        ("kj_total_purchase_kr", tr("Engangskostnad: kjøp av varer og tjenester"), tr("kr"),
-         ref(rows.total_purchase, tot), b.one_off.total_purchase_kr, "kr", False),
-        ("kj_total_kr", tr("Engangskostnad i alt (nye midler og interne timer i kr)"), tr("kr"),
-         ref(rows.total_kr, tot), b.one_off.total_kr, "kr", True),
-        (None, tr("  – P50, forventet (styringsramme)"), tr("kr"), "kj_total_kr_p50", b.ranges.one_off.p50, "kr",
-         False),
-        (None, tr("  – P85, kostnadsramme (med usikkerhetsavsetning)"), tr("kr"), "kj_total_kr_p85",
-         b.ranges.one_off.p85, "kr", False),
-        (None, tr("Behov for nye midler i perioden, P85 (kostnadsramme)"), tr("kr"), "kj_cash_total_kr_p85",
-         b.ranges.cash_total.p85, "kr", False),
-        (None, tr("Usikkerhet i anslaget (valgt på Inndata)"), "", "kj_uncertainty_used",
-         choice_label(est, "level", p.uncertainty, ctx.malform), None, False),
-        ("kj_running_kr_per_year", tr("Driftskostnad per år i snitt, alle trinn i drift"), tr("kr per år"),
-         ref(rows.running_kr, tot), b.running.total_kr, "kr", True),
-        ("kj_benefit_hours_per_year", tr("Frigjort tid per år, alle trinn i drift"), tr("timer per år"),
-         ref(rows.benefit_hours, tot), b.benefit.hours, "count", False),
-        ("kj_benefit_kr_per_year", tr("Frigjort tid i kr per år (ikke innsparte kroner)"), tr("kr per år"),
-         ref(rows.benefit_kr, tot), b.benefit.kr, "kr", False),
-        ("kj_hours_returned_years", tr("År før frigjort tid veier opp de interne engangstimene"), tr("år"),
-         "kj_calc_hours_returned", b.hours_returned_years, "years", False),
-        ("kj_outside_basis", tr("Utenfor notatets estimatgrunnlag ({low}–{high} helsepersonell)", low=lo, high=hi),
-         "", "kj_calc_outside_basis", int(b.one_off.outside_basis), "flag", False),
-        ("kj_vendor_module_missing", tr("Pris for leverandørmodul mangler"), "", "kj_calc_vendor_missing",
-         int(b.one_off.vendor_module_missing), "flag", False),
+    # (the output shown, its formula, the model's value, bold, defined here); its label, unit and number format
+    # come from the one list of outputs (vocabulary.OUTPUTS), read in the workbook's målform. A row without an
+    # output has its label (a message id) first.
+    key: list[tuple[str, str, Any, bool, bool]] = [
+        ("kj_total_staff", ref(rows.staff, tot), b.total_staff, False, True),
+        ("kj_eid_used", "kj_eid_used", choice_label(est, "eid", p.eid, ctx.malform), False, False),
+        (N_("EPJ-leverandør"), f'IF(kj_vendor_used="",{excel_text(tr(NO_VENDOR))},{other})', vendor, False, False),
+        ("kj_price_year", "kj_first_year_used", p.price_year, False, True),
+        ("kj_price_factor", "kj_calc_price_factor", p.price_factor, False, True),
+        ("kj_wage_factor", "kj_calc_wage_factor", p.wage_factor, False, True),
+        ("kj_hourly_rate_used", "kj_hourly_rate_used", p.hourly_rate, False, False),
+        ("kj_cash_total_kr", "SUM(kj_year_cash_kr)", b.cash_total_kr, True, True),
+        ("kj_total_hours", ref(rows.total_hours, tot), b.one_off.total_hours, False, True),
+        ("kj_total_purchase_kr", ref(rows.total_purchase, tot), b.one_off.total_purchase_kr, False, True),
+        ("kj_total_kr", ref(rows.total_kr, tot), b.one_off.total_kr, True, True),
+        ("kj_total_kr_p50", "kj_total_kr_p50", b.ranges.one_off.p50, False, False),
+        ("kj_total_kr_p85", "kj_total_kr_p85", b.ranges.one_off.p85, False, False),
+        ("kj_cash_total_kr_p85", "kj_cash_total_kr_p85", b.ranges.cash_total.p85, False, False),
+        (N_("Usikkerhet i anslaget (valgt på Inndata)"), "kj_uncertainty_used",
+         choice_label(est, "level", p.uncertainty, ctx.malform), False, False),
+        ("kj_running_kr_per_year", ref(rows.running_kr, tot), b.running.total_kr, True, True),
+        ("kj_benefit_hours_per_year", ref(rows.benefit_hours, tot), b.benefit.hours, False, True),
+        ("kj_benefit_kr_per_year", ref(rows.benefit_kr, tot), b.benefit.kr, False, True),
+        ("kj_hours_returned_years", "kj_calc_hours_returned", b.hours_returned_years, False, True),
+        ("kj_outside_basis", "kj_calc_outside_basis", int(b.one_off.outside_basis), False, True),
+        ("kj_vendor_module_missing", "kj_calc_vendor_missing", int(b.one_off.vendor_module_missing), False, True),
     ]
-    for name, label, unit, formula, value, num, headline in key:
+    for shown, formula, value, headline, defined_here in key:
+        out = OUTPUT_BY_NAME.get(shown)
+        label, unit, num = ((output_label(shown, est, ctx.malform), tr(out.unit) if out.unit else "", out.num) if out
+                            else (tr(shown), "", None))
+        name = shown if defined_here else None
         s.text(r, C_LABEL, label, "bold" if headline else "label")
         s.text(r, C_UNIT, unit, "unit")
-        s.formula(r, C_Y[0], formula, value, "key" if headline else "calc", num)
+        s.formula(r, C_Y[0], formula, value, "key" if headline else "calc", None if num == "text" else num)
         if name:
             s.define(name, (r, C_Y[0]), None, "output")
         if name == "kj_hours_returned_years":

@@ -15,12 +15,12 @@ from workbook_builder.core.model import (
     STAFF_MAX,
     SUCCESSIVE_DIVISOR,
     SUCCESSIVE_WEIGHT,
-    TOLERANCE_KR,
     YEAR_MAX,
     YEAR_MIN,
     choice_label,
     price_index,
 )
+from workbook_builder.core.numbers import TOLERANCE_KR
 from workbook_builder.sheets.base import Context, Sheet
 
 SHEET = N_("Estimater")  # the id; the workbook names it in its målform (Context.sheet_name)
@@ -417,7 +417,8 @@ def _running_benefits(w: _Writer, r: int) -> int:
         (tr("Største antall helsepersonell per trinn"), tr("personer"), "kj_staff_max", STAFF_MAX, "count",
          tr("Grense for gyldige tall på Inndata")),
         (tr("Avrundingstoleranse"), tr("kr"), "kj_tolerance_kr", TOLERANCE_KR, "0.000",
-         tr("Summer som skal stemme (budsjettår, budsjettlinjer) kan avvike så mye ved avrunding")),
+         tr("Summer som skal stemme, kan avvike så mye ved avrunding, og ikke mer: budsjettårene mot totalen og "
+            "budsjettlinjene mot nye midler (Kontroll), og lagrede tall mot modellen (kj-budget check og collect)")),
     ):
         r = w.row(r, label, unit, value, name, num, note)
     return r

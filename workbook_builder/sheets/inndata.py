@@ -12,6 +12,7 @@ from typing import Any
 from workbook_builder.cells import INPUT_BY_NAME, LIST_NAMES, STEP_ROWS, TEXT_MAX, InputSpec, list_label
 from workbook_builder.core.i18n import N_
 from workbook_builder.core.model import PARAMETER_BY_NAME, choice_label, first_year_min
+from workbook_builder.core.municipality import excel_municipality_number_ok
 from workbook_builder.sheets.base import Context, Sheet, cell, excel_text
 from workbook_builder.sheets.kontroll import INVALID
 
@@ -43,6 +44,7 @@ STATUS = {"digits": N_("Ugyldig: fire sifre"), "length": N_("Ugyldig: høyst {li
 COLUMN_HEADS = (N_("Verdi"), N_("Enhet"), N_("Standard"), N_("Brukt"), N_("Kontroll"), N_("Min"), N_("Maks"),
                 N_("Hjelp"))
 # Units are message ids (bokmål) of the model's parameters; the number format follows the id.
+MUNICIPALITY_OK = excel_municipality_number_ok("kj_municipality_number")
 NUM_FOR_UNIT = {"kr": "kr", "kr per år": "kr", "kr per person": "kr", "kr per kortleser": "kr",
                 "kr per time": "kr", "timer per år": "general", "år": "count", "mottak per år": "count",
                 "minutter": "general", "andel": "percent1", "andel av lønn": "percent1", "andel per år": "percent1",
@@ -52,9 +54,9 @@ CHOICE_DEFAULTS = {
     "kj_eid": "INDEX(kj_list_eid,1)",
     "kj_pay_role": "kj_est_default_role",
     "kj_uncertainty": "kj_est_default_level",
-    "kj_employer_tax_zone": ('IFERROR(INDEX(kj_est_zone_of_municipality,MATCH(IF(ISNUMBER(kj_municipality_number),'
-                             'TEXT(kj_municipality_number,"0000"),kj_municipality_number),'
-                             'kj_est_zone_municipalities,0)),kj_est_default_zone)'),
+    # the municipality number's zone when it is one by the one rule (core/municipality.py), else the default
+    "kj_employer_tax_zone": (f'IFERROR(INDEX(kj_est_zone_of_municipality,MATCH(IF({MUNICIPALITY_OK},'
+                             'TRIM(kj_municipality_number)&"",""),kj_est_zone_municipalities,0)),kj_est_default_zone)'),
 }
 
 
@@ -78,9 +80,11 @@ def _clip(text: str, limit: int) -> str:
     return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:(") + "…"
 
 
-def _validation(ctx: Context, spec: InputSpec, help_text: str, minimum: float | None = None) -> dict[str, Any]:
+def _validation(ctx: Context, spec: InputSpec, help_text: str, minimum: float | None = None,
+                ref: str = "") -> dict[str, Any]:
     """An Excel data validation with a help text and error message in the workbook's målform (`minimum`
-    replaces the register's lower bound, e.g. the first budget year's, which comes from the estimates)."""
+    replaces the register's lower bound, e.g. the first budget year's, which comes from the estimates; `ref`
+    is the cell's address, for a rule written as a formula)."""
     tr = ctx.tr
     if minimum is not None:
         from dataclasses import replace
@@ -90,14 +94,12 @@ def _validation(ctx: Context, spec: InputSpec, help_text: str, minimum: float | 
                          "error_title": tr("Ugyldig verdi"), "ignore_blank": True}
     if spec.kind == "choice":
         v.update(validate="list", source=f"={LIST_NAMES[spec.choices]}", error_message=tr("Velg en verdi fra listen."))
+    elif spec.field == "municipality_number":  # the one municipality-number rule, as a formula
+        v.update(validate="custom", value=f'=OR(TRIM({ref})="",{excel_municipality_number_ok(ref)})',
+                 error_message=tr("Kommunenummeret har fire sifre, f.eks. 3405 eller 0301."))
     elif spec.kind == "text":
-        limit = 4 if spec.name == "kj_municipality_number" else 100
-        if limit == 4:
-            v.update(validate="length", criteria="==", value=4,
-                     error_message=tr("Kommunenummeret har fire sifre, f.eks. 3405 eller 0301."))
-        else:
-            v.update(validate="length", criteria="<=", value=limit, error_message=tr("Høyst {limit} tegn.",
-                                                                                     limit=limit))
+        v.update(validate="length", criteria="<=", value=TEXT_MAX, error_message=tr("Høyst {limit} tegn.",
+                                                                                    limit=TEXT_MAX))
     else:
         assert spec.minimum is not None and spec.maximum is not None, f"{spec.name}: a number input without bounds"
         rng = _range_text(ctx, spec.minimum, spec.maximum, spec.percent, grouped=spec.unit != "år")
@@ -257,14 +259,14 @@ def _fixed_row(ctx: Context, s: Sheet, r: int, name: str, help_text: str) -> int
     _write_input(s, r, C_IN, value, "year" if spec.kind == "whole" else "text")
     s.define(name, (r, C_IN), None, "input")
     ws.data_validation(r, C_IN, r, C_IN, _validation(ctx, spec, help_text, first_year_min(est)
-                                                           if name == "kj_first_year" else None))
+                                                           if name == "kj_first_year" else None, cell(r, C_IN)))
     _help(s, r, help_text)
     b_, f_ = cell(r, C_IN), cell(r, C_STATUS)
     noted = {name: (C_IN, value)}
     if spec.kind == "text":
-        if name == "kj_municipality_number":
+        if spec.field == "municipality_number":
             digits = excel_text(tr(STATUS["digits"]))
-            _status(ctx, s, r, f'IF({b_}="","",IF(LEN({b_})=4,"",{digits}))', "", noted)
+            _status(ctx, s, r, f'IF(TRIM({b_})="","",IF({excel_municipality_number_ok(b_)},"",{digits}))', "", noted)
         else:
             too_long = excel_text(tr(STATUS["length"], limit=TEXT_MAX))
             _status(ctx, s, r, f'IF(LEN({b_})>{TEXT_MAX},{too_long},"")', "", noted)

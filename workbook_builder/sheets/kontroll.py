@@ -10,6 +10,7 @@ from workbook_builder.core import i18n
 from workbook_builder.core.estimates import Estimates
 from workbook_builder.core.i18n import N_
 from workbook_builder.core.model import Budget, check_values
+from workbook_builder.core.numbers import TOLERANCE_KR
 from workbook_builder.core.vocabulary import (
     CHECK_MESSAGES,
     CHECK_OK_MESSAGE,
@@ -21,6 +22,7 @@ from workbook_builder.core.vocabulary import (
     NOTE_MANY,
     NOTE_ONE,
     OK,
+    WORST_FIRST,
 )
 from workbook_builder.sheets.base import Context, Sheet, cell, excel_text, template_formula
 
@@ -28,6 +30,18 @@ SHEET = N_("Kontroll")  # the id; the workbook names it in its målform (Context
 # The first word of every status that marks an input invalid on Inndata («Ugyldig: …»), in both målformer:
 # Kontroll's «inputs» check and Inndata's red fill look for it.
 INVALID = N_("Ugyldig")
+# Each status worse than OK: the label and name of its count on the sheet (the statuses and their order
+# are the one severity table's, vocabulary.STATUSES).
+COUNTS = {ERROR: (N_("Antall feil"), "kj_check_errors"), EMPTY: (N_("Antall «ikke utfylt»"), "kj_check_empty"),
+          NOTE: (N_("Antall merknader"), "kj_check_notes")}
+
+
+def _worst_first(statuses: list[str], then: dict[str, str], otherwise: str) -> str:
+    """IF(count of the worst status>0; its formula; IF(the next …; otherwise)): the master check's order."""
+    formula = otherwise
+    for status in reversed(statuses):
+        formula = f"IF({COUNTS[status][1]}>0,{then[status]},{formula})"
+    return formula
 
 
 def conditions(est: Estimates, malform: str = i18n.DEFAULT_MALFORM) -> dict[str, str]:
@@ -93,25 +107,28 @@ def write(ctx: Context, s: Sheet) -> None:
     s.text(0, 0, tr("Kontroll – er budsjettet komplett og konsistent?"), "title")
     s.text(1, 0, tr("Feil må rettes før tallene brukes. Merknader sier hva som mangler eller er usikkert. «Ikke "
                    "utfylt»: ingen innføringstrinn er lagt inn ennå."), "note")
-    counts = {status: sum(c.status == status for c in b.checks) for status in (ERROR, EMPTY, NOTE)}
-    word = {status: excel_text(tr(status)) for status in (OK, NOTE, EMPTY, ERROR)}
+    counted = [status for status in WORST_FIRST if status != OK]  # the one severity table, worst first
+    counts = {status: sum(c.status == status for c in b.checks) for status in counted}
+    word = {status: excel_text(tr(status)) for status in WORST_FIRST}
+    # the one tolerance (numbers.TOLERANCE_KR, named on Estimater), stated where the checks use it
+    s.text(2, 0, tr("Avrundingstoleranse for summer som skal stemme"), "label")
+    s.formula(2, 1, "kj_tolerance_kr", TOLERANCE_KR, "calc", '0.000" kr"')
+    s.text(2, 2, tr("Budsjettårene mot totalen og budsjettlinjene mot nye midler kan avvike så mye ved avrunding, og "
+                    "ikke mer (se Estimater)."), "note")
     r = 3
     s.text(r, 0, tr("Samlet kontroll"), "bold")
-    s.formula(r, 1, f"IF(kj_check_errors>0,{word[ERROR]},IF(kj_check_empty>0,{word[EMPTY]},"
-                    f"IF(kj_check_notes>0,{word[NOTE]},{word[OK]})))", tr(b.master_check), "check")
+    s.formula(r, 1, _worst_first(counted, word, word[OK]), tr(b.master_check), "check")
     s.define("kj_master_check", (r, 1), None, "output")
-    counts_f = {"errors": "kj_check_errors", "notes": "kj_check_notes",
-                "noun": f"IF(kj_check_notes=1,{excel_text(tr(NOTE_ONE))},{excel_text(tr(NOTE_MANY))})"}
+    counts_f = {"errors": COUNTS[ERROR][1], "notes": COUNTS[NOTE][1],
+                "noun": f"IF({COUNTS[NOTE][1]}=1,{excel_text(tr(NOTE_ONE))},{excel_text(tr(NOTE_MANY))})"}
     master = {status: template_formula(tr(MASTER_MESSAGES[status]), counts_f, {}) for status in MASTER_MESSAGES}
-    s.formula(r, 2, f"IF(kj_check_errors>0,{master[ERROR]},IF(kj_check_empty>0,{master[EMPTY]},"
-                    f"IF(kj_check_notes>0,{master[NOTE]},{master[OK]})))", b.master_message, "bold")
+    s.formula(r, 2, _worst_first(counted, master, master[OK]), b.master_message, "bold")
     s.define("kj_master_message", (r, 2), None, "output")
-    first = r + 6
+    first = r + 2 + len(counted)
     last = first + len(b.checks) - 1
-    for k, (status, label, name) in enumerate(((ERROR, tr("Antall feil"), "kj_check_errors"),
-                                               (EMPTY, tr("Antall «ikke utfylt»"), "kj_check_empty"),
-                                               (NOTE, tr("Antall merknader"), "kj_check_notes"))):
-        s.text(r + 1 + k, 0, label, "label")
+    for k, status in enumerate(counted):
+        label, name = COUNTS[status]
+        s.text(r + 1 + k, 0, tr(label), "label")
         s.formula(r + 1 + k, 1, f"COUNTIF({cell(first, 1)}:{cell(last, 1)},{word[status]})", counts[status], "calc",
                   "count")
         s.define(name, (r + 1 + k, 1), None, "working")
@@ -121,7 +138,7 @@ def write(ctx: Context, s: Sheet) -> None:
     r += 1
     conds = conditions(est, ctx.malform)
     for check in b.checks:
-        severity, title = CHECKS[check.id]
+        severity, title, _ = CHECKS[check.id]
         s.text(r, 0, tr(title), "label")
         s.formula(r, 1, f"IF({conds[check.id]},{word[severity]},{word[OK]})", tr(check.status), "check")
         status = cell(r, 1)

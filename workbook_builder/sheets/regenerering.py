@@ -7,38 +7,20 @@ was lost, and the finance officer sees what the new estimates did to the totals.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from workbook_builder.cells import INPUT_BY_NAME
+from workbook_builder.core.errors import InputError
 from workbook_builder.core.i18n import N_
-from workbook_builder.core.numbers import nb_number
+from workbook_builder.core.numbers import nb_number, number_from_text
+from workbook_builder.core.vocabulary import output_label
 from workbook_builder.sheets.base import Context, Sheet
-from workbook_builder.xlsx.reading import Carried, Problem
+from workbook_builder.xlsx.filled_reader import Carried, Problem
 
 SHEET = N_("Regenerering")  # the id; the workbook names it in its målform (Context.sheet_name)
 C_LABEL, C_NAME, C_OLD, C_NEW, C_DIFF, C_NOTE = range(6)
 WIDTHS = {C_LABEL: 50, C_NAME: 28, C_OLD: 30, C_NEW: 30, C_DIFF: 14, C_NOTE: 70}
-
-# Headline outputs shown before and after: name, Norwegian label (a message id), English label, number format.
-HEADLINES: tuple[tuple[str, str, str, str], ...] = (
-    ("kj_total_staff", N_("Helsepersonell i alle trinn"), "health personnel", "count"),
-    ("kj_total_hours", N_("Engangskostnad: interne timer"), "one-off internal hours", "hours"),
-    ("kj_total_purchase_kr", N_("Engangskostnad: kjøp"), "one-off purchases, kr", "kr"),
-    ("kj_total_kr", N_("Engangskostnad i alt"), "one-off total, kr", "kr"),
-    ("kj_cash_total_kr", N_("Behov for nye midler, fire budsjettår"), "new money over the four budget years, kr",
-     "kr"),
-    ("kj_running_kr_per_year", N_("Driftskostnader per år"), "running costs per year, kr", "kr"),
-    ("kj_benefit_hours_per_year", N_("Frigjort tid: timer per år"), "time freed, hours per year", "hours"),
-    ("kj_benefit_kr_per_year", N_("Frigjort tid i kroner per år"), "time freed, kr per year", "kr"),
-    ("kj_hours_returned_years", N_("År før frigjort tid veier opp engangstimene"),
-     "years until the hours are returned", "years"),
-    ("kj_price_year", N_("Prisnivå (faste kroner for året)"), "price level (fixed kroner of the year)", "year"),
-    ("kj_hourly_rate_used", N_("Timekostnad brukt"), "hourly cost used, kr", "kr"),
-    ("kj_master_check", N_("Samlet kontroll"), "master check", "text"),
-)
-
 
 @dataclass(frozen=True)
 class EstimateChange:
@@ -52,6 +34,8 @@ class EstimateChange:
 
 @dataclass(frozen=True)
 class Headline:
+    """A key figure before and after (its name, labels and number format from vocabulary.OUTPUTS)."""
+
     name: str
     label: str
     label_en: str
@@ -216,7 +200,7 @@ def write(ctx: Context, s: Sheet, report: Report) -> None:
     r = _section(ctx, s, r, N_("Nøkkeltall før og nå"), (N_("Nøkkeltall"), N_("Navn"), N_("Før"), N_("Nå"),
                                                           N_("Endring"), ""))
     for h in report.headlines:
-        s.text(r, C_LABEL, tr(h.label), "label")
+        s.text(r, C_LABEL, output_label(h.name, ctx.est, ctx.malform), "label")
         s.text(r, C_NAME, h.name, "unit")
         for col, v in ((C_OLD, h.old), (C_NEW, h.new)):
             if isinstance(v, (int, float)) and not isinstance(v, bool):
@@ -240,16 +224,17 @@ def write(ctx: Context, s: Sheet, report: Report) -> None:
 
 
 def _nb(text: str, key: str = "") -> str:
-    """A number typed into a numeric input, as Norwegian text (48,5); a year without grouping; text
-    inputs (a municipality called «Infinity») and anything not a finite number as typed."""
+    """A number in a numeric input, as Norwegian text (48,5); a year without grouping; text inputs (a
+    municipality called «Infinity») and anything that is no number by the one number rule
+    (numbers.number_from_text: «1_000», «1e3», «inf» are not) as typed."""
     spec = INPUT_BY_NAME.get(key.split("#")[0])
     if spec is None or spec.kind not in ("number", "whole") or spec.unit == "år":
         return text
     try:
-        value = float(text)
-    except ValueError:
+        value = number_from_text(text, key, spec.label)
+    except InputError:  # ambiguous: shown as typed
         return text
-    return show(value) if math.isfinite(value) and not text.strip().startswith(("+", "0x")) else text
+    return text if value is None or text.strip().startswith("+") else show(value)
 
 
 def _fit(s: Sheet, row: int, label: str, old: str, new: str, note: str) -> None:

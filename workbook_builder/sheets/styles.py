@@ -14,7 +14,7 @@ from typing import Any
 from xlsxwriter.workbook import Workbook
 
 from workbook_builder.core.i18n import DEFAULT_MALFORM, N_, tr
-from workbook_builder.core.vocabulary import EMPTY, ERROR, NOTE, OK
+from workbook_builder.core.vocabulary import EMPTY, ERROR, NOTE, OK, STATUSES
 
 FONT = "Calibri"
 INPUT_FILL = "#FFF2CC"  # light yellow: the only cells a user types into
@@ -110,9 +110,11 @@ class Formats:
         return self._cache[key]
 
     def status_rules(self, malform: str) -> list[tuple[str, Any]]:
-        """Conditional formats for check statuses, as the workbook's målform spells them: OK green, Merknad
-        yellow, Feil red, Ikke utfylt grey (the colour only repeats the word: it is never the only sign)."""
-        colours = {OK: (OK_FILL, OK_TEXT), NOTE: (NOTE_FILL, NOTE_TEXT), ERROR: (ERROR_FILL, ERROR_TEXT),
-                   EMPTY: (EMPTY_FILL, EMPTY_TEXT)}
-        return [(tr(status, malform), self.wb.add_format({"bg_color": fill, "font_color": text}))
-                for status, (fill, text) in colours.items()]
+        """Conditional formats for the check statuses (vocabulary.STATUSES), as the workbook's målform spells
+        them: OK green, Merknad yellow, Ikke utfylt grey, Feil red (the colour only repeats the word: it is
+        never the only sign)."""
+        colours = {OK: (OK_FILL, OK_TEXT), NOTE: (NOTE_FILL, NOTE_TEXT), EMPTY: (EMPTY_FILL, EMPTY_TEXT),
+                   ERROR: (ERROR_FILL, ERROR_TEXT)}
+        return [(tr(s.word, malform), self.wb.add_format({"bg_color": colours[s.word][0],
+                                                          "font_color": colours[s.word][1]}))
+                for s in STATUSES]

@@ -121,7 +121,7 @@ def _is_notice(path: Path) -> bool:
 
 def _workbook_properties(path: Path) -> dict[str, str] | None:
     """The custom document properties of an .xlsx (None when it is not a readable workbook)."""
-    from workbook_builder.xlsx.reading import UnreadableWorkbook, WorkbookFile
+    from workbook_builder.xlsx.filled_reader import UnreadableWorkbook, WorkbookFile
 
     try:
         with WorkbookFile(path) as wb:
@@ -193,14 +193,15 @@ def workbook_keeps(data: bytes) -> Callable[[Path], str]:
     holding only what this build writes, so a quick start can run twice."""
 
     def keeps(path: Path) -> str:
-        from workbook_builder.xlsx.reading import UnreadableWorkbook, filled_values, raw_text, same_number
+        from workbook_builder.core.numbers import same_figure
+        from workbook_builder.xlsx.filled_reader import UnreadableWorkbook, filled_values, raw_text
 
         try:
             old = filled_values(path)
         except UnreadableWorkbook:
             return "cannot be read as a kj-budget workbook; pass --force to replace it, or choose another name"
         new = filled_values(data)
-        lost = [k for k, v in old.items() if not same_number(new.get(k), v)]
+        lost = [k for k, v in old.items() if not same_figure(new.get(k), v)]
         if not lost:
             return ""
         first = lost[0]

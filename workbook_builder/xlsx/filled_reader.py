@@ -49,12 +49,13 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
-from workbook_builder.cells import INPUT_BY_NAME, INPUTS, OUTPUTS, STEP_ROWS, InputSpec, list_label
+from workbook_builder.cells import INPUT_BY_NAME, INPUTS, OUTPUTS, STEP_ROWS, TEXT_MAX, InputSpec, list_label
 from workbook_builder.core.errors import InputError
 from workbook_builder.core.estimates import Estimates
 from workbook_builder.core.i18n import DEFAULT_MALFORM, parse_malform
 from workbook_builder.core.model import Inputs, Step, first_year_min, parse_choice
-from workbook_builder.core.numbers import number, number_from_text, whole_number
+from workbook_builder.core.municipality import parse_municipality_number
+from workbook_builder.core.numbers import nb_number, number, number_from_text, whole_number
 from workbook_builder.core.textinput import clean_text
 
 # Bounds checked before anything is decompressed. A budget workbook is about 50 KB on disk and
@@ -71,7 +72,6 @@ MAX_STEP_ROWS = 100  # a step column may run past the template's 12 rows (those 
 MAX_NAME_CELLS = 1_000
 FAST_AREA = "A1:ZZ999"  # calamine reads a sheet whose every cell lies here (702 × 999 cells at most)
 EXCEL_MAX_ROW, EXCEL_MAX_COL = 1_048_576, 16_384
-TEXT_LIMITS = {"kj_municipality": (0, 100), "kj_municipality_number": (4, 4)}  # the template's validation
 CORE_INPUTS = ("kj_municipality", "kj_step_staff")  # every kj-budget template has them, on its input sheet
 
 NOTE_MARK = "ikke overført fra forrige arbeidsbok:"
@@ -1245,15 +1245,20 @@ def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = Fals
             text = raw_text(value)
             changed = (f"the number {text} is carried as the text {text!r}", f"tallet {text} er ført over som tekst")
             value = text
+        if spec.field == "municipality_number":  # the one municipality-number rule, on the text as the cell has it
+            try:
+                muni = parse_municipality_number(value, f"{spec.label}:", spec.label)
+            except InputError as exc:
+                raise _Invalid(exc.en, exc.nb.removeprefix(spec.label).lstrip()) from None
+            if muni != value and not changed[0]:
+                changed = (f"{value!r} is the municipality number {muni}", f"«{value}» er kommunenummer {muni}")
+            return muni, *changed
         value, cleaned = clean_text(value)  # the text-input rule: no control character or line break
         if cleaned:
             changed = ("line breaks and control characters were removed", "linjeskift og kontrolltegn er fjernet")
-        lo, hi = TEXT_LIMITS.get(spec.name, (0, 100))
-        if not lo <= len(value) <= hi:
-            rule_en = f"exactly {lo} characters" if lo == hi else f"at most {hi} characters"
-            rule_nb = f"nøyaktig {lo} tegn" if lo == hi else f"høyst {hi} tegn"
-            raise _Invalid(f"{spec.label}: must be {rule_en}, has {len(value)}",
-                           f"må ha {rule_nb}, har {len(value)}")
+        if len(value) > TEXT_MAX:
+            raise _Invalid(f"{spec.label}: must be at most {TEXT_MAX} characters, has {len(value)}",
+                           f"må ha høyst {TEXT_MAX} tegn, har {len(value)}")
         return value, *changed
     if spec.kind == "choice":
         try:
@@ -1270,10 +1275,18 @@ def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = Fals
     if isinstance(value, DateValue):  # a date typed where a count or an amount is meant
         raise _Invalid(f"a date or time, not a number: {value}", f"en dato, ikke {what}: {value}")
     if isinstance(value, str):
-        try:  # the one number rule names an ambiguous 1.000 / 1,000 as such
-            number_from_text(value, spec.name, spec.label)
+        # Text in a number cell is never used: the workbook's own formulas take numbers only (its status
+        # column says «Ugyldig»), and the model must give the workbook's numbers. The one number rule
+        # (numbers.number_from_text, as on the command line, in a CSV and in the Excel functions) says
+        # what the text would be, so the message tells the user what to type.
+        try:
+            x = number_from_text(value, spec.name, spec.label)
         except InputError as exc:
             raise _Invalid(f"text, not a number: {exc.en}", f"tekst, ikke {what}: «{value}» er tvetydig") from None
+        if x is not None:
+            raise _Invalid(f"text, not a number: {value!r} is {raw_text(x)} written as text; type it as a number",
+                           f"tekst, ikke {what}: «{value}» er {nb_number(x, 6).rstrip('0').rstrip(',')} skrevet som "
+                           "tekst; skriv det inn som et tall")
         raise _Invalid(f"text, not a number: {value!r}", f"tekst, ikke {what}")
     try:
         if spec.kind == "whole":
@@ -1531,15 +1544,5 @@ def built_date(metadata: dict[str, str]) -> dt.date | None:
         return None
 
 
-def same_number(a: Any, b: Any) -> bool:
-    """Numbers equal to the cent's fraction a spreadsheet keeps (15 digits); anything else exactly."""
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
-        return math.isclose(a, b, rel_tol=1e-12, abs_tol=0.005)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(map(same_number, a, b))
-    return bool(a == b)
-
-
 __all__ = ["BLANK", "Carried", "Cell", "DateValue", "ErrorValue", "FilledWorkbook", "Problem", "UnreadableWorkbook",
-           "WorkbookFile", "built_date", "check_value", "filled_values", "raw_text", "read_inputs", "read_workbook",
-           "same_number"]
+           "WorkbookFile", "built_date", "check_value", "filled_values", "raw_text", "read_inputs", "read_workbook"]
