@@ -102,7 +102,8 @@ def _kj_over_range(grid: Any) -> Callable[[], Any]:
 # (what is refused, how): each raises an InputError. The udfs cases call the functions' own readers (the
 # functions themselves turn the InputError into an XlwingsError; see the tests below).
 REFUSALS: list[tuple[str, Callable[[], Any]]] = [
-    ("an ambiguous point", lambda: numbers.number_from_text("1.500", "hourly_rate", "Timekostnad for interne ressurser")),
+    ("an ambiguous point",
+     lambda: numbers.number_from_text("1.500", "hourly_rate", "Timekostnad for interne ressurser")),
     ("an ambiguous thousand", lambda: numbers.number_from_text("1,000", "staff", model.STAFF_NB)),
     ("text for a whole number", lambda: numbers.whole_number("hundre", "staff", model.STAFF_NB)),
     ("a fraction for a whole number", lambda: numbers.whole_number(12.5, "staff", model.STAFF_NB)),
