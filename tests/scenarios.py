@@ -7,12 +7,12 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from workbook_builder.core.model import Inputs, Step
+from workbook_builder.core.model import Actual, Inputs, Step
 
 FIRST = 2027
 # The cases built again as nynorsk workbooks: every check status occurs among them (the empty template,
 # notes, errors), with a vendor of its own, a phased-out e-ID and a step without a group.
-NYNORSK = ("phased-full", "empty", "vendor-other-investment", "incomplete-step", "bankid-mobil-phased-out",
+NYNORSK = ("phased-full", "followup", "empty", "vendor-other-investment", "incomplete-step", "bankid-mobil-phased-out",
            "zone-v-helsefagarbeider", "random-3")
 
 
@@ -38,6 +38,15 @@ def scenarios() -> dict[str, Inputs]:
         admissions_home_care=1400, eid_kr_per_person=650, reader_kr=450, renewal_years=4,
         ansvar="4100", prosjekt="KJ01", standin_share=0.75, pension_share=0.2, uncertainty="Høy",
     )
+    # issue 14: actuals on Oppfølging, below, within and above each line's range, in published and forecast
+    # years, kroner (deflator; pay index for stand-ins) and hours, and one where the budget is 0 (renewals)
+    out["followup"] = replace(out["phased-full"], actuals=(
+        Actual("training", 2027, 180), Actual("training", 2028, 900), Actual("planning_kj", 2027, 95),
+        Actual("eid", 2027, 41_000), Actual("standin", 2027, 52_500.5), Actual("standin", 2028, 20_000),
+        Actual("tech_assistance", 2028, 31_000), Actual("vendor_module", 2027, 90_000),
+        Actual("eid_renewal", 2030, 6_500), Actual("maintenance_kr_per_year", 2029, 12_700),
+        Actual("followup_hours_per_year", 2030, 61.5), Actual("helseid_key_hours_per_year", 2028, 4),
+    ))
     out["price-year-2020"] = Inputs(eid="pki", first_year=2020, steps=(Step(100, "b", "", 2020),))
     out["zone-v-helsefagarbeider"] = Inputs(
         municipality="Alta", municipality_number="5601", pay_role="Helsefagarbeider", first_year=FIRST,

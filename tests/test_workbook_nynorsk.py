@@ -39,8 +39,8 @@ from workbook_builder.xlsx.filled_reader import read_workbook
 
 WORDS = tomllib.loads((Path(__file__).parent / "data" / "malform_words.toml").read_text(encoding="utf-8"))
 # The sheet names of docs/ordliste.md, in the workbook's order.
-NYNORSK_SHEETS = ("Rettleiing", "Inndata", "Budsjett", "Budsjettlinjer", "Kontroll", "Estimat", "Berekning",
-                  "Uvisse", "Scenario", "Soner", "Byggjeinfo")
+NYNORSK_SHEETS = ("Rettleiing", "Inndata", "Budsjett", "Budsjettlinjer", "Oppfølging", "Kontroll", "Estimat",
+                  "Berekning", "Uvisse", "Scenario", "Soner", "Byggjeinfo")
 QUOTED = re.compile(r"«[^»]*»")  # a quoted document title or phrase stays as its source wrote it
 
 
@@ -216,7 +216,8 @@ def test_build_from_a_nynorsk_workbook_gives_a_nynorsk_workbook(books, tmp_path,
     assert main(["build", "--from", str(books["phased-full-nn"]), "--out", str(new)]) == 0
     capsys.readouterr()
     wb = openpyxl.load_workbook(new)
-    assert wb.sheetnames[:6] == ["Rettleiing", "Inndata", "Budsjett", "Budsjettlinjer", "Kontroll", "Regenerering"]
+    assert wb.sheetnames[:7] == ["Rettleiing", "Inndata", "Budsjett", "Budsjettlinjer", "Oppfølging", "Kontroll",
+                                 "Regenerering"]
     assert wb.defined_names["kj_meta_malform"].destinations is not None
     (sheet, ref), = wb.defined_names["kj_meta_malform"].destinations
     assert wb[sheet][ref.replace("$", "")].value == "nn"

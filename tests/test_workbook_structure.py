@@ -32,17 +32,21 @@ def input_cells(built) -> dict[str, set[tuple[str, int, int]]]:
         n = built.register.names[spec.name]
         out[spec.name] = {(n.sheet, r, c) for r in range(n.first[0], n.last[0] + 1)
                           for c in range(n.first[1], n.last[1] + 1)}
+    for name, n in built.register.names.items():  # the actuals on Oppfølging (kj_actual_<line>)
+        if name.startswith("kj_actual_"):
+            out[name] = {(n.sheet, r, n.first[1]) for r in range(n.first[0], n.last[0] + 1)}
     return out
 
 
 def test_sheets_in_the_order_of_the_work(default_book):
     _, wb = default_book
     assert wb.sheetnames == list(SHEET_ORDER)
-    # what a person reads first (welcome, inputs, the budget, its lines, the checks), then the workings
-    assert SHEET_ORDER[:10] == ("Veiledning", "Inndata", "Budsjett", "Budsjettlinjer", "Kontroll", "Estimater",
-                                "Beregning", "Usikkerhet", "Scenarier", "Soner")
+    # what a person reads first (welcome, inputs, the budget, its lines, the follow-up, the checks), then the
+    # workings
+    assert SHEET_ORDER[:11] == ("Veiledning", "Inndata", "Budsjett", "Budsjettlinjer", "Oppfølging", "Kontroll",
+                                "Estimater", "Beregning", "Usikkerhet", "Scenarier", "Soner")
     assert wb["Byggeinfo"].sheet_state == "hidden"
-    assert all(wb[s].sheet_state == "visible" for s in SHEET_ORDER[:10])
+    assert all(wb[s].sheet_state == "visible" for s in SHEET_ORDER[:11])
 
 
 def test_every_sheet_is_protected_and_only_inputs_are_unlocked(default_book):
@@ -57,7 +61,7 @@ def test_every_sheet_is_protected_and_only_inputs_are_unlocked(default_book):
                 if not c.protection.locked:
                     unlocked_found.add((ws.title, c.row - 1, c.column - 1))
     assert unlocked_found == unlocked_expected
-    assert {s for s, _, _ in unlocked_found} == {"Inndata"}
+    assert {s for s, _, _ in unlocked_found} == {"Inndata", "Oppfølging"}
 
 
 def test_a_password_from_the_command_line_protects_every_sheet(est):
@@ -145,7 +149,7 @@ def test_formulas_use_only_functions_every_target_computes(default_book):
     built, wb = default_book
     allowed = {"ABS", "AND", "COUNT", "COUNTIF", "FIND", "IF", "IFERROR", "INDEX", "INT", "ISNA", "ISNUMBER",
                "LEFT", "LEN", "MATCH", "MAX", "MID", "MIN", "MOD", "N", "OR", "ROUND", "ROUNDUP", "SQRT", "SUM",
-               "SUMPRODUCT", "SUMSQ", "TEXT", "TRIM", "TRUE"}
+               "SUMIFS", "SUMPRODUCT", "SUMSQ", "TEXT", "TRIM", "TRUE"}
     used = set()
     for ws in wb.worksheets:
         for row in ws.iter_rows():

@@ -28,6 +28,7 @@ from workbook_builder.sheets import (
     estimater,
     inndata,
     kontroll,
+    oppfolging,
     regenerering,
     scenarier,
     soner,
@@ -41,10 +42,12 @@ from workbook_builder.xlsx.files import atomic_write_bytes
 TEMPLATE_VERSION = "1"
 # The sheets by id (their bokmål names, each module's SHEET); a workbook names them in its målform
 # (`sheet_names`), and every formula that names a sheet uses that name. Defined names never change.
-SHEET_ORDER = (veiledning.SHEET, inndata.SHEET, budsjett.SHEET, budsjettlinjer.SHEET, kontroll.SHEET,
-               estimater.SHEET, beregning.SHEET, usikkerhet.SHEET, scenarier.SHEET, soner.SHEET, byggeinfo.SHEET)
+SHEET_ORDER = (veiledning.SHEET, inndata.SHEET, budsjett.SHEET, budsjettlinjer.SHEET, oppfolging.SHEET,
+               kontroll.SHEET, estimater.SHEET, beregning.SHEET, usikkerhet.SHEET, scenarier.SHEET, soner.SHEET,
+               byggeinfo.SHEET)
 # A regenerated workbook has its report after Kontroll: both say what to look at before using the numbers.
-REGENERATED_ORDER = (*SHEET_ORDER[:5], regenerering.SHEET, *SHEET_ORDER[5:])
+_AFTER_KONTROLL = SHEET_ORDER.index(kontroll.SHEET) + 1
+REGENERATED_ORDER = (*SHEET_ORDER[:_AFTER_KONTROLL], regenerering.SHEET, *SHEET_ORDER[_AFTER_KONTROLL:])
 DEFAULT_OUT = Path("build") / "kjernejournal-budsjett.xlsx"
 
 
@@ -90,6 +93,8 @@ def build_bytes(est: Estimates, inputs: Inputs, *, today: dt.date | None = None,
     #   Kontroll          → the checks over Beregning's names
     #   Usikkerhet        → the range per line item from Beregning's rows; returns its rows
     #   Budsjett, Budsjettlinjer, Scenarier → the outputs, from Beregning's (and Usikkerhet's) rows
+    #   Oppfølging        → the actuals (inputs) beside the budget and its range per line and year, from
+    #                       Beregning's rows and Usikkerhet's shares
     #   Veiledning, Byggeinfo (and Regenerering) → text and metadata, from the context alone
     estimater.write(ctx, sheets[estimater.SHEET])
     soner.write(ctx, sheets[soner.SHEET])
@@ -100,6 +105,7 @@ def build_bytes(est: Estimates, inputs: Inputs, *, today: dt.date | None = None,
     budsjett.write(ctx, sheets[budsjett.SHEET], rows, range_rows)
     budsjettlinjer.write(ctx, sheets[budsjettlinjer.SHEET], rows)
     scenarier.write(ctx, sheets[scenarier.SHEET], rows)
+    oppfolging.write(ctx, sheets[oppfolging.SHEET], rows)
     veiledning.write(ctx, sheets[veiledning.SHEET], TEMPLATE_VERSION)
     meta = byggeinfo.write(ctx, sheets[byggeinfo.SHEET], TEMPLATE_VERSION)
     if regeneration is not None:

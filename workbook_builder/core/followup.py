@@ -1,7 +1,7 @@
 """Follow-up (oppfølging): what a line of the budget really cost in a budget year, beside the budget.
 
-The actual figures come from the accounts (kroner, nominal: the prices of the year they were paid) and
-from time records (hours). Each line is compared in its own unit — hours for internal-hours lines, kroner
+The actual figures come from the accounts (kroner, nominal: the prices of the year they were paid) and the
+time records (hours). Each line is compared in its own unit — hours for internal-hours lines, kroner
 for new money — and kroner are first brought to the budget's fixed prices (the first budget year) with the
 same price index the budget lifts the estimates with (pay index for stand-ins, which are pay), so a
 deviation is a real one, not price growth.
@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workbook_builder.core.estimates import Estimates  # kj:embed-skip
-from workbook_builder.core.i18n import N_  # kj:embed-skip
+from workbook_builder.core.i18n import N_, tr  # kj:embed-skip
 from workbook_builder.core.model import (  # kj:embed-skip
     Actual,
     Budget,
@@ -29,7 +29,7 @@ from workbook_builder.core.model import (  # kj:embed-skip
 )
 
 BELOW, WITHIN, ABOVE = N_("Under P50"), N_("Innenfor P50–P85"), N_("Over P85")
-HOURS, KR = "timer", "kr"
+HOURS, KR = N_("timer"), N_("kr")
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,16 @@ def lines(est: Estimates) -> tuple[FollowUpLine, ...]:
             r = est.running_item(rid)
             out.append(FollowUpLine(rid, r.label, HOURS if r.kind == "hours" else KR, False))
     return tuple(out)
+
+
+def line_label(est: Estimates, line: FollowUpLine, malform: str) -> str:
+    """A line's label in `malform`: the estimates file's label of its item, or the renewals' message."""
+    return tr(line.label, malform) if line.id == "eid_renewal" else est.text_in(line.label, malform)
+
+
+def unit_label(line: FollowUpLine, malform: str) -> str:
+    """The line's unit as a person reads it: «timer» (nynorsk «timar») or «kr»."""
+    return tr(line.unit, malform)
 
 
 def line_budget(est: Estimates, p: Params, y: YearResult, line: FollowUpLine) -> float:

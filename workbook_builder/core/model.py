@@ -1382,6 +1382,8 @@ def investment_candidates(est: Estimates, b: Budget) -> list[tuple[str, int, flo
 
 def checks(est: Estimates, inputs: Inputs, b: Budget) -> tuple[Check, ...]:
     """Each check with its status; the workbook's Kontroll sheet computes the same."""
+    from workbook_builder.core.followup import ABOVE, follow_up  # kj:embed-skip  (it builds on this module)
+
     p = b.params
     total = b.one_off.staff
     short_groups = {g.id for g in est.groups if g.benefit == "short_term"}
@@ -1409,6 +1411,7 @@ def checks(est: Estimates, inputs: Inputs, b: Budget) -> tuple[Check, ...]:
         "benefits": p.admissions_short_term + p.admissions_home_care == 0,
         "benefit_groups": (p.admissions_short_term > 0 and staff_by(short_groups) == 0)
         or (p.admissions_home_care > 0 and staff_by(home_groups) == 0),
+        "followup": any(d.status == ABOVE for d in follow_up(est, b, inputs.actuals)) if inputs.actuals else False,
     }
     out = []
     for cid, (severity, title, _) in CHECKS.items():

@@ -78,6 +78,9 @@ CHECKS: dict[str, CheckSpec] = {
     "running": CheckSpec(NOTE, N_("Driftskostnader fylt inn"), "running costs filled in"),
     "benefits": CheckSpec(NOTE, N_("Pasientmottak for gevinst"), "patient admissions for the benefit"),
     "benefit_groups": CheckSpec(NOTE, N_("Gevinst og grupper henger sammen"), "benefits and groups fit together"),
+    # follow-up (Oppfølging): an actual above its line's P85 in a year is a note for the budget, not an error
+    "followup": CheckSpec(NOTE, N_("Faktiske tall innenfor kostnadsrammen (P85)"),
+                          "actuals within the cost frame (P85)"),
 }
 CHECK_TITLES = {k: spec.title for k, spec in CHECKS.items()}
 CHECK_OK_MESSAGE = N_("I orden.")
@@ -107,6 +110,7 @@ CHECK_MESSAGES: dict[str, str] = {
     "benefits": N_("Ingen pasientmottak er lagt inn: gevinsten blir 0."),
     "benefit_groups": N_("Pasientmottak er lagt inn for en tjeneste uten innføringstrinn i tilhørende gruppe "
                          "({short}: korttidsavdelinger, {home}: hjemmetjenesten): den gevinsten blir 0."),
+    "followup": N_("Et faktisk tall er over P85 (kostnadsrammen) for sin linje og sitt år: se arket Oppfølging."),
 }
 # The master check as a sentence. Placeholders: errors, notes (counts), noun (NOTE_ONE or NOTE_MANY).
 MASTER_MESSAGES: dict[str, str] = {

@@ -200,6 +200,16 @@ def _eid(w: _Writer, r: int) -> int:
     return r
 
 
+def index_formula(wage: bool, year: str) -> str:
+    """The price index (municipal deflator; its wage component with `wage`) of the year in the cell or name
+    `year`: the published index up to the last published year, then the forecast used. Model twin:
+    `model.price_index`."""
+    table = f"kj_est_{'wage' if wage else 'price'}_index"
+    forecast = "kj_wage_forecast_used" if wage else "kj_deflator_forecast_used"
+    return (f"IF({year}<=kj_est_last_year,INDEX({table},{year}-kj_est_base_year+1),"
+            f"INDEX({table},kj_est_last_year-kj_est_base_year+1)*(1+{forecast})^({year}-kj_est_last_year))")
+
+
 def _price_level(w: _Writer, r: int) -> int:
     s, est, b, tr, text = w.s, w.ctx.est, w.ctx.budget, w.tr, w.text
     p, d = b.params, est.deflator
@@ -256,22 +266,17 @@ def _price_level(w: _Writer, r: int) -> int:
               tr("Senere år bruker prognosen (kan endres på Inndata)"), formula="MAX(kj_est_deflator_years)",
               role="working")
 
-    def idx(kind: str, forecast: str, year: str) -> str:
-        table = f"kj_est_{kind}_index"
-        return (f"IF({year}<=kj_est_last_year,INDEX({table},{year}-kj_est_base_year+1),"
-                f"INDEX({table},kj_est_last_year-kj_est_base_year+1)*(1+{forecast})^({year}-kj_est_last_year))")
-
     r = w.row(r, tr("Faktor for kjøp: fra notatets prisår til første budsjettår"), tr("faktor"), p.price_factor,
               "kj_calc_price_factor", "factor",
               tr("Prisindeksen i første budsjettår ÷ prisindeksen i notatets prisår. Priser som er lagt inn på "
                  "Inndata, regnes som budsjettårets priser."),
-              formula=f"{idx('price', 'kj_deflator_forecast_used', 'kj_first_year_used')}/"
+              formula=f"{index_formula(False, 'kj_first_year_used')}/"
                       f"INDEX(kj_est_price_index,kj_est_price_year-kj_est_base_year+1)", role="key",
               label_role="bold")
     r = w.row(r, tr("Faktor for lønn: fra lønnsstatistikkens år til første budsjettår"), tr("faktor"),
               p.wage_factor, "kj_calc_wage_factor", "factor",
               tr("Lønnsindeksen i første budsjettår ÷ lønnsindeksen i statistikkens år."),
-              formula=f"{idx('wage', 'kj_wage_forecast_used', 'kj_first_year_used')}/"
+              formula=f"{index_formula(True, 'kj_first_year_used')}/"
                       f"INDEX(kj_est_wage_index,kj_est_pay_year-kj_est_base_year+1)", role="key", label_role="bold")
     return r
 

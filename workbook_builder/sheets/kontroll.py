@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from workbook_builder.core import i18n
 from workbook_builder.core.estimates import Estimates
+from workbook_builder.core.followup import ABOVE
 from workbook_builder.core.i18n import N_
 from workbook_builder.core.model import Budget, check_values
 from workbook_builder.core.numbers import TOLERANCE_KR
@@ -74,6 +75,7 @@ def conditions(est: Estimates, malform: str = i18n.DEFAULT_MALFORM) -> dict[str,
         "benefit_groups": ("OR(AND(kj_admissions_short_term_used>0,"
                            "SUMPRODUCT(kj_calc_step_staff,kj_calc_step_short)=0),"
                            "AND(kj_admissions_home_care_used>0,SUMPRODUCT(kj_calc_step_staff,kj_calc_step_home)=0))"),
+        "followup": f"COUNTIF(kj_followup_status,{excel_text(i18n.tr(ABOVE, malform))})>0",
     }
 
 

@@ -33,7 +33,8 @@ from workbook_builder.templating import TEMPLATES
 
 EMBED_SKIP = "# kj:embed-skip"
 # The core modules main.py inlines, in dependency order (each uses only the ones before it).
-CORE_EMBED = ("i18n.py", "errors.py", "numbers.py", "vocabulary.py", "municipality.py", "estimates.py", "model.py")
+CORE_EMBED = ("i18n.py", "errors.py", "numbers.py", "vocabulary.py", "municipality.py", "estimates.py", "model.py",
+              "followup.py")
 LITE_STORE_ID = "wa200008175"  # xlwings Lite in Microsoft's add-in store (AppSource)
 # The xlwings whose Office.js code path the tests run main.py through (pyproject pins the same).
 LITE_XLWINGS_VERSION = "0.37.8"
