@@ -11,18 +11,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from workbook_builder.cells import output_values
+from workbook_builder.core.errors import InputError
 from workbook_builder.core.estimates import Estimates, load_estimates
-from workbook_builder.core.model import budget
+from workbook_builder.core.model import Inputs, budget, resolve
 from workbook_builder.core.numbers import same_figure, terminal_value
 from workbook_builder.core.vocabulary import KEY_OUTPUTS, output_label
 from workbook_builder.sheets.regenerering import EstimateChange, Headline, Report
 from workbook_builder.workbook import BuiltWorkbook, build_bytes
-from workbook_builder.xlsx.filled_reader import FilledWorkbook, UnreadableWorkbook, built_date, read_workbook
+from workbook_builder.xlsx.filled_reader import (
+    ACTUAL,
+    FilledWorkbook,
+    Problem,
+    UnreadableWorkbook,
+    built_date,
+    read_workbook,
+)
 
 SUFFIX = "-regenerert"
 
@@ -56,9 +64,10 @@ def regenerate(source: str | Path, est: Estimates, *, today: dt.date | None = No
     source = Path(source)
     today = today or dt.date.today()
     old = read_workbook(source, est)
+    inputs = _actuals_in_plan(est, old, today)
     notes = old.input_notes
     extra = extra_sheets(old) if extra_sheets else None
-    first = build_bytes(est, old.inputs, today=today, password=password, input_notes=notes, extra_sheets=extra)
+    first = build_bytes(est, inputs, today=today, password=password, input_notes=notes, extra_sheets=extra)
     new = read_workbook(first.data, est, "new.xlsx")
     estimate_names = [n.name for n in first.register.names.values() if n.role in ("estimate", "list")]
     changes = estimate_changes(old, new, estimate_names)
@@ -69,9 +78,32 @@ def regenerate(source: str | Path, est: Estimates, *, today: dt.date | None = No
     report = Report(source=source.name, old_metadata=old.metadata, new_metadata=first.metadata, carried=old.carried,
                     problems=old.problems, missing=old.missing, estimate_changes=changes, headlines=headlines,
                     old_totals=old_from, notes=_remarks(old, first, password))
-    built = build_bytes(est, old.inputs, today=today, password=password, input_notes=notes, extra_sheets=extra,
+    built = build_bytes(est, inputs, today=today, password=password, input_notes=notes, extra_sheets=extra,
                         regeneration=report)
     return Regeneration(source, old, est, built, report, "xlwings.conf" in (extra or {}))
+
+
+def _actuals_in_plan(est: Estimates, old: FilledWorkbook, today: dt.date) -> Inputs:
+    """The old workbook's inputs with the actuals that fall in the new workbook's budget years; one outside
+    them (a blank first budget year moves with the build date) is reported, not carried."""
+    if not old.inputs.actuals:
+        return old.inputs
+    try:
+        years = resolve(est, replace(old.inputs, actuals=()), today).years
+    except InputError:
+        return old.inputs  # the build reports the inputs' own problem
+    kept = tuple(a for a in old.inputs.actuals if a.year in years)
+    for a in old.inputs.actuals:
+        if a.year not in years:
+            carried = next(c for c in old.carried if c.key.startswith(f"{ACTUAL}{a.line}#")
+                           and c.label.endswith(f" {a.year}"))
+            key = carried.key
+            old.problems.append(Problem(key, carried.label, carried.raw,
+                                        f"{a.year} is not one of the new workbook's budget years "
+                                        f"{years[0]}–{years[-1]}",
+                                        f"{a.year} er ikke blant budsjettårene {years[0]}–{years[-1]}", "no_room"))
+            old.carried[:] = [c for c in old.carried if c.key != key]
+    return replace(old.inputs, actuals=kept)
 
 
 def estimate_changes(old: FilledWorkbook, new: FilledWorkbook, names: list[str]) -> list[EstimateChange]:

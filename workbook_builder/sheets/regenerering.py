@@ -165,8 +165,12 @@ def write(ctx: Context, s: Sheet, report: Report) -> None:
         s.text(r, C_NAME, p.key, "unit")
         s.text(r, C_OLD, _nb(p.raw, p.key), "wrap", "text")
         s.blank(r, C_NEW)
-        note = (tr("Ikke ført over: {why}; står som merknad ved feltet på Inndata (kolonne J).", why=p.nb)
-                if p.kind == "invalid" else tr("Ikke ført over: {why}; verdien står bare her.", why=p.nb))
+        if p.kind != "invalid":
+            note = tr("Ikke ført over: {why}; verdien står bare her.", why=p.nb)
+        elif p.key.startswith("kj_actual_"):  # an actual: its note stands beside it on Oppfølging
+            note = tr("Ikke ført over: {why}; står som merknad ved feltet på Oppfølging.", why=p.nb)
+        else:
+            note = tr("Ikke ført over: {why}; står som merknad ved feltet på Inndata (kolonne J).", why=p.nb)
         s.text(r, C_NOTE, note, "status")
         _fit(s, r, label, p.raw, "", note)
         r += 1

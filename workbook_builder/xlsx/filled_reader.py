@@ -51,9 +51,19 @@ from defusedxml.common import DefusedXmlException
 
 from workbook_builder.cells import INPUT_BY_NAME, INPUTS, OUTPUTS, STEP_ROWS, TEXT_MAX, InputSpec, list_label
 from workbook_builder.core.errors import InputError
-from workbook_builder.core.estimates import Estimates
+from workbook_builder.core.estimates import MAX_FIGURE, Estimates
+from workbook_builder.core.followup import lines
 from workbook_builder.core.i18n import DEFAULT_MALFORM, parse_malform
-from workbook_builder.core.model import Inputs, Step, first_year_min, parse_choice
+from workbook_builder.core.model import (
+    ACTUAL_NB,
+    PLAN_YEARS,
+    Actual,
+    Inputs,
+    Step,
+    default_first_year,
+    first_year_min,
+    parse_choice,
+)
 from workbook_builder.core.municipality import parse_municipality_number
 from workbook_builder.core.numbers import nb_number, number, number_from_text, whole_number
 from workbook_builder.core.textinput import clean_text
@@ -75,6 +85,7 @@ EXCEL_MAX_ROW, EXCEL_MAX_COL = 1_048_576, 16_384
 CORE_INPUTS = ("kj_municipality", "kj_step_staff")  # every kj-budget template has them, on its input sheet
 
 NOTE_MARK = "ikke overført fra forrige arbeidsbok:"
+ACTUAL = "kj_actual_"  # the actuals on Oppfølging: kj_actual_<follow-up line>, one cell per budget year
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 REL_OFFICE_DOCUMENT = "/officeDocument"
@@ -1329,7 +1340,7 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = T
         raise UnreadableWorkbook(f"{wb.pkg.label}: is not a kj-budget workbook: it has none of the named cells "
                                  "kj-budget writes (such as kj_municipality or kj_step_staff)")
     _require_input_sheet(wb)
-    wb.plan([*INPUT_BY_NAME, "kj_input_note", *outputs, *(n for n in wb.names if n.startswith("kj_meta_"))]
+    wb.plan([*INPUT_BY_NAME, "kj_input_note", *outputs, *(n for n in wb.names if n.startswith(("kj_meta_", ACTUAL)))]
             if not full else [n for n in wb.names if n.startswith("kj_")])
     problems: list[Problem] = []
     carried: list[Carried] = []
@@ -1394,7 +1405,8 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = T
 
     problems += _pending(wb, problems, read_cells)
     steps = _steps(step_cols)
-    invalid = tuple(sorted({p.name for p in problems if p.kind == "invalid"}))
+    # an invalid actual (Oppfølging) is named beside its cell and left out; the budget's inputs stay valid
+    invalid = tuple(sorted({p.name for p in problems if p.kind == "invalid" and not p.name.startswith(ACTUAL)}))
     fields: dict[str, Any] = {k: (v if v is not None else ("" if k in TEXT_FIELDS else None))
                               for k, v in scalars.items()}
     inputs = Inputs(steps=steps, invalid=invalid, **fields)
@@ -1417,7 +1429,8 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = T
                     problems.append(Problem(key, name, raw_text(c.value), "the new template has no such input",
                                             "den nye malen har ikke dette feltet", "not_in_template"))
     for name in (wb.names if full else [*outputs, *(n for n in wb.names if n.startswith("kj_meta_"))]):
-        if not name.startswith("kj_") or name in INPUT_BY_NAME or name in unknown or name not in wb.names:
+        if not name.startswith("kj_") or name in INPUT_BY_NAME or name in unknown or name not in wb.names \
+                or name.startswith(ACTUAL):
             continue
         if wb.bounded(name) is None:
             continue
@@ -1436,10 +1449,44 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = T
     # record is not a målform we know, is bokmål
     with contextlib.suppress(ValueError):
         inputs = replace(inputs, malform=parse_malform(metadata.get("malform") or DEFAULT_MALFORM))
+    actuals = _actuals(wb, est, _first_year(inputs, metadata), take)
+    if actuals:
+        inputs = replace(inputs, actuals=actuals)
     return FilledWorkbook(wb.path, inputs, problems, metadata, carried, missing, values, formulas, labels,
                           password=wb.sheet_password("Inndata"),
                           lite=any(n.startswith("xl/webextensions/") for n in wb.pkg.names),
                           udf_config="xlwings.conf" in wb.sheets)
+
+
+def _first_year(inputs: Inputs, metadata: dict[str, str]) -> int:
+    """The first budget year the workbook used: the one typed, else the default it recorded (Byggeinfo), else
+    the one its build date gives."""
+    if inputs.first_year is not None:
+        return int(inputs.first_year)
+    recorded = metadata.get("default_first_year", "")
+    if recorded.isdigit():
+        return int(recorded)
+    return default_first_year(built_date(metadata))
+
+
+def _actuals(wb: WorkbookFile, est: Estimates, first_year: int, take: Any) -> tuple[Actual, ...]:
+    """The actuals on Oppfølging, by their defined names (kj_actual_<line>, one cell per budget year): a valid
+    number is an `Actual` (and carried), an invalid one a problem named beside its cell, a blank is not known
+    yet. A line the estimates do not follow up is left alone."""
+    out = []
+    for line in lines(est):
+        name = ACTUAL + line.id
+        cells = wb.cells(name)
+        if not cells:
+            continue
+        for k, c in enumerate(cells[:PLAN_YEARS]):
+            year = first_year + k
+            label = f"{ACTUAL_NB}: {est.text_in(line.label, DEFAULT_MALFORM)} {year}"
+            spec = InputSpec(name, "actuals", "number", label, line.unit, 0, MAX_FIGURE)
+            value = take(spec, f"{name}#{k + 1}", c, None)
+            if value is not None:
+                out.append(Actual(line.id, year, float(value)))
+    return tuple(out)
 
 
 def _require_input_sheet(wb: WorkbookFile) -> None:
@@ -1533,6 +1580,11 @@ def filled_values(path: str | Path | bytes) -> dict[str, Any]:
             for k, c in enumerate(wb.cells(spec.name) or []):
                 if c.value not in (None, ""):
                     out[spec.name if spec.rows == 1 else f"{spec.name}#{k + 1}"] = c.value
+        for name in wb.names:
+            if name.startswith(ACTUAL) and wb.bounded(name) is not None:
+                for k, c in enumerate(wb.cells(name) or []):
+                    if c.value not in (None, ""):
+                        out[f"{name}#{k + 1}"] = c.value
     return out
 
 
