@@ -29,8 +29,8 @@ COMPLETE = Inputs(municipality="Lillehammer", municipality_number="3405", vendor
                                           Step(60, "c", "Sone nord", 2027)),
                   vendor_module_kr=75_000, maintenance_kr_per_year=12_000, admissions_short_term=900,
                   admissions_home_care=1400)
-TOP_KEYS = {"file", "workbook", "estimates", "inputs", "problems", "checks", "master_check", "totals", "totals_match",
-            "ok", "exit_code"}
+TOP_KEYS = {"file", "workbook", "estimates", "inputs", "problems", "checks", "followup", "master_check", "totals",
+            "totals_match", "ok", "exit_code"}
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from typing import Any
 from workbook_builder.cli.commands import HELP
 from workbook_builder.cli.common import add_estimates_option, estimates_from
 from workbook_builder.core.errors import EXIT_USAGE, CliError
-from workbook_builder.core.numbers import terminal_value
+from workbook_builder.core.numbers import nb_number, terminal_value
 from workbook_builder.core.vocabulary import CHECKS, STATUS_EN
 from workbook_builder.services.check import UnreadableWorkbook, check_file
 
@@ -20,10 +20,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "check", help=HELP["check"],
         description="Read a filled workbook (safely, by its defined names), recompute it with the model and "
-        "report its inputs, the checks of its Kontroll sheet, and whether the totals saved in the file "
+        "report its inputs, the checks of its Kontroll sheet, the actuals on its Oppfølging sheet against the "
+        "budget (per line and year, with P50, P85 and the deviation), and whether the totals saved in the file "
         "(kj_total_kr and the other headline outputs) equal the model's.",
         epilog="Exit codes: 0 every check OK and the totals match; 1 a check is not OK or a total does not "
-        "match; 2 the file cannot be read (not a workbook, damaged, hostile, not from kj-budget).",
+        "match (an actual above P85 is a note: exit 0 with --allow-notes); 2 the file cannot be read (not a "
+        "workbook, damaged, hostile, not from kj-budget).",
     )
     p.add_argument("file", type=Path, metavar="FILE.xlsx", help="the filled workbook")
     p.add_argument("--json", action="store_true", help="print JSON for scripts (keys in the README)")
@@ -61,6 +63,7 @@ def _lines(r: dict[str, Any]) -> list[str]:
     lines.append(f"Checks (Kontroll): {r['master_check']}")
     for c in r["checks"]:
         lines.append(f"  {STATUS_EN[c['status']]:<5} {CHECKS[c['id']].title_en}")
+    lines += _followup_lines(r["followup"])
     bad = [t for t in r["totals"] if not t["match"]]
     unsaved = [t for t in bad if _unsaved(t["workbook"]) and not _unsaved(t["model"])]
     if bad and len(unsaved) == len(bad):
@@ -78,6 +81,24 @@ def _lines(r: dict[str, Any]) -> list[str]:
                      f"(e.g. kj_total_kr {terminal_value(_get(r, 'kj_total_kr'))}).")
     lines.append("Result: OK" if r["ok"] else "Result: NOT OK")
     return lines
+
+
+def _followup_lines(devs: list[dict[str, Any]]) -> list[str]:
+    """The actuals on Oppfølging against the budget, per line and year (fixed prices of the first budget year)."""
+    if not devs:
+        return ["Follow-up (Oppfølging): no actuals entered yet."]
+    above = sum(d["status"] == "above" for d in devs)
+    out = [f"Follow-up (Oppfølging): {len(devs)} actual{'s' if len(devs) != 1 else ''} entered, {above} above P85 "
+           "(each a note on Kontroll); in fixed prices of the first budget year:"]
+    for d in devs:
+        unit = " hours" if d["unit"] == "hours" else " kr"
+        share_ = d["deviation_share"]
+        share = "" if share_ is None else f" ({'+' if share_ > 0 else ''}{nb_number(share_ * 100, 1)} %)"
+        deviation = terminal_value(round(d["deviation"], 2))
+        out.append(f"  {d['status']:<6} {d['line']} {d['year']}: actual {terminal_value(d['actual'])}{unit}, budget "
+                   f"{terminal_value(d['budget'])} (P50 {terminal_value(d['p50'])}, P85 {terminal_value(d['p85'])}), "
+                   f"deviation {'+' if d['deviation'] > 0 else ''}{deviation}{share}")
+    return out
 
 
 def _get(r: dict[str, Any], name: str) -> Any:

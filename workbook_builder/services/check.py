@@ -16,7 +16,8 @@ from typing import Any
 from workbook_builder.cells import output_values
 from workbook_builder.core.errors import EXIT_CHECK_FAILED, EXIT_OK
 from workbook_builder.core.estimates import Estimates
-from workbook_builder.core.model import budget
+from workbook_builder.core.followup import HOURS, STATUS_EN, follow_up, line_label
+from workbook_builder.core.model import Budget, budget
 from workbook_builder.core.numbers import same_value
 from workbook_builder.core.vocabulary import NOTE, OK, at_most
 from workbook_builder.xlsx.filled_reader import FilledWorkbook, UnreadableWorkbook, built_date, read_workbook
@@ -30,6 +31,22 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value if isinstance(value, (int, float, str, bool)) or value is None else str(value)
+
+
+def followup_json(est: Estimates, b: Budget) -> list[dict[str, Any]]:
+    """Each line and budget year whose actual is known (Oppfølging): the budget, its P50 and P85, the actual as
+    entered and in the budget's fixed prices, the deviation in the line's unit and as a share of the budget,
+    and the status against the range (below P50, within P50–P85, above P85; above is a note on Kontroll)."""
+    out = []
+    for d in follow_up(est, b, b.inputs.actuals):
+        if d.actual is None:
+            continue
+        out.append({"line": d.line.id, "label": line_label(est, d.line, "nb"), "year": d.year,
+                    "unit": "hours" if d.line.unit == HOURS else "kr", "budget": _plain(d.budget),
+                    "p50": _plain(d.p50), "p85": _plain(d.p85), "actual_entered": _plain(d.actual_nominal),
+                    "actual": _plain(d.actual), "deviation": _plain(d.deviation),
+                    "deviation_share": d.deviation_share, "status": STATUS_EN[d.status]})
+    return out
 
 
 def check_file(path: str | Path, est: Estimates, allow_notes: bool = False) -> dict[str, Any]:
@@ -58,6 +75,7 @@ def check_workbook(fw: FilledWorkbook, est: Estimates, allow_notes: bool = False
         "inputs": {c.key: c.data for c in fw.carried},
         "problems": [{"name": p.key, "value": p.raw, "reason": p.en, "kind": p.kind} for p in fw.problems],
         "checks": [{"id": c.id, "title": c.title, "status": c.status, "message": c.message} for c in b.checks],
+        "followup": followup_json(est, b),
         "master_check": master,
         "totals": totals,
         "totals_match": totals_match,
