@@ -30,11 +30,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "expense kind, unit and source), or write the estimates file with --export so you can edit it "
         "and pass it back with --estimates FILE, or learn the estimates from the region with --calibrate: each "
         "interpolated line item's values at the reference sizes are fitted to what the municipalities' "
-        "rollouts really cost (the actuals on their Oppfølging sheets), its range set from how far they "
+        "rollouts really cost (the actuals on their Oppfølging sheets, from the filled workbooks in a folder or "
+        "from the Oppfølging sheet of an overview written by kj-budget collect), its range set from how far they "
         "spread, and the original figures kept beside the fitted ones.",
         epilog="Exit codes: 0 written; 1 too few municipalities reported to fit an item (named with its "
         "segment; nothing written); 2 bad arguments or files; 3 the output could not be written. Example: "
-        "kj-budget estimates --calibrate build/kommuner --out build/region.toml, then "
+        "kj-budget estimates --calibrate build/oversikt.xlsx --out build/region.toml, then "
         "kj-budget build --from OLD.xlsx --estimates build/region.toml",
     )
     add_estimates_option(p)
@@ -42,9 +43,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true",
                    help="with --export: replace FILE even if it is not the same estimates file")
     p.add_argument("--json", action="store_true", help="print the estimates as JSON")
-    p.add_argument("--calibrate", type=Path, metavar="DIR",
-                   help="fit the line items to the actuals of the filled workbooks in DIR (read as `kj-budget "
-                   "collect` reads them) and write the calibrated estimates to --out")
+    p.add_argument("--calibrate", type=Path, metavar="OVERVIEW.xlsx|DIR",
+                   help="fit the line items to the actuals in the overview that `kj-budget collect` wrote (its "
+                   "Oppfølging sheet), or of the filled workbooks in DIR (read as collect reads them), and write "
+                   "the calibrated estimates to --out")
     p.add_argument("--out", type=Path, metavar="FILE.toml", help="with --calibrate: where to write the estimates")
     p.set_defaults(func=run)
 
@@ -106,7 +108,13 @@ def _calibrate(args: argparse.Namespace, est: Estimates) -> int:
     import datetime as dt
 
     from workbook_builder import __version__
-    from workbook_builder.services.calibrate import CalibrationError, calibrate, calibrated_text, regional_budgets
+    from workbook_builder.services.calibrate import (
+        CalibrationError,
+        calibrate,
+        calibrated_text,
+        municipalities,
+        regional_budgets,
+    )
 
     if args.out is None:
         raise CliError("--calibrate needs --out FILE.toml (where to write the calibrated estimates)")
@@ -126,7 +134,8 @@ def _calibrate(args: argparse.Namespace, est: Estimates) -> int:
     write_checked([(Target(args.out, estimates_kind(text), f"--out {args.out}"), text.encode("utf-8"))],
                   [args.estimates, args.calibrate], force=args.force)
     console = Console(highlight=False, soft_wrap=False)
-    table = Table(title=f"Calibrated from {len(budgets)} municipalities", title_justify="left", box=box.SIMPLE_HEAD)
+    table = Table(title=f"Calibrated from {municipalities(budgets)} municipalities", title_justify="left",
+                  box=box.SIMPLE_HEAD)
     table.add_column("item", no_wrap=True)
     table.add_column("n", justify="right")
     for s in est.sizes.values:

@@ -112,11 +112,23 @@ def line_budget(est: Estimates, p: Params, y: YearResult, line: FollowUpLine) ->
     return value
 
 
-def fixed_prices(est: Estimates, p: Params, year: int, kr: float, wage: bool) -> float:
-    """Kroner paid in `year` in the budget's fixed prices (the first budget year): the year's price index
-    over the first year's (municipal deflator; pay index for pay), as the budget lifts its figures."""
+def fixed_prices(est: Estimates, p: Params, year: int, kr: float, wage: bool, to_year: int | None = None) -> float:
+    """Kroner paid in `year` in the budget's fixed prices (the first budget year, or `to_year`: the estimates'
+    price year for a calibration): the target year's price index over the year paid's (municipal deflator; pay
+    index for pay, each with the budget's forecast), as the budget lifts its figures."""
     forecast = p.wage_forecast if wage else p.deflator_forecast
-    return kr * price_index(est, p.first_year, wage, forecast) / price_index(est, year, wage, forecast)
+    target = p.first_year if to_year is None else to_year
+    return kr * price_index(est, target, wage, forecast) / price_index(est, year, wage, forecast)
+
+
+def in_price_year(est: Estimates, p: Params, d: Deviation) -> float | None:
+    """A known actual in the estimates' price year (hours as they are; kroner by `fixed_prices`): what a
+    calibration compares with the estimates' figures."""
+    if d.actual_nominal is None:
+        return None
+    if d.line.unit == HOURS:
+        return d.actual_nominal
+    return fixed_prices(est, p, d.year, d.actual_nominal, d.line.wage, est.price_year)
 
 
 def follow_up(est: Estimates, b: Budget, actuals: tuple[Actual, ...] = ()) -> tuple[Deviation, ...]:

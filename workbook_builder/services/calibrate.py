@@ -23,11 +23,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from workbook_builder.core.estimates import Estimates, parse_estimates
-from workbook_builder.core.model import Budget, price_index, segment
+from workbook_builder.core.followup import follow_up, in_price_year
+from workbook_builder.core.model import Budget, segment
 from workbook_builder.core.numbers import nb_number
 
 MIN_PER_SEGMENT = 2
@@ -46,6 +48,18 @@ class Observation:
     staff: int
     value: float
     years: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Reported:
+    """What one municipality reported for an item: its personnel, the budget years in which its budget has the
+    item, and its actuals per year (hours, or kroner in the estimates' price year)."""
+
+    municipality: str
+    staff: int
+    item: str
+    due: tuple[int, ...]
+    actuals: dict[int, float]
 
 
 @dataclass(frozen=True)
@@ -72,25 +86,26 @@ def weights(sizes: Sequence[float], staff: float) -> list[float]:
     return w
 
 
-def observations(est: Estimates, budgets: Sequence[tuple[str, Budget]], item_id: str) -> list[Observation]:
+def reported(est: Estimates, name: str, b: Budget, item_id: str) -> Reported:
+    """A municipality's budget and actuals for an item, each actual in the estimates' price year (kroner of the
+    year paid by the follow-up's price rule, core/followup.in_price_year)."""
+    devs = [d for d in follow_up(est, b, b.inputs.actuals) if d.line.id == item_id]
+    actuals = {d.year: v for d in devs if (v := in_price_year(est, b.params, d)) is not None}
+    return Reported(name, b.total_staff, item_id, tuple(d.year for d in devs if d.budget > 0), actuals)
+
+
+def observations(est: Estimates, budgets: Sequence[tuple[str, Budget] | Reported], item_id: str
+                 ) -> list[Observation]:
     """Each municipality's actual total for an interpolated item, where its actuals are complete: an
     actual for every budget year in which the budget has the item (a missing year would look cheap)."""
-    item = est.item(item_id)
     out = []
-    for name, b in budgets:
-        p = b.params
-        known = {a.year: a.value for a in b.inputs.actuals if a.line == item_id}
-        due = [y.year for y in b.years if (y.item_hours if item.kind == "hours" else y.item_kr).get(item_id, 0) > 0]
-        if not due or any(year not in known for year in due) or b.total_staff <= 0:
+    for x in budgets:
+        r = x if isinstance(x, Reported) else reported(est, x[0], x[1], item_id)
+        if r.item != item_id:
             continue
-        total = 0.0
-        for year in sorted(known):
-            v = known[year]
-            if item.kind != "hours":  # kroner of the year paid → the estimates' price year (municipal deflator)
-                v *= (price_index(est, est.price_year, False, p.deflator_forecast)
-                      / price_index(est, year, False, p.deflator_forecast))
-            total += v
-        out.append(Observation(name, b.total_staff, total, tuple(sorted(known))))
+        if not r.due or any(year not in r.actuals for year in r.due) or r.staff <= 0:
+            continue
+        out.append(Observation(r.municipality, r.staff, sum(r.actuals.values()), tuple(sorted(r.actuals))))
     return out
 
 
@@ -122,7 +137,7 @@ def fit_item(est: Estimates, item_id: str, obs: Sequence[Observation]) -> Fit:
                tuple(obs), tuple(per_segment), m, s)
 
 
-def calibrate(est: Estimates, budgets: Sequence[tuple[str, Budget]]) -> list[Fit]:
+def calibrate(est: Estimates, budgets: Sequence[tuple[str, Budget] | Reported]) -> list[Fit]:
     """A fit for every interpolated line item; CalibrationError names every item that cannot be fitted."""
     if not budgets:
         raise CalibrationError("no municipalities to learn from")
@@ -178,15 +193,66 @@ def calibrated_text(est: Estimates, fits: Sequence[Fit], *, source: str, today: 
     return text
 
 
-def regional_budgets(source: Path, est: Estimates) -> tuple[list[tuple[str, Budget]], list[tuple[Path, str]]]:
-    """The municipalities' budgets with their actuals: from the filled workbooks in a folder (read as
-    `collect` reads them); the files that could not be read, with the reason."""
+def regional_budgets(source: Path, est: Estimates
+                     ) -> tuple[list[tuple[str, Budget]] | list[Reported], list[tuple[Path, str]]]:
+    """What the region reported: the municipalities' budgets with their actuals from the filled workbooks in a
+    folder (read as `collect` reads them), or each municipality's lines from the follow-up table of an overview
+    `collect` wrote; and the files that could not be read, with the reason."""
     from workbook_builder.services.collect import Entry, collect, find_workbooks
 
+    if source.is_file():
+        return overview_reported(source, est), []
     if not source.is_dir():
-        raise ValueError("is not a folder of filled workbooks")
+        raise ValueError("is neither a folder of filled workbooks nor an overview written by kj-budget collect")
     found = find_workbooks([source])
     results = [*found.unusable, *collect(found.files, est)]
     budgets = [(e.inputs.municipality or e.path.stem, e.budget) for e in results if isinstance(e, Entry)]
     unread = [(r.path, r.reason) for r in results if not isinstance(r, Entry)]
     return budgets, unread
+
+
+def municipalities(region: Sequence[tuple[str, Budget]] | Sequence[Reported]) -> int:
+    """How many municipalities a region's report covers."""
+    return len({x.municipality if isinstance(x, Reported) else x[0] for x in region})
+
+
+def overview_reported(path: Path, est: Estimates) -> list[Reported]:
+    """The interpolated items' budgets and actuals per municipality from the follow-up table (sheet Oppfølging) of
+    an overview that `kj-budget collect` wrote, read by its defined names (kj_fu_*) through the safe reader.
+    Raises ValueError for a file that is not such an overview (or has no follow-up table: an older one)."""
+    from workbook_builder.services.collect import FU_NAMES
+    from workbook_builder.xlsx.filled_reader import UnreadableWorkbook, WorkbookFile
+
+    try:
+        with WorkbookFile(path) as wb:
+            if wb.custom_properties().get("kj_kind") != "oversikt":
+                raise ValueError("is not an overview written by kj-budget collect (nor a folder of workbooks)")
+            missing = [f"kj_fu_{k}" for k in FU_NAMES if wb.bounded(f"kj_fu_{k}") is None]
+            if missing:
+                raise ValueError(f"has no follow-up table (no {missing[0]}): write the overview again with this "
+                                 "version of kj-budget collect")
+            wb.plan([f"kj_fu_{k}" for k in FU_NAMES])
+            columns = {k: [c.value for c in wb.cells(f"kj_fu_{k}", formulas=False) or []] for k in FU_NAMES}
+    except UnreadableWorkbook as exc:
+        raise ValueError(f"cannot be read: {exc}") from None
+    items = {i.id for i in est.interpolated_items}
+    grouped: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    for k, line in enumerate(columns["line"]):
+        if not isinstance(line, str) or line not in items:
+            continue
+        key = (str(columns["municipality"][k] or ""), str(columns["name"][k] or ""), str(columns["file"][k] or ""))
+        g = grouped.setdefault((*key, line), {"staff": columns["staff"][k], "due": [], "actuals": {}})
+        year = columns["year"][k]
+        if not isinstance(year, (int, float)):
+            continue
+        budget_ = columns["budget"][k]
+        if isinstance(budget_, (int, float)) and budget_ > 0:
+            g["due"].append(int(year))
+        value = columns["price_year"][k]
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            g["actuals"][int(year)] = float(value)
+    out = []
+    for (number, name, file, line), g in grouped.items():
+        staff = g["staff"] if isinstance(g["staff"], (int, float)) else 0
+        out.append(Reported(name or number or file, int(staff), line, tuple(g["due"]), g["actuals"]))
+    return out
