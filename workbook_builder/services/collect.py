@@ -387,8 +387,8 @@ IN_PRICE_YEAR = N_("Faktisk i estimatenes prisår ({year})")
 
 def followup_columns(est: Estimates) -> tuple[Col, ...]:
     return (
-        Col(N_("Kommunenr"), "", 10), Col(N_("Kommune"), "", 18), Col(N_("Linje"), "", 40),
-        Col(N_("Linje-id"), "", 14), Col(N_("Budsjettår"), YEAR, 10), Col(N_("Enhet"), "", 7),
+        Col(N_("Kommunenr"), "", 10), Col(N_("Kommune"), "", 18), Col(N_("Linje"), "", 60),
+        Col(N_("Linje-id"), "", 24), Col(N_("Budsjettår"), YEAR, 10), Col(N_("Enhet"), "", 7),
         Col(N_("Budsjett (sannsynlig)"), COUNT, 14), Col(N_("P50"), COUNT, 13), Col(N_("P85"), COUNT, 13),
         Col(N_("Faktisk, slik det er lagt inn"), COUNT, 14),
         Col(N_("Faktisk i faste priser (første budsjettår)"), COUNT, 15),
@@ -805,9 +805,12 @@ def _followup_sheet(wb: Any, ws: Any, name: str, columns: Sequence[Col], rows: S
     units = (tr("kr"), tr("timer"))
     heads = [N_("Budsjettår"), N_("Nye midler: budsjett for linjene med faktisk tall"), N_("Nye midler: faktisk"),
              N_("Interne timer: budsjett for linjene med faktisk tall"), N_("Interne timer: faktisk")]
-    for c, h in enumerate(heads):
+    summary_cols = (F_YEAR, F_BUDGET, F_P50, F_P85, F_ENTERED)  # under the table's columns of like width
+    for c in range(summary_cols[0], summary_cols[-1] + 1):
+        ws.write_blank(summary, c, None, fmt["head"])
+    for c, h in zip(summary_cols, heads):
         ws.write_string(summary, c, tr(h), fmt["head"])
-    ws.set_row(summary, 44)
+    ws.set_row(summary, 58)
     table_head = summary + 2 + max(len(years), 1)
     first, last = table_head + 1, table_head + max(len(rows), 1)
 
@@ -816,14 +819,15 @@ def _followup_sheet(wb: Any, ws: Any, name: str, columns: Sequence[Col], rows: S
 
     for k, y in enumerate(years):
         r = summary + 1 + k
-        ws.write_number(r, 0, y, fmt[YEAR])
-        for c, (unit, src) in enumerate(((units[0], F_BUDGET), (units[0], F_FIXED), (units[1], F_BUDGET),
-                                         (units[1], F_FIXED)), start=1):
+        year_cell = xl_rowcol_to_cell(r, F_YEAR, col_abs=True)
+        ws.write_number(r, F_YEAR, y, fmt[YEAR])
+        for c, (unit, src) in zip(summary_cols[1:], ((units[0], F_BUDGET), (units[0], F_FIXED), (units[1], F_BUDGET),
+                                                      (units[1], F_FIXED))):
             value = sum(float(row[src]) for row in rows
                         if row[F_YEAR] == y and row[F_UNIT] == unit and row[F_FIXED] is not None)
-            ws.write_formula(r, c, f'=SUMPRODUCT(({rng(F_YEAR)}=$A{r + 1})*({rng(F_UNIT)}="{unit}")'
+            ws.write_formula(r, c, f'=SUMPRODUCT(({rng(F_YEAR)}={year_cell})*({rng(F_UNIT)}="{unit}")'
                                    f"*ISNUMBER({rng(F_FIXED)})*{rng(src)})" if src == F_BUDGET else
-                             f'=SUMIFS({rng(src)},{rng(F_YEAR)},$A{r + 1},{rng(F_UNIT)},"{unit}")',
+                             f'=SUMIFS({rng(src)},{rng(F_YEAR)},{year_cell},{rng(F_UNIT)},"{unit}")',
                              fmt[KR] if unit == units[0] else fmt[COUNT], value)
     for c, col in enumerate(columns):
         ws.set_column(c, c, col.width)
@@ -848,7 +852,7 @@ def _followup_sheet(wb: Any, ws: Any, name: str, columns: Sequence[Col], rows: S
             elif v is None or v == "":
                 ws.write_blank(r, c, None, num)
             elif isinstance(v, str):
-                ws.write_string(r, c, v, fmt["wrap"] if col.width >= 40 else fmt[""])
+                ws.write_string(r, c, v, fmt[""])
             else:
                 ws.write_number(r, c, v, num)
     if not rows:

@@ -174,7 +174,7 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
 SUMMARY_HEADS = (N_("År"), N_("Nye midler: budsjett for linjene med faktisk tall"), N_("Nye midler: faktisk"),
                  N_("Avvik"), N_("Interne timer: budsjett for linjene med faktisk tall"), N_("Interne timer: faktisk"),
                  N_("Avvik"), N_("Linjer med faktisk tall"))
-SUMMARY_COLS = (C_YEAR, C_IN, C_FIXED, C_BUDGET, C_P50, C_P85, C_DEV, C_SHARE)
+SUMMARY_COLS = (C_YEAR, C_IN, C_FIXED, C_BUDGET, C_P50, C_P85, C_DEV, C_STATUS)
 
 
 def _summary(ctx: Context, s: Sheet, r: int, years: list[str], devs: list[Any], table: tuple[int, int]) -> None:
@@ -183,8 +183,10 @@ def _summary(ctx: Context, s: Sheet, r: int, years: list[str], devs: list[Any], 
     tr, b = ctx.tr, ctx.budget
     s.band(r, tr("Samlet per år (bare linjene med faktisk tall)"), C_NOTE, first_col=C_YEAR)
     r += 1
+    for col in (C_UNIT, C_SHARE):
+        s.blank(r, col, "colhead")
     for col, head in zip(SUMMARY_COLS, SUMMARY_HEADS):
-        s.text(r, col, tr(head), "colhead" if col == C_YEAR else "colhead_r")
+        s.text(r, col, tr(head), "colhead" if col in (C_YEAR, C_STATUS) else "colhead_r")
     s.ws.set_row(r, 44)
     r += 1
     first, last = table
@@ -207,7 +209,7 @@ def _summary(ctx: Context, s: Sheet, r: int, years: list[str], devs: list[Any], 
             s.formula(r, c_dev, f"{cell(r, c_actual)}-{cell(r, c_budget)}", actual - budget, "calc", NUM[unit])
         n_known = sum(1 for d in devs if d.year == y.year and d.actual is not None)
         n_lines = sum(1 for d in devs if d.year == y.year)
-        s.formula(r, C_SHARE, f'SUMPRODUCT(({rng(C_YEAR)}={year})*ISNUMBER({rng(C_FIXED)}))&" / "&'
+        s.formula(r, C_STATUS, f'SUMPRODUCT(({rng(C_YEAR)}={year})*ISNUMBER({rng(C_FIXED)}))&" / "&'
                               f'COUNTIF({rng(C_YEAR)},{year})', f"{n_known} / {n_lines}", "calc")
         r += 1
 
