@@ -73,10 +73,10 @@ def refused_everywhere(tmp_path: Path, data: bytes, *expected: str) -> None:
         else:
             for text in expected:
                 assert text in r.stderr, r.stderr
-        assert sorted(p.name for p in tmp_path.iterdir()) == (["bad.xlsx", "o.csv", "o.xlsx"]
+        assert sorted(p.name for p in tmp_path.iterdir()) == (["bad.xlsx", "o-oppfolging.csv", "o.csv", "o.xlsx"]
                                                                if cmd[0] == "collect" else ["bad.xlsx"])
         for p in tmp_path.iterdir():
-            if p.name.startswith("o."):
+            if p.name.startswith(("o.", "o-")):
                 p.unlink()
 
 

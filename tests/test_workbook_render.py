@@ -119,3 +119,22 @@ def test_print_setup_is_a4_and_fitted(est, tmp_path):
         assert "Lillehammer" in ws.oddHeader.left.text, name
     assert wb["Budsjett"].page_setup.orientation == "portrait"
     assert wb["Inndata"].page_setup.orientation == "landscape"
+
+
+@pytest.mark.libreoffice
+def test_the_followup_sheet_renders_with_its_actuals(est, tmp_path, update_golden):
+    """Oppfølging with actuals below, within and above the range (`--update-golden` refreshes
+    docs/images/oppfolging.png, the picture in veiledning.md)."""
+    path = tmp_path / "oppfolging.xlsx"
+    build_workbook(path, est, scenarios.scenarios()["followup"], today=TODAY)
+    pdf = lo.render_pdf(path, tmp_path / "pdf")
+    page = SHEET_ORDER.index("Oppfølging") + 1
+    png = lo.pdf_to_png(pdf, tmp_path / "png" / "page", dpi=70, first=page, last=page)[0]
+    width, height = png_size(png)
+    assert width > 800 and height > 900 and png.stat().st_size > 60_000  # the table, the summary and the charts
+    if update_golden:
+        from PIL import Image
+
+        hi = lo.pdf_to_png(pdf, tmp_path / "docs" / "oppfolging", dpi=80, first=page, last=page)
+        with Image.open(hi[0]) as im:
+            im.save(DOCS / "oppfolging.png", optimize=True)
