@@ -12,7 +12,7 @@ from conftest import TODAY
 from test_check_command import COMPLETE
 
 from workbook_builder.cli.main import main
-from workbook_builder.core.followup import STATUS_EN, follow_up
+from workbook_builder.core.followup import DEVIATION_EN, follow_up
 from workbook_builder.core.model import Actual, budget
 from workbook_builder.core.vocabulary import CHECKS, NOTE
 from workbook_builder.workbook import build_workbook
@@ -47,7 +47,7 @@ def test_the_json_lists_each_known_actual_as_the_model_computes_it(est, books, c
                            ("actual_entered", d.actual_nominal), ("deviation", d.deviation),
                            ("deviation_share", d.deviation_share)):
             assert close(f[key], value), (f["line"], key)
-        assert f["status"] == STATUS_EN[d.status]
+        assert f["status"] == DEVIATION_EN[d.status]
     assert [f["status"] for f in r["followup"]] == ["below", "within", "above"]
     assert {f["unit"] for f in r["followup"]} == {"kr", "hours"}
     assert CHECKS["followup"].severity == NOTE

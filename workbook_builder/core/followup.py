@@ -29,7 +29,7 @@ from workbook_builder.core.model import (  # kj:embed-skip
 )
 
 BELOW, WITHIN, ABOVE = N_("Under P50"), N_("Innenfor P50–P85"), N_("Over P85")
-STATUS_EN = {BELOW: "below", WITHIN: "within", ABOVE: "above"}  # the terminal's and JSON's words
+DEVIATION_EN = {BELOW: "below", WITHIN: "within", ABOVE: "above"}  # the terminal's and JSON's words
 HOURS, KR = N_("timer"), N_("kr")
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from workbook_builder.cells import output_values
 from workbook_builder.core.errors import EXIT_CHECK_FAILED, EXIT_OK
 from workbook_builder.core.estimates import Estimates
-from workbook_builder.core.followup import HOURS, STATUS_EN, follow_up, line_label
+from workbook_builder.core.followup import DEVIATION_EN, HOURS, follow_up, line_label
 from workbook_builder.core.model import Budget, budget
 from workbook_builder.core.numbers import same_value
 from workbook_builder.core.vocabulary import NOTE, OK, at_most
@@ -45,7 +45,7 @@ def followup_json(est: Estimates, b: Budget) -> list[dict[str, Any]]:
                     "unit": "hours" if d.line.unit == HOURS else "kr", "budget": _plain(d.budget),
                     "p50": _plain(d.p50), "p85": _plain(d.p85), "actual_entered": _plain(d.actual_nominal),
                     "actual": _plain(d.actual), "deviation": _plain(d.deviation),
-                    "deviation_share": d.deviation_share, "status": STATUS_EN[d.status]})
+                    "deviation_share": d.deviation_share, "status": DEVIATION_EN[d.status]})
     return out
 
 
