@@ -76,6 +76,14 @@ def test_a_bad_actual_is_a_finding_beside_its_cell_and_not_an_invalid_budget_inp
     note = ws.cell(name.first[0] + 1, C_NOTE + 1).value
     assert note.startswith("Faktisk tall: Opplæring kjernejournal og bruk, helsepersonell 2027:")
     assert "«mange»" in note
+    # a second regeneration finds the note beside the still blank cell and carries it again, word for word
+    twice = regenerate(new, est, today=TODAY)
+    pending = next(p for p in twice.report.problems if p.key == "kj_actual_training#1")
+    assert pending.note == note and pending.raw == "mange" and "still blank" in pending.en
+    again_new = tmp_path / "ny-igjen.xlsx"
+    again_new.write_bytes(twice.built.data)
+    assert openpyxl.load_workbook(again_new)["Oppfølging"].cell(name.first[0] + 1, C_NOTE + 1).value == note
+    assert read_workbook(again_new, est).inputs.invalid == ()
     sheet = openpyxl.load_workbook(new)["Regenerering"]
     texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert any("merknad ved feltet på Oppfølging" in t for t in texts)

@@ -11,7 +11,9 @@ internal hours: budget vs actual) come first.
 
 Defined names: kj_actual_<line> (the four input cells of a line), and the table's columns kj_followup_line
 (the line ids, in a hidden column), kj_followup_year, kj_followup_budget, kj_followup_p50, kj_followup_p85,
-kj_followup_actual (fixed prices), kj_followup_deviation, kj_followup_share and kj_followup_status.
+kj_followup_actual (fixed prices), kj_followup_deviation, kj_followup_share, kj_followup_status and
+kj_followup_note (an actual a regeneration could not carry, as text: the reader finds it again while its cell is
+blank).
 """
 
 from __future__ import annotations
@@ -153,6 +155,7 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
         ws.data_validation(first, C_IN, r - 1, C_IN, _validation(ctx, line, label))
     last_row = r - 1
     for name, col in (("kj_followup_line", C_ID), ("kj_followup_year", C_YEAR), ("kj_followup_budget", C_BUDGET),
+                      ("kj_followup_note", C_NOTE),
                       ("kj_followup_p50", C_P50), ("kj_followup_p85", C_P85), ("kj_followup_actual", C_FIXED),
                       ("kj_followup_deviation", C_DEV), ("kj_followup_share", C_SHARE),
                       ("kj_followup_status", C_STATUS)):

@@ -1449,7 +1449,7 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = T
         if name.startswith("kj_meta_") and v not in (None, ""):
             metadata[name.removeprefix("kj_meta_")] = raw_text(v)
     inputs = replace(inputs, malform=malform)
-    actuals = _actuals(wb, est, _first_year(inputs, metadata), take)
+    actuals = _actuals(wb, est, _first_year(inputs, metadata), take, problems)
     if actuals:
         inputs = replace(inputs, actuals=actuals)
     return FilledWorkbook(wb.path, inputs, problems, metadata, carried, missing, values, formulas, labels,
@@ -1469,24 +1469,45 @@ def _first_year(inputs: Inputs, metadata: dict[str, str]) -> int:
     return default_first_year(built_date(metadata))
 
 
-def _actuals(wb: WorkbookFile, est: Estimates, first_year: int, take: Any) -> tuple[Actual, ...]:
+def _actuals(wb: WorkbookFile, est: Estimates, first_year: int, take: Any, pending: list[Problem]
+             ) -> tuple[Actual, ...]:
     """The actuals on Oppfølging, by their defined names (kj_actual_<line>, one cell per budget year): a valid
     number is an `Actual` (and carried), an invalid one a problem named beside its cell, a blank is not known
-    yet. A line the estimates do not follow up is left alone."""
+    yet (or, with a note an earlier regeneration left beside it, a pending problem added to `pending`). A line the
+    estimates do not follow up is left alone."""
     out = []
+    notes = _followup_notes(wb)
     for line in lines(est):
         name = ACTUAL + line.id
         cells = wb.cells(name)
-        if not cells:
+        ref = wb.bounded(name)
+        if not cells or ref is None:
             continue
         for k, c in enumerate(cells[:PLAN_YEARS]):
             year = first_year + k
             label = f"{ACTUAL_NB}: {est.text_in(line.label, DEFAULT_MALFORM)} {year}"
             spec = InputSpec(name, "actuals", "number", label, line.unit, 0, MAX_FIGURE)
-            value = take(spec, f"{name}#{k + 1}", c, None)
+            key = f"{name}#{k + 1}"
+            value = take(spec, key, c, None)
             if value is not None:
                 out.append(Actual(line.id, year, float(value)))
+            elif c.value in (None, "") and (note := notes.get(ref.first[0] + k, "")).startswith(
+                    f"{label}: {NOTE_MARK}"):
+                # a value an earlier regeneration could not carry, still waiting beside its blank cell
+                m = re.search(r"«(.*?)»", note)
+                pending.append(Problem(key, label, m.group(1) if m else "", "still blank: an earlier regeneration "
+                                       "could not carry this value", "fortsatt tomt etter en tidligere regenerering",
+                                       "invalid", note))
     return tuple(out)
+
+
+def _followup_notes(wb: WorkbookFile) -> dict[int, str]:
+    """Oppfølging's notes (kj_followup_note) by row: what a regeneration could not carry."""
+    ref = wb.bounded("kj_followup_note")
+    if ref is None or not wb.mentions(NOTE_MARK, ref.sheet):
+        return {}
+    cells = wb.cells("kj_followup_note", formulas=False) or []
+    return {ref.first[0] + k: c.value for k, c in enumerate(cells) if isinstance(c.value, str) and NOTE_MARK in c.value}
 
 
 def _malform(wb: WorkbookFile) -> str:
