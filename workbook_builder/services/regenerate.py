@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,20 +45,22 @@ def default_out(source: Path) -> Path:
 def regenerate(source: str | Path, est: Estimates, *, today: dt.date | None = None, password: str | None = None,
                old_estimates: list[Estimates] | None = None,
                extra_sheets: Callable[[FilledWorkbook], dict[str, list[tuple[str, str]]] | None] | None = None,
-               ) -> Regeneration:
+               malform: str | None = None) -> Regeneration:
     """Read `source` and build the new workbook in memory (nothing is written here).
 
     `old_estimates` are estimates the old workbook may have been built from (matched by SHA-256), used
     to recompute its totals when it has no saved values; the packaged set is always tried.
     `extra_sheets(old)` gives the extra sheets for the new workbook (the command line adds xlwings.conf
     when asked or when the old workbook had one); embedding the Lite functions works on the bytes and
-    is left to the caller (`old.lite` says whether the old workbook had them)."""
+    is left to the caller (`old.lite` says whether the old workbook had them). The new workbook is in
+    `malform` (nb or nn), or when None in the målform recorded in the old one."""
     source = Path(source)
     today = today or dt.date.today()
     old = read_workbook(source, est)
+    inputs = old.inputs if malform is None else replace(old.inputs, malform=malform)
     notes = old.input_notes
     extra = extra_sheets(old) if extra_sheets else None
-    first = build_bytes(est, old.inputs, today=today, password=password, input_notes=notes, extra_sheets=extra)
+    first = build_bytes(est, inputs, today=today, password=password, input_notes=notes, extra_sheets=extra)
     new = read_workbook(first.data, est, "new.xlsx")
     estimate_names = [n.name for n in first.register.names.values() if n.role in ("estimate", "list")]
     changes = estimate_changes(old, new, estimate_names)
@@ -69,7 +71,7 @@ def regenerate(source: str | Path, est: Estimates, *, today: dt.date | None = No
     report = Report(source=source.name, old_metadata=old.metadata, new_metadata=first.metadata, carried=old.carried,
                     problems=old.problems, missing=old.missing, estimate_changes=changes, headlines=headlines,
                     old_totals=old_from, notes=_remarks(old, first, password))
-    built = build_bytes(est, old.inputs, today=today, password=password, input_notes=notes, extra_sheets=extra,
+    built = build_bytes(est, inputs, today=today, password=password, input_notes=notes, extra_sheets=extra,
                         regeneration=report)
     return Regeneration(source, old, est, built, report, "xlwings.conf" in (extra or {}))
 
