@@ -28,7 +28,6 @@ with dates refused where a number is meant. An invalid value is not thrown away:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import io
@@ -1225,12 +1224,14 @@ def _choice(est: Estimates, kind: str, text: str) -> tuple[str, str]:
     return found
 
 
-def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = False) -> tuple[Any, str, str]:
+def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = False,
+                malform: str = DEFAULT_MALFORM) -> tuple[Any, str, str]:
     """(the value for `Inputs`, why it changed in English, in Norwegian), or raises _Invalid.
 
     The model's rules: whole numbers and numbers within the register's bounds, list values that the
     model's parsers know (an id, a label in any case, a vendor's product name; `strict`: only a list
-    label, as the workbook's own MATCH takes it); the template's length rules for text."""
+    label in the workbook's `malform`, as the workbook's own MATCH takes it); the template's length rules
+    for text."""
     if isinstance(value, ErrorValue):
         raise _Invalid(f"an error value ({value})", f"en feilverdi ({value})")
     if spec.kind == "text":
@@ -1265,10 +1266,11 @@ def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = Fals
             ident, label = _choice(est, spec.choices, value if isinstance(value, str) else raw_text(value))
         except InputError as exc:
             raise _Invalid(exc.en, exc.nb) from None
-        if strict and (not isinstance(value, str) or label.casefold() != value.casefold()):
+        shown = est.text_in(label, malform)  # the list as the workbook shows it
+        if strict and (not isinstance(value, str) or shown.casefold() != value.casefold()):
             raise _Invalid(f"{raw_text(value)!r} is not one of the list values (the workbook ignores it)",
                            "velg fra listen")
-        if label != value:
+        if label != value and shown != value:
             return ident, f"{raw_text(value)!r} is the list value {label!r}", f"«{raw_text(value)}» er «{label}»"
         return ident, "", ""
     what = "et helt tall" if spec.kind == "whole" else "et tall"
@@ -1331,6 +1333,7 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = T
     _require_input_sheet(wb)
     wb.plan([*INPUT_BY_NAME, "kj_input_note", *outputs, *(n for n in wb.names if n.startswith("kj_meta_"))]
             if not full else [n for n in wb.names if n.startswith("kj_")])
+    malform = _malform(wb)
     problems: list[Problem] = []
     carried: list[Carried] = []
     missing: list[str] = []
@@ -1356,7 +1359,7 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = T
         if value is None or value == "":
             return None
         try:
-            ok, en, nb = check_value(est, spec, value, strict)
+            ok, en, nb = check_value(est, spec, value, strict, malform)
         except _Invalid as exc:
             problems.append(Problem(key, label, raw_text(value), exc.en, exc.nb))
             return None
@@ -1432,14 +1435,23 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = T
     for name, v in values.items():
         if name.startswith("kj_meta_") and v not in (None, ""):
             metadata[name.removeprefix("kj_meta_")] = raw_text(v)
-    # the målform the workbook was built in (recorded on Byggeinfo); an older workbook, or one whose
-    # record is not a målform we know, is bokmål
-    with contextlib.suppress(ValueError):
-        inputs = replace(inputs, malform=parse_malform(metadata.get("malform") or DEFAULT_MALFORM))
+    inputs = replace(inputs, malform=malform)
     return FilledWorkbook(wb.path, inputs, problems, metadata, carried, missing, values, formulas, labels,
                           password=wb.sheet_password("Inndata"),
                           lite=any(n.startswith("xl/webextensions/") for n in wb.pkg.names),
                           udf_config="xlwings.conf" in wb.sheets)
+
+
+def _malform(wb: WorkbookFile) -> str:
+    """The målform the workbook was built in (recorded on Byggeinfo, kj_meta_malform, and in the document
+    properties); an older workbook, or one whose record is not a målform we know, is bokmål."""
+    recorded = wb.value("kj_meta_malform") if "kj_meta_malform" in wb.names else None
+    if recorded in (None, ""):
+        recorded = wb.custom_properties().get("kj_malform")
+    try:
+        return parse_malform(raw_text(recorded) if recorded not in (None, "") else DEFAULT_MALFORM)
+    except ValueError:
+        return DEFAULT_MALFORM
 
 
 def _require_input_sheet(wb: WorkbookFile) -> None:
