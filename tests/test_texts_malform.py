@@ -108,6 +108,19 @@ def test_the_memo_in_nynorsk_has_the_same_figures_as_in_bokmaal(est):
     assert nn["master_check"] == tr(nb["master_check"], "nn")
 
 
+def test_a_bokmaal_part_of_a_nynorsk_memo_says_its_language(est):
+    """WCAG 2.1 3.1.2 (language of parts): in a nynorsk memo a phrase quoted from the note and each source the
+    estimates file has only in bokmål carry lang="nb"; a bokmål memo marks nothing but the page."""
+    nn, nb = memo(est, FULL, "nn"), memo(est, FULL, "nb")
+    assert '«<span lang="nb">omtrentlige og overordnet</span>»' in nn
+    untranslated = set(untranslated_sources(Path(est.file)))
+    cells = re.findall(r"<td( lang=\"nb\")?>([^<]*)</td>", nn)
+    marked = {html_module.unescape(text) for lang, text in cells if lang}
+    assert marked and marked <= untranslated
+    assert {html_module.unescape(text) for lang, text in cells if not lang} & untranslated == set()
+    assert nb.count('lang="') == 1
+
+
 # ------------------------------------------------------------------------------------------- the command line
 
 

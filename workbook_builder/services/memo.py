@@ -102,7 +102,8 @@ def parse_nb(text: str) -> float:
 
 def _source_rows(est: Estimates, inputs: Inputs, b: Budget) -> list[dict[str, str]]:
     """Each assumption: what, the value used, whether the municipality entered it, and its source, in the
-    budget's målform (the estimates file's texts by their *_nn texts, the rest from the catalogs)."""
+    budget's målform (the estimates file's texts by their *_nn texts, the rest from the catalogs); `lang` names
+    the language of a source the estimates file has only in bokmål, when the memo is not."""
     p = b.params
     m = p.malform
     rows: list[dict[str, str]] = []
@@ -113,7 +114,11 @@ def _source_rows(est: Estimates, inputs: Inputs, b: Budget) -> list[dict[str, st
     def who(name: str, otherwise: str) -> str:
         return tr("Kommunen", m) if own(name) else otherwise
 
+    bokmaal: set[str] = set()  # texts of the estimates file that have no nynorsk form (yet): marked lang="nb"
+
     def text(value: str) -> str:
+        if m != DEFAULT_MALFORM and value not in est.nn:
+            bokmaal.add(value)
         return est.text_in(value, m)
 
     standard = tr("Standard", m)
@@ -185,6 +190,8 @@ def _source_rows(est: Estimates, inputs: Inputs, b: Budget) -> list[dict[str, st
                      "value": tr("{amount} per år", m, amount=num(getattr(p, key))),
                      "who": who(key, tr("Ikke fylt inn", m)),
                      "source": tr("Kommunens egne tall (arbeidsboken, arket Inndata).", m)})
+    for row in rows:  # a source quoted in bokmål in a nynorsk memo says so (WCAG 2.1 3.1.2, language of parts)
+        row["lang"] = DEFAULT_MALFORM if row["source"] in bokmaal else ""
     return rows
 
 
