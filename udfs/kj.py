@@ -297,6 +297,8 @@ def _kj_over_staff(staff: Any, compute: Callable[[list[int]], list[Any]]) -> Any
             key: tuple[type, Any] | None = None
             if cell.__class__ is int and 0 <= cell <= STAFF_MAX:  # a whole count, as Office.js sends it
                 n: int | None = cell
+            elif cell.__class__ is float and 0.0 <= cell <= STAFF_MAX and cell.is_integer():  # as Excel sends it
+                n = int(cell)  # what _kj_staff reads in it, without its checks: they cannot refuse it
             else:
                 try:
                     key = (cell.__class__, cell)

@@ -27,6 +27,7 @@ from workbook_builder.core.municipality import (  # kj:embed-skip
 from workbook_builder.core.numbers import (  # kj:embed-skip
     OR,
     excel_round,
+    excel_round_all,
     excel_roundup,
     nb_kr,
     nb_list,
@@ -776,8 +777,8 @@ class OneOffColumns:
             item = est.item(item_id)
             assert item.values is not None
             xs = self._interpolated(item.values)
-            qty = [excel_round(x) for x in xs] if item.kind == "hours" else [excel_round(x * p.price_factor)
-                                                                              for x in xs]
+            factor = p.price_factor
+            qty = excel_round_all(xs if item.kind == "hours" else [x * factor for x in xs])
         self._qty[item_id] = qty
         return qty
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -34,6 +34,22 @@ def excel_round(x: float, digits: int = 0) -> float:
         return float(math.copysign(math.floor(abs(y) + 0.5), y)) if abs(y) < 2**52 else y
     q = Decimal(1).scaleb(-digits)
     return float(_decimal15(x).quantize(q, rounding=ROUND_HALF_UP))
+
+
+def excel_round_all(xs: Iterable[float]) -> list[float]:
+    """`excel_round(x)` of every x, in one loop (the model's batched path rounds thousands of figures):
+    the common case inline, any other through `excel_round`."""
+    out = []
+    floor = math.floor
+    for x in xs:
+        if 0 < x < 1e8:
+            whole = floor(x)
+            frac = x - whole
+            if abs(frac - 0.5) > 1e-6:
+                out.append(float(whole + 1 if frac > 0.5 else whole))
+                continue
+        out.append(excel_round(x))
+    return out
 
 
 def excel_roundup(x: float) -> int:
