@@ -39,9 +39,10 @@ FULL = CASES["full"]
 
 def page_text(page: str) -> list[str]:
     """What a reader of the memo reads: the text of the page (its title and body, the chart's titles and
-    labels) without the CSS, one line per line of the page."""
+    labels) and of the printed page's margins (the CSS `content` of the @page boxes), one line per line."""
+    margins = re.findall(r'content: ("[^;]*);', page)
     page = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)
-    return html_module.unescape(re.sub(r"<[^>]+>", " ", page)).splitlines()
+    return [*margins, *html_module.unescape(re.sub(r"<[^>]+>", " ", page)).splitlines()]
 
 
 def memo(est, inputs, malform: str) -> str:
@@ -94,6 +95,9 @@ def test_the_budget_lines_have_no_word_form_of_the_other_malform(est, malform):
 def test_the_searches_find_a_word_of_the_other_malform_in_a_document(est):
     """The tests above can fail: a bokmål memo, notice and CSV are caught by the nynorsk test, and the other way."""
     assert {"ikke", "fra", "hva"} <= set(forms_found(page_text(memo(est, FULL, "nb")), OTHER["nn"]))
+    margins = page_text(memo(est, FULL, "nn"))[:4]
+    assert len(margins) == 4 and margins[2].startswith('"Laga med kj-budget')
+    assert margins[3].startswith('"Side " counter(page)')
     assert {"ikkje", "frå", "kva"} <= set(forms_found(page_text(memo(est, FULL, "nn")), OTHER["nb"]))
     assert forms_found(notices(est, "nb")[0].splitlines(), OTHER["nn"])
     assert forms_found(notices(est, "nn")[0].splitlines(), OTHER["nb"])
