@@ -117,3 +117,16 @@ def test_malform_names_and_ids_are_parsed_and_anything_else_refused():
     for bad in ("", "en", None, "nynorsk2"):
         with pytest.raises(ValueError, match="nb \\(bokmål\\) or nn \\(nynorsk\\)"):
             i18n.parse_malform(bad)
+
+
+def test_a_message_in_two_domains_has_one_nynorsk_form():
+    """`tr` looks a message up in core, then sheets, then texts, and the first catalog that has it wins: a
+    message id in two domains with two nynorsk forms would read one way in the workbook and another in the
+    memo depending on where it happens to be found first."""
+    forms: dict[str, dict[str, str]] = {}
+    for domain in i18n.DOMAINS:
+        for m in catalog("nn", domain):
+            if m.id and m.string:
+                forms.setdefault(m.id, {})[domain] = m.string
+    differing = {msgid: by_domain for msgid, by_domain in forms.items() if len(set(by_domain.values())) > 1}
+    assert differing == {}
