@@ -2,9 +2,10 @@
 design of ICT (WCAG 2.1 AA, EN 301 549; supervised by Uutilsynet):
 
 - the HTML memo is checked by axe-core (npm, pinned in tests/axe) in a real headless Chromium (Debian),
-  with the WCAG 2.0/2.1 A and AA rules: no violations;
+  with the WCAG 2.0/2.1 A and AA rules: no violations, in bokmål and in nynorsk (every page in one Chromium run);
 - the PDF is PDF/UA-1: a structure tree (headings, tables with header cells, the chart as a figure whose
-  text alternative names what it shows), the document's language, its title shown as the title;
+  text alternative names what it shows), the document's language (nb-NO or nn-NO), its title shown as the
+  title, in both målformer;
 - the chart's figures are also in a table (section 3), and its bars' colours stand out from the page.
 """
 
@@ -17,12 +18,14 @@ import re
 import shutil
 import subprocess
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pikepdf
 import pytest
 from conftest import TODAY
 
+from workbook_builder.core.i18n import MALFORMS
 from workbook_builder.core.model import Inputs, Step, budget
 from workbook_builder.services.memo import MONEY_COLORS, html_to_pdf, render_memo_html
 
@@ -44,8 +47,8 @@ CASES = {
 }
 
 
-def memo(est, name: str) -> str:
-    inputs = CASES[name]
+def memo(est, name: str, malform: str = "nb") -> str:
+    inputs = replace(CASES[name], malform=malform)
     return render_memo_html(est, inputs, budget(est, inputs, TODAY), workbook=f"{name}.xlsx", today=TODAY)
 
 
@@ -88,15 +91,15 @@ BAD = ("<html>", '<p style="color:#bbbbbb">lite kontrast</p><img src="x.png">')
 
 @pytest.fixture(scope="module")
 def axe_results(est, tmp_path_factory) -> dict[str, list[dict]]:
-    """Every memo case, and one made bad on purpose, checked in one Chromium run."""
+    """Every memo case in both målformer, and one made bad on purpose, checked in one Chromium run."""
     if CHROMIUM is None or not AXE.exists():
         pytest.skip("python3 dev.py test installs Chromium and axe-core")
-    pages = {name: memo(est, name) for name in CASES}
-    pages["bad"] = pages["full"].replace('<html lang="nb">', BAD[0]).replace("</body>", BAD[1] + "</body>")
+    pages = {f"{name}-{malform}": memo(est, name, malform) for name in CASES for malform in MALFORMS}
+    pages["bad"] = pages["full-nb"].replace('<html lang="nb">', BAD[0]).replace("</body>", BAD[1] + "</body>")
     return dict(zip(pages, axe_violations(list(pages.values()), tmp_path_factory.mktemp("axe"))))
 
 
-@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize("name", [f"{name}-{malform}" for name in CASES for malform in MALFORMS])
 def test_the_html_memo_has_no_wcag_aa_violation(axe_results, name):
     violations = axe_results[name]
     assert [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations] == []
@@ -127,11 +130,13 @@ def structure(pdf: bytes) -> tuple[pikepdf.Pdf, Counter, list[str]]:
     return doc, kinds, alts
 
 
+@pytest.mark.parametrize("malform", list(MALFORMS))
 @pytest.mark.parametrize("name", ["full", "empty"])
-def test_the_pdf_is_tagged_with_language_title_and_figure_alternative(est, name):
-    page = memo(est, name)
+def test_the_pdf_is_tagged_with_language_title_and_figure_alternative(est, name, malform):
+    page = memo(est, name, malform)
+    assert f'<html lang="{malform}">' in page
     doc, kinds, alts = structure(html_to_pdf(page))
-    assert str(doc.Root.Lang) == "nb"
+    assert str(doc.Root.Lang) == f"{malform}-NO"
     assert bool(doc.Root.MarkInfo.Marked) and bool(doc.Root.ViewerPreferences.DisplayDocTitle)
     title = html.unescape(re.search(r"<title>(.*?)</title>", page).group(1))
     with doc.open_metadata() as meta:
@@ -140,7 +145,8 @@ def test_the_pdf_is_tagged_with_language_title_and_figure_alternative(est, name)
     assert kinds["/H1"] == 1 and kinds["/H2"] >= 8
     assert kinds["/Table"] >= 5 and kinds["/TH"] >= 20 and kinds["/TD"] > kinds["/TH"]
     if name == "full":
-        assert alts == ["Behov for nye midler per budsjettår (faste 2027-kroner)"]
+        assert alts == [{"nb": "Behov for nye midler per budsjettår (faste 2027-kroner)",
+                         "nn": "Behov for nye midlar per budsjettår (faste 2027-kroner)"}[malform]]
 
 
 def relative_luminance(colour: str) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -216,6 +217,28 @@ def test_memo_pdf_is_a4_and_carries_the_figures(est, memo, tmp_path, update_gold
             ["pdftotext", "-f", str(k), "-l", str(k), str(pdf), "-"], capture_output=True, text=True).stdout)
         page = lo.pdf_to_png(pdf, tmp_path / "docs" / "memo", dpi=80, first=chart_page, last=chart_page)
         shutil.copy(page[0], DOCS / "memo.png")
+
+
+def test_the_memo_pdf_in_nynorsk_carries_the_same_figures(est, memo, tmp_path, update_golden):
+    """The same workbook's memo in nynorsk (`memo --malform nn`): its words are nynorsk, its figures the same;
+    its first page (the summary) is the picture in docs/veiledning.md (docs/images/memo-nn.png, rewritten with
+    --update-golden)."""
+    filled, b, _ = memo
+    inputs = replace(filled.inputs, malform="nn")
+    html = render_memo_html(est, inputs, budget(est, inputs, filled.built), workbook="lillehammer.xlsx",
+                            metadata=filled.metadata, today=TODAY)
+    pdf = tmp_path / "memo-nn.pdf"
+    pdf.write_bytes(html_to_pdf(html))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout.replace("\u00a0", " ")
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
+                                                            check=True).stdout).group(1))
+    assert "1. Samandrag" in text and "9. Føresetnader og kjelder" in text and f"Side 1 av {pages}" in text
+    assert kr(b.one_off.total_kr).replace("\u00a0", " ") in text
+    if update_golden:
+        page = lo.pdf_to_png(pdf, tmp_path / "docs" / "memo-nn", dpi=70, first=1, last=1)
+        shutil.copy(page[0], DOCS / "memo-nn.png")
+    assert (DOCS / "memo-nn.png").exists()
 
 
 def test_memo_command_writes_html_and_pdf_beside_the_workbook(filled_workbook, tmp_path, capsys):

@@ -14,7 +14,6 @@ målform, and nothing else different.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ import scenarios
 from compare import close
 from conftest import TODAY
 from filling import fill
+from malform_words import QUOTED, forms_found, untranslated_sources
 from test_generic_estimates import workbook_texts
 
 from workbook_builder.cells import LIST_NAMES
@@ -37,49 +37,9 @@ from workbook_builder.sheets.styles import FORMAT_WORDS, NUM, localized
 from workbook_builder.workbook import SHEET_ORDER, build_workbook, sheet_names
 from workbook_builder.xlsx.filled_reader import read_workbook
 
-WORDS = tomllib.loads((Path(__file__).parent / "data" / "malform_words.toml").read_text(encoding="utf-8"))
 # The sheet names of docs/ordliste.md, in the workbook's order.
 NYNORSK_SHEETS = ("Rettleiing", "Inndata", "Budsjett", "Budsjettlinjer", "Oppfølging", "Kontroll", "Estimat",
                   "Berekning", "Uvisse", "Scenario", "Soner", "Byggjeinfo")
-QUOTED = re.compile(r"«[^»]*»")  # a quoted document title or phrase stays as its source wrote it
-
-
-def word_pattern(kind: str) -> re.Pattern[str]:
-    return re.compile(r"\b(" + "|".join(re.escape(w["word"]) for w in WORDS[kind]) + r")\b", re.IGNORECASE)
-
-
-def untranslated_sources(est_file: Path) -> list[str]:
-    """The estimates file's source texts that have no nynorsk text beside them (`source` without
-    `source_nn`, and the other *source keys): references quoted as the file gives them, in bokmål, until
-    someone writes their nynorsk text. Everything else in the file is a label, unit or list value a
-    nynorsk workbook must show in nynorsk."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key.endswith("source") and isinstance(value, str) and f"{key}_nn" not in node:
-                    found.append(value)
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(tomllib.loads(est_file.read_text(encoding="utf-8")))
-    return sorted(set(found), key=len, reverse=True)
-
-
-def forms_found(texts: list[str], kind: str, exempt: list[str] = ()) -> dict[str, list[str]]:
-    """Word form → the texts it occurs in (whole words, any case), outside «…» and the exempt texts."""
-    pattern = word_pattern(kind)
-    out: dict[str, list[str]] = {}
-    for text in texts:
-        rest = QUOTED.sub(" ", text)
-        for quoted in exempt:
-            rest = rest.replace(quoted, " ")
-        for m in pattern.finditer(rest):
-            out.setdefault(m.group(1).lower(), []).append(text[:160])
-    return out
 
 
 @pytest.fixture(scope="module")

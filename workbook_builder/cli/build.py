@@ -6,9 +6,10 @@ import argparse
 from pathlib import Path
 
 from workbook_builder.cli.commands import HELP
-from workbook_builder.cli.common import add_estimates_option, estimates_from
+from workbook_builder.cli.common import add_estimates_option, add_malform_option, estimates_from
 from workbook_builder.core.errors import EXIT_USAGE, CliError
 from workbook_builder.core.estimates import Estimates
+from workbook_builder.core.i18n import DEFAULT_MALFORM, tr
 from workbook_builder.core.model import Inputs
 from workbook_builder.core.municipality import parse_municipality_number
 from workbook_builder.core.textinput import cli_text
@@ -50,6 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "requirements.txt that Lite loads when the workbook opens (Excel on Windows, Mac and the web)")
     p.add_argument("--udf-config", action="store_true",
                    help="add an xlwings.conf sheet that points the classic xlwings add-in at the module udfs.kj")
+    add_malform_option(p, "nb; with --from, the målform of OLD")
     add_estimates_option(p)
     p.set_defaults(func=run)
 
@@ -61,16 +63,17 @@ def run(args: argparse.Namespace) -> int:
     name = cli_text(args.municipality, "--municipality")
     number = parse_municipality_number(cli_text(args.municipality_number, "--municipality-number"),
                                        "--municipality-number")
-    inputs = Inputs(municipality=name, municipality_number=number)
+    inputs = Inputs(municipality=name, municipality_number=number, malform=args.malform or DEFAULT_MALFORM)
     out = args.out or DEFAULT_OUT
     extra = {"xlwings.conf": udf_config_rows()} if args.udf_config else None
     built = build_bytes(est, inputs, password=args.password, extra_sheets=extra)
-    data = embed_lite(built.data, lite_main_py(est.text), requirements_txt()) if args.with_lite else built.data
+    lite = lite_main_py(est.text, inputs.malform) if args.with_lite else None
+    data = embed_lite(built.data, lite, requirements_txt()) if lite is not None else built.data
     _write(out, data, force=args.force, inputs=[args.estimates])
     b = built.budget
     print(f"Wrote {out}: {len(built.register.names)} defined names, estimates {est.id} {est.version}"
           f"{_extras(args.with_lite, args.udf_config)}.")
-    print(f"Master check: {b.master_check} ({b.master_message})")
+    print(f"Master check: {tr(b.master_check, b.params.malform)} ({b.master_message})")
     return 0
 
 
@@ -82,16 +85,18 @@ def _regenerate(args: argparse.Namespace, est: Estimates) -> int:
     out: Path = args.out or default_out(source)
     try:  # what the old workbook had (Lite functions, an xlwings.conf sheet) comes along
         reg = regenerate(source, est, password=args.password, extra_sheets=lambda old: (
-            {"xlwings.conf": udf_config_rows()} if args.udf_config or old.udf_config else None))
+            {"xlwings.conf": udf_config_rows()} if args.udf_config or old.udf_config else None),
+            malform=args.malform)
     except UnreadableWorkbook as exc:
         raise CliError(f"cannot read {exc}", EXIT_USAGE) from None
     with_lite = args.with_lite or reg.old.lite
-    data = embed_lite(reg.built.data, lite_main_py(est.text), requirements_txt()) if with_lite else reg.built.data
+    lite = lite_main_py(est.text, reg.built.budget.params.malform) if with_lite else None
+    data = embed_lite(reg.built.data, lite, requirements_txt()) if lite is not None else reg.built.data
     _write(out, data, force=args.force, inputs=[source, args.estimates])
     print("\n".join(report_lines(reg)))
     print(f"Wrote {out}{_extras(with_lite, reg.udf_config)}: the report is on its Regenerering sheet.")
     b = reg.built.budget
-    print(f"Master check: {b.master_check} ({b.master_message})")
+    print(f"Master check: {tr(b.master_check, b.params.malform)} ({b.master_message})")
     return 0
 
 

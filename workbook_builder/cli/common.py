@@ -37,6 +37,27 @@ def number_option(option: str, minimum: float = 0.0, maximum: float | None = Non
     return parse
 
 
+def malform_option(text: str) -> str:
+    """An argparse type for --malform: the one målform parser (`core.i18n.parse_malform`), in English."""
+    from workbook_builder.core.i18n import parse_malform
+
+    try:
+        return parse_malform(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be nb (bokmål) or nn (nynorsk), got {text!r}") from None
+
+
+malform_option.__name__ = "målform"  # argparse's word for the type, in its messages
+
+
+def add_malform_option(parser: argparse.ArgumentParser, default: str) -> None:
+    """--malform nb|nn: the written standard of every Norwegian text the command writes; `default` says what
+    it is when the option is not given."""
+    parser.add_argument("--malform", type=malform_option, default=None, metavar="nb|nn",
+                        help=f"write the Norwegian texts in bokmål (nb) or nynorsk (nn); also «bokmål», "
+                        f"«nynorsk» (default: {default})")
+
+
 def add_estimates_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--estimates", metavar="FILE", type=Path,
@@ -53,14 +74,14 @@ def estimates_from(args: argparse.Namespace) -> Estimates:
 
 def filled_budget(args: argparse.Namespace, command: str) -> tuple[Estimates, Filled, Budget]:
     """The estimates, the filled workbook named on the command line (args.workbook) and the model's budget
-    for it (`services.source.filled_budget`); a refused file is one line and exit 2, a workbook built from
-    other estimates a note on stderr."""
+    for it (`services.source.filled_budget`) in the målform given with --malform, else the workbook's; a
+    refused file is one line and exit 2, a workbook built from other estimates a note on stderr."""
     from workbook_builder.services.source import UnreadableWorkbook, other_estimates
     from workbook_builder.services.source import filled_budget as read_and_budget
 
     est = estimates_from(args)
     try:
-        filled, b = read_and_budget(args.workbook, est)
+        filled, b = read_and_budget(args.workbook, est, getattr(args, "malform", None))
     except UnreadableWorkbook as exc:
         raise CliError(str(exc)) from None
     note = other_estimates(filled.metadata, est)

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from workbook_builder.cli.commands import HELP
-from workbook_builder.cli.common import add_estimates_option, filled_budget
+from workbook_builder.cli.common import add_estimates_option, add_malform_option, filled_budget
 from workbook_builder.services.lines import lines_csv
 from workbook_builder.xlsx.output import BUDGET_LINES_CSV, Target, check_targets, write_outputs
 
@@ -27,6 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--all", action="store_true", help="include lines of 0 kr")
     p.add_argument("--force", action="store_true",
                    help="replace --out even if it is not a budget lines CSV written by kj-budget")
+    add_malform_option(p, "the målform recorded in the workbook")
     add_estimates_option(p)
     p.set_defaults(func=run)
 

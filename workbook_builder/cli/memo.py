@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 from workbook_builder.cli.commands import HELP
-from workbook_builder.cli.common import add_estimates_option, filled_budget
+from workbook_builder.cli.common import add_estimates_option, add_malform_option, filled_budget
 from workbook_builder.core.errors import CliError
+from workbook_builder.core.i18n import tr
 from workbook_builder.services.memo import html_to_pdf, render_memo_html
 from workbook_builder.xlsx.output import MEMO_HTML, MEMO_PDF, Target, check_targets, write_outputs
 
@@ -30,6 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pdf", action="store_true", help="also write a PDF (A4) beside the HTML, made by WeasyPrint")
     p.add_argument("--force", action="store_true",
                    help="replace FILE (and the PDF beside it) even if it is not a memo written by kj-budget")
+    add_malform_option(p, "the målform recorded in the workbook")
     add_estimates_option(p)
     p.set_defaults(func=run)
 
@@ -57,8 +59,10 @@ def run(args: argparse.Namespace) -> int:
                            "libpango-1.0-0 libpangoft2-1.0-0") from None
     write_outputs([(targets[0], html.encode("utf-8")), *([(targets[1], pdf)] if pdf is not None else [])])
     print(f"Wrote {out}" + (f" and {out.with_suffix('.pdf')}" if pdf is not None else "")
-          + f": {filled.inputs.municipality or 'no municipality name'}, master check {b.master_check}.")
+          + f": {filled.inputs.municipality or 'no municipality name'}, master check "
+          f"{tr(b.master_check, b.params.malform)}.")
     if filled.findings:
         print(f"kj-budget memo: {len(filled.findings)} invalid value(s) in the workbook were left out of every "
-              "number; the memo lists them under «Hva som mangler».", file=sys.stderr)
+              f"number; the memo lists them under «{tr('6. Hva som mangler (Kontroll)', b.params.malform)}».",
+              file=sys.stderr)
     return 0

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from workbook_builder.cli.commands import HELP
-from workbook_builder.cli.common import add_estimates_option, filled_budget
+from workbook_builder.cli.common import add_estimates_option, add_malform_option, filled_budget
 from workbook_builder.core.errors import EXIT_USAGE, CliError
 from workbook_builder.core.textinput import cli_text
 from workbook_builder.services.memo import vendor_name
@@ -38,6 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--with-budget", action="store_true",
                    help="state the amount set aside for the module (when priced in the workbook), else the one-off "
                    "total (default: no budgeted amount, which would weaken the municipality's hand)")
+    add_malform_option(p, "the målform recorded in the workbook")
     add_estimates_option(p)
     p.set_defaults(func=run)
 
@@ -60,6 +61,6 @@ def run(args: argparse.Namespace) -> int:
     write_outputs([(target, text.encode("utf-8"))])
     form = "the decision" if args.decided else "an inquiry before a decision"
     amount = ", with the budgeted amount" if args.with_budget else ", no budgeted amount"
-    print(f"Wrote {args.out}: {form}{amount}, to {vendor_name(est, filled.inputs)} with a copy to "
+    print(f"Wrote {args.out}: {form}{amount}, to {vendor_name(est, filled.inputs, b.params.malform)} with a copy to "
           f"{est.contact_email}.")
     return 0

@@ -24,6 +24,7 @@ from typing import Any
 
 from workbook_builder.core.errors import InputError
 from workbook_builder.core.estimates import Estimates, parse_estimates
+from workbook_builder.core.i18n import parse_malform
 from workbook_builder.core.model import (
     PARAMETER_BY_NAME,
     PLAN_YEARS,
@@ -53,7 +54,7 @@ class Column:
 
     name: str
     field: str
-    kind: str  # text | number4 | vendor | eid | year | staff | param | note
+    kind: str  # text | number4 | vendor | eid | year | staff | param | malform | note
     required: bool
     help: str
 
@@ -76,6 +77,8 @@ _TAIL: tuple[Column, ...] = (
     Column("timekostnad", "hourly_rate", "param", False, "kr per internal hour; blank: the derived default"),
     Column("modulpris", "vendor_module_kr", "param", False,
            "the EPJ vendor's price for the HelseID and kjernejournal module, kr; blank: missing"),
+    Column("malform", "malform", "malform", False,
+           "the workbook's written standard: nb (bokmål) or nn (nynorsk), also bokmål, nynorsk; blank: nb"),
     Column("merknad", "", "note", False, "free text, not used (e.g. to mark invented example figures)"),
 )
 STAFF_SUFFIX, YEAR_SUFFIX = "_helsepersonell", "_startar"
@@ -273,6 +276,11 @@ def _row_inputs(est: Estimates, values: dict[str, str], today: dt.date) -> Input
         if staff:
             steps.append(Step(staff, g, "", year))
     fields["steps"] = tuple(steps)
+    if get("malform"):
+        try:  # the one målform parser
+            fields["malform"] = parse_malform(get("malform"))
+        except ValueError:
+            raise ValueError(f"malform: must be nb (bokmål) or nn (nynorsk), got {get('malform')!r}") from None
     for col in _TAIL:
         if col.kind != "param" or not get(col.name):
             continue

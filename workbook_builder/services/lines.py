@@ -7,26 +7,29 @@ import csv
 import io
 
 from workbook_builder.core.estimates import Estimates
+from workbook_builder.core.i18n import N_, tr
 from workbook_builder.core.model import Budget
 from workbook_builder.core.numbers import same_amount
 from workbook_builder.core.textinput import neutralise
 
-HEADS = ("År", "Ansvar", "Funksjon", "Funksjonsnavn", "Art", "Artsnavn", "Prosjekt", "Beløp (kr)",
-         "Beløp (1 000 kr)", "Tekst")
+HEADS = (N_("År"), N_("Ansvar"), N_("Funksjon"), N_("Funksjonsnavn"), N_("Art"), N_("Artsnavn"), N_("Prosjekt"),
+         N_("Beløp (kr)"), N_("Beløp (1 000 kr)"), N_("Tekst"))
 
 
 def lines_csv(est: Estimates, b: Budget, ansvar: str, prosjekt: str, include_zero: bool = False) -> str:
     """The Budsjettlinjer rows as ';'-separated text with a decimal comma and a byte-order mark; a line of
-    0 kr (one that agrees with 0 by the one tolerance) is left out unless `include_zero`."""
-    acc = est.accounting
+    0 kr (one that agrees with 0 by the one tolerance) is left out unless `include_zero`. The header and the
+    texts are in the budget's målform (the model writes each line's text in it)."""
+    acc, malform = est.accounting, b.params.malform
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    w.writerow(HEADS)
+    w.writerow([tr(head, malform) for head in HEADS])
     for a in b.accounting_lines:
         if not include_zero and same_amount(a.kr, 0.0):
             continue
-        w.writerow([a.year, _safe(ansvar), a.function, acc.function(a.function).label, a.art, acc.art(a.art).label,
-                    _safe(prosjekt), _decimal(a.kr), _decimal(a.thousand_kr), a.text])
+        w.writerow([a.year, _safe(ansvar), a.function, est.text_in(acc.function(a.function).label, malform), a.art,
+                    est.text_in(acc.art(a.art).label, malform), _safe(prosjekt), _decimal(a.kr),
+                    _decimal(a.thousand_kr), a.text])
     return "\ufeff" + buf.getvalue()
 
 

@@ -14,9 +14,11 @@ import datetime as dt
 
 from workbook_builder.cells import list_label
 from workbook_builder.core.estimates import Estimates
-from workbook_builder.core.model import Budget, Inputs, parse_vendor
+from workbook_builder.core.i18n import tr
+from workbook_builder.core.model import Budget, Inputs, choice_label, parse_vendor
 from workbook_builder.core.textinput import one_line
 from workbook_builder.services.memo import kr, num, vendor_name
+from workbook_builder.sheets.veiledning import NOTE_TITLE
 from workbook_builder.templating import render
 
 
@@ -31,7 +33,7 @@ def product(vendor_label: str) -> str:
 
 def notice_text(est: Estimates, inputs: Inputs, b: Budget, *, today: dt.date | None = None,
                 signature: str = "", decided: bool = False, with_budget: bool = False) -> str:
-    """The plain-text message (To, Cc, Subject, body) in Norwegian bokmål: an inquiry, or with `decided`
+    """The plain-text message (To, Cc, Subject, body) in the budget's målform: an inquiry, or with `decided`
     the decision; with `with_budget` it also states the amount set aside for the module when it is priced,
     else the one-off total."""
     if inputs.vendor is None:
@@ -47,24 +49,28 @@ def notice_text(est: Estimates, inputs: Inputs, b: Budget, *, today: dt.date | N
     if b.total_staff == 0:
         raise NoticeRefused("the workbook has no health personnel in its rollout steps (Inndata, Innføringstrinn): "
                             "there is no scope to write about yet")
-    vendor = vendor_name(est, inputs) or ""
-    today = today or dt.date.today()
     p = b.params
+    m = p.malform
+    vendor = vendor_name(est, inputs, m) or ""
+    today = today or dt.date.today()
     steps = []
     for s in inputs.steps:
         if s.staff <= 0:
             continue
-        group = list_label(est, "group", s.group) or "gruppe ikke valgt"
+        group = list_label(est, "group", s.group, m) or tr("gruppe ikke valgt", m)
         where = f", {one_line(s.unit)}" if s.unit else ""
-        steps.append(f"{group}{where}: {num(s.staff)} helsepersonell fra {s.year or p.first_year}")
+        steps.append(tr("{group}{where}: {staff} helsepersonell fra {year}", m, group=group, where=where,
+                        staff=num(s.staff), year=s.year or p.first_year))
     municipality = one_line(inputs.municipality)
     # Every value in a header line (Til, Kopi, Emne) is one line: no value can add a header (textinput).
     return render(
-        "notice.txt.j2", decided=decided, with_budget=with_budget, vendor=vendor, product=one_line(product(vendor)),
+        "notice.txt.j2", m, decided=decided, title=NOTE_TITLE, with_budget=with_budget, vendor=vendor,
+        product=one_line(product(vendor)),
         cc=one_line(est.contact_email), municipality=municipality, number=one_line(inputs.municipality_number),
         steps=steps, total=num(b.total_staff),
-        eid=est.eid_option(p.eid).label, first_year=min((s.year or p.first_year) for s in inputs.steps if s.staff > 0),
+        eid=choice_label(est, "eid", p.eid, m),
+        first_year=min((s.year or p.first_year) for s in inputs.steps if s.staff > 0),
         plan=f"{p.first_year}–{p.last_year}", module_kr=None if p.vendor_module_kr is None else kr(p.vendor_module_kr),
         one_off=kr(b.one_off.total_kr), hours=num(b.one_off.total_hours), date=today.strftime("%d.%m.%Y"),
-        signature=one_line(signature) or f"{municipality} kommune", note=est.document,
+        signature=one_line(signature) or tr("{municipality} kommune", m, municipality=municipality),
     ).replace("\u00a0", " ")

@@ -53,18 +53,20 @@ def default_out(source: Path) -> Path:
 def regenerate(source: str | Path, est: Estimates, *, today: dt.date | None = None, password: str | None = None,
                old_estimates: list[Estimates] | None = None,
                extra_sheets: Callable[[FilledWorkbook], dict[str, list[tuple[str, str]]] | None] | None = None,
-               ) -> Regeneration:
+               malform: str | None = None) -> Regeneration:
     """Read `source` and build the new workbook in memory (nothing is written here).
 
     `old_estimates` are estimates the old workbook may have been built from (matched by SHA-256), used
     to recompute its totals when it has no saved values; the packaged set is always tried.
     `extra_sheets(old)` gives the extra sheets for the new workbook (the command line adds xlwings.conf
     when asked or when the old workbook had one); embedding the Lite functions works on the bytes and
-    is left to the caller (`old.lite` says whether the old workbook had them)."""
+    is left to the caller (`old.lite` says whether the old workbook had them). The new workbook is in
+    `malform` (nb or nn), or when None in the målform recorded in the old one."""
     source = Path(source)
     today = today or dt.date.today()
     old = read_workbook(source, est)
     inputs = _actuals_in_plan(est, old, today)
+    inputs = inputs if malform is None else replace(inputs, malform=malform)
     notes = old.input_notes
     extra = extra_sheets(old) if extra_sheets else None
     first = build_bytes(est, inputs, today=today, password=password, input_notes=notes, extra_sheets=extra)

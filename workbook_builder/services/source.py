@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +44,13 @@ def read_filled(path: str | Path, est: Estimates, outputs: Iterable[str] = OUTPU
     return Filled(Path(path), fw.inputs, findings, fw.metadata, built_date(fw.metadata), saved)
 
 
-def filled_budget(path: str | Path, est: Estimates) -> tuple[Filled, Budget]:
+def filled_budget(path: str | Path, est: Estimates, malform: str | None = None) -> tuple[Filled, Budget]:
     """A filled workbook read by `read_filled` and the model's budget for its inputs (the default first
-    budget year from its build date); raises UnreadableWorkbook."""
+    budget year from its build date), its texts in `malform` (None: the målform recorded in the workbook);
+    raises UnreadableWorkbook."""
     filled = read_filled(path, est)
+    if malform is not None:
+        filled.inputs = replace(filled.inputs, malform=malform)
     return filled, budget(est, filled.inputs, filled.built or dt.date.today())
 
 

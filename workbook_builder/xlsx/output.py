@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbook_builder.core.errors import EXIT_WRITE, CliError
+from workbook_builder.core.i18n import MALFORMS, N_, tr
 from workbook_builder.xlsx.files import atomic_write_many
 
 GENERATOR = "kj-budget"
@@ -147,9 +148,10 @@ def _is_overview_workbook(path: Path) -> bool:
 
 
 def csv_header_kind(first_columns: Sequence[str]) -> Callable[[Path], bool]:
-    """A CSV we write is recognised by its header line: our first columns, in order (a BOM, quotes and
-    either separator allowed, as a spreadsheet may save it again)."""
-    want = list(first_columns)
+    """A CSV we write is recognised by its header line: our first columns, in order, in either målform (each
+    column a message id; a BOM, quotes and either separator allowed, as a spreadsheet may save it again)."""
+    wants = {tuple(tr(column, malform) for column in first_columns) for malform in MALFORMS}
+    n = len(first_columns)
 
     def recognise(path: Path) -> bool:
         import csv
@@ -157,7 +159,7 @@ def csv_header_kind(first_columns: Sequence[str]) -> Callable[[Path], bool]:
         head = _head(path).decode("utf-8", errors="replace").lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
         delimiter = ";" if head.count(";") >= head.count(",") else ","
         fields = next(csv.reader([head], delimiter=delimiter), [])
-        return fields[: len(want)] == want
+        return tuple(fields[:n]) in wants
 
     return recognise
 
@@ -214,7 +216,7 @@ def workbook_keeps(data: bytes) -> Callable[[Path], str]:
 
 # The budget lines CSV of `kj-budget lines` (issue 9): recognised by its header, like the overview's.
 BUDGET_LINES_CSV = Kind("budget lines (CSV)", "a CSV whose header starts with År;Ansvar;Funksjon;Funksjonsnavn",
-                        csv_header_kind(["År", "Ansvar", "Funksjon", "Funksjonsnavn"]))
+                        csv_header_kind([N_("År"), N_("Ansvar"), N_("Funksjon"), N_("Funksjonsnavn")]))
 
 
 def overview_csv_kind(first_columns: Sequence[str]) -> Kind:
