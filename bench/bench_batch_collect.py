@@ -38,14 +38,19 @@ def synthetic_csv(path: Path, n: int = MUNICIPALITIES, seed: int = 356) -> None:
     eids = ["PKI-kort", "BankID", "BankID på mobil", ""]
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, delimiter=";")
-        w.writerow([c.name for c in columns(load_estimates())])
-        for k in range(n):
+        names = [c.name for c in columns(load_estimates())]
+        w.writerow(names)
+        for k in range(n):  # by column name: a column added to the CSV format (e.g. malform) shifts nothing
             size = rng.choice([5, 20, 60, 150, 400, 1200])
             staff = [max(1, int(size * f)) for f in (0.05, 0.3, 0.65)]
-            w.writerow([f"Testkommune {k + 1:03d}", f"{9001 + k}", rng.choice(vendors), rng.choice(eids), 2027,
-                        staff[0], 2027, staff[1], rng.choice(["", 2027, 2028]), staff[2], rng.choice([2028, 2029]),
-                        size * 6, size * 9, rng.choice(["", "455,5", "520"]),
-                        rng.choice(["", "85 000", "120000"]), "syntetisk"])
+            row = {"kommune": f"Testkommune {k + 1:03d}", "kommunenummer": f"{9001 + k}",
+                   "epj_leverandor": rng.choice(vendors), "eid": rng.choice(eids), "forste_budsjettar": 2027,
+                   "a_helsepersonell": staff[0], "a_startar": 2027, "b_helsepersonell": staff[1],
+                   "b_startar": rng.choice(["", 2027, 2028]), "c_helsepersonell": staff[2],
+                   "c_startar": rng.choice([2028, 2029]), "mottak_korttid": size * 6, "mottak_hjemmetjeneste": size * 9,
+                   "timekostnad": rng.choice(["", "455,5", "520"]), "modulpris": rng.choice(["", "85 000", "120000"]),
+                   "merknad": "syntetisk"}
+            w.writerow([row.get(name, "") for name in names])
 
 
 def per_file(seconds: float, n: int) -> str:
