@@ -2,7 +2,7 @@
 
 Run by hand: `python3 bench/bench_batch_collect.py [--keep DIR]`. Targets: batch under 60 s, collect
 under 2 s, and the reader collect and check use (workbook_builder.xlsx.filled_reader: its safety checks, then
-python-calamine) within 3× of python-calamine alone reading the same four sheets' values. Prints the
+python-calamine) within 3× of python-calamine alone reading the same sheets' values. Prints the
 wall times, per-workbook times, and the ratios of the reader to calamine alone and to openpyxl.
 The rows are synthetic (numbers 9001–9356, seeded random personnel), not real municipalities.
 """
@@ -122,9 +122,10 @@ def main_bench() -> None:
         from workbook_builder.xlsx.filled_reader import WorkbookFile
 
         def planned(outputs) -> list[str]:
-            """The sheets the reader takes values from: inputs, the outputs read, Byggeinfo."""
+            """The sheets the reader takes values from: inputs, the actuals (Oppfølging), the outputs read,
+            Byggeinfo (as filled_reader._read plans them)."""
             with WorkbookFile(sample[0]) as probe:
-                meta = [n for n in probe.names if n.startswith("kj_meta_")]
+                meta = [n for n in probe.names if n.startswith(("kj_meta_", "kj_actual_"))]
                 probe.plan([*INPUT_BY_NAME, "kj_input_note", *outputs, *meta])
                 return list(probe._planned)
 
