@@ -272,3 +272,16 @@ def test_the_pdf_is_tagged_with_language_title_and_chart_alternatives(est, input
     assert kinds["/Table"] >= 5 and kinds["/TH"] >= 20
     assert alts == [tr("Nye midler: budsjett og faktisk per år (faste {year}-kroner)", malform, year=2025),
                     tr("Interne timer: budsjett og faktisk per år", malform)]
+
+
+def test_the_charts_and_margins_are_readable():
+    """Bars at least 3:1 against the page (WCAG 2.1 1.4.11), the page's margin texts at least 4.5:1 (1.4.3)."""
+    from test_memo_accessibility import contrast
+
+    from workbook_builder.services.followup_memo import ACTUAL_COLOR, BUDGET_COLOR
+
+    assert contrast(BUDGET_COLOR, "#FFFFFF") >= 3 and contrast(ACTUAL_COLOR, "#FFFFFF") >= 3
+    template = (Path(__file__).parent.parent / "templates" / "oppfolging.html.j2").read_text(encoding="utf-8")
+    margins = re.findall(r"color: (#[0-9a-fA-F]{3,6});", template[template.index("@page"):template.index("html {")])
+    assert len(margins) == 4 and all(contrast(c if len(c) == 7 else "#" + 2 * c[1] + 2 * c[2] + 2 * c[3],
+                                              "#FFFFFF") >= 4.5 for c in margins)
