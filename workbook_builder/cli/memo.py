@@ -10,9 +10,8 @@ from pathlib import Path
 from workbook_builder.cli.commands import HELP
 from workbook_builder.cli.common import add_estimates_option, add_malform_option, filled_budget
 from workbook_builder.core.errors import CliError
-from workbook_builder.core.followup import ABOVE, follow_up
 from workbook_builder.core.i18n import tr
-from workbook_builder.services.followup_memo import render_followup_html
+from workbook_builder.services.followup_memo import actuals_summary, render_followup_html
 from workbook_builder.services.memo import html_to_pdf, render_memo_html
 from workbook_builder.xlsx.output import (
     FOLLOWUP_HTML,
@@ -34,7 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "and their sources, what is still missing (Kontroll) and a chart. The numbers are the cost model's, "
         "computed from the inputs in the workbook. With --oppfolging: the follow-up note for a tertial report or "
         "the annual accounts instead, the actuals on the Oppfølging sheet against the budget.",
-        epilog="Example: kj-budget memo build/kommuner/3405-lillehammer.xlsx --pdf",
+        epilog="Examples: kj-budget memo build/kommuner/3405-lillehammer.xlsx --pdf; "
+        "kj-budget memo build/kommuner/3405-lillehammer.xlsx --oppfolging --pdf",
     )
     p.add_argument("workbook", type=Path, metavar="FILE.xlsx", help="a filled budget workbook")
     p.add_argument("--oppfolging", action="store_true",
@@ -83,11 +83,7 @@ def run(args: argparse.Namespace) -> int:
     wrote = f"Wrote {out}" + (f" and {out.with_suffix('.pdf')}" if pdf is not None else "")
     name = filled.inputs.municipality or "no municipality name"
     if args.oppfolging:
-        devs = [d for d in follow_up(est, b, filled.inputs.actuals) if d.actual is not None]
-        years = sorted({d.year for d in devs})
-        period = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
-        print(f"{wrote}: {name}, {len(devs)} actual(s) in {period}, "
-              f"{sum(d.status == ABOVE for d in devs)} above P85.")
+        print(f"{wrote}: {name}, {actuals_summary(est, b)}.")
     else:
         print(f"{wrote}: {name}, master check {tr(b.master_check, b.params.malform)}.")
     if filled.findings:

@@ -189,6 +189,16 @@ def followup_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str
     }
 
 
+def actuals_summary(est: Estimates, b: Budget) -> str:
+    """The actuals in a few English words for the terminal: '5 actual(s) in 2025–2026, 1 above P85'."""
+    known = [d for d in follow_up(est, b, b.inputs.actuals) if d.actual is not None]
+    if not known:
+        return "no actuals"
+    years = sorted({d.year for d in known})
+    period = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    return f"{len(known)} actual(s) in {period}, {sum(d.status == ABOVE for d in known)} above P85"
+
+
 def render_followup_html(est: Estimates, inputs: Inputs, b: Budget, **kwargs: Any) -> str:
     """The follow-up note as one self-contained HTML page (CSS and charts inline), in the budget's målform;
     raises NoActuals when the workbook has no actual figures."""
