@@ -156,6 +156,21 @@ def test_the_status_words_and_the_summary_in_words(est, inputs, page):
             f"{kr(b.years[0].cash_kr)}; kostnadsrammen (P85) for året er {kr(b.ranges.cash_years[0].p85)}.") in page
 
 
+def test_the_years_table_sums_the_lines_with_actuals(est, inputs, page):
+    """Budget and actual per year for the lines whose actual is known, kroner and hours apart (as Oppfølging's
+    summary), read back from the page by the one number rule."""
+    from test_reports_memo import figures
+
+    shown = figures(page)
+    devs = [d for d in follow_up(est, budget(est, inputs, TODAY), inputs.actuals) if d.actual is not None]
+    for year in (2025, 2026):
+        for key, unit in (("money", "kr"), ("time", HOURS)):
+            known = [d for d in devs if d.year == year and d.line.unit == unit]
+            assert parse_nb(shown[f"{key}_budget-{year}"]) == excel_round(sum(d.budget for d in known), 0)
+            assert parse_nb(shown[f"{key}_actual-{year}"]) == excel_round(sum(d.actual for d in known), 0)
+    assert shown["time_actual-2026"] == f"10{NBSP}timer"
+
+
 def test_a_note_with_every_actual_within_the_frame_says_so(est, inputs):
     inside = replace(inputs, actuals=tuple(a for a in inputs.actuals if a.line != "vendor_module"))
     text = " ".join(" ".join(page_text(note(est, inside))).split())
@@ -285,3 +300,28 @@ def test_the_charts_and_margins_are_readable():
     margins = re.findall(r"color: (#[0-9a-fA-F]{3,6});", template[template.index("@page"):template.index("html {")])
     assert len(margins) == 4 and all(contrast(c if len(c) == 7 else "#" + 2 * c[1] + 2 * c[2] + 2 * c[3],
                                               "#FFFFFF") >= 4.5 for c in margins)
+
+
+def test_the_pdf_is_a4_with_the_figures_and_its_first_page_is_the_guides_picture(est, inputs, page, tmp_path,
+                                                                                   update_golden):
+    """A4, «Side 1 av N», the new money spent in the text; page 1 (the summary and what it means) is the picture in
+    docs/veiledning.md (docs/images/oppfolgingsnotat.png, rewritten with --update-golden)."""
+    import shutil
+    import subprocess
+
+    import lo
+
+    pdf = tmp_path / "oppfolging.pdf"
+    pdf.write_bytes(html_to_pdf(page))
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info), info
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout.replace(NBSP, " ")
+    assert "Oppfølgingsnotat: innføring av kjernejournal" in text and f"Side 1 av {pages}" in text
+    assert "2026 (hittil i år)" in text and f"{kr(20_000)}".replace(NBSP, " ") in text
+    images = Path(__file__).parent.parent / "docs" / "images"
+    if update_golden:
+        first = lo.pdf_to_png(pdf, tmp_path / "docs" / "oppfolgingsnotat", dpi=70, first=1, last=1)
+        shutil.copy(first[0], images / "oppfolgingsnotat.png")
+    assert (images / "oppfolgingsnotat.png").exists()
