@@ -177,6 +177,17 @@ def test_a_note_with_every_actual_within_the_frame_says_so(est, inputs):
     assert "Ingen linje er «Over P85» : alle faktiske tall er innenfor kostnadsrammen." in text
 
 
+def test_an_actual_in_a_year_without_budget_is_shown_without_a_share(est):
+    """Money paid before the first step starts: no budget, so no share and no share of the year's budget."""
+    early = Inputs(first_year=2025, steps=(Step(30, "b", "", 2027),), actuals=(Actual("eid", 2025, 5_000),))
+    page = note(est, early)
+    assert rows(page)["eid-2025"][1:] == [f"0{NBSP}kr", f"0{NBSP}kr – 0{NBSP}kr", f"5{NBSP}000{NBSP}kr",
+                                          f"5{NBSP}000{NBSP}kr", f"+5{NBSP}000{NBSP}kr", "–", ABOVE]
+    text = " ".join(" ".join(page_text(page)).split())
+    assert "2025: brukt 5 000 kr i nye midler, men budsjettet har ingen nye midler dette året." in text
+    assert "(–)" not in text
+
+
 def test_a_year_not_ended_on_the_notes_date_reads_hittil_i_aar(est, inputs, page):
     text = " ".join(" ".join(page_text(page)).split())
     assert "Tallene for 2026 gjelder hittil i år, og sammenlignes med budsjettet for hele året." in text

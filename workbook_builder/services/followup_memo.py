@@ -25,7 +25,7 @@ from workbook_builder.core.estimates import Estimates
 from workbook_builder.core.followup import ABOVE, BELOW, HOURS, KR, WITHIN, Deviation, follow_up, line_label
 from workbook_builder.core.i18n import tr
 from workbook_builder.core.model import Budget, Inputs
-from workbook_builder.core.numbers import nb_list
+from workbook_builder.core.numbers import nb_list, same_amount
 from workbook_builder.core.textinput import one_line
 from workbook_builder.services.memo import Finding, hours, kr, num, pct
 from workbook_builder.services.svgchart import Series, bar_chart
@@ -136,7 +136,7 @@ def followup_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str
             "time": [_row(d, est, m) for d in shown if d.line.unit == HOURS],
             "money_total": money, "time_total": time,
             "money_text": money.text(m), "time_text": time.text(m),
-            "cash_kr": kr(y.cash_kr), "cash_p85": kr(cash_range.p85),
+            "cash_kr": kr(y.cash_kr), "cash_p85": kr(cash_range.p85), "no_cash_budget": same_amount(y.cash_kr, 0.0),
             "cash_share": pct(money.actual / y.cash_kr) if y.cash_kr else "–",
             "over_frame": money.actual > cash_range.p85,
             "known": sum(1 for d in in_year if d.actual is not None),
@@ -146,8 +146,8 @@ def followup_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str
     label = {d.line.id: line_label(est, d.line, m) for d in devs}
 
     def named(d: Deviation) -> str:
-        return (f"{label[d.line.id]} ({d.year}): {signed(d.deviation, d.line.unit, m)} "
-                f"({signed_pct(d.deviation_share)})")
+        share = "" if d.deviation_share is None else f" ({signed_pct(d.deviation_share)})"
+        return f"{label[d.line.id]} ({d.year}): {signed(d.deviation, d.line.unit, m)}{share}"
 
     largest = {unit: [named(d) for d in sorted((d for d in known if d.line.unit == unit and d.deviation),
                                                 key=lambda d: -abs(d.deviation or 0.0))[:LARGEST]]
