@@ -91,16 +91,20 @@ BAD = ("<html>", '<p style="color:#bbbbbb">lite kontrast</p><img src="x.png">')
 
 @pytest.fixture(scope="module")
 def axe_results(est, tmp_path_factory) -> dict[str, list[dict]]:
-    """Every memo case in both målformer, and one made bad on purpose, checked in one Chromium run."""
+    """Every memo case and the follow-up note in both målformer, and one made bad on purpose, checked in one
+    Chromium run."""
     # Never skipped: a check that skips in CI checks nothing. `python3 dev.py test` installs both.
     assert CHROMIUM is not None, "Chromium is missing: run the tests with `python3 dev.py test` (it installs it)"
     assert AXE.exists(), "axe-core is missing: run the tests with `python3 dev.py test` (it runs npm ci in tests/axe)"
     pages = {f"{name}-{malform}": memo(est, name, malform) for name in CASES for malform in MALFORMS}
+    from test_followup_memo import note, with_actuals  # the follow-up note (memo --oppfolging), same run
+
+    pages |= {f"oppfolging-{malform}": note(est, with_actuals(est), malform) for malform in MALFORMS}
     pages["bad"] = pages["full-nb"].replace('<html lang="nb">', BAD[0]).replace("</body>", BAD[1] + "</body>")
     return dict(zip(pages, axe_violations(list(pages.values()), tmp_path_factory.mktemp("axe"))))
 
 
-@pytest.mark.parametrize("name", [f"{name}-{malform}" for name in CASES for malform in MALFORMS])
+@pytest.mark.parametrize("name", [f"{name}-{malform}" for name in [*CASES, "oppfolging"] for malform in MALFORMS])
 def test_the_html_memo_has_no_wcag_aa_violation(axe_results, name):
     violations = axe_results[name]
     assert [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations] == []

@@ -11,8 +11,17 @@ from workbook_builder.cli.commands import HELP
 from workbook_builder.cli.common import add_estimates_option, add_malform_option, filled_budget
 from workbook_builder.core.errors import CliError
 from workbook_builder.core.i18n import tr
+from workbook_builder.services.followup_memo import actuals_summary, render_followup_html
 from workbook_builder.services.memo import html_to_pdf, render_memo_html
-from workbook_builder.xlsx.output import MEMO_HTML, MEMO_PDF, Target, check_targets, write_outputs
+from workbook_builder.xlsx.output import (
+    FOLLOWUP_HTML,
+    FOLLOWUP_PDF,
+    MEMO_HTML,
+    MEMO_PDF,
+    Target,
+    check_targets,
+    write_outputs,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,12 +31,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         "(saksframlegg): scope, one-off and running cost per budget year, the time freed (not money), the range "
         "(P50/P85), the assumptions "
         "and their sources, what is still missing (Kontroll) and a chart. The numbers are the cost model's, "
-        "computed from the inputs in the workbook.",
-        epilog="Example: kj-budget memo build/kommuner/3405-lillehammer.xlsx --pdf",
+        "computed from the inputs in the workbook. With --oppfolging: the follow-up note for a tertial report or "
+        "the annual accounts instead, the actuals on the Oppfølging sheet against the budget.",
+        epilog="Examples: kj-budget memo build/kommuner/3405-lillehammer.xlsx --pdf; "
+        "kj-budget memo build/kommuner/3405-lillehammer.xlsx --oppfolging --pdf",
     )
     p.add_argument("workbook", type=Path, metavar="FILE.xlsx", help="a filled budget workbook")
+    p.add_argument("--oppfolging", action="store_true",
+                   help="write the follow-up note (oppfølgingsnotat) for a tertial report instead: the actual hours "
+                   "and kroner entered on the Oppfølging sheet against the budget, per line and year")
     p.add_argument("--out", type=Path, metavar="FILE.html",
-                   help="where to write the memo (default: beside the workbook, NAME-budsjettnotat.html)")
+                   help="where to write the memo (default: beside the workbook, NAME-budsjettnotat.html, or "
+                   "NAME-oppfolging.html with --oppfolging)")
     p.add_argument("--pdf", action="store_true", help="also write a PDF (A4) beside the HTML, made by WeasyPrint")
     p.add_argument("--force", action="store_true",
                    help="replace FILE (and the PDF beside it) even if it is not a memo written by kj-budget")
@@ -37,17 +52,24 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    out = args.out or args.workbook.with_name(f"{args.workbook.stem}-budsjettnotat.html")
+    suffix = "oppfolging" if args.oppfolging else "budsjettnotat"
+    out = args.out or args.workbook.with_name(f"{args.workbook.stem}-{suffix}.html")
     if out.suffix.lower() == ".pdf":
         raise CliError(f"--out {out}: give the .html name; --pdf writes the PDF beside it")
     est, filled, b = filled_budget(args, "memo")
-    targets = [Target(out, MEMO_HTML, f"--out {out}" if args.out else str(out))]
+    if args.oppfolging and not filled.inputs.actuals:
+        raise CliError(f"{args.workbook}: the workbook has no actual figures yet: fill in the yellow cells on the "
+                       "Oppfølging sheet (hours from the time records, kroner excl. VAT from the accounts), save it "
+                       "and run memo --oppfolging again")
+    html_kind, pdf_kind = (FOLLOWUP_HTML, FOLLOWUP_PDF) if args.oppfolging else (MEMO_HTML, MEMO_PDF)
+    targets = [Target(out, html_kind, f"--out {out}" if args.out else str(out))]
     if args.pdf:
-        targets.append(Target(out.with_suffix(".pdf"), MEMO_PDF, f"{out.with_suffix('.pdf')} (the PDF beside it)"))
+        targets.append(Target(out.with_suffix(".pdf"), pdf_kind, f"{out.with_suffix('.pdf')} (the PDF beside it)"))
     check_targets(targets, [args.workbook, args.estimates], force=args.force)  # before the 2 s of PDF
     today = dt.date.today()
-    html = render_memo_html(est, filled.inputs, b, workbook=args.workbook.name, findings=filled.findings,
-                            metadata=filled.metadata, today=today)
+    render = render_followup_html if args.oppfolging else render_memo_html
+    html = render(est, filled.inputs, b, workbook=args.workbook.name, findings=filled.findings,
+                  metadata=filled.metadata, today=today)
     pdf = None
     if args.pdf:
         try:
@@ -58,11 +80,16 @@ def run(args: argparse.Namespace) -> int:
             raise CliError(f"--pdf: WeasyPrint cannot load Pango ({exc}); on Debian: apt-get install "
                            "libpango-1.0-0 libpangoft2-1.0-0") from None
     write_outputs([(targets[0], html.encode("utf-8")), *([(targets[1], pdf)] if pdf is not None else [])])
-    print(f"Wrote {out}" + (f" and {out.with_suffix('.pdf')}" if pdf is not None else "")
-          + f": {filled.inputs.municipality or 'no municipality name'}, master check "
-          f"{tr(b.master_check, b.params.malform)}.")
+    wrote = f"Wrote {out}" + (f" and {out.with_suffix('.pdf')}" if pdf is not None else "")
+    name = filled.inputs.municipality or "no municipality name"
+    if args.oppfolging:
+        print(f"{wrote}: {name}, {actuals_summary(est, b)}.")
+    else:
+        print(f"{wrote}: {name}, master check {tr(b.master_check, b.params.malform)}.")
     if filled.findings:
+        what, heading = (("note", "5. Ugyldige verdier") if args.oppfolging
+                         else ("memo", "6. Hva som mangler (Kontroll)"))
         print(f"kj-budget memo: {len(filled.findings)} invalid value(s) in the workbook were left out of every "
-              f"number; the memo lists them under «{tr('6. Hva som mangler (Kontroll)', b.params.malform)}».",
+              f"number; the {what} lists them under «{tr(heading, b.params.malform)}».",
               file=sys.stderr)
     return 0

@@ -75,26 +75,44 @@ def _head(path: Path, n: int = SNIFF_BYTES) -> bytes:
         return b""
 
 
-_GENERATOR_META = re.compile(rb'<meta\s+name="generator"\s+content="kj-budget[ "]', re.IGNORECASE)
+
+
+# The follow-up note's generator says so after the version (services/followup_memo.GENERATOR_KIND), in its
+# HTML head and so in its PDF's /Creator: a budget memo and a follow-up note are two kinds of file.
+FOLLOWUP_MARK = b"follow-up note"
+_GENERATOR_CONTENT = re.compile(rb'<meta\s+name="generator"\s+content="kj-budget[ "][^"]*"', re.IGNORECASE)
+
+
+def _html_generator(path: Path) -> bytes | None:
+    """The content of a kj-budget generator meta in the file's head (None when there is none)."""
+    found = _GENERATOR_CONTENT.search(_head(path))
+    return found.group(0) if found else None
 
 
 def _is_memo_html(path: Path) -> bool:
-    return bool(_GENERATOR_META.search(_head(path)))
+    generator = _html_generator(path)
+    return generator is not None and FOLLOWUP_MARK not in generator
 
 
-def _is_memo_pdf(path: Path) -> bool:
-    """WeasyPrint copies the HTML's generator into the PDF's /Creator, inside a compressed object stream."""
+def _is_followup_html(path: Path) -> bool:
+    generator = _html_generator(path)
+    return generator is not None and FOLLOWUP_MARK in generator
+
+
+def _pdf_creator(path: Path) -> bytes | None:
+    """The part of a PDF that holds kj-budget's /Creator (WeasyPrint copies the HTML's generator into it,
+    inside a compressed object stream), or None when the file is not such a PDF."""
     try:
         if path.stat().st_size > MAX_SNIFF_PDF_BYTES:
-            return False
+            return None
         data = path.read_bytes()
     except OSError:
-        return False
+        return None
     if not data.startswith(b"%PDF-"):
-        return False
+        return None
     marker = b"kj-budget "
     if marker in data:
-        return True
+        return data
     for m in re.finditer(rb"stream\r?\n", data):
         end = data.find(b"endstream", m.end())
         if end < 0:
@@ -105,8 +123,18 @@ def _is_memo_pdf(path: Path) -> bool:
         except zlib.error:
             continue
         if b"/Creator" in chunk and marker in chunk:
-            return True
-    return False
+            return chunk
+    return None
+
+
+def _is_memo_pdf(path: Path) -> bool:
+    creator = _pdf_creator(path)
+    return creator is not None and FOLLOWUP_MARK not in creator
+
+
+def _is_followup_pdf(path: Path) -> bool:
+    creator = _pdf_creator(path)
+    return creator is not None and FOLLOWUP_MARK in creator
 
 
 def _is_notice(path: Path) -> bool:
@@ -185,6 +213,10 @@ MEMO_HTML = Kind("budget memo (HTML)", 'an HTML file whose head has <meta name="
                  _is_memo_html)
 MEMO_PDF = Kind("budget memo (PDF)", "a PDF whose Creator (from the memo's generator) names kj-budget",
                 _is_memo_pdf)
+FOLLOWUP_HTML = Kind("follow-up note (HTML)", 'an HTML file whose head has <meta name="generator" '
+                     'content="kj-budget … follow-up note">', _is_followup_html)
+FOLLOWUP_PDF = Kind("follow-up note (PDF)", "a PDF whose Creator (from the note's generator) names kj-budget and "
+                    "follow-up note", _is_followup_pdf)
 NOTICE = Kind("vendor notice", "a text file that starts with the notice's headers: «Til: », «Kopi: » and an «Emne: » "
               "about kjernejournal", _is_notice)
 
