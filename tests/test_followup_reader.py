@@ -11,7 +11,7 @@ import pytest
 import scenarios
 
 from workbook_builder.core.model import Actual, Inputs, Step
-from workbook_builder.services.regenerate import regenerate
+from workbook_builder.services.regenerate import regenerate, report_lines
 from workbook_builder.sheets.oppfolging import C_NOTE, actual_name
 from workbook_builder.workbook import build_workbook
 from workbook_builder.xlsx.filled_reader import filled_values, read_workbook
@@ -88,6 +88,10 @@ def test_a_bad_actual_is_a_finding_beside_its_cell_and_not_an_invalid_budget_inp
     texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert any("merknad ved feltet på Oppfølging" in t for t in texts)
     assert any(t == "kj_actual_standin#1" for t in texts)
+    # and the terminal's report says where the note is
+    printed = "\n".join(report_lines(reg))
+    assert ("NOT CARRIED  kj_actual_training#1 = 'mange'" in printed
+            and "kept as a note beside the input (Oppfølging, the note column)" in printed)
 
 
 def test_an_actual_outside_the_new_budget_years_is_reported_not_carried(est, tmp_path):

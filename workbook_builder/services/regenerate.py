@@ -170,8 +170,9 @@ def report_lines(reg: Regeneration, out: Path | None = None) -> list[str]:
     for c in r.carried:
         lines.append(f"  carried      {c.key} = {c.value!r}" + (f" (changed: {c.en})" if c.changed else ""))
     for p in r.not_carried:
+        where = "Oppfølging, the note column" if p.key.startswith(ACTUAL) else "Inndata, column J"
         lines.append(f"  NOT CARRIED  {p.key} = {p.raw!r}: {p.en}; kept as a note beside the input "
-                     "(Inndata, column J), the input is blank")
+                     f"({where}), the input is blank")
     for p in r.dropped:
         lines.append(f"  DROPPED      {p.key} = {p.raw!r}: {p.en}; the value is listed on the Regenerering sheet")
     for name in r.missing:
