@@ -336,3 +336,18 @@ def test_the_pdf_is_a4_with_the_figures_and_its_first_page_is_the_guides_picture
         first = lo.pdf_to_png(pdf, tmp_path / "docs" / "oppfolgingsnotat", dpi=70, first=1, last=1)
         shutil.copy(first[0], images / "oppfolgingsnotat.png")
     assert (images / "oppfolgingsnotat.png").exists()
+
+
+def test_the_notes_date_is_given_on_the_command_line(filled, capsys):
+    """A tertial report written later for an earlier tertial: --date says which year is «hittil i år»."""
+    out = filled.with_name("t1.html")
+    assert main(["memo", str(filled), "--oppfolging", "--date", "30.04.2026", "--out", str(out)]) == 0
+    text = " ".join(" ".join(page_text(out.read_text(encoding="utf-8"))).split())
+    assert "2026 (hittil i år)" in text and "30.04.2026" in text
+    later = filled.with_name("aarsregnskap.html")
+    assert main(["memo", str(filled), "--oppfolging", "--date", "2027-02-15", "--out", str(later)]) == 0
+    assert "hittil i år" not in " ".join(" ".join(page_text(later.read_text(encoding="utf-8"))).split())
+    capsys.readouterr()
+    for bad in ("31.02.2026", "30.4.26", "april"):
+        assert main(["memo", str(filled), "--oppfolging", "--date", bad]) == 2
+        assert f"must be a date such as 30.04.2027 or 2027-04-30, got '{bad}'" in capsys.readouterr().err

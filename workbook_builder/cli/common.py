@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -48,6 +49,23 @@ def malform_option(text: str) -> str:
 
 
 malform_option.__name__ = "målform"  # argparse's word for the type, in its messages
+
+
+def date_option(text: str) -> dt.date:
+    """An argparse type for a date typed the Norwegian way (30.04.2027) or as ISO 8601 (2027-04-30)."""
+    t = text.strip()
+    try:
+        if "." in t:
+            day, month, year = t.split(".")
+            if len(year) != 4:
+                raise ValueError
+            return dt.date(int(year), int(month), int(day))
+        return dt.date.fromisoformat(t)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a date such as 30.04.2027 or 2027-04-30, got {text!r}") from None
+
+
+date_option.__name__ = "date"  # argparse's word for the type, in its messages
 
 
 def add_malform_option(parser: argparse.ArgumentParser, default: str) -> None:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from workbook_builder.cli.commands import HELP
-from workbook_builder.cli.common import add_estimates_option, add_malform_option, filled_budget
+from workbook_builder.cli.common import add_estimates_option, add_malform_option, date_option, filled_budget
 from workbook_builder.core.errors import CliError
 from workbook_builder.core.i18n import tr
 from workbook_builder.services.followup_memo import actuals_summary, render_followup_html
@@ -46,6 +46,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pdf", action="store_true", help="also write a PDF (A4) beside the HTML, made by WeasyPrint")
     p.add_argument("--force", action="store_true",
                    help="replace FILE (and the PDF beside it) even if it is not a memo written by kj-budget")
+    p.add_argument("--date", type=date_option, metavar="DATE",
+                   help="the date the memo or note is written for, e.g. the end of the tertial: 30.04.2027 or "
+                   "2027-04-30 (default: today); with --oppfolging a budget year not ended on it is read as "
+                   "«hittil i år», its actuals so far against the whole year's budget")
     add_malform_option(p, "the målform recorded in the workbook")
     add_estimates_option(p)
     p.set_defaults(func=run)
@@ -66,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     if args.pdf:
         targets.append(Target(out.with_suffix(".pdf"), pdf_kind, f"{out.with_suffix('.pdf')} (the PDF beside it)"))
     check_targets(targets, [args.workbook, args.estimates], force=args.force)  # before the 2 s of PDF
-    today = dt.date.today()
+    today = args.date or dt.date.today()
     render = render_followup_html if args.oppfolging else render_memo_html
     html = render(est, filled.inputs, b, workbook=args.workbook.name, findings=filled.findings,
                   metadata=filled.metadata, today=today)
