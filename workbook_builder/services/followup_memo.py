@@ -27,7 +27,7 @@ from workbook_builder.core.i18n import tr
 from workbook_builder.core.model import Budget, Inputs
 from workbook_builder.core.numbers import nb_list, same_amount
 from workbook_builder.core.textinput import one_line
-from workbook_builder.services.memo import Finding, hours, kr, num, pct
+from workbook_builder.services.memo import Finding, built_text, hours, kr, num, pct
 from workbook_builder.services.svgchart import Series, bar_chart
 from workbook_builder.templating import render
 
@@ -183,6 +183,7 @@ def followup_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str
         "findings": list(findings), "findings_lang": "nb" if m != "nb" else "",
         "municipality": municipality, "css_municipality": re.sub(r'[<>&"\\]', "", municipality),
         "number": one_line(inputs.municipality_number), "workbook": one_line(workbook), "metadata": metadata or {},
+        "built_text": built_text(metadata or {}),
         "date_text": today.strftime("%d.%m.%Y"), "version": __version__, "generator_kind": GENERATOR_KIND,
         "first_year": p.first_year, "last_year": p.last_year, "document": est.text_in(est.document, m),
         "kr": kr, "num": num, "hours": lambda x: hours(x, m), "pct": pct,

@@ -204,6 +204,15 @@ def _figure_text(value: float, unit: str, shown: str) -> str:
     return f"{num(value, 1 if value % 1 else 0)} {shown}"
 
 
+def built_text(metadata: dict[str, str]) -> str:
+    """The workbook's build date as a Norwegian reads it (28.11.2026); '' when it has none."""
+    built = metadata.get("built", "")
+    try:
+        return dt.date.fromisoformat(built).strftime("%d.%m.%Y")
+    except ValueError:
+        return built
+
+
 def memo_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str = "",
                  findings: Sequence[Finding] = (), metadata: dict[str, str] | None = None,
                  today: dt.date | None = None) -> dict[str, Any]:
@@ -265,6 +274,7 @@ def memo_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str = "
         "vendor": vendor, "eid": choice_label(est, "eid", p.eid, m), "municipality": municipality,
         "css_municipality": re.sub(r'[<>&"\\]', "", municipality),  # inside a CSS string in <style>
         "number": one_line(inputs.municipality_number), "workbook": one_line(workbook), "metadata": metadata or {},
+        "built_text": built_text(metadata or {}),
         "today": today, "date_text": today.strftime("%d.%m.%Y"), "version": __version__,
         "first_year": p.first_year, "last_year": p.last_year, "sizes_text": est.sizes_text,
         "size_range_text": est.size_range_text, "one_off_total": b.one_off.total_kr, "cash_total": b.cash_total_kr,
