@@ -245,6 +245,31 @@ def test_ctrl_c_stops_a_batch_and_leaves_nothing(tmp_path):
     assert not (tmp_path / "ut").exists() or list((tmp_path / "ut").iterdir()) == []
 
 
+def test_an_interrupted_batch_removes_the_temporary_files_of_results_it_never_received(est, tmp_path):
+    """Ctrl+C can land while a worker is writing a workbook, or after it wrote one whose result is still on its
+    way: that temporary file is named by no result the batch holds. build_all removes the temporary files it
+    made beside its targets once the workers are gone, and leaves another writer's alone."""
+    from workbook_builder.services.batch import build_all
+
+    path = tmp_path / "k.csv"
+    path.write_text(HEADER + "\n" + "\n".join(f"K{k};{k:04d};;1" for k in range(1, 4)) + "\n", encoding="utf-8")
+    rows, bad = read_rows(path, est, TODAY)
+    assert bad == [] and len(rows) == 3
+    out = tmp_path / "ut"
+    out.mkdir()
+    foreign = out / f".{rows[0].filename}.someone-else.tmp"  # another program's, from before the batch
+    foreign.write_bytes(b"x")
+    stray = out / f".{rows[2].filename}.in-flight.tmp"
+
+    def interrupted(outcome):  # a worker's file appears that no result names, then Ctrl+C
+        stray.write_bytes(b"half a workbook")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build_all(rows, out, est, TODAY, workers=1, progress=interrupted)
+    assert sorted(p.name for p in out.iterdir()) == [foreign.name]
+
+
 def test_csv_text_is_read_back_by_pandas_the_norwegian_way(est, tmp_path):
     """The overview CSV's quoting keeps numbers numeric for a reader that opens it the Norwegian way."""
     from workbook_builder.services.collect import overview_columns, overview_csv

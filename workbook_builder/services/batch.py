@@ -42,7 +42,7 @@ from workbook_builder.core.municipality import parse_municipality_number
 from workbook_builder.core.numbers import number_text
 from workbook_builder.core.textinput import check_text
 from workbook_builder.services.workers import process_pool
-from workbook_builder.xlsx.files import commit, discard, write_temp
+from workbook_builder.xlsx.files import commit, discard, temp_files, write_temp
 
 MAX_CSV_BYTES = 20 * 2**20
 MAX_ROWS = 2_000  # municipality rows in one batch (Norway has 356); --max-rows raises it
@@ -429,6 +429,8 @@ def build_all(rows: list[Row], out_dir: Path, est: Estimates, today: dt.date | N
     today = today or dt.date.today()
     results: dict[int, RowOutcome] = {}
     workers = max(1, min(workers, len(rows), os.cpu_count() or 1))
+    targets = [out_dir / r.filename for r in rows]
+    before = temp_files(targets)  # another writer's temporary files are not ours to remove
     try:
         with process_pool(workers, _init_worker, (est.text, est.file)) as pool:
             futures = [pool.submit(_build_one, r.line, r.inputs, str(out_dir / r.filename), today, force)
@@ -451,6 +453,10 @@ def build_all(rows: list[Row], out_dir: Path, est: Estimates, today: dt.date | N
         return ordered
     except BaseException:
         discard([(b.temp, b.path) for b in results.values() if b.temp is not None])
+        # The pool is gone (its workers terminated and joined): a result still on its way, or a workbook a
+        # worker was writing when it was stopped, left a temporary file no result names.
+        for stray in temp_files(targets) - before:
+            stray.unlink(missing_ok=True)
         raise
 
 

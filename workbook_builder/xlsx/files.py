@@ -100,6 +100,29 @@ def _backup(target: Path) -> Path | None:
     return Path(name)
 
 
+def temp_files(targets: Sequence[Path]) -> set[Path]:
+    """The temporary files `write_temp` (and `commit`'s backups) make beside these targets that exist now:
+    ``.NAME.*.tmp``. A writer stopped in the middle (a worker process terminated on Ctrl+C) leaves its
+    temporary file behind; the caller compares this set before and after, and removes what it made."""
+    found: set[Path] = set()
+    for folder, names in _by_folder(targets).items():
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.endswith(".tmp") and any(entry.name.startswith(f".{n}.") for n in names):
+                found.add(Path(entry.path))
+    return found
+
+
+def _by_folder(targets: Sequence[Path]) -> dict[Path, set[str]]:
+    folders: dict[Path, set[str]] = {}
+    for t in targets:
+        folders.setdefault(Path(t).parent, set()).add(Path(t).name)
+    return folders
+
+
 def discard(temps: Sequence[tuple[Path, Path]]) -> None:
     for tmp, _ in temps:
         Path(tmp).unlink(missing_ok=True)
