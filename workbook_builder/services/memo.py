@@ -35,6 +35,7 @@ from workbook_builder.services.svgchart import Series, bar_chart
 from workbook_builder.services.tables import lines_frame, years_frame
 from workbook_builder.sheets.estimater import BENEFIT_LABELS, HOURLY_LABELS
 from workbook_builder.templating import render
+from workbook_builder.xlsx.filled_reader import built_date
 
 NBSP = "\u00a0"
 # Bar colours at least 3:1 against the white page (WCAG 2.1 1.4.11, non-text contrast); stacked parts are
@@ -205,12 +206,10 @@ def _figure_text(value: float, unit: str, shown: str) -> str:
 
 
 def built_text(metadata: dict[str, str]) -> str:
-    """The workbook's build date as a Norwegian reads it (28.11.2026); '' when it has none."""
-    built = metadata.get("built", "")
-    try:
-        return dt.date.fromisoformat(built).strftime("%d.%m.%Y")
-    except ValueError:
-        return built
+    """The workbook's build date as a Norwegian reads it (28.11.2026), read by the reader's one rule for it
+    (`built_date`); a record that is no date is shown as it stands, '' when there is none."""
+    built = built_date(metadata)
+    return built.strftime("%d.%m.%Y") if built else metadata.get("built", "")
 
 
 def memo_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str = "",
