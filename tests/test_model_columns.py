@@ -111,3 +111,15 @@ def test_excel_roundup_keeps_the_15_digit_rule(x):
 def test_segment_is_the_last_reference_size_at_or_below_the_count_within_the_segments(staff):
     below = [j for j, s in enumerate(EST.sizes.values) if s <= staff]
     assert model.segment(EST.sizes.values, staff) == min(below[-1] if below else 0, len(EST.sizes.values) - 2)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.one_of(st.floats(min_value=-1e9, max_value=1e16, allow_nan=False),
+                          st.integers(min_value=0, max_value=10**6).map(lambda n: n + 0.5),
+                          st.integers(min_value=0, max_value=10**6).map(lambda n: n + 0.4999995)),
+                max_size=50))
+@example([0.5, 1.5, 2.5, -0.5, 0.0, 1e8 - 0.5, 1e8 + 0.5, 2.675 * 100, 0.49999999999999994])
+def test_rounding_a_column_in_one_loop_is_excel_round_of_each(xs):
+    """The batched path's `excel_round_all` is ROUND(x; 0) of every x, exactly as `excel_round` gives it,
+    halves and the 15-digit edge included: two copies of one rule that must never disagree."""
+    assert numbers.excel_round_all(xs) == [numbers.excel_round(x) for x in xs]
