@@ -33,8 +33,7 @@ from workbook_builder.core.model import Budget, Inputs, budget, master_message, 
 from workbook_builder.core.numbers import nb_number, same_value
 from workbook_builder.core.textinput import csv_text
 from workbook_builder.core.vocabulary import STATUSES
-from workbook_builder.services.memo import Finding
-from workbook_builder.services.source import UnreadableWorkbook, read_filled
+from workbook_builder.services.source import Finding, UnreadableWorkbook, read_filled
 from workbook_builder.services.workers import process_pool
 from workbook_builder.sheets.base import FastWorksheet, new_chart
 from workbook_builder.xlsx.files import atomic_write_many

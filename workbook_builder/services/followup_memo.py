@@ -27,7 +27,8 @@ from workbook_builder.core.i18n import tr
 from workbook_builder.core.model import Budget, Inputs
 from workbook_builder.core.numbers import nb_list, same_amount
 from workbook_builder.core.textinput import one_line
-from workbook_builder.services.memo import Finding, built_text, hours, kr, num, pct
+from workbook_builder.services.memo import built_text, hours, kr, num, pct
+from workbook_builder.services.source import Finding
 from workbook_builder.services.svgchart import Series, bar_chart
 from workbook_builder.templating import render
 

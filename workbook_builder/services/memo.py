@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, cast
 
 from markupsafe import Markup
@@ -31,6 +30,7 @@ from workbook_builder.core.model import (
 from workbook_builder.core.numbers import nb_hours, nb_number, number_from_text, same_amount
 from workbook_builder.core.textinput import one_line
 from workbook_builder.core.vocabulary import OK, STATUS_CLASS, output_label
+from workbook_builder.services.source import Finding
 from workbook_builder.services.svgchart import Series, bar_chart
 from workbook_builder.services.tables import lines_frame, years_frame
 from workbook_builder.sheets.estimater import BENEFIT_LABELS, HOURLY_LABELS
@@ -41,16 +41,6 @@ NBSP = "\u00a0"
 # Bar colours at least 3:1 against the white page (WCAG 2.1 1.4.11, non-text contrast); stacked parts are
 # also parted by a white line, and the same figures are in the table above the chart.
 MONEY_COLORS = {"purchases": "#0b3d66", "standin": "#3c8dc9", "renewal": "#c55a11"}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """An input value a reader found but could not use (it is left out of every number)."""
-
-    label: str
-    raw: str
-    en: str
-    nb: str
 
 
 # ----------------------------------------------------------------------------- Norwegian numbers, for HTML

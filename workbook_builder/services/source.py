@@ -18,10 +18,19 @@ from typing import Any
 from workbook_builder.cells import OUTPUTS
 from workbook_builder.core.estimates import Estimates
 from workbook_builder.core.model import Budget, Inputs, budget
-from workbook_builder.services.memo import Finding
 from workbook_builder.xlsx.filled_reader import UnreadableWorkbook, built_date, read_workbook
 
-__all__ = ["Filled", "UnreadableWorkbook", "filled_budget", "other_estimates", "read_filled"]
+__all__ = ["Filled", "Finding", "UnreadableWorkbook", "filled_budget", "other_estimates", "read_filled"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """An input value a reader found but could not use (it is left out of every number)."""
+
+    label: str
+    raw: str
+    en: str
+    nb: str
 
 
 @dataclass
