@@ -377,10 +377,13 @@ def per_year_rows(entries: Sequence[Entry]) -> list[list[Any]]:
     return rows
 
 
-# The follow-up table (issue 14): one row per municipality, line and budget year that has a budget or an actual.
-# Budget, P50, P85 and the actual in fixed prices are each workbook's model figures (core/followup); deviation,
-# share and status are formulas on the overview's sheet (the model's values in the CSV). The personnel and the
-# actual in the estimates' price year are what `estimates --calibrate OVERVIEW.xlsx` fits the estimates to.
+# The follow-up table (issue 14): for each municipality that has reported an actual, one row per line and budget
+# year that has a budget or an actual. Budget, P50, P85 and the actual in fixed prices are each workbook's model
+# figures (core/followup); deviation, share and status are formulas on the overview's sheet (the model's values
+# in the CSV). The personnel and the actual in the estimates' price year are what `estimates --calibrate
+# OVERVIEW.xlsx` fits the estimates to. The municipalities that have reported nothing yet are named above the
+# table, not given rows of budgets beside blank actuals (a region before its first tertial report would
+# otherwise be thousands of rows that say nothing: 4 670 for 356 municipalities).
 IN_PRICE_YEAR = N_("Faktisk i estimatenes prisår ({year})")
 
 
@@ -407,11 +410,17 @@ FU_NAMES = {"municipality": F_NUMBER, "name": F_NAME, "line": F_LINE, "year": F_
             "file": F_FILE}
 
 
+def reported(entries: Sequence[Entry]) -> tuple[list[Entry], list[Entry]]:
+    """(the entries with at least one actual, the entries with none yet), each in the overview's order."""
+    ordered = sorted(entries, key=_order)
+    return [e for e in ordered if e.inputs.actuals], [e for e in ordered if not e.inputs.actuals]
+
+
 def followup_rows(entries: Sequence[Entry], est: Estimates, malform: str = DEFAULT_MALFORM) -> list[list[Any]]:
-    """Each counted municipality's lines and budget years with a budget or an actual, in the columns of
-    `followup_columns` (None where the actual is not known yet)."""
+    """The lines and budget years with a budget or an actual of each counted municipality that has reported an
+    actual, in the columns of `followup_columns` (None where the actual is not known yet)."""
     rows = []
-    for e in sorted(entries, key=_order):
+    for e in reported(entries)[0]:
         p = e.budget.params
         for d in follow_up(est, e.budget, e.inputs.actuals):
             if d.actual is None and d.budget == 0:
@@ -665,7 +674,8 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
     py.autofilter(3, 0, 3 + max(len(yrows), 1), len(heads) - 1)
     _print_setup(py, py_name, 3, len(heads) - 1, 3 + len(yrows), malform)
 
-    _followup_sheet(wb, fu, names[FOLLOW_UP], followup_columns(est), frows, years, fmt, subtitle, malform)
+    _followup_sheet(wb, fu, names[FOLLOW_UP], followup_columns(est), frows, years, fmt, subtitle, malform,
+                    reported(entries)[1])
 
     # ---------------------------------------------------------------- Regionen: key figures, years, chart
     reg.set_column(0, 0, 34)
@@ -783,12 +793,17 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
                     followup_csv(est, frows, malform).encode("utf-8"))
 
 
+WAITING_NAMED = 12  # municipalities without actuals named above the follow-up table; the rest are counted
+
+
 def _followup_sheet(wb: Any, ws: Any, name: str, columns: Sequence[Col], rows: Sequence[Sequence[Any]],
-                    years: Sequence[int], fmt: dict[str, Any], subtitle: str, malform: str) -> None:
-    """Oppfølging: each municipality's actuals against its budget per line and budget year (fixed prices of its
-    first budget year); deviation, share and status as native formulas over the figures, and per year the sums
-    for the lines with an actual (kroner and hours apart, never added together). Each column has a defined name
-    kj_fu_<key> (FU_NAMES), which `estimates --calibrate OVERVIEW.xlsx` and the tests read."""
+                    years: Sequence[int], fmt: dict[str, Any], subtitle: str, malform: str,
+                    waiting: Sequence[Entry] = ()) -> None:
+    """Oppfølging: each reporting municipality's actuals against its budget per line and budget year (fixed prices
+    of its first budget year); deviation, share and status as native formulas over the figures, and per year the
+    sums for the lines with an actual (kroner and hours apart, never added together); above them, the
+    municipalities that have reported nothing yet (`waiting`). Each column has a defined name kj_fu_<key>
+    (FU_NAMES), which `estimates --calibrate OVERVIEW.xlsx` and the tests read."""
     def tr(text: str, /, **values: object) -> str:  # the overview's målform (extracted by the name tr)
         return i18n.tr(text, malform, **values)
 
@@ -798,6 +813,13 @@ def _followup_sheet(wb: Any, ws: Any, name: str, columns: Sequence[Col], rows: S
                             "budsjettår: timer for interne timer, kroner uten mva for nye midler. Linjer og år uten "
                             "budsjett og uten faktisk tall er ikke med; faktisk står tomt til det er kjent."),
                      fmt["sub"])
+    if waiting:
+        named = [f"{e.inputs.municipality or e.path.name} ({e.inputs.municipality_number})"
+                 if e.inputs.municipality_number else (e.inputs.municipality or e.path.name)
+                 for e in waiting[:WAITING_NAMED]]
+        more = tr(" og {n} til", n=len(waiting) - WAITING_NAMED) if len(waiting) > WAITING_NAMED else ""
+        ws.write_string(3, 0, tr("Ingen faktiske tall ennå fra {n} kommune(r), som ikke har rader her: {names}{more}.",
+                                 n=len(waiting), names=", ".join(named), more=more), fmt["sub"])
     # per year and unit: the budget of the lines with an actual, and the actuals
     summary = 4
     units = (tr("kr"), tr("timer"))
@@ -832,13 +854,19 @@ def _followup_sheet(wb: Any, ws: Any, name: str, columns: Sequence[Col], rows: S
         ws.write_string(table_head, c, col.label(malform), fmt["head"])
     ws.set_row(table_head, 44)
     words = {w: tr(w) for w in (BELOW, WITHIN, ABOVE)}
+    # each column's format, for hours and for kroner (a row's unit decides), found once, not per cell
+    in_kr = (F_BUDGET, F_P50, F_P85, F_ENTERED, F_FIXED, F_DEV, F_PRICE_YEAR)
+    col_fmt = {unit: [fmt[KR] if c in in_kr and unit == units[0] else fmt[col.fmt or ""]
+                      for c, col in enumerate(columns)] for unit in units}
+    letters = {c: xl_col_to_name(c) for c in (F_BUDGET, F_P50, F_P85, F_FIXED)}
     for r, row in enumerate(rows, start=first):
-        for c, (col, v) in enumerate(zip(columns, row)):
-            a = xl_rowcol_to_cell
-            fixed, budget_ = a(r, F_FIXED), a(r, F_BUDGET)
-            num = fmt[KR] if c in (F_BUDGET, F_P50, F_P85, F_ENTERED, F_FIXED, F_DEV, F_PRICE_YEAR) \
-                and row[F_UNIT] == units[0] else fmt[col.fmt or ""]
-            if c in (F_DEV, F_SHARE, F_STATUS) and row[F_FIXED] is None:
+        nums = col_fmt.get(row[F_UNIT]) or col_fmt[units[1]]
+        known = row[F_FIXED] is not None
+        if known:  # the formulas' cells (A1 references of this row)
+            fixed, budget_, p50, p85 = (f"{letters[c]}{r + 1}" for c in (F_FIXED, F_BUDGET, F_P50, F_P85))
+        for c, v in enumerate(row[:len(columns)]):
+            num = nums[c]
+            if c in (F_DEV, F_SHARE, F_STATUS) and not known:
                 ws.write_blank(r, c, None, num)  # no actual yet: nothing to compare (no formula to write)
             elif c == F_DEV:
                 ws.write_formula(r, c, f"={fixed}-{budget_}", num, v)
@@ -846,8 +874,8 @@ def _followup_sheet(wb: Any, ws: Any, name: str, columns: Sequence[Col], rows: S
                 ws.write_formula(r, c, f'=IF({budget_}=0,"",({fixed}-{budget_})/{budget_})', num,
                                  "" if v is None else v)
             elif c == F_STATUS:
-                ws.write_formula(r, c, f'=IF({fixed}>{a(r, F_P85)},"{words[ABOVE]}",'
-                                       f'IF({fixed}<{a(r, F_P50)},"{words[BELOW]}","{words[WITHIN]}"))', num, v)
+                ws.write_formula(r, c, f'=IF({fixed}>{p85},"{words[ABOVE]}",'
+                                       f'IF({fixed}<{p50},"{words[BELOW]}","{words[WITHIN]}"))', num, v)
             elif v is None or v == "":
                 ws.write_blank(r, c, None, num)
             elif isinstance(v, str):
