@@ -64,6 +64,13 @@ def test_default_file_loads_with_every_number_sourced(est):
          "the years must follow each other from 2021 (expected 2023)"),
         (broken('"3405" = { zone = "1", name = "Lillehammer" }', '"3405" = { zone = "9", name = "Lillehammer" }'),
          "employer_tax.municipalities.3405.zone", "'9' is not one of the zones"),
+        # one rule for a table of named entries and its default (uncertainty levels, pay roles, tax zones)
+        (broken('default_role = "sykepleier"', 'default_role = "lege"'), "pay.default_role",
+         "'lege' is not one of the roles (sykepleier, "),
+        (broken('default_zone = "1"', 'default_zone = "6"'), "employer_tax.default_zone",
+         "'6' is not one of the zones (1, 1a, 2, 3, 4, 4a, 5)"),
+        (broken('default_level = "middels"', 'default_level = "enorm"'), "uncertainty.default_level",
+         "'enorm' is not one of the levels ("),
         (broken('art = "270"', 'art = "999"'), "items.tech_assistance.art", "'999' is not a code under [accounting]"),
         (broken("price_year = 2023", "price_year = 2031"), "pay.price_year",
          "2031 is not covered by the deflator table (2020–2026)"),

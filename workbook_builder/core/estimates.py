@@ -17,13 +17,16 @@ import hashlib
 import math
 import stat
 import tomllib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from workbook_builder.core.i18n import N_  # kj:embed-skip
 from workbook_builder.core.municipality import municipality_number_or_none  # kj:embed-skip
 from workbook_builder.core.numbers import nb_list  # kj:embed-skip
+
+T = TypeVar("T")
 
 DEFAULT_ESTIMATES = "nhn-2020-06.toml"
 FORMAT = 2
@@ -868,24 +871,36 @@ class _Validator:
             return shares
         return {**shares, "range_source": self.text(t, "range_source", f"{where}.range_source")}
 
+    def keyed(self, t: dict[str, Any], section: str, key: str, default_key: str, what: str,
+              entry: Callable[[str, dict[str, Any], str], T]) -> tuple[str, tuple[T, ...]]:
+        """A table of named entries (levels, roles, zones) and the one of them that is the default: (the default's
+        id, each entry made by `entry(id, table, where)` in the file's order). At least one entry; the default
+        must name one of them."""
+        where = f"{section}.{key}"
+        tables = self.tables(self.table(t, key, where), where)
+        if not tables:
+            raise self.fail(where, f"needs at least one {what}")
+        entries = tuple(entry(k, v, f"{where}.{k}") for k, v in tables.items())
+        return self.one_of(t, default_key, section, tables, what), entries
+
+    def one_of(self, t: dict[str, Any], key: str, section: str, ids: Iterable[str], what: str) -> str:
+        """A text that must be the id of one of `ids` (a default level, role or zone; a municipality's zone)."""
+        value = self.text(t, key, f"{section}.{key}")
+        if value not in ids:
+            raise self.fail(f"{section}.{key}", f"{value!r} is not one of the {what}s ({', '.join(ids)})")
+        return value
+
     def uncertainty(self, t: dict[str, Any]) -> Uncertainty:
         self.exact_keys(t, "uncertainty", ("default_level", "source", "p85_z", "levels"))
-        levels_t = self.tables(self.table(t, "levels", "uncertainty.levels"), "uncertainty.levels")
-        if not levels_t:
-            raise self.fail("uncertainty.levels", "needs at least one level")
-        levels = []
-        for k, lv in levels_t.items():
-            where = f"uncertainty.levels.{k}"
+
+        def level(k: str, lv: dict[str, Any], where: str) -> Level:
             self.exact_keys(lv, where, ("label", "factor", "source"))
-            levels.append(Level(k, self.text(lv, "label", f"{where}.label"),
-                                self.number(lv["factor"], f"{where}.factor", 10),
-                                self.text(lv, "source", f"{where}.source")))
-        default = self.text(t, "default_level", "uncertainty.default_level")
-        if default not in levels_t:
-            raise self.fail("uncertainty.default_level",
-                            f"{default!r} is not one of the levels ({', '.join(levels_t)})")
+            return Level(k, self.text(lv, "label", f"{where}.label"), self.number(lv["factor"], f"{where}.factor", 10),
+                         self.text(lv, "source", f"{where}.source"))
+
+        default, levels = self.keyed(t, "uncertainty", "levels", "default_level", "level", level)
         z = self.figure(self.table(t, "p85_z", "uncertainty.p85_z"), "uncertainty.p85_z")
-        return Uncertainty(default, tuple(levels), z, self.text(t, "source", "uncertainty.source"))
+        return Uncertainty(default, levels, z, self.text(t, "source", "uncertainty.source"))
 
     def choice(self, t: Any, where: str, cid: str, kind: str, functions: set[str]) -> Choice:
         if not isinstance(t, dict):
@@ -901,40 +916,30 @@ class _Validator:
 
     def pay(self, t: dict[str, Any]) -> Pay:
         self.exact_keys(t, "pay", ("price_year", "date", "default_role", "source", "roles"))
-        roles_t = self.tables(self.table(t, "roles", "pay.roles"), "pay.roles")
-        if not roles_t:
-            raise self.fail("pay.roles", "needs at least one role")
-        roles = []
-        for k, r in roles_t.items():
-            where = f"pay.roles.{k}"
+
+        def role(k: str, r: dict[str, Any], where: str) -> Role:
             self.exact_keys(r, where, ("label", "annual_kr", "source"))
-            roles.append(Role(k, self.text(r, "label", f"{where}.label"),
-                              self.number(r["annual_kr"], f"{where}.annual_kr", 10_000_000),
-                              self.text(r, "source", f"{where}.source")))
-        default = self.text(t, "default_role", "pay.default_role")
-        if default not in roles_t:
-            raise self.fail("pay.default_role", f"{default!r} is not one of the roles ({', '.join(roles_t)})")
+            return Role(k, self.text(r, "label", f"{where}.label"),
+                        self.number(r["annual_kr"], f"{where}.annual_kr", 10_000_000),
+                        self.text(r, "source", f"{where}.source"))
+
+        default, roles = self.keyed(t, "pay", "roles", "default_role", "role", role)
         return Pay(self.year(t["price_year"], "pay.price_year"), self.text(t, "date", "pay.date"), default,
-                   tuple(roles), self.text(t, "source", "pay.source"))
+                   roles, self.text(t, "source", "pay.source"))
 
     def employer_tax(self, t: dict[str, Any]) -> EmployerTax:
         self.exact_keys(t, "employer_tax", ("default_zone", "source", "zones"),
                         ("municipalities", "municipalities_source"))
-        zones_t = self.tables(self.table(t, "zones", "employer_tax.zones"), "employer_tax.zones")
-        if not zones_t:
-            raise self.fail("employer_tax.zones", "needs at least one zone")
-        zones = []
-        for k, z in zones_t.items():
-            where = f"employer_tax.zones.{k}"
+
+        def zone(k: str, z: dict[str, Any], where: str) -> Zone:
             self.exact_keys(z, where, ("label", "rate", "source"))
             rate = self.number(z["rate"], f"{where}.rate")
             if rate > 1:
                 raise self.fail(f"{where}.rate", f"is a share and must be between 0 and 1, found {rate:g}")
-            zones.append(Zone(k, self.text(z, "label", f"{where}.label"), rate,
-                              self.text(z, "source", f"{where}.source")))
-        default = self.text(t, "default_zone", "employer_tax.default_zone")
-        if default not in zones_t:
-            raise self.fail("employer_tax.default_zone", f"{default!r} is not one of the zones ({', '.join(zones_t)})")
+            return Zone(k, self.text(z, "label", f"{where}.label"), rate, self.text(z, "source", f"{where}.source"))
+
+        default, zones = self.keyed(t, "employer_tax", "zones", "default_zone", "zone", zone)
+        zone_ids = [z.id for z in zones]
         munis: dict[str, str] = {}
         names: dict[str, str] = {}
         if "municipalities" in t:
@@ -946,15 +951,12 @@ class _Validator:
                 if not isinstance(entry, dict):
                     raise self.fail(where, 'must be a table: { zone = "1", name = "Oslo" }')
                 self.exact_keys(entry, where, ("zone", "name"))
-                zone = self.text(entry, "zone", f"{where}.zone")
-                if zone not in zones_t:
-                    raise self.fail(f"{where}.zone", f"{zone!r} is not one of the zones ({', '.join(zones_t)})")
-                munis[number] = zone
+                munis[number] = self.one_of(entry, "zone", where, zone_ids, "zone")
                 names[number] = self.text(entry, "name", f"{where}.name")
             src = self.text(t, "municipalities_source", "employer_tax.municipalities_source")
         else:
             src = ""
-        return EmployerTax(default, tuple(zones), self.text(t, "source", "employer_tax.source"), munis, names, src)
+        return EmployerTax(default, zones, self.text(t, "source", "employer_tax.source"), munis, names, src)
 
     def deflator(self, t: dict[str, Any]) -> Deflator:
         self.exact_keys(t, "deflator", ("base_year", "source", "forecast_deflator", "forecast_wage", "years"))
