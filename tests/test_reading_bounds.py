@@ -218,3 +218,41 @@ def test_the_fast_reader_is_used_for_our_workbooks(good):
     with WorkbookFile(good) as wb:
         wb.cells("kj_municipality")
         assert type(wb._views["Inndata"]).__name__ == "_FastSheet"
+
+
+def _first_actual(data: bytes) -> tuple[str, bytes]:
+    """(the Oppfølging sheet's part, the reference of the first actual cell, e.g. b"I12")."""
+    from workbook_builder.xlsx.filled_reader import _ref_bytes
+
+    with WorkbookFile(data) as wb:
+        ref = wb.names["kj_actual_training"]
+        return wb.sheets[ref.sheet], _ref_bytes(*ref.first)
+
+
+def _actuals_read(data: bytes, est) -> tuple[tuple, bool]:
+    """(the actuals read, whether the Oppfølging sheet's values were read at all)."""
+    with WorkbookFile(data, "x.xlsx") as wb:
+        fw = _read(wb, est, True, False)
+        return fw.inputs.actuals, any(s in wb._views for s in ("Oppfølging", "Oppfylging"))
+
+
+def test_blank_actuals_are_known_blank_without_reading_their_sheet(good, est):
+    """Before the first report every actual is blank: the cells are written as empty elements <c r="I12" …/>,
+    which one scan of the sheet's XML shows, so its values (a third of a workbook's reading) are not read."""
+    actuals, read = _actuals_read(good, est)
+    assert actuals == () and not read
+
+
+@pytest.mark.parametrize("content, expected", [(b"<v>1234</v>", 1234.0), (b"", None), (b"<v></v>", None),
+                                               (b"<f>1000+234</f><v>1234</v>", 1234.0)])
+def test_an_actual_cell_with_any_content_is_read_not_assumed_blank(good, est, content, expected):
+    part, ref = _first_actual(good)
+
+    def edit(xml: bytes) -> bytes:
+        m = re.search(rb'<c r="' + ref + rb'"([^>]*?)/>', xml)
+        assert m, "the template writes a blank actual as an empty element"
+        return xml[:m.start()] + b'<c r="' + ref + b'"' + m.group(1) + b">" + content + b"</c>" + xml[m.end():]
+
+    actuals, read = _actuals_read(rezip(good, {part: edit}), est)
+    assert read  # the sheet's values were read, whatever the cell turned out to hold
+    assert [a.value for a in actuals] == ([expected] if expected is not None else [])

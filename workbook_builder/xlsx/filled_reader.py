@@ -103,6 +103,8 @@ _FORMULA_REFS = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>/]*+(?:/+[^>/
 _FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"([^>]*?)(?<!/)>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)')
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>]*?\bt="e"[^>]*?(?<!/)>'
                          rb'(?:\s*<f\b[^>]*?(?:/>|>[^<]*</f>))?\s*<v>([^<]*)</v>')
+# A cell written as an element with content (<c r="B5" …>…</c>, not the empty <c r="B5" …/>): possessive, one scan.
+_CONTENT_REFS = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>/]*+(?:/+[^>/]++)*+(?<!/)>')
 _TEXT_RESULT_REFS = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>]*?\st="str"')
 _STYLE_CELL = re.compile(rb'<c r="([A-Z]{1,3}[1-9][0-9]{0,6})"[^>]*?\ss="([^"]*)"')
 _PROPERTY = re.compile(rb'<property\s[^>]*?\bname="([^"]*)"[^>]*>(.*?)</property>', re.DOTALL)
@@ -652,6 +654,7 @@ class WorkbookFile:
         self._bounded: dict[str, Ref | None] = {}
         self._unlocked: dict[str, set[tuple[int, int]]] = {}
         self._in_calamine: set[str] = set()
+        self._content_refs: dict[str, set[bytes]] = {}
 
     def _workbook_listing_by_tree(self, part: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
         """(sheet name, relationship id) of each sheet, and workbook-level defined name → its text. The
@@ -988,6 +991,27 @@ class WorkbookFile:
             return None
         values = [c.value for c in cells]
         return values[0] if len(values) == 1 else values
+
+    def surely_blank(self, names: Iterable[str]) -> bool:
+        """Whether every cell of these names is certainly blank — no value, no formula — without reading their
+        sheets' values: a cheap test before a read (the actuals on Oppfølging, blank until the first report).
+        Certain only on a sheet whose every cell carries its reference (`_fast_ok`): a cell is blank when it is
+        not written or written as an empty element <c r="B5" …/>. Any doubt (another layout, a cell with
+        content, even empty content) is False, and the cells are read as usual."""
+        if self._duplicate_sheet_names:
+            return False
+        for name in names:
+            ref = self.bounded(name)
+            if ref is None:
+                continue
+            part = self.sheets.get(ref.sheet)
+            if not part or not self.pkg.has(part) or not self._fast_ok(part):
+                return False
+            if part not in self._content_refs:
+                self._content_refs[part] = set(_CONTENT_REFS.findall(self.pkg.checked(part)))
+            if any(_ref_bytes(r, c) in self._content_refs[part] for r, c in ref.cells):
+                return False
+        return True
 
     def mentions(self, text: str, sheet: str) -> bool:
         """Whether `text` (XML-safe) may occur in the shared strings or in a sheet: a cheap test before a
@@ -1477,6 +1501,8 @@ def _actuals(wb: WorkbookFile, est: Estimates, first_year: int, take: Any, pendi
     estimates do not follow up is left alone."""
     out = []
     notes = _followup_notes(wb)
+    if not notes and wb.surely_blank(ACTUAL + line.id for line in lines(est)):
+        return ()  # nothing reported yet, and no value waiting from a regeneration: nothing to read
     for line in lines(est):
         name = ACTUAL + line.id
         cells = wb.cells(name)
