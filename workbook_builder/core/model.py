@@ -1307,29 +1307,33 @@ def cash_lines(est: Estimates, p: Params, steps: tuple[Step, ...], years: tuple[
 
 def accounting_arts(est: Estimates) -> tuple[str, ...]:
     """The KOSTRA arts the budget lines use, in the order of the cash lines."""
-    arts: list[str] = []
-    for _, _, art, _ in cash_line_specs(est):
-        if art not in arts:
-            arts.append(art)
-    return tuple(arts)
+    return tuple(accounting_texts(est))
+
+
+def accounting_texts(est: Estimates, malform: str = DEFAULT_MALFORM) -> dict[str, str]:
+    """The text of each art's budget line, in the order of the cash lines: what is booked on the art
+    (ACCOUNTING_TEXT), in `malform`."""
+    labels: dict[str, list[str]] = {}
+    for _, label, art, _ in cash_line_specs(est, malform):
+        labels.setdefault(art, []).append(label)
+    return {art: tr(ACCOUNTING_TEXT, malform, lines="; ".join(texts)) for art, texts in labels.items()}
 
 
 def accounting_text(est: Estimates, art: str, malform: str = DEFAULT_MALFORM) -> str:
     """The text of a budget line: what is booked on the art (ACCOUNTING_TEXT), in `malform`."""
-    labels = [label for _, label, a, _ in cash_line_specs(est, malform) if a == art]
-    return tr(ACCOUNTING_TEXT, malform, lines="; ".join(labels))
+    return accounting_texts(est, malform)[art]
 
 
 def accounting_lines(est: Estimates, p: Params, cash: tuple[CashLine, ...]) -> tuple[AccountingLine, ...]:
     """One line per budget year × function × art (zeros included, in a fixed order)."""
     out = []
-    arts = accounting_arts(est)
-    texts = {art: accounting_text(est, art, p.malform) for art in arts}
+    texts = accounting_texts(est, p.malform)
+    on_art = {art: [c for c in cash if c.art == art] for art in texts}
     for k, y in enumerate(p.years):
         for fi, f in enumerate(est.function_codes):
-            for art in arts:
-                kr = sum(c.by_function[k][fi] for c in cash if c.art == art)
-                out.append(AccountingLine(y, f, art, kr, texts[art]))
+            for art, text in texts.items():
+                kr = sum(c.by_function[k][fi] for c in on_art[art])
+                out.append(AccountingLine(y, f, art, kr, text))
     return tuple(out)
 
 
