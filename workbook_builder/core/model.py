@@ -1065,10 +1065,13 @@ def budget(est: Estimates, inputs: Inputs, today: _dt.date | None = None) -> Bud
     kinds = {i.id: i.kind for i in est.items}
 
     years = []
+    at: dict[int, OneOff] = {}  # the one-off cost for so many personnel (a year's "before" is the last one's "now")
     for y in p.years:
         before, now = _cumulative(steps, p, y - 1), _cumulative(steps, p, y)
-        prev = _one_off(est, before, p, with_vendor=False)
-        cur = _one_off(est, now, p, with_vendor=False)
+        for n in (before, now):
+            if n not in at:
+                at[n] = _one_off(est, n, p, with_vendor=False)
+        prev, cur = at[before], at[now]
         item_hours = {a.id: b.hours - a.hours for a, b in zip(prev.items, cur.items)}
         item_kr = {a.id: b.kr - a.kr for a, b in zip(prev.items, cur.items)}
         if y == vendor_year and p.vendor_module_kr is not None:
