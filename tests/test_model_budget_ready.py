@@ -100,7 +100,23 @@ def test_the_municipality_number_chooses_the_employers_tax_zone():
 def test_pay_grows_to_the_budget_year_and_the_role_can_be_chosen():
     p = model.resolve(EST, Inputs(first_year=2025, pay_role="helsefagarbeider"))
     assert p.hourly.role_pay_kr == 575_800
-    assert p.hourly.pay_kr == pytest.approx(575_800 * 1.052 * 1.044, rel=1e-12)
+    # 2024: 5,2 % (the KS frame); 2025: 4,6 % (TBU, the municipalities' annual wage growth 2024–2025)
+    assert p.hourly.pay_kr == pytest.approx(575_800 * 1.052 * 1.046, rel=1e-12)
+
+
+def test_hand_computed_hourly_cost_of_a_nurse_in_2027():
+    """By hand, from the formula in the estimates file: 661 000 kr (KS, 1.12.2023) × wage growth 2024–2027
+    1,052 × 1,046 × 1,041 × 1,041 (2024 KS frame, 2025 TBU, 2026 and the 2027 forecast) = 1,1924739 →
+    788 225,25 kr; × (47/52 + 0,12 holiday pay + 0,179 pension) = × 1,2028462 → 948 113,71 kr; × 1,141 employer's
+    tax (zone I) = 1 081 797,74 kr; ÷ (37,5 × 47 − 8,5 × 7,5 = 1 698,75 hours) = 636,82 → 637 kr.
+    (With 2025 at the old 4,4 %: 1 079 729,30 kr ÷ 1 698,75 = 635,60 → 636 kr.)"""
+    wage = 1.052 * 1.046 * 1.041 * 1.041
+    assert wage == pytest.approx(1.1924739, abs=1e-7)
+    assert _hand(661_000 * wage, 0.179, 0.141) == pytest.approx(636.82, abs=0.005)
+    p = model.resolve(EST, Inputs(first_year=2027))
+    assert p.wage_factor == pytest.approx(wage, rel=1e-12)
+    assert p.hourly.raw_kr_per_hour == pytest.approx(_hand(661_000 * wage, 0.179, 0.141), rel=1e-12)
+    assert p.hourly_rate == 637
 
 
 def test_the_cost_of_an_hour_splits_into_pay_pension_and_employers_tax():
