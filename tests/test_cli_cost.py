@@ -27,7 +27,7 @@ def test_the_notes_example_in_its_own_prices_json():
     assert data["cash_kr"] == 100_000 + 62.5 * 438 and data["internal_kr"] == 325 * 438
     assert data["vendor_module_missing"] is True
     assert data["outside_basis"] is False
-    assert data["estimates_version"] == "2020-06.2"
+    assert data["estimates_version"] == "2020-06.3"
     assert data["total_kr"] == 325 * 438 + 100_000 + 62.5 * 438
     items = {i["id"]: i for i in data["items"]}
     assert items["eid"]["kr"] == 80_000 and items["tech_assistance"]["kr"] == 20_000
