@@ -5,6 +5,8 @@ the workbook's own formula (recalculated in LibreOffice)."""
 
 from __future__ import annotations
 
+import pickle
+
 import lo
 import openpyxl
 import pytest
@@ -14,7 +16,7 @@ from filling import input_cell
 
 from workbook_builder.cli.main import main
 from workbook_builder.core import model
-from workbook_builder.core.errors import InputError
+from workbook_builder.core.errors import Detail, InputError
 from workbook_builder.core.estimates import EstimatesError, parse_estimates
 from workbook_builder.core.model import Inputs, Step
 from workbook_builder.core.municipality import (
@@ -47,6 +49,25 @@ def test_the_rule(text, number):
         assert err.value.nb.startswith("Kommunenummer må være fire sifre, f.eks. 3405 eller 0301, fikk «")
     else:
         assert parse_municipality_number(text) == number
+
+
+def test_a_refusal_reads_in_either_malform_with_or_without_the_inputs_name():
+    """The refusal is a message, read where it is shown: in bokmål as always, in nynorsk in a nynorsk text; and
+    without the input's name (`reason`, for a note beside the input) in either, also after a worker sent it back."""
+    with pytest.raises(InputError) as err:
+        parse_municipality_number("301")
+    exc = err.value
+    assert exc.nb == ("Kommunenummer må være fire sifre, f.eks. 3405 eller 0301, fikk «301» (et regneark fjerner en "
+                      "null foran: skriv 0301)")
+    assert exc.text("nn") == ("Kommunenummer må vere fire siffer, t.d. 3405 eller 0301, fekk «301» (eit rekneark "
+                              "fjernar ein null framfor: skriv 0301)")
+    reason = pickle.loads(pickle.dumps(exc.reason))
+    assert isinstance(reason, Detail) and reason == exc.reason and reason != exc.message
+    assert reason.text("nn") == exc.detail("nn") == exc.text("nn").removeprefix("Kommunenummer ")
+    assert reason.text("nb") == exc.detail() == exc.nb.removeprefix("Kommunenummer ")
+    with pytest.raises(InputError) as err:
+        parse_municipality_number(3405.0, "kommunenummer:", "Kommunenummer")
+    assert err.value.text("nn") == "Kommunenummer må vere fire siffer, fekk «3405.0»"
 
 
 def test_blank_is_no_number():

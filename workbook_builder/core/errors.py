@@ -45,15 +45,39 @@ class InputError(ValueError):
         """The Norwegian message in `malform` (nb or nn)."""
         return self.message.text(malform)
 
+    @property
+    def reason(self) -> Detail:
+        """The message without the input's name in front, as a message read later in either målform (for a
+        note that names the input already)."""
+        return Detail(self.message)
+
     def detail(self, malform: str = DEFAULT_MALFORM) -> str:
         """The message without the input's name in front, for a note that names the input already:
         «må vere eit heiltal, fekk 12,5» for «Tal på helsepersonell må vere eit heiltal, fekk 12,5»."""
-        text = self.text(malform)
-        what = self.message.values.get("what")
+        return self.reason.text(malform)
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, Message]]:
+        return InputError, (self.field, self.en, self.message)  # one picklable form (worker processes)
+
+
+class Detail(Message):
+    """An InputError's message without the input's name (its value `what`) in front, read in either målform:
+    «må vere eit heiltal, fekk 12,5» for «Tal på helsepersonell må vere eit heiltal, fekk 12,5». A reader of a
+    filled workbook names the input beside it already."""
+
+    __slots__ = ()
+
+    def __init__(self, message: Message, /) -> None:
+        super().__init__(message.msgid, **message.values)
+        self.nn = message.nn
+
+    def text(self, malform: str = DEFAULT_MALFORM) -> str:
+        text = super().text(malform)
+        what = self.values.get("what")
         name = what.text(malform) if isinstance(what, Message) else "" if what is None else str(what)
         if name and text.startswith(name):
             text = text[len(name):].lstrip(":").lstrip()
         return text
 
-    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, Message]]:
-        return InputError, (self.field, self.en, self.message)  # one picklable form (worker processes)
+    def __repr__(self) -> str:
+        return f"Detail({super().__repr__()})"

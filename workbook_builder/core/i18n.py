@@ -106,8 +106,9 @@ class Message:
         return f"Message({self.msgid!r}{extra})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Message) and (self.msgid, self.nn, self.values) == (other.msgid, other.nn,
-                                                                                     other.values)
+        # a message of another kind (an InputError's Detail) reads otherwise, so it is not equal
+        return (isinstance(other, Message) and type(other) is type(self)
+                and (self.msgid, self.nn, self.values) == (other.msgid, other.nn, other.values))
 
     def __hash__(self) -> int:
         return hash((self.msgid, self.nn))

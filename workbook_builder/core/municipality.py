@@ -21,9 +21,16 @@ and the default zone's lookup all use that formula, and a LibreOffice test check
 from __future__ import annotations
 
 from workbook_builder.core.errors import InputError  # kj:embed-skip
+from workbook_builder.core.i18n import N_, Message  # kj:embed-skip
 
 MUNICIPALITY_DIGITS = 4
 _DIGITS = "0123456789"
+# The refusals (InputError templates, read in either målform): {what} is the input's name.
+MUNICIPALITY_WHAT = N_("Kommunenummer")
+MSG_MUNICIPALITY_NOT_TEXT = N_("{what} må være fire sifre, fikk «{text}»")
+MSG_MUNICIPALITY_DIGITS = N_("{what} må være fire sifre, f.eks. 3405 eller 0301, fikk «{text}»")
+MSG_MUNICIPALITY_ZERO = N_("{what} må være fire sifre, f.eks. 3405 eller 0301, fikk «{text}» (et regneark fjerner "
+                           "en null foran: skriv {padded})")
 
 
 def _canonical(text: str) -> str:
@@ -40,26 +47,27 @@ def is_municipality_number(text: object) -> bool:
 
 
 def parse_municipality_number(text: object, subject: str = "municipality_number",
-                              what_nb: str = "Kommunenummer") -> str:
+                              what_nb: str = MUNICIPALITY_WHAT) -> str:
     """The municipality number in `text` as four digits, or "" for a blank; raises InputError whose
-    English message starts with `subject` (an option, a column) and whose Norwegian one with `what_nb`."""
+    English message starts with `subject` (an option, a column) and whose Norwegian one with `what_nb` (a
+    bokmål message id: the input's name, read in the målform of the message)."""
     if text is None:
         return ""
+    what = Message(what_nb)
     if not isinstance(text, str):
         raise InputError("municipality_number", f"{subject} must be four digits as text, got {text!r}",
-                         f"{what_nb} må være fire sifre, fikk «{text}»")
+                         MSG_MUNICIPALITY_NOT_TEXT, what=what, text=str(text))
     t = _canonical(text)
     if not t:
         return ""
     if is_municipality_number(t):
         return t
-    hint_en = hint_nb = ""
     if len(t) == MUNICIPALITY_DIGITS - 1 and all(ch in _DIGITS for ch in t):  # 0301 saved as a number: 301
         padded = t.zfill(MUNICIPALITY_DIGITS)
-        hint_en = f" (Excel drops a leading zero: write {padded})"
-        hint_nb = f" (et regneark fjerner en null foran: skriv {padded})"
-    raise InputError("municipality_number", f"{subject} must be four digits, got {text!r}{hint_en}",
-                     f"{what_nb} må være fire sifre, f.eks. 3405 eller 0301, fikk «{text}»{hint_nb}")
+        raise InputError("municipality_number", f"{subject} must be four digits, got {text!r} (Excel drops a "
+                         f"leading zero: write {padded})", MSG_MUNICIPALITY_ZERO, what=what, text=text, padded=padded)
+    raise InputError("municipality_number", f"{subject} must be four digits, got {text!r}", MSG_MUNICIPALITY_DIGITS,
+                     what=what, text=text)
 
 
 def municipality_number_or_none(text: object) -> str | None:
