@@ -227,6 +227,7 @@ def test_the_command_writes_the_note_and_its_pdf_beside_the_workbook(est, inputs
         if d.actual is not None:
             assert rows(page)[f"{d.line.id}-{d.year}"][-1] == d.status
     assert "«ca. 40 000»" in page  # the invalid actual is named, and left out of every figure
+    assert "<li>Faktisk tall: Teknisk bistand kjernejournal 2025: «ca. 40 000» – tekst, ikke et tall</li>" in page
     assert "tech_assistance-2025" in rows(page) and rows(page)["tech_assistance-2025"][3] == "ikke ført ennå"
     assert html.with_suffix(".pdf").read_bytes().startswith(b"%PDF-")
 
@@ -280,8 +281,9 @@ def test_the_command_writes_nynorsk_with_malform(filled, capsys):
     assert main(["memo", str(filled), "--oppfolging", "--malform", "nn", "--out", str(out)]) == 0
     page = filled.with_name("nn.html").read_text(encoding="utf-8")
     assert '<html lang="nn">' in page and "Oppfølgingsnotat: innføring av kjernejournal" in page
-    # the reader's reasons for an invalid value are bokmål (a known limit): marked as such
-    assert re.search(r'<li lang="nb">[^<]*«ca\. 40 000»', page)
+    # the reader's reason for an invalid value, and the actual's label, are in the note's målform too
+    assert "<li>Faktisk tal: Teknisk bistand kjernejournal 2025: «ca. 40 000» – tekst, ikkje eit tal</li>" in page
+    assert "<li lang=" not in page
 
 
 @pytest.mark.parametrize("malform", list(MALFORMS))

@@ -353,7 +353,7 @@ def _row(e: Entry, est: Estimates, years: Sequence[int], extra_notes: list[Messa
     notes = []
     if e.findings:
         notes.append(tr(N_("{n} ugyldige verdier er ikke brukt: {values}"), malform, n=len(e.findings),
-                        values="; ".join(f"{f.label} «{f.raw}»" for f in e.findings[:3])))
+                        values="; ".join(f"{f.label_in(malform)} «{f.raw}»" for f in e.findings[:3])))
     notes += [m.text(malform) for m in e.notes] if e.notes else ([e.mismatch] if e.mismatch else [])
     notes += [m.text(malform) for m in extra_notes]
     return [

@@ -181,7 +181,7 @@ def followup_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str
         "largest_money": largest[KR], "largest_time": largest[HOURS],
         "money_total": money_all, "time_total": totals(known, HOURS), "money_total_text": money_all.text(m),
         "status_words": {"below": tr(BELOW, m), "within": tr(WITHIN, m), "above": tr(ABOVE, m)},
-        "findings": list(findings), "findings_lang": "nb" if m != "nb" else "",
+        "findings": [f.shown(m) for f in findings],
         "municipality": municipality, "css_municipality": re.sub(r'[<>&"\\]', "", municipality),
         "number": one_line(inputs.municipality_number), "workbook": one_line(workbook), "metadata": metadata or {},
         "built_text": built_text(metadata or {}),

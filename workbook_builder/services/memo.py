@@ -258,7 +258,8 @@ def memo_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str = "
         "chart": Markup(chart), "steps": steps, "by_group": [(groups[g], n) for g, n in by_group.items() if n],
         "group_order": "; ".join(groups.values()),
         "items": items, "running": b.running.lines, "sources": _source_rows(est, inputs, b),
-        "open_checks": open_checks, "checks": b.checks, "status_class": STATUS_CLASS, "findings": list(findings),
+        "open_checks": open_checks, "checks": b.checks, "status_class": STATUS_CLASS,
+        "findings": [f.shown(m) for f in findings],
         "status": lambda status: tr(status, m),  # a status word (vocabulary) as the reader's målform spells it
         "vendor": vendor, "eid": choice_label(est, "eid", p.eid, m), "municipality": municipality,
         "css_municipality": re.sub(r'[<>&"\\]', "", municipality),  # inside a CSS string in <style>

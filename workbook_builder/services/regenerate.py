@@ -18,6 +18,7 @@ from typing import Any
 from workbook_builder.cells import output_values
 from workbook_builder.core.errors import InputError
 from workbook_builder.core.estimates import Estimates, load_estimates
+from workbook_builder.core.i18n import N_, Message
 from workbook_builder.core.model import Inputs, budget, resolve
 from workbook_builder.core.numbers import same_figure, terminal_value
 from workbook_builder.core.vocabulary import KEY_OUTPUTS, output_label
@@ -67,7 +68,7 @@ def regenerate(source: str | Path, est: Estimates, *, today: dt.date | None = No
     old = read_workbook(source, est)
     inputs = _actuals_in_plan(est, old, today)
     inputs = inputs if malform is None else replace(inputs, malform=malform)
-    notes = old.input_notes
+    notes = old.notes_in(inputs.malform)  # the notes beside the inputs, in the new workbook's målform
     extra = extra_sheets(old) if extra_sheets else None
     first = build_bytes(est, inputs, today=today, password=password, input_notes=notes, extra_sheets=extra)
     new = read_workbook(first.data, est, "new.xlsx")
@@ -100,10 +101,11 @@ def _actuals_in_plan(est: Estimates, old: FilledWorkbook, today: dt.date) -> Inp
             carried = next(c for c in old.carried if c.key.startswith(f"{ACTUAL}{a.line}#")
                            and c.label.endswith(f" {a.year}"))
             key = carried.key
-            old.problems.append(Problem(key, carried.label, carried.raw,
+            old.problems.append(Problem(key, carried.title, carried.raw,
                                         f"{a.year} is not one of the new workbook's budget years "
                                         f"{years[0]}–{years[-1]}",
-                                        f"{a.year} er ikke blant budsjettårene {years[0]}–{years[-1]}", "no_room"))
+                                        Message(N_("{year} er ikke blant budsjettårene {first}–{last}"), year=a.year,
+                                                first=years[0], last=years[-1]), "no_room"))
             old.carried[:] = [c for c in old.carried if c.key != key]
     return replace(old.inputs, actuals=kept)
 
@@ -143,15 +145,17 @@ def old_headlines(source: Path, old: FilledWorkbook, candidates: list[Estimates]
     return {}, ""
 
 
-def _remarks(old: FilledWorkbook, built: BuiltWorkbook, password: str | None) -> list[tuple[str, str]]:
+def _remarks(old: FilledWorkbook, built: BuiltWorkbook, password: str | None) -> list[tuple[str, Message]]:
+    """Remarks on the whole workbook: in English (the terminal) and as messages (the Regenerering sheet)."""
     out = []
     if old.password and not password:
         out.append(("The old workbook's sheets had a password; the new one is protected without one "
                     "(pass --password to set one).",
-                    "Arkene i forrige arbeidsbok hadde passord; denne er beskyttet uten passord."))
-    if old.metadata.get("template_version") and old.metadata["template_version"] != built.metadata["template_version"]:
-        out.append((f"Template version {old.metadata['template_version']} → {built.metadata['template_version']}.",
-                    f"Malversjon {old.metadata['template_version']} → {built.metadata['template_version']}."))
+                    Message(N_("Arkene i forrige arbeidsbok hadde passord; denne er beskyttet uten passord."))))
+    before, now = old.metadata.get("template_version"), built.metadata["template_version"]
+    if before and before != now:
+        out.append((f"Template version {before} → {now}.",
+                    Message(N_("Malversjon {before} → {now}."), before=before, now=now)))
     return out
 
 

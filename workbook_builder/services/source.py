@@ -17,6 +17,7 @@ from typing import Any
 
 from workbook_builder.cells import OUTPUTS
 from workbook_builder.core.estimates import Estimates
+from workbook_builder.core.i18n import DEFAULT_MALFORM, Message
 from workbook_builder.core.model import Budget, Inputs, budget
 from workbook_builder.xlsx.filled_reader import UnreadableWorkbook, built_date, read_workbook
 
@@ -25,12 +26,33 @@ __all__ = ["Filled", "Finding", "UnreadableWorkbook", "filled_budget", "other_es
 
 @dataclass(frozen=True)
 class Finding:
-    """An input value a reader found but could not use (it is left out of every number)."""
+    """An input value a reader found but could not use (it is left out of every number): the input's label
+    and why, as messages read in the målform of the document that lists it; why in English for the terminal."""
 
-    label: str
+    title: Message
     raw: str
     en: str
-    nb: str
+    reason: Message
+
+    @property
+    def label(self) -> str:
+        """The input's label in bokmål."""
+        return self.title.text(DEFAULT_MALFORM)
+
+    @property
+    def nb(self) -> str:
+        """Why, in bokmål."""
+        return self.reason.text(DEFAULT_MALFORM)
+
+    def label_in(self, malform: str = DEFAULT_MALFORM) -> str:
+        return self.title.text(malform)
+
+    def why(self, malform: str = DEFAULT_MALFORM) -> str:
+        return self.reason.text(malform)
+
+    def shown(self, malform: str) -> dict[str, str]:
+        """What a document in `malform` lists: «{label}: «{raw}» – {why}»."""
+        return {"label": self.label_in(malform), "raw": self.raw, "why": self.why(malform)}
 
 
 @dataclass
@@ -48,7 +70,7 @@ def read_filled(path: str | Path, est: Estimates, outputs: Iterable[str] = OUTPU
     headline outputs' saved values only those of `outputs` are read (all unless a command compares fewer)."""
     outputs = tuple(outputs)
     fw = read_workbook(path, est, strict=True, full=False, outputs=outputs)
-    findings = [Finding(p.label, p.raw, p.en, p.nb) for p in fw.problems]
+    findings = [Finding(p.title, p.raw, p.en, p.reason) for p in fw.problems]
     saved = {name: fw.saved[name] for name in outputs if name in fw.saved}
     return Filled(Path(path), fw.inputs, findings, fw.metadata, built_date(fw.metadata), saved)
 

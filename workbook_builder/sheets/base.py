@@ -36,7 +36,7 @@ class Context:
     password: str | None = None
     municipality_header: str = ""
     # Notes shown beside inputs, e.g. a value a regeneration could not carry: input name (or
-    # "kj_step_staff#3" for a step row, 1-based) → Norwegian text.
+    # "kj_step_staff#3" for a step row, 1-based) → the note in the workbook's målform.
     input_notes: dict[str, str] = field(default_factory=dict)
 
     @property

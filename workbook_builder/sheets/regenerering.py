@@ -12,7 +12,7 @@ from typing import Any
 
 from workbook_builder.cells import INPUT_BY_NAME
 from workbook_builder.core.errors import InputError
-from workbook_builder.core.i18n import N_
+from workbook_builder.core.i18n import N_, Message
 from workbook_builder.core.numbers import nb_number, number_from_text
 from workbook_builder.core.vocabulary import output_label
 from workbook_builder.sheets.base import Context, Sheet
@@ -62,7 +62,7 @@ class Report:
     estimate_changes: list[EstimateChange]
     headlines: list[Headline]
     old_totals: str  # "saved": the old workbook's saved values; "model": recomputed; "": unknown
-    notes: list[tuple[str, str]] = field(default_factory=list)  # (English, Norwegian) remarks
+    notes: list[tuple[str, Message]] = field(default_factory=list)  # remarks: (English, Norwegian message)
 
     @property
     def changed(self) -> list[Carried]:
@@ -102,15 +102,6 @@ def _estimates_line(ctx: Context, meta: dict[str, str]) -> str:
             + (f" (SHA-256 {sha[:16]}…)" if sha else ""))
 
 
-def _input_label(ctx: Context, key: str, label: str) -> str:
-    """An input's label in the workbook's målform, from its key (`kj_step_staff#3` is a step row's)."""
-    name, _, row = key.partition("#")
-    spec = INPUT_BY_NAME.get(name)
-    if spec is None:
-        return label
-    return ctx.tr("Trinn {n}: {label}", n=row, label=ctx.tr(spec.label)) if row else ctx.tr(spec.label)
-
-
 def write(ctx: Context, s: Sheet, report: Report) -> None:
     ws, tr = s.ws, ctx.tr
     for c, w in WIDTHS.items():
@@ -136,8 +127,8 @@ def write(ctx: Context, s: Sheet, report: Report) -> None:
         s.text(r, 0, label, "label")
         s.text(r, 1, value)
         r += 1
-    for _, nb in report.notes:
-        s.text(r, 0, nb, "status")
+    for _, remark in report.notes:
+        s.text(r, 0, remark.text(ctx.malform), "status")
         r += 1
     r += 1
     summary = tr("{carried} verdier ført over ({changed} i endret form), {not_carried} ikke ført over (står som "
@@ -150,27 +141,27 @@ def write(ctx: Context, s: Sheet, report: Report) -> None:
     r = _section(ctx, s, r, N_("Inndata"), (N_("Felt"), N_("Navn"), N_("Verdi før"), N_("Verdi nå"), "",
                                             N_("Merknad")))
     for carried in report.carried:
-        label = _input_label(ctx, carried.key, carried.label)
+        label = carried.label_in(ctx.malform)
         s.text(r, C_LABEL, label, "label")
         s.text(r, C_NAME, carried.key, "unit")
         s.text(r, C_OLD, _nb(carried.raw, carried.key), "wrap", "text")
         s.text(r, C_NEW, _nb(carried.value, carried.key), "wrap", "text")
-        note = tr("Endret: {why}", why=carried.nb) if carried.changed else tr("Ført over")
+        note = tr("Endret: {why}", why=carried.why(ctx.malform)) if carried.changed else tr("Ført over")
         s.text(r, C_NOTE, note, "wrap" if not carried.changed else "status")
         _fit(s, r, label, carried.raw, carried.value, note)
         r += 1
     for p in report.problems:
-        label = _input_label(ctx, p.key, p.label)
+        label, why = p.label_in(ctx.malform), p.why(ctx.malform)
         s.text(r, C_LABEL, label, "label")
         s.text(r, C_NAME, p.key, "unit")
         s.text(r, C_OLD, _nb(p.raw, p.key), "wrap", "text")
         s.blank(r, C_NEW)
         if p.kind != "invalid":
-            note = tr("Ikke ført over: {why}; verdien står bare her.", why=p.nb)
+            note = tr("Ikke ført over: {why}; verdien står bare her.", why=why)
         elif p.key.startswith("kj_actual_"):  # an actual: its note stands beside it on Oppfølging
-            note = tr("Ikke ført over: {why}; står som merknad ved feltet på Oppfølging.", why=p.nb)
+            note = tr("Ikke ført over: {why}; står som merknad ved feltet på Oppfølging.", why=why)
         else:
-            note = tr("Ikke ført over: {why}; står som merknad ved feltet på Inndata (kolonne J).", why=p.nb)
+            note = tr("Ikke ført over: {why}; står som merknad ved feltet på Inndata (kolonne J).", why=why)
         s.text(r, C_NOTE, note, "status")
         _fit(s, r, label, p.raw, "", note)
         r += 1

@@ -52,7 +52,7 @@ from workbook_builder.cells import INPUT_BY_NAME, INPUTS, OUTPUTS, STEP_ROWS, TE
 from workbook_builder.core.errors import InputError
 from workbook_builder.core.estimates import MAX_FIGURE, Estimates
 from workbook_builder.core.followup import lines
-from workbook_builder.core.i18n import DEFAULT_MALFORM, parse_malform
+from workbook_builder.core.i18n import DEFAULT_MALFORM, MALFORMS, N_, Message, parse_malform, tr
 from workbook_builder.core.model import (
     ACTUAL_NB,
     PLAN_YEARS,
@@ -83,7 +83,12 @@ FAST_AREA = "A1:ZZ999"  # calamine reads a sheet whose every cell lies here (702
 EXCEL_MAX_ROW, EXCEL_MAX_COL = 1_048_576, 16_384
 CORE_INPUTS = ("kj_municipality", "kj_step_staff")  # every kj-budget template has them, on its input sheet
 
-NOTE_MARK = "ikke overført fra forrige arbeidsbok:"
+# The note a regeneration leaves beside an input whose value it could not carry (a message, written in the new
+# workbook's målform); a later regeneration finds it again by the input's label followed by the mark, in either
+# målform (an older kj-budget wrote it in bokmål only).
+NOTE_MARK = N_("ikke overført fra forrige arbeidsbok:")
+NOTE = N_("{label}: {mark} «{raw}» – {why}. Skriv inn en gyldig verdi.")
+STEP_LABEL = N_("Trinn {n}: {label}")  # a step row's input, as Regenerering names it
 ACTUAL = "kj_actual_"  # the actuals on Oppfølging: kj_actual_<follow-up line>, one cell per budget year
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -1144,16 +1149,18 @@ _EMPTY_SHEET = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http:/
 
 @dataclass(frozen=True)
 class Problem:
-    """An input value that could not be carried: where it was, what it was, and why, in both languages.
+    """An input value that could not be carried: where it was, what it was, and why: in English (`en`, the
+    command line) and in Norwegian as a message (`reason`), read in the målform of the text that shows it
+    (`why(malform)`); the input's label is a message too (`title`, read by `label_in(malform)`).
 
     kind: "invalid" (kept as a note beside the input, which is left blank), "not_in_template" (the
     new template has no such input) or "no_room" (a step row beyond the new template's rows)."""
 
     key: str
-    label: str
+    title: Message
     raw: str
     en: str
-    nb: str
+    reason: Message
     kind: str = "invalid"
     text: str = ""  # the note as an earlier regeneration wrote it, carried unchanged
 
@@ -1162,27 +1169,80 @@ class Problem:
         return self.key.split("#")[0]
 
     @property
+    def label(self) -> str:
+        """The input's label in bokmål."""
+        return self.title.text(DEFAULT_MALFORM)
+
+    @property
+    def nb(self) -> str:
+        """Why, in bokmål."""
+        return self.reason.text(DEFAULT_MALFORM)
+
+    def label_in(self, malform: str = DEFAULT_MALFORM) -> str:
+        return self.title.text(malform)
+
+    def why(self, malform: str = DEFAULT_MALFORM) -> str:
+        return self.reason.text(malform)
+
+    @property
     def note(self) -> str:
-        """The Norwegian note shown beside the input (Inndata, column J); it names the input, so a
-        later regeneration finds it again (a step row's note can hold several)."""
+        """The note in bokmål (`note_in`)."""
+        return self.note_in(DEFAULT_MALFORM)
+
+    def note_in(self, malform: str) -> str:
+        """The Norwegian note shown beside the input (Inndata, column J; Oppfølging's note column) in
+        `malform`; it names the input, so a later regeneration finds it again (a step row's note can hold
+        several). A note an earlier regeneration wrote is given as it stands."""
         if self.text:
             return self.text
-        label = INPUT_BY_NAME[self.name].label if self.name in INPUT_BY_NAME else self.label
         raw = " ".join(self.raw.split())  # one line: a step row's note holds one line per input
-        return f"{label}: {NOTE_MARK} «{raw}» – {self.nb}. Skriv inn en gyldig verdi."
+        return tr(NOTE, malform, label=_note_label(self.name, self.title), mark=Message(NOTE_MARK), raw=raw,
+                  why=self.reason)
+
+
+def _note_label(name: str, title: Message) -> Message:
+    """The label a note beside an input starts with: the input's own (a step row's note stands on its row)."""
+    return Message(INPUT_BY_NAME[name].label) if name in INPUT_BY_NAME else title
+
+
+def _is_note(text: str, label: Message) -> bool:
+    """Whether `text` is a note a regeneration left for the input `label`, in either målform."""
+    return any(text.startswith(f"{label.text(m)}: {tr(NOTE_MARK, m)}") for m in MALFORMS)
+
+
+def _note_marks() -> tuple[str, ...]:
+    """The mark of a note in each målform (the same text once)."""
+    return tuple(dict.fromkeys(tr(NOTE_MARK, m) for m in MALFORMS))
 
 
 @dataclass(frozen=True)
 class Carried:
-    """An input value carried across: as found, and as it is written again (text for the report)."""
+    """An input value carried across: as found, and as it is written again (text for the report); why it
+    changed, if it did, in English and as a message (read in the målform of the text that shows it)."""
 
     key: str
-    label: str
+    title: Message
     raw: str
     value: str
     en: str = ""  # why it changed, if it did
-    nb: str = ""
+    reason: Message | None = None
     data: Any = None  # the value itself: a number, or text (a list value as its label)
+
+    @property
+    def label(self) -> str:
+        """The input's label in bokmål."""
+        return self.title.text(DEFAULT_MALFORM)
+
+    @property
+    def nb(self) -> str:
+        """Why it changed, in bokmål ("" when it did not)."""
+        return self.why(DEFAULT_MALFORM)
+
+    def label_in(self, malform: str = DEFAULT_MALFORM) -> str:
+        return self.title.text(malform)
+
+    def why(self, malform: str = DEFAULT_MALFORM) -> str:
+        return self.reason.text(malform) if self.reason is not None else ""
 
     @property
     def changed(self) -> bool:
@@ -1208,7 +1268,12 @@ class FilledWorkbook:
 
     @property
     def input_notes(self) -> dict[str, str]:
-        return {p.key: p.note for p in self.problems if p.kind == "invalid"}
+        """The notes beside the inputs, in the workbook's own målform (`notes_in`)."""
+        return self.notes_in(self.inputs.malform)
+
+    def notes_in(self, malform: str) -> dict[str, str]:
+        """The notes a workbook in `malform` shows beside the inputs whose values could not be used."""
+        return {p.key: p.note_in(malform) for p in self.problems if p.kind == "invalid"}
 
     def __iter__(self) -> Iterator[Any]:
         """Unpacks as (inputs, problems, metadata)."""
@@ -1228,17 +1293,49 @@ def raw_text(value: Any) -> str:
     return str(value)
 
 
-def _label(spec: InputSpec, row: int | None) -> str:
-    return f"Trinn {row}: {spec.label}" if row is not None else spec.label
+def _title(spec: InputSpec, row: int | None) -> Message:
+    """An input's label as a message (the register's label is a message id); a step row's with its row."""
+    label = Message(spec.label)
+    return Message(STEP_LABEL, n=row, label=label) if row is not None else label
 
 
 class _Invalid(Exception):
-    def __init__(self, en: str, nb: str) -> None:
+    def __init__(self, en: str, reason: Message) -> None:
         super().__init__(en)
-        self.en, self.nb = en, nb
+        self.en, self.reason = en, reason
 
 
-_CHOICES: dict[tuple[str, str, str], tuple[str, str] | tuple[str, str, str]] = {}
+# Why a value was changed or refused (messages, read in the målform of the text that shows them).
+WHOLE_NUMBER, NUMBER = N_("et helt tall"), N_("et tall")
+MSG_BOTH = N_("{first}; {then}")  # two reasons, one after the other
+MSG_FORMULA_NO_VALUE = N_("en formel uten lagret verdi")
+MSG_FORMULA_CARRIED = N_("formelen ={formula} er ført over som verdien")
+MSG_ERROR_VALUE = N_("en feilverdi ({value})")
+MSG_DATE_AS_TEXT = N_("datoen {value} er ført over som tekst")
+MSG_NOT_TEXT = N_("ikke tekst: {value}")
+MSG_NUMBER_AS_TEXT = N_("tallet {text} er ført over som tekst")
+MSG_MUNICIPALITY_NUMBER = N_("«{value}» er kommunenummer {number}")
+MSG_CLEANED = N_("linjeskift og kontrolltegn er fjernet")
+MSG_TOO_LONG = N_("må ha høyst {limit} tegn, har {length}")
+MSG_NOT_IN_LIST = N_("velg fra listen")
+MSG_LIST_VALUE = N_("«{value}» er «{label}»")
+MSG_DATE_NOT_NUMBER = N_("en dato, ikke {what}: {value}")
+MSG_TEXT_AMBIGUOUS = N_("tekst, ikke {what}: «{value}» er tvetydig")
+MSG_TEXT_NUMBER = N_("tekst, ikke {what}: «{value}» er {number} skrevet som tekst; skriv det inn som et tall")
+MSG_TEXT_NOT_NUMBER = N_("tekst, ikke {what}")
+MSG_NO_ROOM = N_("den nye malen har plass til {n} innføringstrinn")
+MSG_NOT_IN_TEMPLATE = N_("den nye malen har ikke dette feltet")
+MSG_STILL_BLANK = N_("fortsatt tomt etter en tidligere regenerering")
+
+
+def _both(first: Message | None, then: Message | None) -> Message | None:
+    """Two reasons read one after the other («…; …»), or the one there is."""
+    if first is None or then is None:
+        return first or then
+    return Message(MSG_BOTH, first=first, then=then)
+
+
+_CHOICES: dict[tuple[str, str, str], tuple[str, str] | tuple[str, str, Message]] = {}
 
 
 def _choice(est: Estimates, kind: str, text: str) -> tuple[str, str]:
@@ -1251,7 +1348,7 @@ def _choice(est: Estimates, kind: str, text: str) -> tuple[str, str]:
             ident = parse_choice(est, kind, text)
             found = (ident, list_label(est, kind, ident) or "")
         except InputError as exc:
-            found = (exc.field, exc.en, exc.nb)  # a refusal, remembered as its messages
+            found = (exc.field, exc.en, exc.message)  # a refusal, remembered as its messages
         if len(_CHOICES) < 10_000:
             _CHOICES[key] = found
     if len(found) == 3:
@@ -1260,57 +1357,61 @@ def _choice(est: Estimates, kind: str, text: str) -> tuple[str, str]:
 
 
 def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = False,
-                malform: str = DEFAULT_MALFORM) -> tuple[Any, str, str]:
-    """(the value for `Inputs`, why it changed in English, in Norwegian), or raises _Invalid.
+                malform: str = DEFAULT_MALFORM) -> tuple[Any, str, Message | None]:
+    """(the value for `Inputs`, why it changed in English, and as a message: None when it did not), or
+    raises _Invalid.
 
     The model's rules: whole numbers and numbers within the register's bounds, list values that the
     model's parsers know (an id, a label in any case, a vendor's product name; `strict`: only a list
     label in the workbook's `malform`, as the workbook's own MATCH takes it); the template's length rules
     for text."""
     if isinstance(value, ErrorValue):
-        raise _Invalid(f"an error value ({value})", f"en feilverdi ({value})")
+        raise _Invalid(f"an error value ({value})", Message(MSG_ERROR_VALUE, value=str(value)))
     if spec.kind == "text":
-        changed = ("", "")
+        changed: tuple[str, Message | None] = ("", None)
         if isinstance(value, DateValue):
-            changed = (f"the date {value} is carried as the text {value.text!r}", f"datoen {value} er ført over som "
-                       "tekst")
+            changed = (f"the date {value} is carried as the text {value.text!r}",
+                       Message(MSG_DATE_AS_TEXT, value=str(value)))
             value = value.text
         if isinstance(value, bool) or not isinstance(value, (str, float)):
-            raise _Invalid(f"not text: {raw_text(value)}", f"ikke tekst: {raw_text(value)}")
+            raise _Invalid(f"not text: {raw_text(value)}", Message(MSG_NOT_TEXT, value=raw_text(value)))
         if isinstance(value, float):
             text = raw_text(value)
-            changed = (f"the number {text} is carried as the text {text!r}", f"tallet {text} er ført over som tekst")
+            changed = (f"the number {text} is carried as the text {text!r}", Message(MSG_NUMBER_AS_TEXT, text=text))
             value = text
         if spec.field == "municipality_number":  # the one municipality-number rule, on the text as the cell has it
             try:
                 muni = parse_municipality_number(value, f"{spec.label}:", spec.label)
             except InputError as exc:
-                raise _Invalid(exc.en, exc.nb.removeprefix(spec.label).lstrip()) from None
+                raise _Invalid(exc.en, exc.reason) from None
             if muni != value and not changed[0]:
-                changed = (f"{value!r} is the municipality number {muni}", f"«{value}» er kommunenummer {muni}")
+                changed = (f"{value!r} is the municipality number {muni}",
+                           Message(MSG_MUNICIPALITY_NUMBER, value=value, number=muni))
             return muni, *changed
         value, cleaned = clean_text(value)  # the text-input rule: no control character or line break
         if cleaned:
-            changed = ("line breaks and control characters were removed", "linjeskift og kontrolltegn er fjernet")
+            changed = ("line breaks and control characters were removed", Message(MSG_CLEANED))
         if len(value) > TEXT_MAX:
             raise _Invalid(f"{spec.label}: must be at most {TEXT_MAX} characters, has {len(value)}",
-                           f"må ha høyst {TEXT_MAX} tegn, har {len(value)}")
+                           Message(MSG_TOO_LONG, limit=TEXT_MAX, length=len(value)))
         return value, *changed
     if spec.kind == "choice":
         try:
             ident, label = _choice(est, spec.choices, value if isinstance(value, str) else raw_text(value))
         except InputError as exc:
-            raise _Invalid(exc.en, exc.nb) from None
+            raise _Invalid(exc.en, exc.message) from None
         shown = est.text_in(label, malform)  # the list as the workbook shows it
         if strict and (not isinstance(value, str) or shown.casefold() != value.casefold()):
             raise _Invalid(f"{raw_text(value)!r} is not one of the list values (the workbook ignores it)",
-                           "velg fra listen")
+                           Message(MSG_NOT_IN_LIST))
         if label != value and shown != value:
-            return ident, f"{raw_text(value)!r} is the list value {label!r}", f"«{raw_text(value)}» er «{label}»"
-        return ident, "", ""
-    what = "et helt tall" if spec.kind == "whole" else "et tall"
+            return ident, f"{raw_text(value)!r} is the list value {label!r}", Message(
+                MSG_LIST_VALUE, value=raw_text(value), label=Message.known(label, est.text_in(label, "nn")))
+        return ident, "", None
+    what = Message(WHOLE_NUMBER if spec.kind == "whole" else NUMBER)
     if isinstance(value, DateValue):  # a date typed where a count or an amount is meant
-        raise _Invalid(f"a date or time, not a number: {value}", f"en dato, ikke {what}: {value}")
+        raise _Invalid(f"a date or time, not a number: {value}", Message(MSG_DATE_NOT_NUMBER, what=what,
+                                                                          value=str(value)))
     if isinstance(value, str):
         # Text in a number cell is never used: the workbook's own formulas take numbers only (its status
         # column says «Ugyldig»), and the model must give the workbook's numbers. The one number rule
@@ -1319,21 +1420,21 @@ def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = Fals
         try:
             x = number_from_text(value, spec.name, spec.label)
         except InputError as exc:
-            raise _Invalid(f"text, not a number: {exc.en}", f"tekst, ikke {what}: «{value}» er tvetydig") from None
+            raise _Invalid(f"text, not a number: {exc.en}", Message(MSG_TEXT_AMBIGUOUS, what=what,
+                                                                      value=value)) from None
         if x is not None:
             raise _Invalid(f"text, not a number: {value!r} is {raw_text(x)} written as text; type it as a number",
-                           f"tekst, ikke {what}: «{value}» er {nb_number(x, 6).rstrip('0').rstrip(',')} skrevet som "
-                           "tekst; skriv det inn som et tall")
-        raise _Invalid(f"text, not a number: {value!r}", f"tekst, ikke {what}")
+                           Message(MSG_TEXT_NUMBER, what=what, value=value,
+                                   number=nb_number(x, 6).rstrip("0").rstrip(",")))
+        raise _Invalid(f"text, not a number: {value!r}", Message(MSG_TEXT_NOT_NUMBER, what=what))
     try:
         if spec.kind == "whole":
             lowest = first_year_min(est) if spec.field == "first_year" else int(spec.minimum or 0)
             highest = int(spec.maximum) if spec.maximum is not None else None
-            return whole_number(value, spec.name, spec.label, lowest, highest), "", ""
-        return number(value, spec.name, spec.label, spec.minimum or 0.0, spec.maximum), "", ""
+            return whole_number(value, spec.name, spec.label, lowest, highest), "", None
+        return number(value, spec.name, spec.label, spec.minimum or 0.0, spec.maximum), "", None
     except InputError as exc:
-        return_nb = exc.nb[len(spec.label):].lstrip() if exc.nb.startswith(spec.label) else exc.nb
-        raise _Invalid(exc.en, return_nb) from None
+        raise _Invalid(exc.en, exc.reason) from None
 
 
 def read_workbook(path: str | Path | bytes, est: Estimates, label: str | None = None,
@@ -1376,33 +1477,33 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = T
     values: dict[str, Any] = {}
     formulas: dict[str, bool] = {}
 
-    def take(spec: InputSpec, key: str, cell: Cell, row: int | None) -> Any:
-        """The valid value of one input cell, or None (blank or invalid, reported)."""
-        label = _label(spec, row)
+    def take(spec: InputSpec, key: str, cell: Cell, row: int | None, title: Message | None = None) -> Any:
+        """The valid value of one input cell, or None (blank or invalid, reported). `title`: the input's
+        label, when it is not the register's (an actual on Oppfølging)."""
+        title = title or _title(spec, row)
         value = cell.value
-        how_en, how_nb = "", ""
+        how_en, how = "", None
         if cell.formula is not None:
             if value is None or value == "":
                 if not cell.formula:
                     return None
                 raw = "=" + cell.formula
-                problems.append(Problem(key, label, raw, "a formula with no saved value (the file was saved by a "
-                                        "program that does not calculate)", "en formel uten lagret verdi"))
+                problems.append(Problem(key, title, raw, "a formula with no saved value (the file was saved by a "
+                                        "program that does not calculate)", Message(MSG_FORMULA_NO_VALUE)))
                 return None
             how_en = f"the formula ={cell.formula} is carried as its value"
-            how_nb = f"formelen ={cell.formula} er ført over som verdien"
+            how = Message(MSG_FORMULA_CARRIED, formula=cell.formula)
         if value is None or value == "":
             return None
         try:
-            ok, en, nb = check_value(est, spec, value, strict, malform)
+            ok, en, why = check_value(est, spec, value, strict, malform)
         except _Invalid as exc:
-            problems.append(Problem(key, label, raw_text(value), exc.en, exc.nb))
+            problems.append(Problem(key, title, raw_text(value), exc.en, exc.reason))
             return None
         en = "; ".join(x for x in (how_en, en) if x)
-        nb = "; ".join(x for x in (how_nb, nb) if x)
         shown = _choice(est, spec.choices, ok)[1] if spec.kind == "choice" else raw_text(ok)
         data = shown if spec.kind in ("choice", "text") else ok
-        carried.append(Carried(key, label, raw_text(value), shown, en, nb, data))
+        carried.append(Carried(key, title, raw_text(value), shown, en, _both(how, why), data))
         return ok
 
     scalars: dict[str, Any] = {}
@@ -1423,9 +1524,9 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = T
             key = f"{spec.name}#{k + 1}"
             if k >= spec.rows:
                 if cell.value not in (None, ""):
-                    problems.append(Problem(key, _label(spec, k + 1), raw_text(cell.value),
+                    problems.append(Problem(key, _title(spec, k + 1), raw_text(cell.value),
                                             f"the new template has room for {spec.rows} rollout steps",
-                                            f"den nye malen har plass til {spec.rows} innføringstrinn", "no_room"))
+                                            Message(MSG_NO_ROOM, n=spec.rows), "no_room"))
                 continue
             col.append(take(spec, key, cell, k + 1))
         step_cols[spec.field.split(".")[1]] = col
@@ -1453,8 +1554,9 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = T
             for k, c in enumerate(wb.cells(name, formulas=False) or []):
                 if c.value not in (None, ""):
                     key = name if ref.size == 1 else f"{name}#{k + 1}"
-                    problems.append(Problem(key, name, raw_text(c.value), "the new template has no such input",
-                                            "den nye malen har ikke dette feltet", "not_in_template"))
+                    problems.append(Problem(key, Message.known(name, name), raw_text(c.value),
+                                            "the new template has no such input", Message(MSG_NOT_IN_TEMPLATE),
+                                            "not_in_template"))
     for name in (wb.names if full else [*outputs, *(n for n in wb.names if n.startswith("kj_meta_"))]):
         if not name.startswith("kj_") or name in INPUT_BY_NAME or name in unknown or name not in wb.names \
                 or name.startswith(ACTUAL):
@@ -1511,29 +1613,35 @@ def _actuals(wb: WorkbookFile, est: Estimates, first_year: int, take: Any, pendi
             continue
         for k, c in enumerate(cells[:PLAN_YEARS]):
             year = first_year + k
-            label = f"{ACTUAL_NB}: {est.text_in(line.label, DEFAULT_MALFORM)} {year}"
-            spec = InputSpec(name, "actuals", "number", label, line.unit, 0, MAX_FIGURE)
+            title = actual_title(est, line.label, year)
+            spec = InputSpec(name, "actuals", "number", title.text(DEFAULT_MALFORM), line.unit, 0, MAX_FIGURE)
             key = f"{name}#{k + 1}"
-            value = take(spec, key, c, None)
+            value = take(spec, key, c, None, title)
             if value is not None:
                 out.append(Actual(line.id, year, float(value)))
-            elif c.value in (None, "") and (note := notes.get(ref.first[0] + k, "")).startswith(
-                    f"{label}: {NOTE_MARK}"):
+            elif c.value in (None, "") and _is_note(note := notes.get(ref.first[0] + k, ""), title):
                 # a value an earlier regeneration could not carry, still waiting beside its blank cell
                 m = re.search(r"«(.*?)»", note)
-                pending.append(Problem(key, label, m.group(1) if m else "", "still blank: an earlier regeneration "
-                                       "could not carry this value", "fortsatt tomt etter en tidligere regenerering",
-                                       "invalid", note))
+                pending.append(Problem(key, title, m.group(1) if m else "", "still blank: an earlier regeneration "
+                                       "could not carry this value", Message(MSG_STILL_BLANK), "invalid", note))
     return tuple(out)
 
 
+def actual_title(est: Estimates, line_label: str, year: int) -> Message:
+    """The label of an actual on Oppfølging («Faktisk tall: Opplæring 2027»), in both målformer."""
+    nb, nn = (f"{tr(ACTUAL_NB, m)}: {est.text_in(line_label, m)} {year}" for m in ("nb", "nn"))
+    return Message.known(nb, nn)
+
+
 def _followup_notes(wb: WorkbookFile) -> dict[int, str]:
-    """Oppfølging's notes (kj_followup_note) by row: what a regeneration could not carry."""
+    """Oppfølging's notes (kj_followup_note) by row: what a regeneration could not carry (in either målform)."""
     ref = wb.bounded("kj_followup_note")
-    if ref is None or not wb.mentions(NOTE_MARK, ref.sheet):
+    marks = _note_marks()
+    if ref is None or not any(wb.mentions(mark, ref.sheet) for mark in marks):
         return {}
     cells = wb.cells("kj_followup_note", formulas=False) or []
-    return {ref.first[0] + k: c.value for k, c in enumerate(cells) if isinstance(c.value, str) and NOTE_MARK in c.value}
+    return {ref.first[0] + k: c.value for k, c in enumerate(cells)
+            if isinstance(c.value, str) and any(mark in c.value for mark in marks)}
 
 
 def _malform(wb: WorkbookFile) -> str:
@@ -1569,10 +1677,11 @@ def _pending(wb: WorkbookFile, found: list[Problem], read_cells: dict[str, list[
     """Notes an earlier regeneration left beside inputs that are still blank: the values it could not
     carry are still waiting, so they come along again (and Kontroll still fails for them)."""
     ref = wb.bounded("kj_input_note")
-    if ref is None or not wb.mentions(NOTE_MARK, ref.sheet):
+    marks = _note_marks()
+    if ref is None or not any(wb.mentions(mark, ref.sheet) for mark in marks):
         return []
     notes = wb.cells("kj_input_note", formulas=False) or []
-    if not any(isinstance(c.value, str) and NOTE_MARK in c.value for c in notes):
+    if not any(isinstance(c.value, str) and any(mark in c.value for mark in marks) for c in notes):
         return []
     seen = {p.key for p in found}
     out = []
@@ -1589,11 +1698,11 @@ def _pending(wb: WorkbookFile, found: list[Problem], read_cells: dict[str, list[
                 continue
             note = notes[r - ref.first[0]].value
             for line in (note.split("\n") if isinstance(note, str) else []):
-                if line.startswith(f"{spec.label}: {NOTE_MARK}"):
+                if _is_note(line, Message(spec.label)):
                     m = re.search(r"«(.*?)»", line)
-                    out.append(Problem(key, _label(spec, k + 1 if spec.rows > 1 else None), m.group(1) if m else "",
+                    out.append(Problem(key, _title(spec, k + 1 if spec.rows > 1 else None), m.group(1) if m else "",
                                        "still blank: an earlier regeneration could not carry this value",
-                                       "fortsatt tomt etter en tidligere regenerering", "invalid", line))
+                                       Message(MSG_STILL_BLANK), "invalid", line))
     return out
 
 
@@ -1656,4 +1765,5 @@ def built_date(metadata: dict[str, str]) -> dt.date | None:
 
 
 __all__ = ["BLANK", "Carried", "Cell", "DateValue", "ErrorValue", "FilledWorkbook", "Problem", "UnreadableWorkbook",
-           "WorkbookFile", "built_date", "check_value", "filled_values", "raw_text", "read_inputs", "read_workbook"]
+           "WorkbookFile", "actual_title", "built_date", "check_value", "filled_values", "raw_text", "read_inputs",
+           "read_workbook"]
