@@ -92,6 +92,12 @@ def regenerering(path: Path) -> list[str]:
             if isinstance(c.value, str)]
 
 
+def regenerering_row(path: Path, key: str) -> list[Any]:
+    """The Regenerering sheet's row for an input: label, name, value before, value now, …, note."""
+    rows = openpyxl.load_workbook(path)["Regenerering"].iter_rows(values_only=True)
+    return list(next(row for row in rows if row[1] == key))
+
+
 # ------------------------------------------------------------------------------------------- the memo
 
 
@@ -147,6 +153,10 @@ def test_a_regenerated_nynorsk_workbook_notes_the_value_and_why_in_nynorsk(regen
     assert "Ikkje ført over: tekst, ikkje eit heilt tal; står som merknad ved feltet på Inndata (kolonne J)." in report
     assert "Trinn 1: Tal på helsepersonell" in report and "Trinn 3: Gruppe" in report
     assert "Endra: «a» er «a: Sjukeheimslegar»" in report
+    # the value now, as the workbook's list shows it (a value typed as the list's id, or its nynorsk label)
+    assert regenerering_row(new, "kj_step_group#3")[:4] == ["Trinn 3: Gruppe", "kj_step_group#3", "a",
+                                                           "a: Sjukeheimslegar"]
+    assert regenerering_row(new, "kj_step_group#1")[2:4] == ["a: Sjukeheimslegar", "a: Sjukeheimslegar"]
 
 
 def test_a_regenerated_nynorsk_workbook_has_no_bokmaal_word_form(est, regenerated):
@@ -161,6 +171,7 @@ def test_a_regenerated_bokmaal_workbook_has_the_bokmaal_texts_it_always_had(rege
     assert "Ikke ført over: tekst, ikke et helt tall; står som merknad ved feltet på Inndata (kolonne J)." in report
     assert "Trinn 1: Antall helsepersonell" in report
     assert "Endret: «a» er «a: Sykehjemsleger»" in report
+    assert regenerering_row(new, "kj_step_group#3")[2:4] == ["a", "a: Sykehjemsleger"]
     assert forms_found(report, "nynorsk_only") == {}
 
 

@@ -145,10 +145,12 @@ def write(ctx: Context, s: Sheet, report: Report) -> None:
         s.text(r, C_LABEL, label, "label")
         s.text(r, C_NAME, carried.key, "unit")
         s.text(r, C_OLD, _nb(carried.raw, carried.key), "wrap", "text")
-        s.text(r, C_NEW, _nb(carried.value, carried.key), "wrap", "text")
+        spec = INPUT_BY_NAME.get(carried.name)
+        value = ctx.text(carried.value) if spec is not None and spec.kind == "choice" else carried.value  # a list's
+        s.text(r, C_NEW, _nb(value, carried.key), "wrap", "text")  # value as the workbook's list shows it
         note = tr("Endret: {why}", why=carried.why(ctx.malform)) if carried.changed else tr("Ført over")
         s.text(r, C_NOTE, note, "wrap" if not carried.changed else "status")
-        _fit(s, r, label, carried.raw, carried.value, note)
+        _fit(s, r, label, carried.raw, value, note)
         r += 1
     for p in report.problems:
         label, why = p.label_in(ctx.malform), p.why(ctx.malform)

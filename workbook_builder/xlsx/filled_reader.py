@@ -1229,6 +1229,10 @@ class Carried:
     data: Any = None  # the value itself: a number, or text (a list value as its label)
 
     @property
+    def name(self) -> str:
+        return self.key.split("#")[0]
+
+    @property
     def label(self) -> str:
         """The input's label in bokmål."""
         return self.title.text(DEFAULT_MALFORM)
