@@ -9,7 +9,9 @@ import sys
 import pytest
 
 from workbook_builder.cli.main import main
-from workbook_builder.core.estimates import default_estimates_path
+from workbook_builder.core.errors import InputError
+from workbook_builder.core.estimates import default_estimates_path, load_estimates
+from workbook_builder.services.cost import one_off_cost
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -116,3 +118,12 @@ def test_estimates_table(capsys):
     year = datetime.date.today().year + 1
     assert "300 000" in out and f"kr per hour in {year}" in out and "nhn-2020-06" in out
     assert "2022 6,7 / 3,9 %" in out  # the municipal deflator and its wage component
+
+
+def test_a_refusal_named_by_its_option_keeps_its_message_in_either_malform():
+    """`cost` names the option in English; the Norwegian message stays a message, readable in either målform."""
+    with pytest.raises(InputError) as err:
+        one_off_cost(load_estimates(), -1, "pki")
+    assert err.value.en == "--staff must be 0 to 100000, got -1"
+    assert err.value.nb == "Antall helsepersonell må være fra 0 til 100000, fikk -1"
+    assert err.value.text("nn") == "Tal på helsepersonell må vere frå 0 til 100000, fekk -1"

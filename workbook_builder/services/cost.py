@@ -35,7 +35,7 @@ def _named(exc: InputError) -> InputError:
     if option is None:
         return exc
     en = exc.en.replace(exc.field, option, 1) if exc.en.startswith(exc.field) else f"{option}: {exc.en}"
-    return InputError(exc.field, en, exc.nb)
+    return InputError(exc.field, en, exc.message)
 
 
 def one_off_cost(est: Estimates, staff: int, eid: str, *, hourly_rate: float | None = None,
