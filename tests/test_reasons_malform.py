@@ -25,6 +25,7 @@ from malform_words import forms_found, untranslated_sources
 from test_generic_estimates import workbook_texts
 
 from workbook_builder.cli.main import main
+from workbook_builder.core.estimates import parse_estimates
 from workbook_builder.core.model import Inputs, choice_label
 from workbook_builder.services.collect import overview_rows, read_one
 from workbook_builder.services.memo import render_memo_html
@@ -208,6 +209,22 @@ def test_a_note_in_the_other_malform_is_found_and_carried_as_it_was_written(est,
     newer.write_bytes(again.built.data)
     assert read_workbook(newer, est).inputs.malform == now
     assert input_notes(newer, "kj_step_staff#1") == input_notes(regenerated[written], "kj_step_staff#1")
+
+
+@pytest.mark.parametrize(("malform", "sizes", "first_year"), [
+    ("nn", "Referansestorleikar (tal på helsepersonell)", "Første budsjettår når feltet er tomt"),
+    ("nb", "Referansestørrelser (antall helsepersonell)", "Første budsjettår når feltet er tomt")])
+def test_the_estimates_that_changed_are_named_in_the_workbooks_malform(est, tmp_path, malform, sizes, first_year):
+    """The changed figures the reader names itself (the reference sizes, the default first budget year)."""
+    text = est.text.replace("values = [30, 100, 400]", "values = [30, 120, 400]", 1)
+    assert text != est.text
+    old = tmp_path / "gammal.xlsx"
+    build_workbook(old, est, Inputs(malform=malform), today=dt.date(2025, 6, 1))
+    reg = regenerate(old, parse_estimates(text, file="nye.toml"), today=TODAY)  # a blank first year moves on
+    new = tmp_path / "ny.xlsx"
+    new.write_bytes(reg.built.data)
+    assert regenerering_row(new, "kj_est_sizes")[0] == sizes
+    assert regenerering_row(new, "kj_meta_default_first_year")[0] == first_year
 
 
 # ------------------------------------------------------------------------------------------- Oppfølging

@@ -18,7 +18,7 @@ from typing import Any
 from workbook_builder.cells import output_values
 from workbook_builder.core.errors import InputError
 from workbook_builder.core.estimates import Estimates, load_estimates
-from workbook_builder.core.i18n import N_, Message
+from workbook_builder.core.i18n import N_, Message, tr
 from workbook_builder.core.model import Inputs, budget, resolve
 from workbook_builder.core.numbers import same_figure, terminal_value
 from workbook_builder.core.vocabulary import KEY_OUTPUTS, output_label
@@ -126,7 +126,8 @@ def estimate_changes(old: FilledWorkbook, new: FilledWorkbook, names: list[str])
             out.append(EstimateChange(name, old.labels.get(name, name), old.saved[name], None))
     a, b = old.metadata.get("default_first_year"), new.metadata.get("default_first_year")
     if old.inputs.first_year is None and a and b and a != b:
-        out.append(EstimateChange("kj_meta_default_first_year", "Første budsjettår når feltet er tomt", a, b))
+        out.append(EstimateChange("kj_meta_default_first_year",
+                                  tr(N_("Første budsjettår når feltet er tomt"), new.inputs.malform), a, b))
     return out
 
 

@@ -1330,6 +1330,7 @@ MSG_TEXT_NOT_NUMBER = N_("tekst, ikke {what}")
 MSG_NO_ROOM = N_("den nye malen har plass til {n} innføringstrinn")
 MSG_NOT_IN_TEMPLATE = N_("den nye malen har ikke dette feltet")
 MSG_STILL_BLANK = N_("fortsatt tomt etter en tidligere regenerering")
+SIZES_LABEL = N_("Referansestørrelser (antall helsepersonell)")  # kj_est_sizes, a row with no label of its own
 
 
 def _both(first: Message | None, then: Message | None) -> Message | None:
@@ -1717,7 +1718,7 @@ def estimate_label(wb: WorkbookFile, name: str) -> str:
     if ref is None:
         return name
     if name == "kj_est_sizes":
-        return "Referansestørrelser (antall helsepersonell)"
+        return tr(SIZES_LABEL, _malform(wb))
     text = lambda r, c: v if isinstance(v := wb.cell(ref.sheet, r, c).value, str) else ""  # noqa: E731
     if ref.first[0] != ref.last[0] and ref.first[1] != 0:
         rows = " / ".join(text(r, 0) for r in range(ref.first[0], ref.last[0] + 1))
