@@ -17,15 +17,15 @@ from typing import Any
 
 from workbook_builder.cells import OUTPUTS
 from workbook_builder.core.estimates import Estimates
-from workbook_builder.core.i18n import DEFAULT_MALFORM, Message
+from workbook_builder.core.i18n import Message
 from workbook_builder.core.model import Budget, Inputs, budget
-from workbook_builder.xlsx.filled_reader import UnreadableWorkbook, built_date, read_workbook
+from workbook_builder.xlsx.filled_reader import Explained, UnreadableWorkbook, built_date, read_workbook
 
 __all__ = ["Filled", "Finding", "UnreadableWorkbook", "filled_budget", "other_estimates", "read_filled"]
 
 
 @dataclass(frozen=True)
-class Finding:
+class Finding(Explained):
     """An input value a reader found but could not use (it is left out of every number): the input's label
     and why, as messages read in the målform of the document that lists it; why in English for the terminal."""
 
@@ -33,22 +33,6 @@ class Finding:
     raw: str
     en: str
     reason: Message
-
-    @property
-    def label(self) -> str:
-        """The input's label in bokmål."""
-        return self.title.text(DEFAULT_MALFORM)
-
-    @property
-    def nb(self) -> str:
-        """Why, in bokmål."""
-        return self.reason.text(DEFAULT_MALFORM)
-
-    def label_in(self, malform: str = DEFAULT_MALFORM) -> str:
-        return self.title.text(malform)
-
-    def why(self, malform: str = DEFAULT_MALFORM) -> str:
-        return self.reason.text(malform)
 
     def shown(self, malform: str) -> dict[str, str]:
         """What a document in `malform` lists: «{label}: «{raw}» – {why}»."""

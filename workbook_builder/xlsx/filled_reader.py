@@ -1147,8 +1147,32 @@ _EMPTY_SHEET = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http:/
 # ----------------------------------------------------------------------------- inputs
 
 
+class Explained:
+    """A value's label (`title`) and why it was not used or was changed (`reason`, None when it was carried as
+    it stood), both messages read in the målform of the text that shows them; bokmål by `label` and `nb`."""
+
+    title: Message
+    reason: Message | None
+
+    @property
+    def label(self) -> str:
+        """The input's label in bokmål."""
+        return self.title.text(DEFAULT_MALFORM)
+
+    @property
+    def nb(self) -> str:
+        """Why, in bokmål ("" when there is nothing to say)."""
+        return self.why(DEFAULT_MALFORM)
+
+    def label_in(self, malform: str = DEFAULT_MALFORM) -> str:
+        return self.title.text(malform)
+
+    def why(self, malform: str = DEFAULT_MALFORM) -> str:
+        return self.reason.text(malform) if self.reason is not None else ""
+
+
 @dataclass(frozen=True)
-class Problem:
+class Problem(Explained):
     """An input value that could not be carried: where it was, what it was, and why: in English (`en`, the
     command line) and in Norwegian as a message (`reason`), read in the målform of the text that shows it
     (`why(malform)`); the input's label is a message too (`title`, read by `label_in(malform)`).
@@ -1167,22 +1191,6 @@ class Problem:
     @property
     def name(self) -> str:
         return self.key.split("#")[0]
-
-    @property
-    def label(self) -> str:
-        """The input's label in bokmål."""
-        return self.title.text(DEFAULT_MALFORM)
-
-    @property
-    def nb(self) -> str:
-        """Why, in bokmål."""
-        return self.reason.text(DEFAULT_MALFORM)
-
-    def label_in(self, malform: str = DEFAULT_MALFORM) -> str:
-        return self.title.text(malform)
-
-    def why(self, malform: str = DEFAULT_MALFORM) -> str:
-        return self.reason.text(malform)
 
     @property
     def note(self) -> str:
@@ -1216,7 +1224,7 @@ def _note_marks() -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class Carried:
+class Carried(Explained):
     """An input value carried across: as found, and as it is written again (text for the report); why it
     changed, if it did, in English and as a message (read in the målform of the text that shows it)."""
 
@@ -1232,21 +1240,6 @@ class Carried:
     def name(self) -> str:
         return self.key.split("#")[0]
 
-    @property
-    def label(self) -> str:
-        """The input's label in bokmål."""
-        return self.title.text(DEFAULT_MALFORM)
-
-    @property
-    def nb(self) -> str:
-        """Why it changed, in bokmål ("" when it did not)."""
-        return self.why(DEFAULT_MALFORM)
-
-    def label_in(self, malform: str = DEFAULT_MALFORM) -> str:
-        return self.title.text(malform)
-
-    def why(self, malform: str = DEFAULT_MALFORM) -> str:
-        return self.reason.text(malform) if self.reason is not None else ""
 
     @property
     def changed(self) -> bool:
