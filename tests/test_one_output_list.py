@@ -84,6 +84,11 @@ def test_regenerering_shows_the_key_outputs_of_the_list(regeneration):
     lines = report_lines(reg)
     for o in KEY_OUTPUTS:
         assert any(line.startswith(f"  {o.label_en:<28} ") for line in lines), o.name
+    # on the terminal the figures stand in columns, under each other, whatever a label's length; a year is 2027
+    heads = lines[lines.index(next(x for x in lines if x.startswith("Headline totals"))) + 1:][:len(KEY_OUTPUTS)]
+    assert len({line.index(" -> ") for line in heads}) == 1, heads
+    year = reg.report.headlines[[o.name for o in KEY_OUTPUTS].index("kj_price_year")].new
+    assert any(line.startswith("  price level") and line.rstrip().endswith(f"-> {year:>14}") for line in heads)
 
 
 def test_the_memo_labels_its_key_figures_from_the_list(est):

@@ -250,13 +250,13 @@ def nb_percent(share: float) -> str:
     return f"{nb_number(share * 100, 0)} %"
 
 
-def terminal_value(value: object) -> str:
-    """A value for a report on the terminal: numbers grouped the Norwegian way (1 234 567,5), lists
-    joined with ' / ', nothing as '-'."""
+def terminal_value(value: object, year: bool = False) -> str:
+    """A value for a report on the terminal: numbers grouped the Norwegian way (1 234 567,5), a `year` not
+    (2027), lists joined with ' / ', nothing as '-'."""
     if value is None or value == "":
         return "-"
     if isinstance(value, list):
-        return " / ".join(terminal_value(v) for v in value)
+        return " / ".join(terminal_value(v, year) for v in value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
-    return nb_number(value, 0 if float(value).is_integer() else 2)
+    return nb_number(value, 0 if float(value).is_integer() else 2, sep="" if year else " ")

@@ -189,10 +189,12 @@ def report_lines(reg: Regeneration, out: Path | None = None) -> list[str]:
     source = {"saved": "saved in the old workbook", "model": "recomputed with the old estimates",
               "": "unknown: the old workbook has no saved values"}[r.old_totals]
     lines.append(f"Headline totals, old ({source}) -> new:")
+    width = max((len(h.label_en) for h in r.headlines), default=0)  # the figures in columns under each other
     for h in r.headlines:
         diff = h.difference
-        old_text = terminal_value(h.old) if h.old is not None else "?"
-        lines.append(f"  {h.label_en:<28} {old_text:>14} -> {terminal_value(h.new):>14}"
+        year = h.num == "year"  # the price level: 2027, not 2 027
+        old_text = terminal_value(h.old, year) if h.old is not None else "?"
+        lines.append(f"  {h.label_en:<{width}} {old_text:>14} -> {terminal_value(h.new, year):>14}"
                      + (f"  ({'+' if diff > 0 else ''}{terminal_value(diff)})" if diff else ""))
     if out is not None:
         lines.append(f"Wrote {out}: the report is on its Regenerering sheet.")
