@@ -258,3 +258,16 @@ def test_a_note_spelled_with_character_references_is_still_read(regenerated, new
     again = regenerate(spelled, new_est, today=TODAY)
     assert {p.key for p in again.report.not_carried} == {p.key for p in reg.report.not_carried}
     assert again.old.input_notes == reg.old.input_notes
+
+
+def test_a_workbook_saved_without_formula_values_reports_no_changed_estimates(est, tmp_path):
+    """openpyxl (and other programs that do not calculate) drop every formula's saved value, among them the
+    price and pay index columns, whose first cell (1) is typed and the rest are formulas. Regenerated with the
+    same estimates, nothing is reported as changed: a figure without a saved value is compared by its inputs."""
+    build_workbook(tmp_path / "mal.xlsx", est, Inputs(), today=TODAY)
+    old = fill(tmp_path / "mal.xlsx", VALID, tmp_path / "old.xlsx")
+    index = read_workbook(old, est).saved["kj_est_price_index"]
+    assert index[0] == 1 and None in index  # the typed first cell, the formulas without their values
+    reg = regenerate(old, est, today=TODAY)
+    assert reg.report.estimate_changes == []
+    assert "Estimates changed: 0" in report_lines(reg)

@@ -116,8 +116,8 @@ def estimate_changes(old: FilledWorkbook, new: FilledWorkbook, names: list[str])
     out = []
     for name in names:
         before, after = old.saved.get(name), new.saved.get(name)
-        if before is None and old.formulas.get(name):
-            continue  # a derived figure with no saved value (openpyxl drops them): its inputs are compared
+        if old.formulas.get(name) and (before is None or isinstance(before, list) and None in before):
+            continue  # a derived figure (or column) with no saved value (openpyxl drops them): its inputs are compared
         if name not in old.saved or not same_figure(before, after):
             out.append(EstimateChange(name, new.labels.get(name, name), before if name in old.saved else None, after))
     for name in old.saved:

@@ -1257,7 +1257,7 @@ class FilledWorkbook:
     carried: list[Carried]
     missing: list[str]  # the register's inputs the workbook does not have (left blank)
     saved: dict[str, Any] = field(default_factory=dict)  # saved values of every other kj_ name
-    formulas: dict[str, bool] = field(default_factory=dict)  # kj_ name → whether its first cell is a formula
+    formulas: dict[str, bool] = field(default_factory=dict)  # kj_ name → whether any of its cells is a formula
     labels: dict[str, str] = field(default_factory=dict)  # kj_est_* → its label on the sheet
     password: bool = False
     lite: bool = False  # the xlwings Lite functions were embedded (xl/webextensions/)
@@ -1564,7 +1564,7 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = T
         values[name] = wb.value(name)
         if full:
             cells = wb.cells(name) or []
-            formulas[name] = bool(cells) and cells[0].formula is not None
+            formulas[name] = any(c.formula is not None for c in cells)
 
     labels = {name: estimate_label(wb, name) for name in values} if full else {}
 
