@@ -89,16 +89,6 @@ def _html_generator(path: Path) -> bytes | None:
     return found.group(0) if found else None
 
 
-def _is_memo_html(path: Path) -> bool:
-    generator = _html_generator(path)
-    return generator is not None and FOLLOWUP_MARK not in generator
-
-
-def _is_followup_html(path: Path) -> bool:
-    generator = _html_generator(path)
-    return generator is not None and FOLLOWUP_MARK in generator
-
-
 def _pdf_creator(path: Path) -> bytes | None:
     """The part of a PDF that holds kj-budget's /Creator (WeasyPrint copies the HTML's generator into it,
     inside a compressed object stream), or None when the file is not such a PDF."""
@@ -127,14 +117,17 @@ def _pdf_creator(path: Path) -> bytes | None:
     return None
 
 
-def _is_memo_pdf(path: Path) -> bool:
-    creator = _pdf_creator(path)
-    return creator is not None and FOLLOWUP_MARK not in creator
+def _ours(mark_of: Callable[[Path], bytes | None], followup: bool) -> Callable[[Path], bool]:
+    """Whether a file is our memo (`followup` False) or our follow-up note (True): `mark_of` finds kj-budget's
+    generator in it (the HTML's meta, the PDF's /Creator), and the follow-up note's says so (FOLLOWUP_MARK)."""
+    def recognise(path: Path) -> bool:
+        mark = mark_of(path)
+        return mark is not None and (FOLLOWUP_MARK in mark) == followup
+    return recognise
 
 
-def _is_followup_pdf(path: Path) -> bool:
-    creator = _pdf_creator(path)
-    return creator is not None and FOLLOWUP_MARK in creator
+_is_memo_html, _is_followup_html = _ours(_html_generator, False), _ours(_html_generator, True)
+_is_memo_pdf, _is_followup_pdf = _ours(_pdf_creator, False), _ours(_pdf_creator, True)
 
 
 def _is_notice(path: Path) -> bool:
