@@ -79,6 +79,13 @@ def est() -> Estimates:
     return load_estimates()
 
 
+@pytest.fixture(autouse=True)
+def _own_collect_cache(monkeypatch, tmp_path_factory) -> None:
+    """Each test its own (empty) collect cache, never the user's (~/.cache/kj-budget): a test reads every
+    workbook it collects unless it collects twice (tests/test_collect_cache.py)."""
+    monkeypatch.setenv("KJ_BUDGET_CACHE_DIR", str(tmp_path_factory.mktemp("collect-cache")))
+
+
 @dataclass
 class Case:
     name: str

@@ -28,6 +28,7 @@ from workbook_builder.services.collect import (
     status_counts,
     status_summary,
 )
+from workbook_builder.services.readcache import ReadCache
 from workbook_builder.xlsx.output import OVERVIEW_WORKBOOK, Target, check_targets, overview_csv_kind, write_outputs
 
 
@@ -56,6 +57,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true",
                    help="replace FILE.xlsx and the CSVs beside it even if they are not an overview written by "
                    "kj-budget")
+    p.add_argument("--no-cache", action="store_true",
+                   help="read every workbook again: by default a workbook whose bytes were read by an earlier "
+                   "collect (with the same estimates and the same kj-budget) is taken from the cache in the user's "
+                   "cache folder (~/.cache/kj-budget, %%LOCALAPPDATA%%\\kj-budget\\Cache, or $KJ_BUDGET_CACHE_DIR)")
     add_estimates_option(p)
     p.set_defaults(func=run)
 
@@ -85,9 +90,14 @@ def run(args: argparse.Namespace) -> int:
     if not paths and not found.unusable:
         raise CliError("no .xlsx workbooks found in " + ", ".join(map(str, args.targets)))
     t = time.perf_counter()
-    with progress_bar() as bar:
-        task = bar.add_task("Reading workbooks", total=len(paths))
-        results = collect(paths, est, workers=args.workers, progress=lambda _r: bar.advance(task))
+    cache = None if args.no_cache else ReadCache.open(est)
+    try:
+        with progress_bar() as bar:
+            task = bar.add_task("Reading workbooks", total=len(paths))
+            results = collect(paths, est, workers=args.workers, progress=lambda _r: bar.advance(task), cache=cache)
+    finally:
+        if cache is not None:
+            cache.close()
     entries = [r for r in results if isinstance(r, Entry)]
     failures = [*found.unusable, *(r for r in results if isinstance(r, Failure))]
     for f in failures:
@@ -102,8 +112,9 @@ def run(args: argparse.Namespace) -> int:
               "counted once (the newer file), listed as a duplicate", file=sys.stderr)
     seconds = time.perf_counter() - t
     counted = [e for e in entries if not any(d.entry is e for d in ov.duplicates)]
-    print(f"Read {len(entries)} of {len(paths) + len(found.unusable)} workbook(s) in {seconds:.1f} s; wrote "
-          f"{ov.xlsx}, {ov.csv} and {ov.followup_csv}.")
+    unchanged = f" ({cache.hits} unchanged since an earlier collect, from the cache)" if cache and cache.hits else ""
+    print(f"Read {len(entries)} of {len(paths) + len(found.unusable)} workbook(s){unchanged} in {seconds:.1f} s; "
+          f"wrote {ov.xlsx}, {ov.csv} and {ov.followup_csv}.")
     known = [row for row in ov.followup if row[F_FIXED] is not None]
     if known:
         above = sum(row[F_STATUS] == tr(ABOVE, args.malform) for row in known)

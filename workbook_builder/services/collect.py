@@ -33,10 +33,12 @@ from workbook_builder.core.model import Budget, Inputs, budget, master_message, 
 from workbook_builder.core.numbers import nb_number, same_value
 from workbook_builder.core.textinput import csv_text
 from workbook_builder.core.vocabulary import STATUSES
+from workbook_builder.services.readcache import ReadCache, digest_of
 from workbook_builder.services.source import Finding, UnreadableWorkbook, read_filled
 from workbook_builder.services.workers import process_pool
 from workbook_builder.sheets.base import FastWorksheet, new_chart
 from workbook_builder.xlsx.files import atomic_write_many
+from workbook_builder.xlsx.filled_reader import file_bytes
 
 # The saved outputs collect compares with the model's: every headline output but the totals' mean, sd, P50 and
 # P85, which `check` compares. Those are the only ones on the sheet Usikkerhet, as large as Inndata: leaving
@@ -66,6 +68,8 @@ class Entry:
     metadata: dict[str, str] = field(default_factory=dict)
     saved_at: float = 0.0  # the file's modification time: of two copies of a municipality, the newer counts
     notes: tuple[Message, ...] = ()  # the mismatch, note by note, to be read in the overview's målform
+    digest: str = ""  # SHA-256 of the bytes it was read from, when asked for (the cache's key, `readcache`)
+    today: dt.date | None = None  # the date the budget took as today (no build date in the workbook), else None
 
     @property
     def staff_by_group(self) -> dict[str, int]:
@@ -189,11 +193,13 @@ def _short(v: Any) -> str:
     return repr(v)
 
 
-def read_one(path: Path, est: Estimates, today: dt.date) -> Entry | Failure:
-    """Read one workbook and budget it; never raises (a failure is a value with its reason)."""
+def read_one(path: Path, est: Estimates, today: dt.date, digest: bool = False) -> Entry | Failure:
+    """Read one workbook and budget it; never raises (a failure is a value with its reason). With `digest` the
+    entry carries the SHA-256 of the very bytes it was read from (for the cache)."""
     t = time.perf_counter()
     try:
-        filled = read_filled(path, est, COMPARED_OUTPUTS)
+        data = file_bytes(path) if digest else None
+        filled = read_filled(path, est, COMPARED_OUTPUTS, data)
         b = budget(est, filled.inputs, filled.built or today)
         # Group ids, so the overview can sum personnel per group.
         inputs = replace(filled.inputs, steps=tuple(replace(s, group=parse_group(est, s.group) if s.group else None)
@@ -204,7 +210,8 @@ def read_one(path: Path, est: Estimates, today: dt.date) -> Entry | Failure:
         # and the main process would spend longer taking them in than the worker spends reading the workbook.
         b = replace(b, cash_lines=(), accounting_lines=())
         return Entry(path, inputs, b, filled.findings, mismatch, time.perf_counter() - t, filled.metadata,
-                     _mtime(path), notes)
+                     _mtime(path), notes, digest_of(data) if data is not None else "",
+                     None if filled.built else today)
     except UnreadableWorkbook as exc:
         return Failure(path, str(exc), time.perf_counter() - t)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop a regional roll-up
@@ -228,29 +235,48 @@ def _init_worker(est: Estimates) -> None:
     _WORKER_EST = est
 
 
-def _read_in_worker(path: str, today: dt.date) -> Entry | Failure:
+def _read_in_worker(path: str, today: dt.date, digest: bool) -> Entry | Failure:
     assert _WORKER_EST is not None
-    return read_one(Path(path), _WORKER_EST, today)
+    return read_one(Path(path), _WORKER_EST, today, digest)
 
 
 def collect(paths: Sequence[Path], est: Estimates, *, workers: int = 2, today: dt.date | None = None,
-            progress: Callable[[Entry | Failure], None] | None = None) -> list[Entry | Failure]:
-    """Read every workbook (on `workers` processes when there are enough files to pay for them)."""
+            progress: Callable[[Entry | Failure], None] | None = None, cache: ReadCache | None = None
+            ) -> list[Entry | Failure]:
+    """Read every workbook (on `workers` processes when there are enough files to pay for them), in the order
+    given. With a `cache`, a workbook whose bytes were read before (with these estimates and this code) is taken
+    from it, and the others are read and kept in it."""
     today = today or dt.date.today()
-    if workers <= 1 or len(paths) < 8:
-        out = []
-        for p in paths:
-            out.append(read_one(p, est, today))
+    results: list[Entry | Failure | None] = [None] * len(paths)
+    todo: list[int] = []
+    for k, p in enumerate(paths):
+        hit = cache.get(p, today)[1] if cache is not None else None
+        if hit is None:
+            todo.append(k)
+            continue
+        results[k] = replace(hit, saved_at=_mtime(p))
+        if progress:
+            progress(hit)
+    digest = cache is not None
+    if workers <= 1 or len(todo) < 8:
+        read = []
+        for k in todo:
+            read.append(read_one(paths[k], est, today, digest))
             if progress:
-                progress(out[-1])
-        return out
-    results: list[Entry | Failure] = []
-    with process_pool(workers, _init_worker, (est,)) as pool:
-        for r in pool.map(_read_in_worker, [str(p) for p in paths], [today] * len(paths), chunksize=8):
-            results.append(r)
-            if progress:
-                progress(r)
-    return results
+                progress(read[-1])
+    else:
+        read = []
+        with process_pool(workers, _init_worker, (est,)) as pool:
+            for r in pool.map(_read_in_worker, [str(paths[k]) for k in todo], [today] * len(todo),
+                              [digest] * len(todo), chunksize=8):
+                read.append(r)
+                if progress:
+                    progress(r)
+    for k, r in zip(todo, read):
+        results[k] = r
+    if cache is not None:
+        cache.put(r for r in read if isinstance(r, Entry))
+    return [r for r in results if r is not None]
 
 
 # ----------------------------------------------------------------------------- the overview's table

@@ -49,11 +49,16 @@ class Filled:
     saved: dict[str, Any] = field(default_factory=dict)  # headline output name → saved value (None: no value)
 
 
-def read_filled(path: str | Path, est: Estimates, outputs: Iterable[str] = OUTPUTS) -> Filled:
+def read_filled(path: str | Path, est: Estimates, outputs: Iterable[str] = OUTPUTS, data: bytes | None = None
+                ) -> Filled:
     """Read a filled workbook; raises UnreadableWorkbook (one line, English) for a file it refuses. Of the
-    headline outputs' saved values only those of `outputs` are read (all unless a command compares fewer)."""
+    headline outputs' saved values only those of `outputs` are read (all unless a command compares fewer).
+    `data`: the file's bytes when the caller has read them already (`file_bytes`), so what is read is what it
+    has (collect's cache keys an entry by the bytes it was read from)."""
     outputs = tuple(outputs)
-    fw = read_workbook(path, est, strict=True, full=False, outputs=outputs)
+    source: str | Path | bytes = path if data is None else data
+    fw = read_workbook(source, est, None if data is None else Path(path).name, strict=True, full=False,
+                       outputs=outputs)
     findings = [Finding(p.title, p.raw, p.en, p.reason) for p in fw.problems]
     saved = {name: fw.saved[name] for name in outputs if name in fw.saved}
     return Filled(Path(path), fw.inputs, findings, fw.metadata, built_date(fw.metadata), saved)

@@ -308,6 +308,8 @@ class _Names(Mapping[str, "Ref | None"]):
     def __init__(self, texts: dict[str, str]) -> None:
         self.texts = texts
         self._parsed: dict[str, Ref | None] = {}
+        self._starting: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._on_sheet: dict[str, tuple[str, ...]] = {}
 
     def __getitem__(self, name: str) -> Ref | None:
         try:
@@ -325,10 +327,18 @@ class _Names(Mapping[str, "Ref | None"]):
     def __contains__(self, name: object) -> bool:
         return name in self.texts
 
-    def on_sheet(self, sheet: str) -> Iterator[str]:
-        """The names whose reference starts with `sheet` (cheap: no parsing of the others)."""
-        quoted, plain = "'" + sheet.replace("'", "''") + "'!", sheet + "!"
-        return (n for n, t in self.texts.items() if t.lstrip().startswith((quoted, plain)))
+    def on_sheet(self, sheet: str) -> tuple[str, ...]:
+        """The names whose reference starts with `sheet` (cheap: no parsing of the others); found once."""
+        if sheet not in self._on_sheet:
+            quoted, plain = "'" + sheet.replace("'", "''") + "'!", sheet + "!"
+            self._on_sheet[sheet] = tuple(n for n, t in self.texts.items() if t.lstrip().startswith((quoted, plain)))
+        return self._on_sheet[sheet]
+
+    def starting(self, *prefixes: str) -> tuple[str, ...]:
+        """The names that start with one of `prefixes`, in the workbook's order; found once."""
+        if prefixes not in self._starting:
+            self._starting[prefixes] = tuple(n for n in self.texts if n.startswith(prefixes))
+        return self._starting[prefixes]
 
 
 # ----------------------------------------------------------------------------- the package
@@ -337,6 +347,31 @@ class _Names(Mapping[str, "Ref | None"]):
 def _plain_utf8(data: bytes) -> bool:
     """XML bytes whose every markup character is visible as ASCII (so a DTD cannot hide)."""
     return data[:1] == b"<" or data[:4] == b"\xef\xbb\xbf<" or data.lstrip()[:1] == b"<"
+
+
+def file_bytes(path: Path, label: str | None = None) -> bytes:
+    """A workbook file's bytes, as every reader takes them: only a regular file (a named pipe would block), at
+    most MAX_FILE_BYTES (an OLE file is read further: its stream names say whether it is encrypted)."""
+    try:
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise UnreadableWorkbook(f"{path}: is a folder, not a workbook")
+        if not stat.S_ISREG(st.st_mode):
+            raise UnreadableWorkbook(f"{path}: is not a regular file (a named pipe or a device), not a workbook")
+        with path.open("rb") as fh:
+            head = fh.read(8)
+            if head == OLE_MAGIC:
+                return head + fh.read(4 * 2**20)
+            if st.st_size > MAX_FILE_BYTES:
+                raise UnreadableWorkbook(f"{label or path.name}: is {st.st_size / 2**20:.0f} MB; a budget workbook is "
+                                         f"far smaller (limit {MAX_FILE_BYTES // 2**20} MB), so it is not read")
+            return head + fh.read(MAX_FILE_BYTES)
+    except FileNotFoundError:
+        raise UnreadableWorkbook(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UnreadableWorkbook(f"{path}: is a folder, not a workbook") from None
+    except OSError as exc:
+        raise UnreadableWorkbook(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
 class Package:
@@ -364,28 +399,7 @@ class Package:
         self._check_members()
 
     def _read_file(self, path: Path) -> bytes:
-        """The file's bytes: only a regular file (a named pipe would block), at most MAX_FILE_BYTES
-        (an OLE file is read further: its stream names say whether it is encrypted)."""
-        try:
-            st = path.stat()
-            if stat.S_ISDIR(st.st_mode):
-                raise UnreadableWorkbook(f"{path}: is a folder, not a workbook")
-            if not stat.S_ISREG(st.st_mode):
-                raise UnreadableWorkbook(f"{path}: is not a regular file (a named pipe or a device), not a workbook")
-            with path.open("rb") as fh:
-                head = fh.read(8)
-                if head == OLE_MAGIC:
-                    return head + fh.read(4 * 2**20)
-                if st.st_size > MAX_FILE_BYTES:
-                    raise UnreadableWorkbook(f"{self.label}: is {st.st_size / 2**20:.0f} MB; a budget workbook is far "
-                                             f"smaller (limit {MAX_FILE_BYTES // 2**20} MB), so it is not read")
-                return head + fh.read(MAX_FILE_BYTES)
-        except FileNotFoundError:
-            raise UnreadableWorkbook(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise UnreadableWorkbook(f"{path}: is a folder, not a workbook") from None
-        except OSError as exc:
-            raise UnreadableWorkbook(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        return file_bytes(path, self.label)
 
     @staticmethod
     def _ole_message(label: str, data: bytes) -> str:
@@ -615,7 +629,10 @@ class _FastSheet(_Sheet):
 # ----------------------------------------------------------------------------- the workbook
 
 
-_LISTINGS: dict[bytes, tuple[list[tuple[str, str]], dict[str, str]]] = {}  # workbook part → its listing
+# A workbook part → its listing: the sheets and the defined names (shared by every workbook whose part is the same,
+# byte for byte: a name's range is parsed once, not once per workbook). A part's relationships likewise.
+_LISTINGS: dict[bytes, tuple[list[tuple[str, str]], _Names]] = {}
+_RELATIONSHIPS: dict[bytes, list[tuple[str, str, str]]] = {}
 
 
 class WorkbookFile:
@@ -642,13 +659,12 @@ class WorkbookFile:
         rels = self._rels(self.workbook_part)
         self.sheets: dict[str, str] = {}
         self._duplicate_sheet_names = False
-        sheet_ids, texts = self._workbook_listing_by_tree(self.workbook_part)
+        sheet_ids, self.names = self._workbook_listing_by_tree(self.workbook_part)
         for name, rid in sheet_ids:
             target = rels.get(rid)
             if target and name:
                 self._duplicate_sheet_names |= name in self.sheets
                 self.sheets[name] = target
-        self.names = _Names(texts)
         self._views: dict[str, _Sheet] = {}
         self._strings: list[str] | None = None
         self._locked: list[bool] | None = None
@@ -660,20 +676,21 @@ class WorkbookFile:
         self._unlocked: dict[str, set[tuple[int, int]]] = {}
         self._in_calamine: set[str] = set()
         self._content_refs: dict[str, set[bytes]] = {}
+        self._mentioned: dict[tuple[str, bytes], bool] = {}
 
-    def _workbook_listing_by_tree(self, part: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
-        """(sheet name, relationship id) of each sheet, and workbook-level defined name → its text. The
-        workbooks of one template have the same workbook part, byte for byte: a listing is parsed once per
-        distinct part (its bytes are the key, so a part that differs in any byte is parsed on its own)."""
+    def _workbook_listing_by_tree(self, part: str) -> tuple[list[tuple[str, str]], _Names]:
+        """(sheet name, relationship id) of each sheet, and the workbook-level defined names. The workbooks of
+        one template have the same workbook part, byte for byte: a listing is parsed once per distinct part (its
+        bytes are the key, so a part that differs in any byte is parsed on its own); its names are shared, and
+        nothing changes them once parsed (a name's range depends on its text alone)."""
         data = self.pkg.read(part)
         listing = _LISTINGS.get(data)
         if listing is None:
-            listing = self._parse_workbook_listing(part)
+            sheets, texts = self._parse_workbook_listing(part)
             if len(_LISTINGS) >= 8:
                 _LISTINGS.clear()
-            _LISTINGS[data] = listing
-        sheets, texts = listing
-        return list(sheets), dict(texts)
+            listing = _LISTINGS[data] = (sheets, _Names(texts))
+        return list(listing[0]), listing[1]
 
     def _parse_workbook_listing(self, part: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
         root = self.pkg.xml(part)
@@ -712,6 +729,11 @@ class WorkbookFile:
         rels_part = posixpath.join(folder, "_rels", base + ".rels")
         if not self.pkg.has(rels_part):
             return []
+        data = self.pkg.read(rels_part)
+        known = _RELATIONSHIPS.get(folder.encode() + b"\0" + data)
+        if known is not None:
+            self._rel_cache[part] = known
+            return known
         out = []
         for rel in self.pkg.xml(rels_part):
             target = rel.get("Target") or ""
@@ -721,6 +743,9 @@ class WorkbookFile:
                         target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder,
                                                                                                          target))))
         self._rel_cache[part] = out
+        if len(_RELATIONSHIPS) >= 32:
+            _RELATIONSHIPS.clear()
+        _RELATIONSHIPS[folder.encode() + b"\0" + data] = out
         return out
 
     def _rel_types(self, part: str) -> list[tuple[str, str]]:
@@ -1018,13 +1043,21 @@ class WorkbookFile:
                 return False
         return True
 
-    def mentions(self, text: str, sheet: str) -> bool:
-        """Whether `text` (XML-safe) may occur in the shared strings or in a sheet: a cheap test before a
-        search. A writer may spell characters as references (openpyxl with lxml writes ø as &#248;), so a
-        part that uses character references may hold the text in that spelling: then it says yes."""
-        needle = text.encode("utf-8")
-        parts = [self._part_of_type("/sharedStrings"), self.sheets.get(sheet)]
-        return any(p and self.pkg.has(p) and (needle in (data := self.pkg.read(p)) or b"&#" in data) for p in parts)
+    def mentions(self, texts: Iterable[str], sheet: str) -> bool:
+        """Whether one of `texts` (XML-safe) may occur in the shared strings or in a sheet: a cheap test before
+        a search. A writer may spell characters as references (openpyxl with lxml writes ø as &#248;), so a
+        part that uses character references may hold a text in that spelling: then it says yes. What a part
+        holds is looked for once per part and text (the shared strings are asked about for two sheets)."""
+        for part in (self._part_of_type("/sharedStrings"), self.sheets.get(sheet)):
+            if not part or not self.pkg.has(part):
+                continue
+            for needle in (b"&#", *(t.encode("utf-8") for t in texts)):
+                key = (part, needle)
+                if key not in self._mentioned:
+                    self._mentioned[key] = needle in self.pkg.read(part)
+                if self._mentioned[key]:
+                    return True
+        return False
 
     def unlocked(self, sheet: str) -> set[tuple[int, int]]:
         """The cells of a sheet that are unlocked (the ones a user types in): found once per sheet."""
@@ -1460,13 +1493,12 @@ TEXT_FIELDS = {spec.field for spec in INPUTS if spec.kind == "text" and spec.row
 
 def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = True,
           outputs: tuple[str, ...] = tuple(OUTPUTS)) -> FilledWorkbook:
-    ours = [n for n in wb.names if n in INPUT_BY_NAME or n.startswith("kj_meta_")]
-    if not ours:
+    if not wb.names.starting("kj_meta_") and not any(n in wb.names for n in INPUT_BY_NAME):
         raise UnreadableWorkbook(f"{wb.pkg.label}: is not a kj-budget workbook: it has none of the named cells "
                                  "kj-budget writes (such as kj_municipality or kj_step_staff)")
     _require_input_sheet(wb)
-    wb.plan([*INPUT_BY_NAME, "kj_input_note", *outputs, *(n for n in wb.names if n.startswith(("kj_meta_", ACTUAL)))]
-            if not full else [n for n in wb.names if n.startswith("kj_")])
+    wb.plan([*INPUT_BY_NAME, "kj_input_note", *outputs, *wb.names.starting("kj_meta_", ACTUAL)]
+            if not full else wb.names.starting("kj_"))
     malform = _malform(wb)
     problems: list[Problem] = []
     carried: list[Carried] = []
@@ -1555,7 +1587,7 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = T
                     problems.append(Problem(key, Message.known(name, name), raw_text(c.value),
                                             "the new template has no such input", Message(MSG_NOT_IN_TEMPLATE),
                                             "not_in_template"))
-    for name in (wb.names if full else [*outputs, *(n for n in wb.names if n.startswith("kj_meta_"))]):
+    for name in (wb.names if full else [*outputs, *wb.names.starting("kj_meta_")]):
         if not name.startswith("kj_") or name in INPUT_BY_NAME or name in unknown or name not in wb.names \
                 or name.startswith(ACTUAL):
             continue
@@ -1635,7 +1667,7 @@ def _followup_notes(wb: WorkbookFile) -> dict[int, str]:
     """Oppfølging's notes (kj_followup_note) by row: what a regeneration could not carry (in either målform)."""
     ref = wb.bounded("kj_followup_note")
     marks = _note_marks()
-    if ref is None or not any(wb.mentions(mark, ref.sheet) for mark in marks):
+    if ref is None or not wb.mentions(marks, ref.sheet):
         return {}
     cells = wb.cells("kj_followup_note", formulas=False) or []
     return {ref.first[0] + k: c.value for k, c in enumerate(cells)
@@ -1676,7 +1708,7 @@ def _pending(wb: WorkbookFile, found: list[Problem], read_cells: dict[str, list[
     carry are still waiting, so they come along again (and Kontroll still fails for them)."""
     ref = wb.bounded("kj_input_note")
     marks = _note_marks()
-    if ref is None or not any(wb.mentions(mark, ref.sheet) for mark in marks):
+    if ref is None or not wb.mentions(marks, ref.sheet):
         return []
     notes = wb.cells("kj_input_note", formulas=False) or []
     if not any(isinstance(c.value, str) and any(mark in c.value for mark in marks) for c in notes):
@@ -1763,5 +1795,6 @@ def built_date(metadata: dict[str, str]) -> dt.date | None:
 
 
 __all__ = ["BLANK", "Carried", "Cell", "DateValue", "ErrorValue", "FilledWorkbook", "Problem", "UnreadableWorkbook",
-           "WorkbookFile", "actual_title", "built_date", "check_value", "filled_values", "raw_text", "read_inputs",
+           "WorkbookFile", "actual_title", "built_date", "check_value", "file_bytes", "filled_values", "raw_text",
+           "read_inputs",
            "read_workbook"]
