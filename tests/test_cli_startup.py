@@ -79,6 +79,19 @@ def test_a_usage_error_is_one_line_and_exit_2(capsys):
     assert err.count("\n") == 1 and "(see kj-budget cost --help)" in err
 
 
+def test_a_number_beginning_with_a_dash_is_explained_not_just_missing(capsys):
+    """argparse takes «-1,5» for an option (its rule for negative numbers knows only -5 and -0.5): say how to
+    give it; a missing value before the next option gets no such hint."""
+    assert main(["cost", "--staff", "-1,5", "--eid", "pki"]) == 2
+    err = capsys.readouterr().err
+    assert "argument --staff: expected one argument: '-1,5' begins with '-'; write --staff=-1,5" in err
+    assert main(["cost", "--staff", "--eid", "pki"]) == 2
+    err = capsys.readouterr().err
+    assert "expected one argument (see kj-budget cost --help)" in err and "begins with" not in err
+    assert main(["cost", "--staff=-1,5", "--eid", "pki"]) == 2  # the value reaches the number rule
+    assert "must be a whole number, got '-1,5'" in capsys.readouterr().err
+
+
 def test_a_reader_that_goes_away_is_no_traceback():
     """`kj-budget estimates --json | head -1`: the reader of the output has gone; the command ends quietly (141)."""
     import os

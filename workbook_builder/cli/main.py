@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -23,10 +24,26 @@ from workbook_builder.core.errors import EXIT_OK, EXIT_USAGE, CliError
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line that points to --help."""
+    """argparse, but a usage error is one line that points to --help (and, for a value argparse took for an
+    option because it begins with '-', says how to write it)."""
+
+    argv: Sequence[str] = ()
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}{_dash_hint(message, self.argv)} "
+                              f"(see {self.prog} --help)\n")
+
+
+def _dash_hint(message: str, argv: Sequence[str]) -> str:
+    """`--staff -1,5`: argparse takes «-1,5» for an option and says the value is missing; say how to give it."""
+    m = re.fullmatch(r"argument (--[\w-]+)(?:/-\w)?: expected one argument", message)
+    if not m:
+        return ""
+    option = m.group(1)
+    for k, arg in enumerate(argv[:-1]):
+        if arg == option and re.match(r"-[0-9.,]", argv[k + 1]):  # a number, not the next option
+            return f": {argv[k + 1]!r} begins with '-'; write {option}={argv[k + 1]} to give it as the value"
+    return ""
 
 
 def _chosen(argv: Sequence[str]) -> str | None:
@@ -63,6 +80,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_in = list(sys.argv[1:] if argv is None else argv)
+    _Parser.argv = args_in
     parser = build_parser(args_in)
     try:
         args = parser.parse_args(args_in)
