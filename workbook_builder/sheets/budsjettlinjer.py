@@ -54,7 +54,7 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
             for art in accounting_arts(est):
                 line = next(lines)
                 assert (line.year, line.function, line.art) == (p.first_year + k, f, art)
-                s.formula(r, C_YEAR, ref(rows.year, col, True), line.year, "calc", "year")
+                s.formula(r, C_YEAR, ref(rows.year, col, True), line.year, "calc", "year_left")
                 s.formula(r, C_ANSVAR, 'IF(kj_ansvar="","",kj_ansvar)', ctx.inputs.ansvar, "calc", "text")
                 s.formula(r, C_FUNC, code_ref, f, "calc", "text")
                 s.formula(r, C_FUNC_NAME, f"INDEX(kj_est_function_labels,MATCH({cell(r, C_FUNC)},"

@@ -41,7 +41,7 @@ NUM = {
     "index": "0.0000",
     "thousand": '#,##0',
     "year": "0",
-    "year_left": "0",
+    "year_left": "0",  # a year left-aligned under its column head, never read as an amount beside a unit
     "years": '0.0" år"',
     "text": "@",
     "flag": '"Ja";"Ja";"Nei"',
@@ -105,6 +105,8 @@ class Formats:
             props = dict(self.roles[role])
             if num:
                 props["num_format"] = localized(NUM.get(num, num), self.malform)
+            if num == "year_left":
+                props["align"] = "left"
             props.update(extra)
             self._cache[key] = self.wb.add_format(props)
         return self._cache[key]
