@@ -5,6 +5,7 @@ keep a heading with what it heads, and period totals that agree with the key fig
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 from dataclasses import replace
 
@@ -13,6 +14,9 @@ import pytest
 import scenarios
 from conftest import TODAY
 
+from workbook_builder.core.i18n import tr
+from workbook_builder.core.model import budget, check_message
+from workbook_builder.core.vocabulary import CHECKS
 from workbook_builder.workbook import build_bytes, sheet_names
 
 
@@ -49,3 +53,21 @@ def test_a_year_beside_a_unit_or_a_code_is_left_aligned_under_its_head(book, nam
                 checked += 1
     assert checked >= 4, name
 
+
+def test_every_check_row_is_tall_enough_for_its_failing_message(book, est):
+    """The message of «Drift eller investering (KRS 4)» is longer than the message column: its row is two lines
+    tall, also while the check is OK (the message is a formula; the row does not grow when it changes)."""
+    malform = book[0]
+    ws = sheet(book, "Kontroll")
+    b = budget(est, inputs(malform), TODAY)
+    width = ws.column_dimensions["C"].width
+    rows = {c.value: c.row for (c,) in ws.iter_rows(min_col=1, max_col=1) if isinstance(c.value, str)}
+    long_ones = 0
+    for check in b.checks:
+        row = rows[tr(CHECKS[check.id][1], malform)]
+        text = check_message(check.id, est, b.params, b.total_staff)
+        lines = math.ceil(len(text) / (width * 1.15))
+        height = ws.row_dimensions[row].height or 15
+        assert height >= 14 * lines, (check.id, text, height)
+        long_ones += lines > 1
+    assert long_ones >= 1

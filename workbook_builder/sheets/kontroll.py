@@ -10,7 +10,7 @@ from workbook_builder.core import i18n
 from workbook_builder.core.estimates import Estimates
 from workbook_builder.core.followup import ABOVE
 from workbook_builder.core.i18n import N_
-from workbook_builder.core.model import Budget, check_values
+from workbook_builder.core.model import Budget, check_message, check_values
 from workbook_builder.core.numbers import TOLERANCE_KR
 from workbook_builder.core.vocabulary import (
     CHECK_MESSAGES,
@@ -104,7 +104,8 @@ def write(ctx: Context, s: Sheet) -> None:
     ws, est, b = s.ws, ctx.est, ctx.budget
     ws.set_column(0, 0, 44)
     ws.set_column(1, 1, 12)
-    ws.set_column(2, 2, 110)
+    message_width = 110
+    ws.set_column(2, 2, message_width)
     tr = ctx.tr
     s.text(0, 0, tr("Kontroll – er budsjettet komplett og konsistent?"), "title")
     s.text(1, 0, tr("Feil må rettes før tallene brukes. Merknader sier hva som mangler eller er usikkert. «Ikke "
@@ -146,6 +147,9 @@ def write(ctx: Context, s: Sheet) -> None:
         status = cell(r, 1)
         s.formula(r, 2, f"IF({status}={word[OK]},{excel_text(tr(CHECK_OK_MESSAGE))},"
                         f"{message_formula(check.id, est, b)})", check.message, "wrap")
+        # the row is as tall as the check's failing message needs, whatever its status now: the message is a
+        # formula, and a row does not grow when it changes (a long one ran over the next check's row)
+        s.fit_height(r, (check_message(check.id, est, b.params, b.total_staff), message_width), (tr(title), 44))
         r += 1
     s.define("kj_check_status", (first, 1), (r - 1, 1), "working")
     s.define("kj_check_message", (first, 2), (r - 1, 2), "working")
