@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import zipfile
 from dataclasses import replace
 
@@ -71,3 +72,35 @@ def test_every_check_row_is_tall_enough_for_its_failing_message(book, est):
         assert height >= 14 * lines, (check.id, text, height)
         long_ones += lines > 1
     assert long_ones >= 1
+
+
+def charts(book, name: str) -> list[str]:
+    """The chart parts drawn on a sheet, as XML text."""
+    _, _, wb, z = book
+    index = wb.sheetnames.index(sheet_names(book[0])[name]) + 1
+    rels = z.read(f"xl/worksheets/_rels/sheet{index}.xml.rels").decode()
+    drawing = re.search(r'Target="../drawings/(drawing\d+\.xml)"', rels).group(1)
+    drawing_rels = z.read(f"xl/drawings/_rels/{drawing}.rels").decode()
+    return [z.read(f"xl/charts/{c}").decode() for c in re.findall(r'Target="../charts/(chart\d+\.xml)"', drawing_rels)]
+
+
+@pytest.mark.parametrize("name", ["Budsjett", "Oppfølging"])
+def test_every_chart_names_its_axes_with_the_unit(book, name):
+    """A printed chart says what its axes are: the value axis its unit (kr or timer), the category axis the
+    budget years."""
+    found = charts(book, name)
+    assert len(found) == 2, name
+    words = {tr(w, book[0]) for w in ("kr", "timer")}
+    for xml in found:
+        val_ax = re.search(r"<c:valAx>.*?</c:valAx>", xml, re.S).group(0)
+        cat_ax = re.search(r"<c:catAx>.*?</c:catAx>", xml, re.S).group(0)
+        assert re.findall(r"<a:t>([^<]*)</a:t>", val_ax)[0] in words, name
+        assert re.findall(r"<a:t>([^<]*)</a:t>", cat_ax) == [tr("Budsjettår", book[0])], name
+
+
+def test_an_empty_followup_chart_does_not_label_its_axis_one_krone(book):
+    """Before any actual is entered the Oppfølging charts are empty: their value axis uses the same format as
+    Budsjett's, which shows 0 and nothing for the ticks under 1 000 kr (10 timer), not «0 kr, 1 kr, 1 kr»."""
+    for xml in charts(book, "Oppfølging"):
+        fmt = re.search(r'<c:valAx>.*?<c:numFmt formatCode="([^"]*)"', xml, re.S).group(1)
+        assert fmt.startswith(("[&gt;=1000]", "[>=1000]", "[&gt;=10]", "[>=10]")), fmt

@@ -340,13 +340,14 @@ def _charts(g: _Budget, r: int) -> int:
                     "marker": {"type": "dash", "size": 14, "fill": {"color": "#C00000"},
                                "border": {"color": "#C00000"}}})
     money.combine(p85)
-    _style(money, [s.name, title_rows[0], C_LABEL], localized(EMPTY_AXIS, ctx.malform))
+    _style(money, [s.name, title_rows[0], C_LABEL], localized(EMPTY_AXIS, ctx.malform), tr("kr"), tr("Budsjettår"))
     hours = new_chart(wb, {"type": "column"})
     for key, label, colour in (("internal_hours", tr("Interne timer brukt"), "#2F5597"),
                                ("benefit_hours", tr("Tid frigjort (timer)"), "#548235")):
         hours.add_series({"name": label, "categories": years, "values": [s.name, lr[key], C_Y[0], lr[key], C_Y[-1]],
                           "fill": {"color": colour}, "gap": 80})
-    _style(hours, [s.name, title_rows[1], C_LABEL], localized(EMPTY_HOURS_AXIS, ctx.malform))
+    _style(hours, [s.name, title_rows[1], C_LABEL], localized(EMPTY_HOURS_AXIS, ctx.malform), tr("timer"),
+           tr("Budsjettår"))
     r += len(series) + 1
     s.ws.insert_chart(r, C_LABEL, money, {"x_offset": 5, "y_offset": 5, "object_position": 1})
     s.ws.insert_chart(r + 17, C_LABEL, hours, {"x_offset": 5, "y_offset": 5, "object_position": 1})
@@ -366,11 +367,16 @@ def _line_value(g: _Budget, key: str, k: int) -> float:
     return next(c for c in g.b.cash_lines if c.id == key).years[k]
 
 
-def _style(chart: Chart, title_ref: list[Any], axis_format: str) -> None:
+def axis_title(text: str) -> dict[str, Any]:
+    """An axis title: the unit of the value axis, or what the categories are."""
+    return {"name": text, "name_font": {"name": "Calibri", "size": 9, "bold": False, "color": "#404040"}}
+
+
+def _style(chart: Chart, title_ref: list[Any], axis_format: str, y_title: str, x_title: str) -> None:
     chart.set_title({"name": title_ref, "name_font": {"name": "Calibri", "size": 12, "bold": True}})
     chart.set_y_axis({"num_format": axis_format, "min": 0, "num_font": {"name": "Calibri", "size": 9},
-                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-    chart.set_x_axis({"num_font": {"name": "Calibri", "size": 10}, "num_format": "0"})
+                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}, **axis_title(y_title)})
+    chart.set_x_axis({"num_font": {"name": "Calibri", "size": 10}, "num_format": "0", **axis_title(x_title)})
     chart.set_legend({"position": "bottom", "font": {"name": "Calibri", "size": 10}})
     chart.set_size({"width": 760, "height": 320})
     chart.set_chartarea({"border": {"none": True}})

@@ -37,6 +37,7 @@ from workbook_builder.core.model import PLAN_YEARS
 from workbook_builder.sheets import beregning
 from workbook_builder.sheets.base import Context, Sheet, cell, excel_text, new_chart
 from workbook_builder.sheets.beregning import C_YEARS, Rows
+from workbook_builder.sheets.budsjett import EMPTY_AXIS, EMPTY_HOURS_AXIS, axis_title
 from workbook_builder.sheets.estimater import index_formula
 from workbook_builder.sheets.inndata import STATUS, _range_text
 from workbook_builder.sheets.styles import NOTE_FILL, NOTE_TEXT, OK_FILL, OK_TEXT, localized
@@ -226,8 +227,11 @@ def _charts(ctx: Context, s: Sheet, r: int) -> None:
     s.text(r + 2, C_YEAR, tr(TITLE_HOURS), "note")
     top = 5  # the summary's first year row (_summary starts at row 3)
     cats = [s.name, top, C_YEAR, top + PLAN_YEARS - 1, C_YEAR]
-    for title_row, c_budget, c_actual, axis, col in ((r + 1, C_IN, C_FIXED, '#,##0" kr"', C_YEAR),
-                                                      (r + 2, C_P50, C_P85, '#,##0" t"', C_DEV)):
+    # the value axis as on Budsjett: while no actual is entered the charts are empty, and a plain «#,##0" kr"»
+    # then labels the ticks 0, 0.5 and 1 as «0 kr», «1 kr», «1 kr»
+    specs = ((r + 1, C_IN, C_FIXED, EMPTY_AXIS, tr("kr"), C_YEAR),
+             (r + 2, C_P50, C_P85, EMPTY_HOURS_AXIS, tr("timer"), C_DEV))
+    for title_row, c_budget, c_actual, axis, unit, col in specs:
         chart = new_chart(ctx.wb, {"type": "column"})
         for c, colour in ((c_budget, "#8FAADC"), (c_actual, "#2F5597")):
             name = tr("Budsjett") if c == c_budget else tr("Faktisk")
@@ -237,8 +241,9 @@ def _charts(ctx: Context, s: Sheet, r: int) -> None:
                          "name_font": {"name": "Calibri", "size": 11, "bold": True}})
         chart.set_y_axis({"num_format": localized(axis, ctx.malform), "min": 0,
                           "num_font": {"name": "Calibri", "size": 9},
-                          "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-        chart.set_x_axis({"num_font": {"name": "Calibri", "size": 10}, "num_format": "0"})
+                          "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}, **axis_title(unit)})
+        chart.set_x_axis({"num_font": {"name": "Calibri", "size": 10}, "num_format": "0",
+                          **axis_title(tr("Budsjettår"))})
         chart.set_legend({"position": "bottom", "font": {"name": "Calibri", "size": 10}})
         chart.set_size({"width": 520, "height": 280})
         chart.set_chartarea({"border": {"none": True}})
