@@ -104,3 +104,45 @@ def test_an_empty_followup_chart_does_not_label_its_axis_one_krone(book):
     for xml in charts(book, "Oppfølging"):
         fmt = re.search(r'<c:valAx>.*?<c:numFmt formatCode="([^"]*)"', xml, re.S).group(1)
         assert fmt.startswith(("[&gt;=1000]", "[>=1000]", "[&gt;=10]", "[>=10]")), fmt
+
+
+def test_the_budget_charts_start_a_page_and_their_figures_stand_under_their_years(book):
+    """The band «Diagram» was printed alone at the foot of Budsjett's first page, and the figures of the money
+    chart printed under it without their years: a page break comes before the band, and the figures have a
+    head row with the budget years."""
+    ws = sheet(book, "Budsjett")
+    band = next(c.row for (c,) in ws.iter_rows(min_col=1, max_col=1) if c.value == tr("Diagram", book[0]))
+    assert [b.id for b in ws.row_breaks.brk] == [band - 1]  # a break after the row above the band
+    heads = [r for r in range(band + 1, band + 6) if ws.cell(r, 1).value == tr("Post", book[0])]
+    assert len(heads) == 1
+    years = [ws.cell(heads[0], c).value for c in range(3, 7)]
+    assert all(isinstance(y, str) and y.startswith("=") for y in years), years  # the years of the tables
+    assert ws.cell(heads[0] + 1, 3).value.startswith("="), "the figures follow the head row"
+
+
+def cached(book, name: str, ref: str):
+    """A cell's cached value (what a preview or a reader that does not recalculate shows)."""
+    from python_calamine import CalamineWorkbook
+
+    _, built, _, _ = book
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(built.data)).get_sheet_by_name(
+        sheet_names(book[0])[name]).to_python()
+    col, row = re.fullmatch(r"([A-Z]+)(\d+)", ref).groups()
+    return rows[int(row) - 1][ord(col) - ord("A")]
+
+
+def test_the_four_year_p85_on_budsjett_is_the_period_p85_of_the_key_figures_and_the_memo(book, est):
+    """«Sum 4 år» of the P85 rows was the sum of the years' P85 (higher), while Nøkkeltall, Usikkerhet and the
+    memo give the P85 of the period: the column now shows that one, and the reserve is P85 − P50 of the period."""
+    ws = sheet(book, "Budsjett")
+    b = budget(est, inputs(book[0]), TODAY)
+    labels = {c.value: c.row for (c,) in ws.iter_rows(min_col=1, max_col=1) if isinstance(c.value, str)}
+    rows = {key: labels[tr(text, book[0])] for key, text in (
+        ("cash_p85", "  – P85, kostnadsramme"), ("reserve", "  – Usikkerhetsavsetning (P85 − P50)"),
+        ("internal_p85", "  – P85"))}
+    assert ws.cell(rows["cash_p85"], 7).value == "=kj_cash_total_kr_p85"
+    assert ws.cell(rows["internal_p85"], 7).value == "=kj_internal_total_kr_p85"
+    assert cached(book, "Budsjett", f"G{rows['cash_p85']}") == pytest.approx(b.ranges.cash_total.p85)
+    assert cached(book, "Budsjett", f"G{rows['reserve']}") == pytest.approx(b.ranges.cash_total.reserve)
+    assert cached(book, "Budsjett", f"G{rows['internal_p85']}") == pytest.approx(b.ranges.internal_total.p85)
+    assert b.ranges.cash_total.p85 < sum(x.p85 for x in b.ranges.cash_years)  # why the column needed it

@@ -114,6 +114,8 @@ def write(ctx: Context, s: Sheet, rows: Rows, range_rows: dict[str, list[int]]) 
     r = _internal(g, r + 1)
     r = _benefits(g, r + 1)
     r = _totals(g, r + 1)
+    # the charts start a page of their own: the band «Diagram» was printed alone at the foot of the tables' page
+    ws.set_h_pagebreaks([r + 1])
     last_row = _charts(g, r + 1)
     s.print_setup(landscape=False, last_row=last_row, last_col=C_SUM)
     ws.fit_to_pages(1, 0)
@@ -219,15 +221,35 @@ def _money(g: _Budget, r: int) -> int:
     r = g.line(r, "cash_reserve", tr("  – Usikkerhetsavsetning (P85 − P50)"), kr,
                [f"{cell(g.line_rows['cash_p85'], col)}-{cell(g.line_rows['cash_p50'], col)}" for col in C_Y],
                [x.reserve for x in rg.cash_years], "kr")
+    # P85 of the four years together is the period's cost limit (Nøkkeltall, Usikkerhet, the memo): lower than
+    # the sum of the years' P85, since the years are not all expensive at once. The sum column shows it, not a
+    # second «P85 for the period» that agrees with nothing else.
+    _period_range(g, "cash_p85", "kj_cash_total_kr_p85", rg.cash_total.p85, "cash_reserve", rg.cash_total.reserve)
     cash = g.line_rows["cash"]
     r = g.line(r, "cash_thousand", tr("Behov for nye midler i 1 000 kr (avrundet)"), tr("1 000 kr"),
                [f"ROUND({cell(cash, col)}/kj_thousand,0)" for col in C_Y],
                [excel_round(y.cash_kr / 1000) for y in years], "thousand")
-    note = tr("Alle priser uten mva: kommunen får mva-kompensasjon for kjøp til helse- og omsorgstjenestene. "
-              "Kontoplan og KOSTRA-koder per linje: arket Budsjettlinjer.")
+    note = " ".join((tr("Alle priser uten mva: kommunen får mva-kompensasjon for kjøp til helse- og "
+                        "omsorgstjenestene. Kontoplan og KOSTRA-koder per linje: arket Budsjettlinjer."),
+                     tr(PERIOD_P85_NOTE)))
     s.ws.merge_range(r, C_LABEL, r, C_SUM, note, s.fmt("muted"))
-    s.ws.set_row(r, 28)
+    s.ws.set_row(r, 42)
     return r + 1
+
+
+PERIOD_P85_NOTE = N_("Sum 4 år for P85 er kostnadsrammen for perioden samlet, som i nøkkeltallene: den er lavere enn "
+                     "summen av årenes P85, fordi ikke alle årene blir dyre samtidig.")
+
+
+def _period_range(g: _Budget, p85_key: str, p85_name: str, p85: float, reserve_key: str | None = None,
+                  reserve: float = 0.0) -> None:
+    """The four-year column of a P85 row (and of its reserve row): the P85 of the period, not a sum of years."""
+    s = g.s
+    row = g.line_rows[p85_key]
+    s.formula(row, C_SUM, p85_name, p85, "bold", "kr")
+    if reserve_key is not None:
+        p50_row = g.line_rows[p85_key.replace("p85", "p50")]
+        s.formula(g.line_rows[reserve_key], C_SUM, f"{cell(row, C_SUM)}-{cell(p50_row, C_SUM)}", reserve, "bold", "kr")
 
 
 def _internal(g: _Budget, r: int) -> int:
@@ -250,6 +272,7 @@ def _internal(g: _Budget, r: int) -> int:
                [x.p50 for x in rg.internal_years], "kr", name="kj_year_internal_kr_p50")
     r = g.line(r, "internal_p85", tr("  – P85"), kr, g.from_range("internal_p85"),
                [x.p85 for x in rg.internal_years], "kr", name="kj_year_internal_kr_p85")
+    _period_range(g, "internal_p85", "kj_internal_total_kr_p85", rg.internal_total.p85)
     note = tr("Timene tas av ansatte som allerede er i budsjettet. De krever ikke nye midler, men tid som må "
               "planlegges i turnus og arbeidsplaner.")
     s.ws.merge_range(r, C_LABEL, r, C_SUM, note, s.fmt("muted"))
@@ -312,6 +335,11 @@ def _charts(g: _Budget, r: int) -> int:
     s.formula(r + 1, C_LABEL, f"IF(kj_total_staff=0,{empty_hours},{excel_text(tr(TITLE_HOURS))})",
               empty_hours_value if b.total_staff == 0 else tr(TITLE_HOURS), "note")
     title_rows = (r, r + 1)
+    # the figures the money chart draws, under their years (they were printed without them)
+    s.text(r + 2, C_LABEL, tr("Post"), "colhead")
+    s.text(r + 2, C_UNIT, tr("Enhet"), "colhead")
+    for k, col in enumerate(C_Y):
+        s.formula(r + 2, col, cell(g.year_row, col, True), p.first_year + k, "colhead_r", "year")
     r += 3
     years = [s.name, g.year_row, C_Y[0], g.year_row, C_Y[-1]]
     lr = g.line_rows
