@@ -257,3 +257,34 @@ def test_memo_command_refuses_a_file_that_is_not_a_workbook(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not a zip package" in err and "Traceback" not in err
     assert not (tmp_path / "m.html").exists()
+
+
+def test_the_summary_parts_of_the_one_off_cost_add_up_to_it(est, memo):
+    """«Engangskostnad i alt» was followed by «herav interne timer» and «herav kjøp» only, which did not add up:
+    the stand-ins are a part of it too, and the parts come before the range."""
+    _, b, html = memo
+    f = figures(html)
+    parts = [parse_nb(f[k]) for k in ("total_hours_kr", "total_purchase_kr", "total_standin_kr")]
+    assert parse_nb(f["total_standin_kr"]) == excel_round(b.one_off.standin_kr, 0) > 0
+    assert abs(sum(parts) - parse_nb(f["total_kr"])) <= 2  # whole kroner each
+    assert html.index('data-kj="total_standin_kr"') < html.index('data-kj="total_kr_p50"')
+
+
+def test_the_stand_in_assumption_is_not_the_vendors_price(est, memo):
+    """Section 9 showed the vendor module's price (85 000 kr, «Kommunen») as the value of «Vikarer for
+    helsepersonell på opplæring»: its row now shows the stand-in hours and the rate they are paid at."""
+    _, b, html = memo
+    label = est.item("standin").label
+    sources = html[html.index("9. Forutsetninger"):]
+    row = re.search(rf"<tr><td>{re.escape(label)}</td>(.*?)</tr>", sources, re.S)
+    assert row, label
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)
+    assert kr(85_000) not in cells[0]
+    assert cells[0] == f"{excel_round(b.one_off.standin_hours, 0):.0f} timer × {kr(b.params.standin_hourly_rate)}"
+
+
+def test_the_memo_for_the_council_names_no_command(memo):
+    """The memo is read by politicians: it says what to do, not which kj-budget command or option does it."""
+    _, _, html = memo
+    body = re.sub(r"<style>.*?</style>|<head>.*?</head>", "", html, flags=re.S)
+    assert "kj-budget notice" not in body and "--decided" not in body and "kj-budget lines" not in body

@@ -124,7 +124,14 @@ def _source_rows(est: Estimates, inputs: Inputs, b: Budget) -> list[dict[str, st
                                                      sizes=sizes))
             rows.append({"what": text(item.label), "value": shown, "who": tr("Notatet", m),
                          "source": text(item.source)})
-        else:
+        elif item.kind == "standin":  # no figure of its own: training hours × the share × the stand-in's rate
+            own_rate = own("standin_hourly_rate") or own("hourly_rate") or own("standin_share")
+            rows.append({"what": text(item.label),
+                         "value": tr("{hours} timer × {rate}", m, hours=num(b.one_off.standin_hours),
+                                     rate=kr(p.standin_hourly_rate)),
+                         "who": tr("Kommunen", m) if own_rate else tr("Standard, avledet", m),
+                         "source": text(item.source)})
+        else:  # the vendor's module: no sum in the note, the price the municipality was quoted
             rows.append({"what": text(item.label),
                          "value": kr(p.vendor_module_kr) if p.vendor_module_kr is not None else tr("mangler", m),
                          "who": who("vendor_module_kr", tr("Ingen sum i notatet", m)),
@@ -259,6 +266,7 @@ def memo_context(est: Estimates, inputs: Inputs, b: Budget, *, workbook: str = "
         "group_order": "; ".join(groups.values()),
         "items": items, "running": b.running.lines, "sources": _source_rows(est, inputs, b),
         "open_checks": open_checks, "checks": b.checks, "status_class": STATUS_CLASS,
+        "investment_note": any(c.id == "investment" for c in open_checks),
         "findings": [f.shown(m) for f in findings],
         "status": lambda status: tr(status, m),  # a status word (vocabulary) as the reader's målform spells it
         "vendor": vendor, "eid": choice_label(est, "eid", p.eid, m), "municipality": municipality,
