@@ -22,7 +22,7 @@ from workbook_builder.core.i18n import N_, Message, tr
 from workbook_builder.core.model import Inputs, budget, resolve
 from workbook_builder.core.numbers import same_figure, terminal_value
 from workbook_builder.core.vocabulary import KEY_OUTPUTS, output_label
-from workbook_builder.sheets.regenerering import EstimateChange, Headline, Report
+from workbook_builder.sheets.regenerering import EstimateChange, Headline, Report, value_now
 from workbook_builder.workbook import BuiltWorkbook, build_bytes
 from workbook_builder.xlsx.filled_reader import (
     ACTUAL,
@@ -167,13 +167,15 @@ def report_lines(reg: Regeneration, out: Path | None = None) -> list[str]:
     """The report in English, one line per item."""
     r, old = reg.report, reg.old
     meta = old.metadata
+    malform = reg.built.budget.params.malform  # the new workbook's: its values as its Regenerering sheet shows them
     lines = [f"Read {reg.source} (built {meta.get('built', '?')} from estimates {meta.get('estimates_id', '?')} "
              f"{meta.get('estimates_version', '?')}); new estimates {reg.est.id} {reg.est.version}."]
     lines += [en for en, _ in r.notes]
     lines.append(f"Inputs: {len(r.carried)} carried ({len(r.changed)} changed), {len(r.not_carried)} not carried "
                  f"(kept as notes beside the inputs), {len(r.dropped)} dropped, {len(r.missing)} new in the template.")
     for c in r.carried:
-        lines.append(f"  carried      {c.key} = {c.value!r}" + (f" (changed: {c.en})" if c.changed else ""))
+        lines.append(f"  carried      {c.key} = {value_now(reg.est, malform, c)!r}"
+                     + (f" (changed: {c.en})" if c.changed else ""))
     for p in r.not_carried:
         where = "Oppfølging, the note column" if p.key.startswith(ACTUAL) else "Inndata, column J"
         lines.append(f"  NOT CARRIED  {p.key} = {p.raw!r}: {p.en}; kept as a note beside the input "

@@ -12,6 +12,7 @@ from typing import Any
 
 from workbook_builder.cells import INPUT_BY_NAME
 from workbook_builder.core.errors import InputError
+from workbook_builder.core.estimates import Estimates
 from workbook_builder.core.i18n import N_, Message
 from workbook_builder.core.numbers import nb_number, number_from_text
 from workbook_builder.core.vocabulary import output_label
@@ -92,6 +93,14 @@ def show(value: Any) -> str:
     return str(value)
 
 
+def value_now(est: Estimates, malform: str, carried: Carried) -> str:
+    """A carried value as the new workbook (in `malform`) holds it: a list value by the label its list shows
+    (the reader gives a list value by its bokmål label), any other value as carried. The Regenerering sheet
+    and the terminal report both show it so."""
+    spec = INPUT_BY_NAME.get(carried.name)
+    return est.text_in(carried.value, malform) if spec is not None and spec.kind == "choice" else carried.value
+
+
 def _estimates_line(ctx: Context, meta: dict[str, str]) -> str:
     tr = ctx.tr
     if not meta.get("estimates_id"):
@@ -145,9 +154,8 @@ def write(ctx: Context, s: Sheet, report: Report) -> None:
         s.text(r, C_LABEL, label, "label")
         s.text(r, C_NAME, carried.key, "unit")
         s.text(r, C_OLD, _nb(carried.raw, carried.key), "wrap", "text")
-        spec = INPUT_BY_NAME.get(carried.name)
-        value = ctx.text(carried.value) if spec is not None and spec.kind == "choice" else carried.value  # a list's
-        s.text(r, C_NEW, _nb(value, carried.key), "wrap", "text")  # value as the workbook's list shows it
+        value = value_now(ctx.est, ctx.malform, carried)
+        s.text(r, C_NEW, _nb(value, carried.key), "wrap", "text")
         note = tr("Endret: {why}", why=carried.why(ctx.malform)) if carried.changed else tr("Ført over")
         s.text(r, C_NOTE, note, "wrap" if not carried.changed else "status")
         _fit(s, r, label, carried.raw, value, note)
