@@ -15,7 +15,7 @@ from typing import Any
 import openpyxl
 import pytest
 from conftest import TODAY
-from filling import fill
+from filling import changed_estimates, fill
 
 from workbook_builder.cells import INPUT_BY_NAME
 from workbook_builder.cli.main import main
@@ -138,3 +138,21 @@ def test_the_terminals_reasons_name_list_values_and_inputs_in_a_nynorsk_workbook
     report = [line for line in lines if line.startswith(("  carried", "  NOT CARRIED", "  DROPPED"))]
     found = {nb: [line for line in report if nb in line] for nb in bokmaal_labels(est)}
     assert {nb: where for nb, where in found.items() if where} == {}
+
+
+@pytest.mark.parametrize(("old", "new"), [("nb", "nn"), ("nn", "nb")])
+def test_a_malform_switch_is_not_an_estimate_change(est, filled_in, tmp_path, capsys, old, new):
+    """`build --from OLD --malform` writes the lists in the other målform: not a change of the estimates (it was
+    reported as seven: the lists of roles, levels, groups and vendors, the default role, the functions and the arts).
+    A figure that did change is still named, as in a regeneration that keeps the målform."""
+    lines = rebuilt(filled_in[old], tmp_path / "ny.xlsx", capsys, "--malform", new)
+    assert "Estimates changed: 0" in lines
+    changed = tmp_path / "nye.toml"
+    changed.write_text(changed_estimates(est).text, encoding="utf-8")
+    named = {}
+    for malform in (old, new):
+        out = tmp_path / f"ny-{malform}.xlsx"
+        lines = rebuilt(filled_in[old], out, capsys, "--malform", malform, "--estimates", str(changed))
+        named[malform] = [line.split(":")[0].strip() for line in lines[lines.index(next(
+            line for line in lines if line.startswith("Estimates changed: "))) + 1:] if line.startswith("  kj_")]
+    assert named[old] and named[new] == named[old]

@@ -4,7 +4,8 @@ The old workbook's inputs are read by their defined names (`reading.read_workboo
 against the new estimates; valid values are written into a new workbook, invalid ones are kept as
 notes beside their inputs. The new workbook gets a Regenerering sheet, and the terminal the same
 report in English: what was carried, what changed or was dropped and why, which estimates changed,
-and the headline totals before and after.
+and the headline totals before and after. The workbook's values the terminal shows are the new workbook's, in
+its målform (a list value by its list's label there, as the Regenerering sheet shows it).
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def regenerate(source: str | Path, est: Estimates, *, today: dt.date | None = No
     first = build_bytes(est, inputs, today=today, password=password, input_notes=notes, extra_sheets=extra)
     new = read_workbook(first.data, est, "new.xlsx")
     estimate_names = [n.name for n in first.register.names.values() if n.role in ("estimate", "list")]
-    changes = estimate_changes(old, new, estimate_names)
+    changes = estimate_changes(old, new, estimate_names, est)
     old_heads, old_from = old_headlines(source, old, [est, *(old_estimates or [])])
     new_heads = output_values(est, first.budget)
     headlines = [Headline(o.name, output_label(o.name, est), o.label_en, o.num, old_heads.get(o.name),
@@ -110,14 +111,20 @@ def _actuals_in_plan(est: Estimates, old: FilledWorkbook, today: dt.date) -> Inp
     return replace(old.inputs, actuals=kept)
 
 
-def estimate_changes(old: FilledWorkbook, new: FilledWorkbook, names: list[str]) -> list[EstimateChange]:
+def estimate_changes(old: FilledWorkbook, new: FilledWorkbook, names: list[str],
+                     est: Estimates | None = None) -> list[EstimateChange]:
     """Every named figure of the estimates (and list) whose value differs, was added or was removed;
-    the default first budget year too when the year was left blank (it moves with the build date)."""
+    the default first budget year too when the year was left blank (it moves with the build date).
+    When the new workbook is in the other målform (`--malform`), a text that is the same in the other målform
+    (a list's labels, by the estimates `est` and the catalogs) has not changed."""
     out = []
+    switched = est is not None and old.inputs.malform != new.inputs.malform
     for name in names:
         before, after = old.saved.get(name), new.saved.get(name)
         if old.formulas.get(name) and (before is None or isinstance(before, list) and None in before):
             continue  # a derived figure (or column) with no saved value (openpyxl drops them): its inputs are compared
+        if switched and est is not None and same_figure(_in_nynorsk(est, before), _in_nynorsk(est, after)):
+            continue
         if name not in old.saved or not same_figure(before, after):
             out.append(EstimateChange(name, new.labels.get(name, name), before if name in old.saved else None, after))
     for name in old.saved:
@@ -129,6 +136,17 @@ def estimate_changes(old: FilledWorkbook, new: FilledWorkbook, names: list[str])
         out.append(EstimateChange("kj_meta_default_first_year",
                                   tr(N_("Første budsjettår når feltet er tomt"), new.inputs.malform), a, b))
     return out
+
+
+def _in_nynorsk(est: Estimates, value: Any) -> Any:
+    """A value with its texts in nynorsk (the estimates' *_nn text, else the catalog's; a nynorsk text as it
+    is), to compare a bokmål workbook's lists with a nynorsk one's."""
+    if isinstance(value, list):
+        return [_in_nynorsk(est, v) for v in value]
+    if not isinstance(value, str):
+        return value
+    text = est.text_in(value, "nn")
+    return text if text != value else tr(value, "nn")
 
 
 def old_headlines(source: Path, old: FilledWorkbook, candidates: list[Estimates]) -> tuple[dict[str, Any], str]:
