@@ -119,6 +119,20 @@ def test_hand_computed_hourly_cost_of_a_nurse_in_2027():
     assert p.hourly_rate == 637
 
 
+def test_hand_computed_hourly_cost_of_a_nurse_in_2021_takes_the_measured_2022_wage_growth():
+    """A first budget year before the pay statistic's brings the pay back with the measured wage growth: 661 000
+    kr (1.12.2023) ÷ (2022: 1,037, TBU's outcome for the municipalities; 2023: 1,056, TBSK) = ÷ 1,095072 →
+    603 613,28 kr; × 1,2028462 → 726 053,91 kr; × 1,141 (zone I) = 828 427,51 kr; ÷ 1 698,75 hours = 487,67 →
+    488 kr. (With 2022 at KS's agreed frame 3,85 %, which the estimates had before 2020-06.4: 486,96 → 487 kr.)"""
+    wage = 1 / (1.037 * 1.056)
+    assert 661_000 * wage == pytest.approx(603_613.28, abs=0.005)
+    assert _hand(661_000 * wage, 0.179, 0.141) == pytest.approx(487.67, abs=0.005)
+    p = model.resolve(EST, Inputs(first_year=2021))
+    assert p.wage_factor == pytest.approx(wage, rel=1e-12)
+    assert p.hourly.raw_kr_per_hour == pytest.approx(_hand(661_000 * wage, 0.179, 0.141), rel=1e-12)
+    assert p.hourly_rate == 488
+
+
 def test_the_cost_of_an_hour_splits_into_pay_pension_and_employers_tax():
     h = model.resolve(EST, Inputs(first_year=2027)).hourly
     assert sum(h.shares.values()) == pytest.approx(1, abs=1e-15)

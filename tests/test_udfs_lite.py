@@ -139,7 +139,7 @@ def test_an_unmarked_project_import_is_refused():
 
 def test_other_estimates_are_embedded_and_used(tmp_path):
     text = default_estimates_path().read_text(encoding="utf-8")
-    text = text.replace("annual_kr = 661000", "annual_kr = 720000").replace('version = "2020-06.3"',
+    text = text.replace("annual_kr = 661000", "annual_kr = 720000").replace('version = "2020-06.4"',
                                                                               'version = "test.1"')
     custom = parse_estimates(text)
     module = _load_main(lite.lite_main_py(text), tmp_path)
