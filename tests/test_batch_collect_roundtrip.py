@@ -140,7 +140,7 @@ def test_unreadable_files_are_listed_with_the_reason(region, capsys):
     assert set(failed) == {"notater.xlsx", "annen.xlsx"}
     assert "not a zip package" in failed["notater.xlsx"]
     assert "is not a kj-budget workbook" in failed["annen.xlsx"]
-    assert "2 arbeidsbok(er) kunne ikke leses" in region["book"].sheets["Oversikt"][2][0]
+    assert "2 arbeidsbøker kunne ikke leses" in region["book"].sheets["Oversikt"][2][0]
     csv = pd.read_csv(region["out"].with_suffix(".csv"), sep=";", decimal=",", dtype={"Kommunenr": str},
                       encoding="utf-8-sig")
     not_read = csv[csv["Kontroll"] == "Ikke lest"]

@@ -50,6 +50,8 @@ COMPARED_OUTPUTS = tuple(n for n in OUTPUTS if n not in ON_USIKKERHET)
 KR = '#,##0" kr"'  # the space inside the literal: LibreOffice nb-NO keeps it through a save (README)
 COUNT = "#,##0"
 YEAR = "0"
+# Units written after a count of the region's key figures (in the overview's målform): a figure is never bare
+PERSONS, HOURS, MUNICIPALITIES = N_("personer"), N_("timer"), N_("kommuner")
 NOT_READ = N_("Ikke lest")  # the sheet of files not read, and their status in the CSV
 # The overview's sheets (message ids: the overview names them in its målform, `collect --malform`)
 REGION, OVERVIEW, PER_YEAR, FOLLOW_UP = N_("Regionen"), N_("Oversikt"), N_("Per år"), N_("Oppfølging")
@@ -559,6 +561,30 @@ def write_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failu
     return ov
 
 
+OVERVIEW_PAGES_WIDE, FOLLOW_UP_PAGES_WIDE = 3, 2  # their columns on so many A4 pages across, at a readable size
+REGION_LABEL_CHARS = 50  # the characters of a key figure's label on one line of Regionen's column A
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """The message for one thing or for n of them (never «arbeidsbok(er)»)."""
+    return one if n == 1 else many
+
+
+# (one, many): the overview's counted sentences
+NOT_READ_WARNING = (N_("1 arbeidsbok kunne ikke leses og er ikke med i summene: se arket «{sheet}»."),
+                    N_("{n} arbeidsbøker kunne ikke leses og er ikke med i summene: se arket «{sheet}»."))
+DUPLICATES_LISTED = (N_("Ikke med i summene: 1 arbeidsbok med samme kommunenummer som en annen (den sist lagrede er "
+                        "med)"),
+                     N_("Ikke med i summene: {n} arbeidsbøker med samme kommunenummer som en annen (den sist lagrede "
+                        "er med)"))
+DUPLICATES_WARNING = (N_("1 arbeidsbok har samme kommunenummer som en annen og er ikke med i summene: se under «Sum "
+                         "regionen» på arket {sheet}."),
+                      N_("{n} arbeidsbøker har samme kommunenummer som en annen og er ikke med i summene: se under "
+                         "«Sum regionen» på arket {sheet}."))
+NO_ACTUALS_YET = (N_("Ingen faktiske tall ennå fra 1 kommune, som ikke har rader her: {names}."),
+                  N_("Ingen faktiske tall ennå fra {n} kommuner, som ikke har rader her: {names}{more}."))
+
+
 def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failure], est: Estimates, *,
                   today: dt.date | None = None, malform: str = DEFAULT_MALFORM) -> Overview:
     """The overview workbook (Regionen, Oversikt, Per år, Oppfølging, Ikke lest) and its CSVs, in memory, with
@@ -579,7 +605,7 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
                                    "strings_to_urls": False})
-    base = {"font_name": "Calibri", "font_size": 10}
+    base = {"font_name": "Calibri", "font_size": 10, "valign": "top"}  # a row's figures level with its first line
     kr = KR.replace("kr", tr("kr"))
     fmt = {
         "title": wb.add_format({**base, "bold": True, "font_size": 15, "font_color": "#1F3864"}),
@@ -589,14 +615,19 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
                                "valign": "top"}),
         "": wb.add_format(base),
         "wrap": wb.add_format({**base, "text_wrap": True, "valign": "top"}),
-        KR: wb.add_format({**base, "num_format": kr}),
+        KR: wb.add_format({**base, "num_format": kr, "valign": "top"}),
         COUNT: wb.add_format({**base, "num_format": COUNT}),
-        YEAR: wb.add_format({**base, "num_format": YEAR}),
+        YEAR: wb.add_format({**base, "num_format": YEAR, "align": "center"}),  # a name, not an amount: apart from both
         "0.0%": wb.add_format({**base, "num_format": '0.0" "%'}),
         "total": wb.add_format({**base, "bold": True, "top": 2}),
         "total" + KR: wb.add_format({**base, "bold": True, "top": 2, "num_format": kr}),
         "total" + COUNT: wb.add_format({**base, "bold": True, "top": 2, "num_format": COUNT}),
-        "label": wb.add_format({**base, "bold": True}),
+        "label": wb.add_format({**base, "bold": True, "text_wrap": True, "valign": "top"}),
+        "note": wb.add_format({**base, "font_color": "#555555", "text_wrap": True, "valign": "top"}),
+        "factor": wb.add_format({**base, "num_format": "0.0000"}),
+        "year_left": wb.add_format({**base, "num_format": YEAR, "align": "left"}),
+        **{unit: wb.add_format({**base, "num_format": f'#,##0" {tr(unit)}"'})
+           for unit in (PERSONS, HOURS, MUNICIPALITIES)},
     }
     n_status = status_counts(entries)
     subtitle = tr("{n} kommuner · laget {date} med kj-budget {version} · estimater {estimates}", n=len(entries),
@@ -608,8 +639,7 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
     # (it was two thirds of writing the follow-up table's 14 000 formulas for 356 municipalities)
     reg, ov, py, fu, nr = (wb.add_worksheet(names[sheet], worksheet_class=FastWorksheet)
                            for sheet in (REGION, OVERVIEW, PER_YEAR, FOLLOW_UP, NOT_READ))
-    not_read_warning = tr("{n} arbeidsbok(er) kunne ikke leses og er ikke med i summene: se arket «{sheet}».",
-                         n=len(failures), sheet=names[NOT_READ])
+    not_read_warning = tr(plural(len(failures), *NOT_READ_WARNING), n=len(failures), sheet=names[NOT_READ])
 
     def write_row(ws: Any, r: int, columns: Sequence[Col], row: Sequence[Any]) -> None:
         for c, (col, v) in enumerate(zip(columns, row)):
@@ -629,7 +659,7 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
     for c, col in enumerate(cols):
         ov.set_column(c, c, col.width)
         ov.write_string(head_row, c, col.label(malform), fmt["head"])
-    ov.set_row(head_row, 30)
+    ov.set_row(head_row, 40)  # three lines: «Første budsjettår (prisnivå)»
     for r, row in enumerate(rows, start=first):
         write_row(ov, r, cols, row)
     last = first + len(rows) - 1
@@ -671,14 +701,13 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
     last_printed = total_row
     if drows:  # listed with their figures, below the sums they are not part of
         r0 = total_row + 2
-        ov.write_string(r0, 0, tr("Ikke med i summene: {n} arbeidsbok(er) med samme kommunenummer som en annen (den "
-                                 "sist lagrede er med)", n=len(drows)), fmt["warn"])
+        ov.write_string(r0, 0, tr(plural(len(drows), *DUPLICATES_LISTED), n=len(drows)), fmt["warn"])
         for r, row in enumerate(drows, start=r0 + 1):
             write_row(ov, r, cols, row)
         last_printed = r0 + len(drows)
     ov.freeze_panes(first, 2)
     ov.autofilter(head_row, 0, max(last, head_row), len(cols) - 1)
-    _print_setup(ov, ov_name, head_row, len(cols) - 1, last_printed, malform)
+    _print_setup(ov, ov_name, head_row, len(cols) - 1, last_printed, malform, pages_wide=OVERVIEW_PAGES_WIDE)
     wb.define_name("kj_overview_total_row", f"='{ov_name}'!${total_row + 1}:${total_row + 1}")
 
     # ---------------------------------------------------------------- Per år: municipality × budget year
@@ -687,9 +716,10 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
     fmts = ["", "", YEAR, COUNT, KR, KR, KR, COUNT, COUNT]
     py.write_string(0, 0, tr("Per kommune og budsjettår"), fmt["title"])
     py.write_string(1, 0, subtitle, fmt["sub"])
-    for c, (h, w) in enumerate(zip(heads, (10, 18, 11, 12, 15, 15, 15, 12, 12))):
+    for c, (h, w) in enumerate(zip(heads, (10, 18, 11, 13, 15, 15, 15, 12, 12))):
         py.set_column(c, c, w)
         py.write_string(3, c, tr(h), fmt["head"])
+    py.set_row(3, 30)
     for r, row in enumerate(yrows, start=4):
         for c, (v, f) in enumerate(zip(row, fmts)):
             if isinstance(v, str):
@@ -704,31 +734,34 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
                     reported(entries)[1])
 
     # ---------------------------------------------------------------- Regionen: key figures, years, chart
-    reg.set_column(0, 0, 34)
-    reg.set_column(1, 4, 17)
+    reg.set_column(0, 0, REGION_LABEL_CHARS)
+    reg.set_column(1, 3, 17)
     reg.write_string(0, 0, tr("Kjernejournal – regional oversikt"), fmt["title"])
     reg.write_string(1, 0, subtitle, fmt["sub"])
     price_years = sorted({e.budget.params.price_year for e in entries})
     level = (tr("faste {year}-kroner", year=price_years[0]) if len(price_years) == 1 else
              tr("hver kommunes faste kroner for sitt første budsjettår ({years})",
                 years=", ".join(map(str, price_years))))
-    reg.write_string(2, 0, tr("Tallene er kostnadsmodellens, regnet fra inndataene i hver kommunes arbeidsbok, i "
-                             "{level}, uten mva. Nye midler, interne ressurser og frigjort tid trekkes aldri fra "
-                             "hverandre.", level=level), fmt["sub"])
+    reg.merge_range(2, 0, 2, 3, tr("Tallene er kostnadsmodellens, regnet fra inndataene i hver kommunes arbeidsbok, i "
+                                  "{level}, uten mva. Nye midler, interne ressurser og frigjort tid trekkes aldri fra "
+                                  "hverandre.", level=level), fmt["note"])
+    reg.set_row(2, 27)  # two lines within the printed width (the text wraps, it does not run past the page)
     r = 5
     warnings = [not_read_warning] if failures else []
     if duplicates:
-        warnings.append(tr("{n} arbeidsbok(er) har samme kommunenummer som en annen og er ikke med i summene: se under "
-                          "«Sum regionen» på arket {sheet}.", n=len(duplicates), sheet=ov_name))
+        warnings.append(tr(plural(len(duplicates), *DUPLICATES_WARNING), n=len(duplicates), sheet=ov_name))
     if warnings:
-        reg.write_string(3, 0, " ".join(warnings), fmt["warn"])
+        reg.merge_range(3, 0, 3, 3, " ".join(warnings), wb.add_format({**base, "bold": True, "font_color": "#9C0006",
+                                                                    "bg_color": "#FFC7CE", "text_wrap": True,
+                                                                    "valign": "top"}))
+        reg.set_row(3, 27 if len(warnings) == 1 else 54)
 
     def ov_total(head: str) -> str:
         return f"'{ov_name}'!{xl_rowcol_to_cell(total_row, keys.index(head), row_abs=True, col_abs=True)}"
 
     key = [(N_("Kommuner i oversikten"), f"=COUNTA('{ov_name}'!$B${first + 1}:$B${last + 1})" if rows else None,
-            len(rows), COUNT),
-           (N_("Helsepersonell"), "=" + ov_total("Helsepersonell totalt"), totals["Helsepersonell totalt"], COUNT),
+            len(rows), MUNICIPALITIES),
+           (N_("Helsepersonell"), "=" + ov_total("Helsepersonell totalt"), totals["Helsepersonell totalt"], PERSONS),
            (N_("Nye midler i økonomiplanperioden"), "=" + ov_total("Nye midler totalt"), totals["Nye midler totalt"],
             KR),
            (N_("Nye midler, P50 (forventet; summen av kommunenes)"), "=" + ov_total("Nye midler P50, 4 år"),
@@ -736,23 +769,28 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
            (N_("Nye midler, P85 (kommunene uavhengige: standardavvikene kombinert)"),
             "=" + ov_total("Nye midler P85, 4 år"), totals["Nye midler P85, 4 år"], KR),
            (N_("Interne timer i økonomiplanperioden"), "=" + ov_total("Interne timer, 4 år"),
-            totals["Interne timer, 4 år"], COUNT),
+            totals["Interne timer, 4 år"], HOURS),
            (N_("Engangskostnad totalt (nye midler og interne timer i kr)"), "=" + ov_total("Engangskostnad totalt"),
             totals["Engangskostnad totalt"], KR),
            (N_("Drift per år når alle trinn er i gang"), "=" + ov_total("Drift per år"), totals["Drift per år"], KR),
-           (N_("Frigjort tid per år, timer"), "=" + ov_total("Frigjort tid, timer per år"),
-            totals["Frigjort tid, timer per år"], COUNT),
+           (N_("Frigjort tid per år"), "=" + ov_total("Frigjort tid, timer per år"),
+            totals["Frigjort tid, timer per år"], HOURS),
            (N_("Kontroll"), "=" + ov_total("Kontroll") if rows else None, totals.get("Kontroll", ""), "")]
     z_row = r + len(key)
+    def label_row(row: int, label: str) -> None:
+        reg.write_string(row, 0, label, fmt["label"])
+        if len(label) > REGION_LABEL_CHARS:  # wrapped: the row as tall as its lines (Excel keeps a set height)
+            reg.set_row(row, 13.5 * math.ceil(len(label) / REGION_LABEL_CHARS))
+
     for label, formula, value, f in key:
-        reg.write_string(r, 0, tr(label), fmt["label"])
+        label_row(r, tr(label))
         if formula is None:
             reg.write(r, 1, value if value != "" else None, fmt[f] if f else fmt[""])
         else:
             reg.write_formula(r, 1, formula, fmt[f] if f else fmt[""], value)
         r += 1
-    reg.write_string(z_row, 0, tr("P85: standardavvik over forventningen"), fmt["label"])
-    reg.write_number(z_row, 1, est.uncertainty.p85_z.value, fmt[""])
+    label_row(z_row, tr("P85 ligger så mange standardavvik over P50 (fra estimatene)"))
+    reg.write_number(z_row, 1, est.uncertainty.p85_z.value, fmt["factor"])
     wb.define_name("kj_p85_z", f"='{reg_name}'!$B${z_row + 1}")
     r = z_row + 2
     reg.write_string(r, 0, tr("Regionen per budsjettår"), fmt["label"])
@@ -769,7 +807,7 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
         sums[row[2]][1] += row[5]
         sums[row[2]][2] += row[6]
     for y in years:
-        reg.write_number(r, 0, y, fmt[YEAR])
+        reg.write_number(r, 0, y, fmt["year_left"])  # the table's first column: under its head
         for k, letter in enumerate(("E", "F", "G")):
             reg.write_formula(r, 1 + k, f"=SUMIFS('{py_name}'!${letter}$5:${letter}${py_last},"
                                         f"'{py_name}'!$C$5:$C${py_last},$A{r + 1})", fmt[KR], sums[y][k])
@@ -820,6 +858,7 @@ def make_overview(out: Path, entries: Sequence[Entry], failures: Sequence[Failur
 
 
 WAITING_NAMED = 12  # municipalities without actuals named above the follow-up table; the rest are counted
+FOLLOW_UP_NOTE_CHARS = 120  # the characters of a line across the follow-up sheet's first four columns
 
 
 def _followup_sheet(wb: Any, ws: Any, name: str, columns: Sequence[Col], rows: Sequence[Sequence[Any]],
@@ -835,17 +874,19 @@ def _followup_sheet(wb: Any, ws: Any, name: str, columns: Sequence[Col], rows: S
 
     ws.write_string(0, 0, tr("Oppfølging – faktisk mot budsjett per kommune, linje og år"), fmt["title"])
     ws.write_string(1, 0, subtitle, fmt["sub"])
-    ws.write_string(2, 0, tr("Budsjett, P50, P85 og faktisk er i hver kommunes faste priser for sitt første "
-                            "budsjettår: timer for interne timer, kroner uten mva for nye midler. Linjer og år uten "
-                            "budsjett og uten faktisk tall er ikke med; faktisk står tomt til det er kjent."),
-                     fmt["sub"])
+    def note(row: int, text: str) -> None:  # across the first four columns, wrapped: within the first page
+        ws.merge_range(row, 0, row, 3, text, fmt["note"])
+        ws.set_row(row, 13.5 * math.ceil(len(text) / FOLLOW_UP_NOTE_CHARS))
+
+    note(2, tr("Budsjett, P50, P85 og faktisk er i hver kommunes faste priser for sitt første budsjettår: timer for "
+               "interne timer, kroner uten mva for nye midler. Linjer og år uten budsjett og uten faktisk tall er ikke "
+               "med; faktisk står tomt til det er kjent."))
     if waiting:
         named = [f"{e.inputs.municipality or e.path.name} ({e.inputs.municipality_number})"
                  if e.inputs.municipality_number else (e.inputs.municipality or e.path.name)
                  for e in waiting[:WAITING_NAMED]]
         more = tr(" og {n} til", n=len(waiting) - WAITING_NAMED) if len(waiting) > WAITING_NAMED else ""
-        ws.write_string(3, 0, tr("Ingen faktiske tall ennå fra {n} kommune(r), som ikke har rader her: {names}{more}.",
-                                 n=len(waiting), names=", ".join(named), more=more), fmt["sub"])
+        note(3, tr(plural(len(waiting), *NO_ACTUALS_YET), n=len(waiting), names=", ".join(named), more=more))
     # per year and unit: the budget of the lines with an actual, and the actuals
     summary = 4
     units = (tr("kr"), tr("timer"))
@@ -915,15 +956,20 @@ def _followup_sheet(wb: Any, ws: Any, name: str, columns: Sequence[Col], rows: S
         wb.define_name(f"kj_fu_{key}", f"='{name}'!{rng(c)}")
     ws.freeze_panes(first, 2)
     ws.autofilter(table_head, 0, last, len(columns) - 1)
-    _print_setup(ws, name, table_head, len(columns) - 1, last, malform)
+    _print_setup(ws, name, table_head, len(columns) - 1, last, malform, pages_wide=FOLLOW_UP_PAGES_WIDE)
 
 
 def _print_setup(ws: Any, name: str, header_row: int | None, last_col: int, last_row: int,
-                 malform: str = DEFAULT_MALFORM, landscape: bool = True) -> None:
+                 malform: str = DEFAULT_MALFORM, landscape: bool = True, pages_wide: int = 1) -> None:
+    """A4; as wide as `pages_wide` pages. A table wider than a page keeps its first two columns (number and
+    municipality) on every page and is printed across, then down: a municipality's figures follow each other."""
     ws.set_paper(9)
     ws.set_landscape() if landscape else ws.set_portrait()
-    ws.fit_to_pages(1, 0)
+    ws.fit_to_pages(pages_wide, 0)
     ws.print_area(0, 0, max(last_row, 1), last_col)
+    if pages_wide > 1:
+        ws.repeat_columns(0, 1)
+        ws.print_across()
     if header_row is not None:
         ws.repeat_rows(header_row)
     ws.set_header(f"&L&8{tr('Kjernejournal – regional oversikt', malform)}&R&8{name}")
