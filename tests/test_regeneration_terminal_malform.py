@@ -127,10 +127,6 @@ def bokmaal_labels(est) -> list[str]:
     return [nb for nb in labels if est.text_in(nb, "nn") != nb or tr(nb, "nn") != nb]
 
 
-@pytest.mark.xfail(strict=True, reason="the English reasons are composed with the bokmål labels where they are "
-                   "made: Carried.en and Problem.en in workbook_builder/xlsx/filled_reader.py (check_value: «is the "
-                   "list value», «must be at most … characters») and InputError.en in workbook_builder/core/model.py "
-                   "(_choose: «use one of: …»); those files are not ours to change in this branch")
 def test_the_terminals_reasons_name_list_values_and_inputs_in_a_nynorsk_workbooks_malform(est, filled_in, tmp_path,
                                                                                           capsys):
     """The reasons are English sentences; the list values and input labels they quote are the workbook's."""
@@ -156,3 +152,38 @@ def test_a_malform_switch_is_not_an_estimate_change(est, filled_in, tmp_path, ca
         named[malform] = [line.split(":")[0].strip() for line in lines[lines.index(next(
             line for line in lines if line.startswith("Estimates changed: "))) + 1:] if line.startswith("  kj_")]
     assert named[old] and named[new] == named[old]
+
+
+def reasons(lines: list[str]) -> list[str]:
+    """The report's lines that give a reason: a changed value, a value not carried or dropped."""
+    return [line for line in lines if " (changed: " in line or line.startswith(("  NOT CARRIED", "  DROPPED"))]
+
+
+@pytest.mark.parametrize(("old", "new"), [("nn", "nb"), ("nb", "nn")])
+def test_the_terminals_reasons_quote_the_new_workbooks_labels_after_a_malform_switch(est, filled_in, tmp_path,
+                                                                                     capsys, old, new):
+    """With `--malform`, the reasons quote the lists and inputs as the new workbook shows them, as its carried values
+    do: the other målform's labels are not in them."""
+    shown = reasons(rebuilt(filled_in[old], tmp_path / "ny.xlsx", capsys, "--malform", new))
+    labels = {"nn": bokmaal_labels(est), "nb": [tr(nb, "nn") if tr(nb, "nn") != nb else est.text_in(nb, "nn")
+                                               for nb in bokmaal_labels(est)]}[new]
+    assert len(shown) >= 6
+    assert {label: where for label in labels if (where := [line for line in shown if label in line])} == {}
+
+
+def test_the_terminals_reasons_for_a_bokmaal_workbook_are_the_same_as_before(filled_in, tmp_path, capsys):
+    """Byte for byte what kj-budget printed before the reasons were read in the new workbook's målform."""
+    shown = reasons(rebuilt(filled_in["nb"], tmp_path / "ny.xlsx", capsys))
+    assert shown == [
+        "  carried      kj_vendor = 'Annen leverandør' (changed: 'other' is the list value 'Annen leverandør')",
+        "  carried      kj_eid = 'PKI-kort' (changed: 'pki' is the list value 'PKI-kort')",
+        "  carried      kj_step_group#2 = 'b: Legemiddelansvarlige, korttidsavdelinger' (changed: 'b' is the list "
+        "value 'b: Legemiddelansvarlige, korttidsavdelinger')",
+        "  carried      kj_pay_role = 'Sykepleier' (changed: 'sykepleier' is the list value 'Sykepleier')",
+        "  carried      kj_uncertainty = 'Høy' (changed: 'høy' is the list value 'Høy')",
+        f"  NOT CARRIED  kj_vendor_other = {'x' * 120!r}: Navn på annen leverandør: must be at most 100 characters, "
+        "has 120; kept as a note beside the input (Inndata, column J), the input is blank",
+        "  NOT CARRIED  kj_step_group#3 = 'x': unknown rollout group 'x' (use one of: a, b, c, or a: Sykehjemsleger; "
+        "b: Legemiddelansvarlige, korttidsavdelinger; c: Hjemmesykepleie og tjenestekontor); kept as a note beside "
+        "the input (Inndata, column J), the input is blank",
+    ]

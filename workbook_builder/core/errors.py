@@ -22,6 +22,10 @@ class InputError(ValueError):
     """A bad input: the message in English (`en`, the command line) and in Norwegian as a message template
     with its values (`message`), read in either målform: `text("nn")`, `text("nb")` (= `nb`).
 
+    The English may be given as an `English` sentence whose values are messages (a list's labels): `english`
+    keeps it, `en_in(malform)` reads its labels in `malform` (the workbook's, where a workbook's value was
+    refused), and `en` is it read in bokmål, as the command line has always shown it.
+
         InputError("staff", "staff must be a whole number, got 12.5",
                    N_("{what} må være et heltall, fikk {value}"), what=Message(N_("Antall helsepersonell")),
                    value="12,5")
@@ -31,10 +35,15 @@ class InputError(ValueError):
     finished bokmål text with no values is accepted too (it is looked up in the catalog as it stands), as is
     a Message in place of the template."""
 
-    def __init__(self, field: str, en: str, nb: str | Message, /, **values: object) -> None:
-        self.field, self.en = field, en
+    def __init__(self, field: str, en: str | Message, nb: str | Message, /, **values: object) -> None:
+        self.field, self.english = field, en
+        self.en = self.en_in(DEFAULT_MALFORM)
         self.message = nb if isinstance(nb, Message) else Message(nb, **values)
-        super().__init__(en)
+        super().__init__(self.en)
+
+    def en_in(self, malform: str = DEFAULT_MALFORM) -> str:
+        """The English message, the labels it quotes in `malform`."""
+        return self.english.text(malform) if isinstance(self.english, Message) else self.english
 
     @property
     def nb(self) -> str:
@@ -56,8 +65,8 @@ class InputError(ValueError):
         «må vere eit heiltal, fekk 12,5» for «Tal på helsepersonell må vere eit heiltal, fekk 12,5»."""
         return self.reason.text(malform)
 
-    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, Message]]:
-        return InputError, (self.field, self.en, self.message)  # one picklable form (worker processes)
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str | Message, Message]]:
+        return InputError, (self.field, self.english, self.message)  # one picklable form (worker processes)
 
 
 class Detail(Message):

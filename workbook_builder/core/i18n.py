@@ -65,10 +65,15 @@ def messages(malform: str) -> dict[str, str]:
 def tr(text: str, malform: str = DEFAULT_MALFORM, /, **values: object) -> str:
     """`text` (bokmål, the message id) in `malform`, with {placeholders} filled from `values` (a value that
     is a Message is read in the same målform)."""
-    out = text if malform == DEFAULT_MALFORM else lookup(malform)(text)
+    return _filled(text if malform == DEFAULT_MALFORM else lookup(malform)(text), malform, values)
+
+
+def _filled(text: str, malform: str, values: dict[str, object]) -> str:
+    """`text` with its {placeholders} filled from `values`, a value that is a Message read in `malform` (THE rule
+    for which form of a label a text shows: the Norwegian messages' and the English sentences' alike)."""
     if not values:
-        return out
-    return out.format(**{k: v.text(malform) if isinstance(v, Message) else v for k, v in values.items()})
+        return text
+    return text.format(**{k: v.text(malform) if isinstance(v, Message) else v for k, v in values.items()})
 
 
 class Message:
@@ -118,6 +123,26 @@ class Message:
 
     def __setstate__(self, state: tuple[str, str | None, dict[str, object]]) -> None:
         self.msgid, self.nn, self.values = state
+
+
+class English(Message):
+    """A sentence of the command line's own (English, never looked up in a catalog) whose values may be messages:
+    an input's label, a list's labels, a reason. They are read in the målform of the text that shows the sentence,
+    as the Norwegian messages read them, so an English reason about a nynorsk workbook quotes its labels as the
+    workbook shows them («'høg' is the list value 'Høg'»), and about a bokmål one as it always did.
+
+        English("{label}: must be at most {limit} characters", label=Message(N_("Kommune")), limit=100)
+
+    The sentence is a template (a value's own braces are safe); one with no values is the text as it stands."""
+
+    __slots__ = ()
+
+    def text(self, malform: str = DEFAULT_MALFORM) -> str:
+        lookup(malform)  # refuses an unknown målform as tr does
+        return _filled(self.msgid, malform, self.values)
+
+    def __repr__(self) -> str:
+        return f"English({super().__repr__().removeprefix('Message(')}"
 
 
 def parse_malform(value: object) -> str:

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from workbook_builder.core.errors import InputError  # kj:embed-skip
 from workbook_builder.core.estimates import MAX_FIGURE, Estimates, Item  # kj:embed-skip
-from workbook_builder.core.i18n import DEFAULT_MALFORM, N_, Message, parse_malform, tr  # kj:embed-skip
+from workbook_builder.core.i18n import DEFAULT_MALFORM, N_, English, Message, parse_malform, tr  # kj:embed-skip
 from workbook_builder.core.municipality import (  # kj:embed-skip
     municipality_number_or_none,
     parse_municipality_number,
@@ -97,6 +97,9 @@ class _Option(Protocol):
 # The refusals of a list value (InputError templates): {what} names the list, {labels} its labels.
 MSG_CHOICE_MISSING = N_("{what} mangler: bruk {labels}")
 MSG_CHOICE_UNKNOWN = N_("ukjent {what} «{text}»: bruk {labels}")
+# The same in English (the command line), {labels} the same message: read in the målform of what shows it.
+EN_CHOICE_MISSING = "{what} is missing (use one of: {ids}, or {labels})"
+EN_CHOICE_UNKNOWN = "unknown {what} {text!r} (use one of: {ids}, or {labels})"
 
 
 @functools.lru_cache(maxsize=64)
@@ -125,13 +128,14 @@ def _choose(options: Sequence[_Option], text: Any, field: str, what_en: str, wha
         found = _choices(opts, by_parts, nn_labels).get(_norm(text))
         if found is not None:
             return found
-    labels = "; ".join(o.label for o in options)
-    hint_en = f"(use one of: {', '.join(o.id.replace('_', '-') for o in options)}, or {labels})"
-    values = {"what": Message(what_nb), "labels": Message.known(labels, "; ".join(nn.get(o.label, o.label)
-                                                                                for o in options))}
+    labels = Message.known("; ".join(o.label for o in options), "; ".join(nn.get(o.label, o.label) for o in options))
+    ids = ", ".join(o.id.replace("_", "-") for o in options)
+    values = {"what": Message(what_nb), "labels": labels}
     if not isinstance(text, str) or not text.strip():
-        raise InputError(field, f"{what_en} is missing {hint_en}", MSG_CHOICE_MISSING, **values)
-    raise InputError(field, f"unknown {what_en} {text!r} {hint_en}", MSG_CHOICE_UNKNOWN, text=text, **values)
+        raise InputError(field, English(EN_CHOICE_MISSING, what=what_en, ids=ids, labels=labels), MSG_CHOICE_MISSING,
+                         **values)
+    raise InputError(field, English(EN_CHOICE_UNKNOWN, what=what_en, text=text, ids=ids, labels=labels),
+                     MSG_CHOICE_UNKNOWN, text=text, **values)
 
 
 def parse_eid(est: Estimates, text: Any) -> str:

@@ -21,7 +21,7 @@ and the default zone's lookup all use that formula, and a LibreOffice test check
 from __future__ import annotations
 
 from workbook_builder.core.errors import InputError  # kj:embed-skip
-from workbook_builder.core.i18n import N_, Message  # kj:embed-skip
+from workbook_builder.core.i18n import N_, English, Message  # kj:embed-skip
 
 MUNICIPALITY_DIGITS = 4
 _DIGITS = "0123456789"
@@ -46,16 +46,18 @@ def is_municipality_number(text: object) -> bool:
     return len(t) == MUNICIPALITY_DIGITS and all(ch in _DIGITS for ch in t)
 
 
-def parse_municipality_number(text: object, subject: str = "municipality_number",
+def parse_municipality_number(text: object, subject: str | Message = "municipality_number",
                               what_nb: str = MUNICIPALITY_WHAT) -> str:
     """The municipality number in `text` as four digits, or "" for a blank; raises InputError whose
-    English message starts with `subject` (an option, a column) and whose Norwegian one with `what_nb` (a
-    bokmål message id: the input's name, read in the målform of the message)."""
+    English message starts with `subject` (an option, a column; or a message, an input's label, read in the
+    målform of what shows the English) and whose Norwegian one with `what_nb` (a bokmål message id: the input's
+    name, read in the målform of the message)."""
     if text is None:
         return ""
     what = Message(what_nb)
     if not isinstance(text, str):
-        raise InputError("municipality_number", f"{subject} must be four digits as text, got {text!r}",
+        raise InputError("municipality_number", English("{subject} must be four digits as text, got {text!r}",
+                                                        subject=subject, text=text),
                          MSG_MUNICIPALITY_NOT_TEXT, what=what, text=str(text))
     t = _canonical(text)
     if not t:
@@ -64,10 +66,12 @@ def parse_municipality_number(text: object, subject: str = "municipality_number"
         return t
     if len(t) == MUNICIPALITY_DIGITS - 1 and all(ch in _DIGITS for ch in t):  # 0301 saved as a number: 301
         padded = t.zfill(MUNICIPALITY_DIGITS)
-        raise InputError("municipality_number", f"{subject} must be four digits, got {text!r} (Excel drops a "
-                         f"leading zero: write {padded})", MSG_MUNICIPALITY_ZERO, what=what, text=text, padded=padded)
-    raise InputError("municipality_number", f"{subject} must be four digits, got {text!r}", MSG_MUNICIPALITY_DIGITS,
-                     what=what, text=text)
+        raise InputError("municipality_number", English("{subject} must be four digits, got {text!r} (Excel drops a "
+                                                        "leading zero: write {padded})", subject=subject, text=text,
+                                                        padded=padded),
+                         MSG_MUNICIPALITY_ZERO, what=what, text=text, padded=padded)
+    raise InputError("municipality_number", English("{subject} must be four digits, got {text!r}", subject=subject,
+                                                    text=text), MSG_MUNICIPALITY_DIGITS, what=what, text=text)
 
 
 def municipality_number_or_none(text: object) -> str | None:

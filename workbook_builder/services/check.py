@@ -73,7 +73,8 @@ def check_workbook(fw: FilledWorkbook, est: Estimates, allow_notes: bool = False
         "estimates": {"id": est.id, "version": est.version, "sha256": est.sha256, "file": Path(est.file).name,
                       "same_as_workbook": built_sha == est.sha256 if built_sha else None},
         "inputs": {c.key: c.data for c in fw.carried},
-        "problems": [{"name": p.key, "value": p.raw, "reason": p.en, "kind": p.kind} for p in fw.problems],
+        "problems": [{"name": p.key, "value": p.raw, "reason": p.en_in(fw.inputs.malform), "kind": p.kind}
+                     for p in fw.problems],  # the labels a reason quotes as the workbook shows them
         "checks": [{"id": c.id, "title": c.title, "status": c.status, "message": c.message} for c in b.checks],
         "followup": followup_json(est, b),
         "master_check": master,

@@ -5,7 +5,8 @@ against the new estimates; valid values are written into a new workbook, invalid
 notes beside their inputs. The new workbook gets a Regenerering sheet, and the terminal the same
 report in English: what was carried, what changed or was dropped and why, which estimates changed,
 and the headline totals before and after. The workbook's values the terminal shows are the new workbook's, in
-its målform (a list value by its list's label there, as the Regenerering sheet shows it).
+its målform (a list value by its list's label there, as the Regenerering sheet shows it), and so are the labels and
+list values its English reasons quote (`Explained.en_in`).
 """
 
 from __future__ import annotations
@@ -185,7 +186,9 @@ def report_lines(reg: Regeneration, out: Path | None = None) -> list[str]:
     """The report in English, one line per item."""
     r, old = reg.report, reg.old
     meta = old.metadata
-    malform = reg.built.budget.params.malform  # the new workbook's: its values as its Regenerering sheet shows them
+    # the new workbook's målform: its values as its Regenerering sheet shows them, and the labels and list values
+    # the English reasons quote
+    malform = reg.built.budget.params.malform
     lines = [f"Read {reg.source} (built {meta.get('built', '?')} from estimates {meta.get('estimates_id', '?')} "
              f"{meta.get('estimates_version', '?')}); new estimates {reg.est.id} {reg.est.version}."]
     lines += [en for en, _ in r.notes]
@@ -193,13 +196,14 @@ def report_lines(reg: Regeneration, out: Path | None = None) -> list[str]:
                  f"(kept as notes beside the inputs), {len(r.dropped)} dropped, {len(r.missing)} new in the template.")
     for c in r.carried:
         lines.append(f"  carried      {c.key} = {value_now(reg.est, malform, c)!r}"
-                     + (f" (changed: {c.en})" if c.changed else ""))
+                     + (f" (changed: {c.en_in(malform)})" if c.changed else ""))
     for p in r.not_carried:
         where = "Oppfølging, the note column" if p.key.startswith(ACTUAL) else "Inndata, column J"
-        lines.append(f"  NOT CARRIED  {p.key} = {p.raw!r}: {p.en}; kept as a note beside the input "
+        lines.append(f"  NOT CARRIED  {p.key} = {p.raw!r}: {p.en_in(malform)}; kept as a note beside the input "
                      f"({where}), the input is blank")
     for p in r.dropped:
-        lines.append(f"  DROPPED      {p.key} = {p.raw!r}: {p.en}; the value is listed on the Regenerering sheet")
+        lines.append(f"  DROPPED      {p.key} = {p.raw!r}: {p.en_in(malform)}; the value is listed on the "
+                     "Regenerering sheet")
     for name in r.missing:
         lines.append(f"  new          {name}: not in the old workbook; blank (the default is used)")
     lines.append(f"Estimates changed: {len(r.estimate_changes)}")

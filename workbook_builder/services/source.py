@@ -27,11 +27,12 @@ __all__ = ["Filled", "Finding", "UnreadableWorkbook", "filled_budget", "other_es
 @dataclass(frozen=True)
 class Finding(Explained):
     """An input value a reader found but could not use (it is left out of every number): the input's label
-    and why, as messages read in the målform of the document that lists it; why in English for the terminal."""
+    and why, as messages read in the målform of the document that lists it; why in English for the terminal
+    (`english`, its labels read by `en_in(malform)`)."""
 
     title: Message
     raw: str
-    en: str
+    english: str | Message
     reason: Message
 
     def shown(self, malform: str) -> dict[str, str]:
@@ -59,7 +60,7 @@ def read_filled(path: str | Path, est: Estimates, outputs: Iterable[str] = OUTPU
     source: str | Path | bytes = path if data is None else data
     fw = read_workbook(source, est, None if data is None else Path(path).name, strict=True, full=False,
                        outputs=outputs)
-    findings = [Finding(p.title, p.raw, p.en, p.reason) for p in fw.problems]
+    findings = [Finding(p.title, p.raw, p.english, p.reason) for p in fw.problems]
     saved = {name: fw.saved[name] for name in outputs if name in fw.saved}
     return Filled(Path(path), fw.inputs, findings, fw.metadata, built_date(fw.metadata), saved)
 

@@ -52,7 +52,7 @@ from workbook_builder.cells import INPUT_BY_NAME, INPUTS, OUTPUTS, STEP_ROWS, TE
 from workbook_builder.core.errors import InputError
 from workbook_builder.core.estimates import MAX_FIGURE, Estimates
 from workbook_builder.core.followup import lines
-from workbook_builder.core.i18n import DEFAULT_MALFORM, MALFORMS, N_, Message, parse_malform, tr
+from workbook_builder.core.i18n import DEFAULT_MALFORM, MALFORMS, N_, English, Message, parse_malform, tr
 from workbook_builder.core.model import (
     ACTUAL_NB,
     PLAN_YEARS,
@@ -1182,10 +1182,24 @@ _EMPTY_SHEET = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http:/
 
 class Explained:
     """A value's label (`title`) and why it was not used or was changed (`reason`, None when it was carried as
-    it stood), both messages read in the målform of the text that shows them; bokmål by `label` and `nb`."""
+    it stood), both messages read in the målform of the text that shows them; bokmål by `label` and `nb`.
+
+    Why in English too (`english`, the command line): a sentence whose labels and list values are messages as
+    well (`English`), read by `en_in(malform)` in the målform of the report that shows it (a regeneration's: the
+    new workbook's); `en` reads them in bokmål ("" when there is nothing to say)."""
 
     title: Message
     reason: Message | None
+    english: str | Message
+
+    @property
+    def en(self) -> str:
+        """Why in English, its labels in bokmål."""
+        return self.en_in(DEFAULT_MALFORM)
+
+    def en_in(self, malform: str = DEFAULT_MALFORM) -> str:
+        """Why in English, the labels and list values it quotes in `malform`."""
+        return self.english.text(malform) if isinstance(self.english, Message) else self.english
 
     @property
     def label(self) -> str:
@@ -1206,9 +1220,9 @@ class Explained:
 
 @dataclass(frozen=True)
 class Problem(Explained):
-    """An input value that could not be carried: where it was, what it was, and why: in English (`en`, the
-    command line) and in Norwegian as a message (`reason`), read in the målform of the text that shows it
-    (`why(malform)`); the input's label is a message too (`title`, read by `label_in(malform)`).
+    """An input value that could not be carried: where it was, what it was, and why: in English (`english`, the
+    command line, read by `en_in(malform)`) and in Norwegian as a message (`reason`), read in the målform of the
+    text that shows it (`why(malform)`); the input's label is a message too (`title`, read by `label_in(malform)`).
 
     kind: "invalid" (kept as a note beside the input, which is left blank), "not_in_template" (the
     new template has no such input) or "no_room" (a step row beyond the new template's rows)."""
@@ -1216,7 +1230,7 @@ class Problem(Explained):
     key: str
     title: Message
     raw: str
-    en: str
+    english: str | Message
     reason: Message
     kind: str = "invalid"
     text: str = ""  # the note as an earlier regeneration wrote it, carried unchanged
@@ -1259,13 +1273,13 @@ def _note_marks() -> tuple[str, ...]:
 @dataclass(frozen=True)
 class Carried(Explained):
     """An input value carried across: as found, and as it is written again (text for the report); why it
-    changed, if it did, in English and as a message (read in the målform of the text that shows it)."""
+    changed, if it did, in English and as a message (both read in the målform of the text that shows them)."""
 
     key: str
     title: Message
     raw: str
     value: str
-    en: str = ""  # why it changed, if it did
+    english: str | Message = ""  # why it changed, if it did
     reason: Message | None = None
     data: Any = None  # the value itself: a number, or text (a list value as its label)
 
@@ -1273,10 +1287,9 @@ class Carried(Explained):
     def name(self) -> str:
         return self.key.split("#")[0]
 
-
     @property
     def changed(self) -> bool:
-        return bool(self.en)
+        return bool(self.english)
 
 
 @dataclass
@@ -1330,9 +1343,11 @@ def _title(spec: InputSpec, row: int | None) -> Message:
 
 
 class _Invalid(Exception):
-    def __init__(self, en: str, reason: Message) -> None:
-        super().__init__(en)
-        self.en, self.reason = en, reason
+    """A refused value: why in English (a sentence whose labels are messages, or plain text) and in Norwegian."""
+
+    def __init__(self, english: str | Message, reason: Message) -> None:
+        super().__init__(english)
+        self.english, self.reason = english, reason
 
 
 # Why a value was changed or refused (messages, read in the målform of the text that shows them).
@@ -1366,7 +1381,14 @@ def _both(first: Message | None, then: Message | None) -> Message | None:
     return Message(MSG_BOTH, first=first, then=then)
 
 
-_CHOICES: dict[tuple[str, str, str], tuple[str, str] | tuple[str, str, Message]] = {}
+def _both_en(first: str | Message, then: str | Message) -> str | Message:
+    """Two reasons in English one after the other («…; …»), or the one there is ("" for none)."""
+    if not first or not then:
+        return first or then
+    return English("{first}; {then}", first=first, then=then)
+
+
+_CHOICES: dict[tuple[str, str, str], tuple[str, str] | tuple[str, str | Message, Message]] = {}
 
 
 def _choice(est: Estimates, kind: str, text: str) -> tuple[str, str]:
@@ -1379,7 +1401,7 @@ def _choice(est: Estimates, kind: str, text: str) -> tuple[str, str]:
             ident = parse_choice(est, kind, text)
             found = (ident, list_label(est, kind, ident) or "")
         except InputError as exc:
-            found = (exc.field, exc.en, exc.message)  # a refusal, remembered as its messages
+            found = (exc.field, exc.english, exc.message)  # a refusal, remembered as its messages
         if len(_CHOICES) < 10_000:
             _CHOICES[key] = found
     if len(found) == 3:
@@ -1388,9 +1410,9 @@ def _choice(est: Estimates, kind: str, text: str) -> tuple[str, str]:
 
 
 def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = False,
-                malform: str = DEFAULT_MALFORM) -> tuple[Any, str, Message | None]:
-    """(the value for `Inputs`, why it changed in English, and as a message: None when it did not), or
-    raises _Invalid.
+                malform: str = DEFAULT_MALFORM) -> tuple[Any, str | Message, Message | None]:
+    """(the value for `Inputs`, why it changed in English ("" when it did not; a sentence whose labels are
+    messages, see `Explained.en_in`), and as a message: None when it did not), or raises _Invalid.
 
     The model's rules: whole numbers and numbers within the register's bounds, list values that the
     model's parsers know (an id, a label in any case, a vendor's product name; `strict`: only a list
@@ -1399,7 +1421,7 @@ def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = Fals
     if isinstance(value, ErrorValue):
         raise _Invalid(f"an error value ({value})", Message(MSG_ERROR_VALUE, value=str(value)))
     if spec.kind == "text":
-        changed: tuple[str, Message | None] = ("", None)
+        changed: tuple[str | Message, Message | None] = ("", None)
         if isinstance(value, DateValue):
             changed = (f"the date {value} is carried as the text {value.text!r}",
                        Message(MSG_DATE_AS_TEXT, value=str(value)))
@@ -1412,9 +1434,9 @@ def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = Fals
             value = text
         if spec.field == "municipality_number":  # the one municipality-number rule, on the text as the cell has it
             try:
-                muni = parse_municipality_number(value, f"{spec.label}:", spec.label)
+                muni = parse_municipality_number(value, English("{label}:", label=Message(spec.label)), spec.label)
             except InputError as exc:
-                raise _Invalid(exc.en, exc.reason) from None
+                raise _Invalid(exc.english, exc.reason) from None
             if muni != value and not changed[0]:
                 changed = (f"{value!r} is the municipality number {muni}",
                            Message(MSG_MUNICIPALITY_NUMBER, value=value, number=muni))
@@ -1423,21 +1445,23 @@ def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = Fals
         if cleaned:
             changed = ("line breaks and control characters were removed", Message(MSG_CLEANED))
         if len(value) > TEXT_MAX:
-            raise _Invalid(f"{spec.label}: must be at most {TEXT_MAX} characters, has {len(value)}",
+            raise _Invalid(English("{label}: must be at most {limit} characters, has {length}",
+                                   label=Message(spec.label), limit=TEXT_MAX, length=len(value)),
                            Message(MSG_TOO_LONG, limit=TEXT_MAX, length=len(value)))
         return value, *changed
     if spec.kind == "choice":
         try:
             ident, label = _choice(est, spec.choices, value if isinstance(value, str) else raw_text(value))
         except InputError as exc:
-            raise _Invalid(exc.en, exc.message) from None
+            raise _Invalid(exc.english, exc.message) from None
         shown = est.text_in(label, malform)  # the list as the workbook shows it
         if strict and (not isinstance(value, str) or shown.casefold() != value.casefold()):
             raise _Invalid(f"{raw_text(value)!r} is not one of the list values (the workbook ignores it)",
                            Message(MSG_NOT_IN_LIST))
         if label != value and shown != value:
-            return ident, f"{raw_text(value)!r} is the list value {label!r}", Message(
-                MSG_LIST_VALUE, value=raw_text(value), label=Message.known(label, est.text_in(label, "nn")))
+            listed = Message.known(label, est.text_in(label, "nn"))  # the list value, read where it is shown
+            return ident, English("{value!r} is the list value {label!r}", value=raw_text(value), label=listed), \
+                Message(MSG_LIST_VALUE, value=raw_text(value), label=listed)
         return ident, "", None
     what = Message(WHOLE_NUMBER if spec.kind == "whole" else NUMBER)
     if isinstance(value, DateValue):  # a date typed where a count or an amount is meant
@@ -1451,8 +1475,8 @@ def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = Fals
         try:
             x = number_from_text(value, spec.name, spec.label)
         except InputError as exc:
-            raise _Invalid(f"text, not a number: {exc.en}", Message(MSG_TEXT_AMBIGUOUS, what=what,
-                                                                      value=value)) from None
+            raise _Invalid(English("text, not a number: {why}", why=exc.english),
+                           Message(MSG_TEXT_AMBIGUOUS, what=what, value=value)) from None
         if x is not None:
             raise _Invalid(f"text, not a number: {value!r} is {raw_text(x)} written as text; type it as a number",
                            Message(MSG_TEXT_NUMBER, what=what, value=value,
@@ -1465,7 +1489,7 @@ def check_value(est: Estimates, spec: InputSpec, value: Any, strict: bool = Fals
             return whole_number(value, spec.name, spec.label, lowest, highest), "", None
         return number(value, spec.name, spec.label, spec.minimum or 0.0, spec.maximum), "", None
     except InputError as exc:
-        raise _Invalid(exc.en, exc.reason) from None
+        raise _Invalid(exc.english, exc.reason) from None
 
 
 def read_workbook(path: str | Path | bytes, est: Estimates, label: str | None = None,
@@ -1528,9 +1552,9 @@ def _read(wb: WorkbookFile, est: Estimates, strict: bool = False, full: bool = T
         try:
             ok, en, why = check_value(est, spec, value, strict, malform)
         except _Invalid as exc:
-            problems.append(Problem(key, title, raw_text(value), exc.en, exc.reason))
+            problems.append(Problem(key, title, raw_text(value), exc.english, exc.reason))
             return None
-        en = "; ".join(x for x in (how_en, en) if x)
+        en = _both_en(how_en, en)
         shown = _choice(est, spec.choices, ok)[1] if spec.kind == "choice" else raw_text(ok)
         data = shown if spec.kind in ("choice", "text") else ok
         carried.append(Carried(key, title, raw_text(value), shown, en, _both(how, why), data))
