@@ -157,3 +157,19 @@ def test_batch_command_refuses_a_bad_file_and_writes_nothing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "unknown column(s) 'navn', 'nummer'" in err
     assert not out.exists()
+
+
+def test_a_refused_list_value_is_named_in_the_rows_malform(est, tmp_path):
+    """A row for a nynorsk workbook is told the choices as its workbook names them («Annan leverandør»)."""
+    names = [c.name for c in columns(est)]
+
+    def row(**values: str) -> str:
+        return ";".join(values.get(n, "") for n in names)
+
+    path = write(tmp_path, ";".join(names),
+                 row(kommune="Ål", kommunenummer="3619", epj_leverandor="Cerner", a_helsepersonell="10", malform="nn"),
+                 row(kommune="Gol", kommunenummer="3324", epj_leverandor="Cerner", a_helsepersonell="10"))
+    _, bad = read_rows(path, est, TODAY)
+    assert [b.line for b in bad] == [2, 3]
+    assert "Annan leverandør)" in str(bad[0]) and "Annen" not in str(bad[0])
+    assert "Annen leverandør)" in str(bad[1])  # bokmål, as before

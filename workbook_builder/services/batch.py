@@ -24,7 +24,7 @@ from typing import Any
 
 from workbook_builder.core.errors import InputError
 from workbook_builder.core.estimates import Estimates, parse_estimates
-from workbook_builder.core.i18n import parse_malform
+from workbook_builder.core.i18n import DEFAULT_MALFORM, parse_malform
 from workbook_builder.core.model import (
     PARAMETER_BY_NAME,
     PLAN_YEARS,
@@ -251,13 +251,19 @@ def _row_inputs(est: Estimates, values: dict[str, str], today: dt.date) -> Input
     if not number:
         raise ValueError("kommunenummer: is missing")
     fields: dict[str, Any] = {"municipality": name, "municipality_number": number}
+    if get("malform"):  # first: a refused list value is named in the row's målform, as its workbook would name it
+        try:  # the one målform parser
+            fields["malform"] = parse_malform(get("malform"))
+        except ValueError:
+            raise ValueError(f"malform: must be nb (bokmål) or nn (nynorsk), got {get('malform')!r}") from None
+    malform = fields.get("malform", DEFAULT_MALFORM)
     try:
         if get("epj_leverandor"):
             fields["vendor"] = parse_vendor(est, get("epj_leverandor"))
         if get("eid"):
             fields["eid"] = parse_eid(est, get("eid"))
     except InputError as exc:
-        raise ValueError(f"{'eid' if exc.field == 'eid' else 'epj_leverandor'}: {exc.en}") from None
+        raise ValueError(f"{'eid' if exc.field == 'eid' else 'epj_leverandor'}: {exc.en_in(malform)}") from None
     first_year = _whole(get("forste_budsjettar"), "forste_budsjettar", YEAR_MIN, YEAR_MAX) \
         if get("forste_budsjettar") else None
     fields["first_year"] = first_year
@@ -276,11 +282,6 @@ def _row_inputs(est: Estimates, values: dict[str, str], today: dt.date) -> Input
         if staff:
             steps.append(Step(staff, g, "", year))
     fields["steps"] = tuple(steps)
-    if get("malform"):
-        try:  # the one målform parser
-            fields["malform"] = parse_malform(get("malform"))
-        except ValueError:
-            raise ValueError(f"malform: must be nb (bokmål) or nn (nynorsk), got {get('malform')!r}") from None
     for col in _TAIL:
         if col.kind != "param" or not get(col.name):
             continue
@@ -290,7 +291,7 @@ def _row_inputs(est: Estimates, values: dict[str, str], today: dt.date) -> Input
     try:
         resolve(est, inputs, today)  # the model's own validation, the last word
     except InputError as exc:
-        raise ValueError(exc.en) from None
+        raise ValueError(exc.en_in(malform)) from None
     return inputs
 
 
