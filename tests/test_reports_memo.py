@@ -288,3 +288,15 @@ def test_the_memo_for_the_council_names_no_command(memo):
     _, _, html = memo
     body = re.sub(r"<style>.*?</style>|<head>.*?</head>", "", html, flags=re.S)
     assert "kj-budget notice" not in body and "--decided" not in body and "kj-budget lines" not in body
+
+
+@pytest.mark.parametrize("malform", ["nb", "nn"])
+def test_the_vendor_is_named_without_brackets_inside_brackets(est, malform):
+    """«EPJ-leverandøren (Visma (Profil))»: a vendor's label has its product in brackets, so the memo names the
+    vendor after a comma, «EPJ-leverandøren, Visma (Profil), med kopi …», in both målformer."""
+    inputs = Inputs(municipality="Gausdal", vendor="Visma (Profil)", first_year=2027, malform=malform,
+                    steps=(Step(58, "b", "Korttidsavdeling Follebu", 2027),))
+    html = render_memo_html(est, inputs, budget(est, inputs, TODAY))
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+    assert "EPJ-leverandøren, Visma (Profil), med kopi" in text
+    assert "(Visma (Profil))" not in text
