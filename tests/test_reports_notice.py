@@ -57,7 +57,7 @@ def test_notice_is_by_default_an_inquiry_with_no_amount_and_nothing_decided(est)
     assert "Halden kommune vurderer å innføre kjernejournal" in text
     for part in ("Omfanget vi planlegger:", "Helsepersonell som skal ta i bruk kjernejournal: 175",
                  "a: Sykehjemsleger: 10 helsepersonell fra 2027",
-                 "b: Legemiddelansvarlige, korttidsavdelinger, KAD: 45 helsepersonell fra 2027",
+                 "b: Legemiddelansvarlige, korttidsavdelinger – KAD: 45 helsepersonell fra 2027",
                  "c: Hjemmesykepleie og tjenestekontor: 120 helsepersonell fra 2029",
                  "e-ID på sikkerhetsnivå høyt: BankID på mobil",
                  "Planlagt oppstart: 2027 (økonomiplanperioden 2027–2030)",
@@ -162,3 +162,16 @@ def test_notice_command_refuses_another_vendor_without_its_name(workbooks, tmp_p
                    "workbook has no vendor name (Inndata, Navn på annen leverandør): type the vendor's name, save the "
                    "workbook and run notice again\n")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("malform", ["nb", "nn"])
+def test_a_step_line_sets_the_unit_apart_from_its_group(est, malform):
+    """«b: Legemiddelansvarlige, korttidsavdelinger, Korttidsavdeling Follebu: 58» ran the group (which has a comma
+    of its own) and the unit together: the unit comes after a dash; a step without a unit shows the group alone."""
+    inputs = Inputs(municipality="Gausdal", vendor="Visma (Profil)", first_year=2027, malform=malform,
+                    steps=(Step(58, "b", "Korttidsavdeling Follebu", 2027), Step(6, "a", "", 2027)))
+    text = notice_text(est, inputs, budget(est, inputs, TODAY), today=TODAY)
+    group_b = {"nb": "b: Legemiddelansvarlige, korttidsavdelinger", "nn": "b: Legemiddelansvarlege, korttidsavdelingar"}
+    line = next(ln for ln in text.splitlines() if "Follebu" in ln)
+    assert line.strip().startswith(f"- {group_b[malform]} – Korttidsavdeling Follebu: 58 "), line
+    assert re.search(r"^\s+- a: [^–,]*: 6 ", text, re.M), text

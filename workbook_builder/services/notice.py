@@ -58,7 +58,9 @@ def notice_text(est: Estimates, inputs: Inputs, b: Budget, *, today: dt.date | N
         if s.staff <= 0:
             continue
         group = list_label(est, "group", s.group, m) or tr("gruppe ikke valgt", m)
-        where = f", {one_line(s.unit)}" if s.unit else ""
+        # the unit after a dash: the group's label has commas of its own («b: Legemiddelansvarlige,
+        # korttidsavdelinger – Korttidsavdeling Follebu»)
+        where = f" – {one_line(s.unit)}" if s.unit else ""
         steps.append(tr("{group}{where}: {staff} helsepersonell fra {year}", m, group=group, where=where,
                         staff=num(s.staff), year=s.year or p.first_year))
     municipality = one_line(inputs.municipality)
