@@ -7,6 +7,8 @@ and per budget year and in all for the new money and the internal resources apar
 
 from __future__ import annotations
 
+from typing import Any
+
 from workbook_builder.core.estimates import Estimates
 from workbook_builder.core.i18n import N_
 from workbook_builder.core.model import (
@@ -34,9 +36,11 @@ class _Writer:
         self.labels = {i.id: ctx.text(i.label) for i in self.est.items}
         self.labels.update({r.id: ctx.text(r.label) for r in self.est.running})
         self.labels["eid_renewal"] = ctx.tr("Fornyelse av e-ID")
+        self.blocks: list[int] = []  # the first row (the band) of each block, for the page breaks
 
     def head(self, r: int, title: str) -> int:
         s = self.s
+        self.blocks.append(r)
         s.band(r, title, C_SD)
         r += 1
         heads = (N_("Linje"), N_("Sannsynlig (M)"), N_("Lav (L)"), N_("Høy (H)"), N_("Forventet"), N_("Standardavvik"))
@@ -161,8 +165,39 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> dict[str, list[int]]:
         r = w.block(r, tr(title_all), likely_total, total,
                     {"p50": f"kj_{scope}_total_kr_p50", "p85": f"kj_{scope}_total_kr_p85"})
     s.print_setup(landscape=False, last_row=r, last_col=C_SD)
+    # a block (band, lines, sum, P50, P85, reserve) is never split across pages: «Behov for nye midler 2030»
+    # printed its P50 and P85 on the next page
+    ws.set_h_pagebreaks(page_breaks(ws, [3, *w.blocks], r, [70] + [16] * (C_SD - C_LABEL)))
     s.protect()
     return out
+
+
+# A4 portrait with the margins of Sheet.print_setup, in points: the printable height and width
+PAGE_HEIGHT_PT, PAGE_WIDTH_PT = (11.69 - 2 * 0.75) * 72, (8.27 - 2 * 0.5) * 72
+DEFAULT_ROW_PT = 15.0
+
+
+def page_breaks(ws: Any, starts: list[int], end: int, widths: list[float], fill: float = 0.9) -> list[int]:
+    """Manual page breaks before blocks so that none is split: the blocks (each from its first row up to the
+    next block's) are packed onto pages greedily. A sheet fitted to one page wide is scaled by the page's width
+    over the columns' (a column of width w is 7·w + 5 pixels, 0,75 pt each); `fill` leaves room for the
+    difference between this estimate and the spreadsheet's own layout."""
+    columns_pt = sum(7 * w + 5 for w in widths) * 0.75
+    scale = min(1.0, PAGE_WIDTH_PT / columns_pt)
+    capacity = PAGE_HEIGHT_PT / scale * fill
+    sizes = ws.row_sizes
+
+    def height(first: int, last: int) -> float:
+        return sum(sizes[row][0] if row in sizes and sizes[row][0] is not None else DEFAULT_ROW_PT
+                   for row in range(first, last))
+
+    breaks: list[int] = []
+    page = 0
+    for start, stop in zip(starts, [*starts[1:], end + 1]):
+        if height(page, stop) > capacity and start > page:
+            breaks.append(start)
+            page = start
+    return breaks
 
 
 def _year_formula(ctx: Context, rows: Rows, range_id: str, col: int) -> str:
