@@ -85,7 +85,7 @@ def test_budsjett_cells_equal_the_model_per_year(recalculated_cases, est):
     assert rows["Fornyelse av e-ID (i årene kortene må fornyes)"] == pytest.approx(list(frame["renewal_kr"]))
     assert rows["Interne timer i alt"] == pytest.approx(list(frame["internal_hours"]))
     assert rows["Verdien av de interne timene (timer × timekostnad)"] == pytest.approx(list(frame["internal_kr"]))
-    assert rows["Timer frigjort"] == pytest.approx(list(frame["benefit_hours"]))
+    assert rows["Frigjorte timer"] == pytest.approx(list(frame["benefit_hours"]))
     assert rows["Engangskostnader"] == pytest.approx(list(frame["one_off_kr"]))
     assert rows["Driftskostnader"] == pytest.approx(list(frame["running_kr"]))
     assert not any("Netto" in label for label in rows)

@@ -146,3 +146,130 @@ def test_the_four_year_p85_on_budsjett_is_the_period_p85_of_the_key_figures_and_
     assert cached(book, "Budsjett", f"G{rows['reserve']}") == pytest.approx(b.ranges.cash_total.reserve)
     assert cached(book, "Budsjett", f"G{rows['internal_p85']}") == pytest.approx(b.ranges.internal_total.p85)
     assert b.ranges.cash_total.p85 < sum(x.p85 for x in b.ranges.cash_years)  # why the column needed it
+
+
+@pytest.fixture(scope="module", params=["nb", "nn"])
+def followed(request, est):
+    """A filled workbook with actuals on Oppfølging (their statuses in column K), as openpyxl reads its formats
+    and (data_only) its cached values."""
+    built = build_bytes(est, replace(scenarios.scenarios()["followup"], malform=request.param), today=TODAY)
+    return (request.param, openpyxl.load_workbook(io.BytesIO(built.data)),
+            openpyxl.load_workbook(io.BytesIO(built.data), data_only=True))
+
+
+def test_a_text_after_a_right_aligned_figure_keeps_a_gap(followed):
+    """Printed, a right-aligned figure ends at its column's right edge, and a left-aligned text in the next
+    column starts right there: «ca 400Kilde», «5Kjernejournal: …» (Budsjettlinjer), «NeiKr per kort», «145 000
+    krkr». Every text that follows a figure in the same row is indented (or aligned away from it)."""
+    _, wb, values = followed
+    touching = []
+    for ws in wb.worksheets:
+        vs = values[ws.title]
+        merged = {c for rng in ws.merged_cells.ranges for c in rng.cells}
+        for row in ws.iter_rows():
+            for c in row[:-1]:
+                v = vs[c.coordinate].value
+                if v is None or isinstance(v, str) or (c.row, c.column) in merged:
+                    continue
+                if c.alignment.horizontal not in (None, "general", "right"):
+                    continue
+                n = ws.cell(c.row, c.column + 1)
+                text = vs[n.coordinate].value
+                # an indent shows only on text aligned left (LibreOffice and Excel ignore it under «general»)
+                if isinstance(text, str) and text.strip() and n.alignment.horizontal in (None, "general", "left") \
+                        and not (n.alignment.indent and n.alignment.horizontal == "left"):
+                    touching.append((ws.title, c.coordinate, v, text[:30]))
+    assert touching == [], touching[:10]
+
+
+def test_an_amount_on_inndata_leaves_its_unit_to_the_enhet_column(followed):
+    """«145 000 kr» stood beside an Enhet column saying «kr»: on Inndata the unit column says it (FAST), so the
+    amounts in Verdi, Standard and Brukt show the figure alone; a share keeps its % (the number's own form)."""
+    malform, wb, _ = followed
+    ws = wb[sheet_names(malform)["Inndata"]]
+    kr = tr("kr", malform)
+    amounts = 0
+    for row in ws.iter_rows(min_row=4):
+        unit = row[2].value
+        if not isinstance(unit, str) or not unit.startswith(kr):
+            continue
+        for c in (row[1], row[3], row[4]):
+            assert kr not in c.number_format, (c.coordinate, unit, c.number_format)
+            amounts += c.number_format == "#,##0"
+    assert amounts >= 10
+
+
+def test_the_avdeling_column_shows_a_zone_name_whole(followed):
+    """«Hjemmesykepleien sone nord» was cut at «…sone nor»: the column of departments and zones holds it (a
+    column-width unit is a digit's width; a name of 30 characters needs about 28 of them)."""
+    malform, wb, _ = followed
+    ws = wb[sheet_names(malform)["Inndata"]]
+    assert ws.column_dimensions["C"].width >= 28
+
+
+def test_a_one_line_note_does_not_wrap_over_the_next_row(followed):
+    """Beregning's «i året for første trinn» wrapped in a row one line tall and ran over the row below: a note
+    in a row of one line does not wrap when it is wider than its column."""
+    malform, wb, _ = followed
+    ws = wb[sheet_names(malform)["Beregning"]]
+    note = tr("i året for første trinn", malform)
+    cells = [c for row in ws.iter_rows() for c in row if c.value == note]
+    assert len(cells) == 1
+    c = cells[0]
+    assert not c.alignment.wrap_text or len(note) <= ws.column_dimensions[c.column_letter].width
+    assert c.alignment.indent >= 1 and c.alignment.horizontal == "left"  # after the figure in column C
+
+
+def test_budsjett_shows_hours_in_one_format(followed):
+    """The key figure «Frigjort tid per år …» showed «89» and section 3 «88,7» for the same figure: every hour
+    figure on Budsjett (a row whose unit is timer, or timer per år) is in whole hours, as the key figures, Oppfølging
+    and the memo give them."""
+    malform, wb, _ = followed
+    ws = wb[sheet_names(malform)["Budsjett"]]
+    units = {tr("timer", malform), tr("timer per år", malform)}
+    formats = {c.number_format for row in ws.iter_rows(min_row=5) if row[1].value in units
+               for c in row[2:7] if isinstance(c.value, str) and c.value.startswith("=")}
+    assert formats == {"#,##0"}, formats
+
+
+def test_the_freed_hours_have_one_name_in_table_and_chart(book):
+    """The chart's legend said «Tid frigjort (timer)» where the table says «Timer frigjort» (nynorsk «Timar
+    frigjorde»): one name, «Frigjorte timer» (nynorsk «Frigjorde timar», docs/ordliste.md)."""
+    malform = book[0]
+    name = {"nb": "Frigjorte timer", "nn": "Frigjorde timar"}[malform]
+    ws = sheet(book, "Budsjett")
+    assert name in [c.value for (c,) in ws.iter_rows(min_col=1, max_col=1)]
+    legends = [re.findall(r"<c:tx>.*?</c:tx>", xml, re.S) for xml in charts(book, "Budsjett")]
+    assert any(f"<c:v>{name}</c:v>" in t or f"<a:t>{name}</a:t>" in t for ts in legends for t in ts), legends
+
+
+def test_the_municipality_help_says_when_the_page_header_takes_the_name(book):
+    """A page header cannot refer to a cell: it is set when the workbook is built or regenerated. The help text
+    of «Kommune» said «Vises i topptekst» as if the header followed the cell."""
+    malform = book[0]
+    ws = sheet(book, "Inndata")
+    label = tr("Kommune", malform)
+    row = next(c.row for (c,) in ws.iter_rows(min_col=1, max_col=1) if c.value == label)
+    help_text = ws.cell(row, 9).value
+    words = {"nb": ("topptekst", "bygges", "regenereres"), "nn": ("topptekst", "bygd", "regenerert")}[malform]
+    assert all(w in help_text for w in words), help_text
+
+
+def test_no_block_of_usikkerhet_is_split_across_pages(book):
+    """«Behov for nye midler 2030» printed its P50 and P85 on the next page: manual page breaks fall only before a
+    block's band, and each page's rows fit the page by the sheet's own estimate (A4 portrait, fitted to its
+    width)."""
+    from workbook_builder.sheets.usikkerhet import PAGE_HEIGHT_PT, PAGE_WIDTH_PT
+
+    ws = sheet(book, "Usikkerhet")
+    bands = [c.row for (c,) in ws.iter_rows(min_col=1, max_col=1)
+             if c.fill is not None and c.fill.fgColor is not None and c.fill.fgColor.rgb in ("FF1F4E79", "001F4E79")]
+    breaks = [b.id + 1 for b in ws.row_breaks.brk]  # the first row of each new page
+    assert breaks, "a sheet of about 250 rows on A4 needs page breaks"
+    assert set(breaks) <= set(bands), (breaks, bands)
+    widths = [ws.column_dimensions[col].width for col in "ABCDEF"]
+    scale = min(1.0, PAGE_WIDTH_PT / (sum(7 * w + 5 for w in widths) * 0.75))
+    last = ws.max_row
+    for first, stop in zip([1, *breaks], [*breaks, last + 1]):
+        height = sum(ws.row_dimensions[r].height or 15 for r in range(first, stop))
+        assert height * scale <= PAGE_HEIGHT_PT, (first, stop, height * scale)

@@ -159,7 +159,7 @@ def _steps(c: _Calc, r: int) -> int:
     heads = (N_("Trinn"), "", N_("Helsepersonell"), N_("Gruppe nr."), N_("Korttid"), N_("Hjemme"), N_("Startår"),
              N_("Ufullstendig"), N_("KOSTRA-funksjon"))
     for col, h in enumerate(heads):
-        s.text(r, col, tr(h) if h else "", "colhead")
+        s.text(r, col, tr(h) if h else "", "colhead", indent=int(col == 8))
     r += 1
     first = r
     steps = list(ctx.inputs.steps) + [None] * (STEP_ROWS - len(ctx.inputs.steps))
@@ -185,7 +185,7 @@ def _steps(c: _Calc, r: int) -> int:
         s.formula(r, 7, f"IF({cell(r, 2)}>0,IF({cell(r, 3)}=0,1,0),IF({cell(r, 3)}>0,1,0))",
                   1 if (staff > 0) != (gidx > 0) else 0, "calc", "count")
         s.formula(r, 8, f"IF({cell(r, 3)}>0,INDEX(kj_est_group_function,{cell(r, 3)}),kj_est_default_function)",
-                  func, "calc", "text")
+                  func, "calc", "text", indent=1)
         r += 1
     for col, name in ((2, "kj_calc_step_staff"), (4, "kj_calc_step_short"), (5, "kj_calc_step_home"),
                       (6, "kj_calc_step_year"), (7, "kj_calc_step_incomplete"), (8, "kj_calc_step_function")):
@@ -292,7 +292,8 @@ def _cumulative(c: _Calc, r: int) -> int:
     c.label(r, text(est.item("vendor_module").label), "kr")
     s.formula(r, C_TOTAL, f'IF(AND({cell(rows.staff, C_TOTAL)}>0,kj_vendor_module_kr_used<>""),'
                           f'kj_vendor_module_kr_used,0)', cols[C_TOTAL].item("vendor_module").purchase_kr, "calc", "kr")
-    s.text(r, C_BEFORE, tr("i året for første trinn"), "muted")
+    # one line, after a gap, into the empty year columns (wrapped, it ran over the row below)
+    s.text(r, C_BEFORE, tr("i året for første trinn"), "note", indent=1)
     r += 1
 
     s.band(r, tr("Kroner per linje (timer × timekostnad; kjøp og vikarer som over)"), C_YEARS[-1], "section")
@@ -512,7 +513,7 @@ def _benefits(c: _Calc, r: int) -> int:
                             f"kj_minutes_per_hour*{cell(rfh, col)}", ben.home_care_hours, "calc", "number")
     r += 6
     rows.benefit_hours, rows.benefit_kr = r, r + 1
-    c.label(r, tr("Timer frigjort i alt"), "timer", "bold")
+    c.label(r, tr("Frigjorte timer i alt"), "timer", "bold")
     c.label(r + 1, tr("Frigjort tid i kr (timer × timekostnad; ikke innsparte kroner)"), "kr", "total")
     for k, col in enumerate(RUN_COLS):
         hours, kr = (b.benefit.hours, b.benefit.kr) if col == C_TOTAL else (years[k - 1].benefit_hours,

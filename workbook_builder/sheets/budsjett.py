@@ -25,12 +25,16 @@ C_Y = tuple(range(2, 2 + PLAN_YEARS))
 C_SUM = 2 + PLAN_YEARS
 EMPTY_AXIS = '[>=1000]#,##0" kr";[=0]0" kr";""'  # an empty chart shows 0 kr, not «1 kr»
 EMPTY_HOURS_AXIS = '[>=10]#,##0" t";[=0]0" t";""'
+# Hours in whole hours, in the tables as in the key figures (vocabulary.OUTPUTS: «count»), on Oppfølging and in
+# the memo: the freed hours per year showed «89» as a key figure and «88,7» in section 3.
+HOURS = "count"
 
 
 TITLE = N_("Budsjett for innføring av kjernejournal")
 TITLE_MUNICIPALITY = N_("Budsjett for innføring av kjernejournal – {municipality}")
 PLAN = N_("Økonomiplan {first}–{last} i faste {first}-kroner, uten mva.")
 NO_VENDOR = N_("ikke valgt")
+FREED_HOURS = N_("Frigjorte timer")  # the table's row and the chart's legend: one name
 
 
 class _Budget:
@@ -175,7 +179,8 @@ def _key_figures(g: _Budget, r: int) -> int:
             never = tr("Frigjort tid veier ikke opp engangstimene med disse tallene.")
             s.formula(r, C_Y[1], f'IF(kj_total_staff=0,"",IF(kj_hours_returned_years="",{excel_text(never)},'
                                  f'{excel_text(text)}))',
-                      "" if b.total_staff == 0 else never if b.hours_returned_years is None else text, "note")
+                      "" if b.total_staff == 0 else never if b.hours_returned_years is None else text, "note",
+                      indent=1)
         r += 1
     return r
 
@@ -260,11 +265,11 @@ def _internal(g: _Budget, r: int) -> int:
     for track, row in rows.track_hours.items():
         ids = [i.id for i in est.items if i.track == track and i.kind == "hours"]
         r = g.line(r, f"hours_{track}", tr("{track}: engangstimer", track=_track(ctx, track)),
-                   hours, g.from_calc(row), [sum(y.item_hours[i] for i in ids) for y in years], "decimal1")
+                   hours, g.from_calc(row), [sum(y.item_hours[i] for i in ids) for y in years], HOURS)
     r = g.line(r, "running_hours", tr("Drift: timer per år"), hours, g.from_calc(rows.running_hours),
-               [y.running_hours for y in years], "decimal1")
+               [y.running_hours for y in years], HOURS)
     r = g.line(r, "internal_hours", tr("Interne timer i alt"), hours, g.from_calc(rows.internal_hours),
-               [y.internal_hours for y in years], "decimal1", "total", name="kj_year_internal_hours")
+               [y.internal_hours for y in years], HOURS, "total", name="kj_year_internal_hours")
     r = g.line(r, "internal_kr", tr("Verdien av de interne timene (timer × timekostnad)"), kr,
                g.from_calc(rows.internal_kr), [y.internal_kr for y in years], "kr", name="kj_year_internal_kr")
     rg = b.ranges
@@ -291,8 +296,8 @@ def _benefits(g: _Budget, r: int) -> int:
     tr = ctx.tr
     years = b.years
     r = g.head(r, tr("3. Gevinster – frigjort tid (ikke innsparte kroner)"))
-    r = g.line(r, "benefit_hours", tr("Timer frigjort"), tr("timer"), g.from_calc(rows.benefit_hours),
-               [y.benefit_hours for y in years], "decimal1", name="kj_year_benefit_hours")
+    r = g.line(r, "benefit_hours", tr(FREED_HOURS), tr("timer"), g.from_calc(rows.benefit_hours),
+               [y.benefit_hours for y in years], HOURS, name="kj_year_benefit_hours")
     r = g.line(r, "benefit_kr", tr("Verdien av frigjort tid (timer × timekostnad)"), tr("kr"),
                g.from_calc(rows.benefit_kr), [y.benefit_kr for y in years], "kr", name="kj_year_benefit_kr")
     text = tr("Kvalitet og pasientsikkerhet (notatet): {gains}", gains=" ".join(tr(q) for q in QUALITY_GAINS))
@@ -371,7 +376,7 @@ def _charts(g: _Budget, r: int) -> int:
     _style(money, [s.name, title_rows[0], C_LABEL], localized(EMPTY_AXIS, ctx.malform), tr("kr"), tr("Budsjettår"))
     hours = new_chart(wb, {"type": "column"})
     for key, label, colour in (("internal_hours", tr("Interne timer brukt"), "#2F5597"),
-                               ("benefit_hours", tr("Tid frigjort (timer)"), "#548235")):
+                               ("benefit_hours", tr(FREED_HOURS), "#548235")):
         hours.add_series({"name": label, "categories": years, "values": [s.name, lr[key], C_Y[0], lr[key], C_Y[-1]],
                           "fill": {"color": colour}, "gap": 80})
     _style(hours, [s.name, title_rows[1], C_LABEL], localized(EMPTY_HOURS_AXIS, ctx.malform), tr("timer"),

@@ -41,7 +41,7 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
     r = 4
     for col, (head, unit) in enumerate(zip(HEADS, UNITS)):
         s.text(r, col, f"{tr(head)} ({tr(unit)})" if unit else tr(head),
-               "colhead_r" if col in (C_KR, C_THOUSAND) else "colhead")
+               "colhead_r" if col in (C_KR, C_THOUSAND) else "colhead", indent=int(col == C_TEXT))
     ws.set_row(r, 30)
     r += 1
     first = r
@@ -73,7 +73,7 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
                         parts.append(f"{ref(rows.cash_lines[line_id], col)}*{ref(rows.shares[(allocation, f)], col)}")
                 s.formula(r, C_KR, "+".join(parts), line.kr, "calc", "kr")
                 s.formula(r, C_THOUSAND, f"ROUND({cell(r, C_KR)}/kj_thousand,0)", line.thousand_kr, "calc", "thousand")
-                s.text(r, C_TEXT, line.text, "text")
+                s.text(r, C_TEXT, line.text, "text", indent=1)  # a gap after the figures in 1 000 kr
                 r += 1
     last = r - 1
     for name, col in (("kj_lines_year", C_YEAR), ("kj_lines_function", C_FUNC), ("kj_lines_art", C_ART),
@@ -88,7 +88,7 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
               sum(line.thousand_kr for line in b.accounting_lines), "total", "thousand")
     s.define("kj_lines_total_kr", (r, C_KR), None, "working")
     s.text(r, C_TEXT, tr("Skal være lik «Behov for nye midler» på Budsjett (kontrolleres på Kontroll). Summen i "
-                         "1 000 kr kan avvike litt på grunn av avrunding per linje."), "note")
+                         "1 000 kr kan avvike litt på grunn av avrunding per linje."), "note", indent=1)
     zero = {"type": "cell", "criteria": "==", "value": 0, "format": ctx.wb.add_format({"font_color": "#A6A6A6"})}
     ws.conditional_format(first, C_KR, last, C_THOUSAND, zero)
     ws.autofilter(first - 1, C_YEAR, last, C_TEXT)

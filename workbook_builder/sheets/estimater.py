@@ -80,7 +80,7 @@ class _Writer:
             s.number(r, self.c_first, value, "constant", num)
         if name:
             s.define(name, (r, self.c_first), None, "estimate" if role == "key" else role)
-        s.text(r, self.c_src, note, "muted")
+        s.text(r, self.c_src, note, "muted", indent=1)
         s.fit_height(r, (label, self.w_label), (note, self.w_src))
         return r + 1
 
@@ -91,7 +91,7 @@ class _Writer:
         for k in range(self.n):
             h = value_heads[k] if k < len(value_heads) else ""
             s.text(r, self.c_first + k, h, "colhead_r")
-        s.text(r, self.c_src, self.tr("Kilde"), "colhead")
+        s.text(r, self.c_src, self.tr("Kilde"), "colhead", indent=1)
         if any(len(h) > 12 for h in value_heads):
             self.ws.set_row(r, 30)
         return r + 1
@@ -133,7 +133,7 @@ def _items(w: _Writer, r: int) -> int:
     for k, size in enumerate(est.sizes.values):
         s.number(r, w.c_first + k, size, "colhead_r", "size")
     s.define("kj_est_sizes", (r, w.c_first), (r, w.c_src - 1), "estimate")
-    s.text(r, w.c_src, tr("Kilde"), "colhead")
+    s.text(r, w.c_src, tr("Kilde"), "colhead", indent=1)
     r += 1
     for item in est.items:
         label = text(item.label)
@@ -154,7 +154,7 @@ def _items(w: _Writer, r: int) -> int:
         if item.id == "eid":
             source = tr("{source}. Notatets summer (PKI-kort og kortlesere); modellen regner e-ID fra enhetsprisene "
                         "nedenfor.", source=source)
-        s.text(r, w.c_src, source, "muted")
+        s.text(r, w.c_src, source, "muted", indent=1)
         s.fit_height(r, (label, w.w_label), (source, w.w_src))
         r += 1
     s.text(r, 0, tr("Kortlesere (brukes for PKI-kort)"), "label")
@@ -165,7 +165,7 @@ def _items(w: _Writer, r: int) -> int:
         s.number(r, w.c_first + k, v, "constant", "count")
     s.define("kj_est_readers", (r, w.c_first), (r, w.c_src - 1), "estimate")
     source = text(est.readers.source)
-    s.text(r, w.c_src, source, "muted")
+    s.text(r, w.c_src, source, "muted", indent=1)
     s.fit_height(r, (source, w.w_src))
     return r + 1
 
@@ -184,13 +184,13 @@ def _eid(w: _Writer, r: int) -> int:
     for o in est.eid_options:
         s.text(r, 0, choice_label(est, "eid", o.id, ctx.malform), "bold")
         s.text(r, 1, tr("Avviklet") if o.phased_out else tr("Tilbys"))
-        s.number(r, 2, 1 if o.phased_out else 0, "constant", "flag")
+        s.ws.write_number(r, 2, 1 if o.phased_out else 0, s.fmt("constant", "flag", align="left"))  # under its head
         s.text(r, 3, text(o.unit), "unit")
         s.number(r, w.c_first, o.kr_per_person, "constant", "kr")
         s.number(r, w.c_first + 1, 1 if o.readers else 0, "constant", "flag")
         note = (tr("{source}. Avviklet: {when}.", source=text(o.source), when=text(o.phased_out)) if o.phased_out
                 else text(o.source))
-        s.text(r, w.c_src, note, "muted")
+        s.text(r, w.c_src, note, "muted", indent=1)
         s.fit_height(r, (note, w.w_src))
         r += 1
     s.define("kj_list_eid", (first, 0), (r - 1, 0), "list")
@@ -234,7 +234,7 @@ def _price_level(w: _Writer, r: int) -> int:
     s.text(r, w.c_first + 1, tr("Lønnsindeks"), "colhead_r")
     for c in range(w.c_first + 2, w.c_src):
         s.blank(r, c, "colhead")
-    s.text(r, w.c_src, tr("Kilde"), "colhead")
+    s.text(r, w.c_src, tr("Kilde"), "colhead", indent=1)
     r += 1
     first = r
     s.number(r, 0, d.base_year, "constant", "year_left")
@@ -243,7 +243,7 @@ def _price_level(w: _Writer, r: int) -> int:
     s.blank(r, 3)
     s.number(r, w.c_first, 1, "constant", "index")
     s.number(r, w.c_first + 1, 1, "constant", "index")
-    s.text(r, w.c_src, tr("Indeksene er 1 i basisåret; hvert år er året før × (1 + veksten)."), "muted")
+    s.text(r, w.c_src, tr("Indeksene er 1 i basisåret; hvert år er året før × (1 + veksten)."), "muted", indent=1)
     r += 1
     for y in d.years:
         s.number(r, 0, y.year, "constant", "year_left")
@@ -255,7 +255,7 @@ def _price_level(w: _Writer, r: int) -> int:
         s.formula(r, w.c_first + 1, f"{prev_w}*(1+{_c(r, 3)})", price_index(est, y.year, True, 0.0), "calc",
                   "index")
         source = text(y.source)
-        s.text(r, w.c_src, source, "muted")
+        s.text(r, w.c_src, source, "muted", indent=1)
         s.fit_height(r, (source, w.w_src))
         r += 1
     s.define("kj_est_deflator_years", (first, 0), (r - 1, 0), "estimate")
@@ -295,7 +295,7 @@ def _hourly(w: _Writer, r: int) -> int:
         s.text(r, 3, kr_year, "unit")
         s.number(r, w.c_first, role.annual_kr, "constant", "kr")
         source = text(role.source)
-        s.text(r, w.c_src, source, "muted")
+        s.text(r, w.c_src, source, "muted", indent=1)
         s.fit_height(r, (source, w.w_src))
         r += 1
     s.define("kj_list_roles", (first, 0), (r - 1, 0), "list")
@@ -311,7 +311,7 @@ def _hourly(w: _Writer, r: int) -> int:
         s.text(r, 3, tr("andel av lønn"), "unit")
         s.number(r, w.c_first, z.rate, "constant", "percent1")
         source = text(z.source)
-        s.text(r, w.c_src, source, "muted")
+        s.text(r, w.c_src, source, "muted", indent=1)
         s.fit_height(r, (source, w.w_src))
         r += 1
     s.define("kj_list_zones", (first, 0), (r - 1, 0), "list")
@@ -393,7 +393,7 @@ def _running_benefits(w: _Writer, r: int) -> int:
               "kostnad ved dette prosjektet (forskrift om standarder og nasjonale e-helseløsninger; nhn.no).")
     s.text(r, 0, tr("Kommunens andel av nasjonale driftskostnader (NHNs prismodell)"), "label")
     s.text(r, 3, tr("ikke med"), "unit")
-    s.text(r, w.c_src, note, "muted")
+    s.text(r, w.c_src, note, "muted", indent=1)
     s.fit_height(r, (note, w.w_src))
     r += 2
     s.band(r, tr("Gevinster"), w.c_src)
@@ -445,7 +445,7 @@ def _uncertainty(w: _Writer, r: int) -> int:
         s.number(r, w.c_first + 1, item.high_share, "constant", "percent1")
         s.define(f"kj_est_low_{item.id}", (r, w.c_first), None, "estimate")
         s.define(f"kj_est_high_{item.id}", (r, w.c_first + 1), None, "estimate")
-        s.text(r, w.c_src, source, "muted")
+        s.text(r, w.c_src, source, "muted", indent=1)
         s.fit_height(r, (label, w.w_label), (source, w.w_src))
         r += 1
     r += 1
@@ -455,7 +455,7 @@ def _uncertainty(w: _Writer, r: int) -> int:
         s.text(r, 0, choice_label(est, "level", lv.id, ctx.malform), "bold")
         s.number(r, w.c_first, lv.factor, "constant", "decimal1")
         source = text(lv.source)
-        s.text(r, w.c_src, source, "muted")
+        s.text(r, w.c_src, source, "muted", indent=1)
         s.fit_height(r, (source, w.w_src))
         r += 1
     s.define("kj_list_levels", (first, 0), (r - 1, 0), "list")
@@ -481,7 +481,7 @@ def _lists(w: _Writer, r: int) -> int:
         s.number(r, w.c_first, 1 if g.benefit == "short_term" else 0, "constant", "flag")
         s.number(r, w.c_first + 1, 1 if g.benefit == "home_care" else 0, "constant", "flag")
         source = text(g.source)
-        s.text(r, w.c_src, source, "muted")
+        s.text(r, w.c_src, source, "muted", indent=1)
         s.fit_height(r, (source, w.w_src))
         r += 1
     s.define("kj_list_groups", (first, 0), (r - 1, 0), "list")
@@ -497,7 +497,7 @@ def _lists(w: _Writer, r: int) -> int:
         s.text(r, 0, choice_label(est, "vendor", v.id, ctx.malform), "bold")
         s.number(r, w.c_first, 1 if v.other else 0, "constant", "flag")
         source = text(v.source)
-        s.text(r, w.c_src, source, "muted")
+        s.text(r, w.c_src, source, "muted", indent=1)
         s.fit_height(r, (source, w.w_src))
         r += 1
     s.define("kj_list_vendors", (first, 0), (r - 1, 0), "list")
@@ -535,7 +535,7 @@ def _accounting(w: _Writer, r: int) -> int:
         s.text(r, 0, text(f.label), "label")
         s.text(r, 1, f.id, "constant", "text")
         s.number(r, w.c_first, 1 if f.id in line_functions else 0, "constant", "flag")
-        s.text(r, w.c_src, source, "muted")
+        s.text(r, w.c_src, source, "muted", indent=1)
         r += 1
     s.define("kj_est_function_codes", (first, 1), (r - 1, 1), "estimate")
     s.define("kj_est_function_labels", (first, 0), (r - 1, 0), "estimate")
@@ -545,7 +545,7 @@ def _accounting(w: _Writer, r: int) -> int:
     for a in acc.arts:
         s.text(r, 0, text(a.label), "label")
         s.text(r, 1, a.id, "constant", "text")
-        s.text(r, w.c_src, source, "muted")
+        s.text(r, w.c_src, source, "muted", indent=1)
         r += 1
     s.define("kj_est_art_codes", (first, 1), (r - 1, 1), "estimate")
     s.define("kj_est_art_labels", (first, 0), (r - 1, 0), "estimate")
@@ -556,7 +556,7 @@ def _accounting(w: _Writer, r: int) -> int:
         s.text(r, 0, text(acc.function(code).label), "label")
         s.text(r, 1, code, "constant", "text")
         note = tr("Standard for trinn uten gruppe") if code == acc.default_function else tr("Funksjonen til en gruppe")
-        s.text(r, w.c_src, note, "muted")
+        s.text(r, w.c_src, note, "muted", indent=1)
         r += 1
     s.define("kj_est_line_functions", (first, 1), (r - 1, 1), "estimate")
     s.define("kj_est_default_function", (first + line_functions.index(acc.default_function), 1), None, "estimate")

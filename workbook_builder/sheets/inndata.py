@@ -45,8 +45,10 @@ COLUMN_HEADS = (N_("Verdi"), N_("Enhet"), N_("Standard"), N_("Brukt"), N_("Kontr
                 N_("Hjelp"))
 # Units are message ids (bokmål) of the model's parameters; the number format follows the id.
 MUNICIPALITY_OK = excel_municipality_number_ok("kj_municipality_number")
-NUM_FOR_UNIT = {"kr": "kr", "kr per år": "kr", "kr per person": "kr", "kr per kortleser": "kr",
-                "kr per time": "kr", "timer per år": "general", "år": "count", "mottak per år": "count",
+# An amount shows no «kr»: the Enhet column beside it says the unit (kr, kr per person, kr per år), as the
+# FAST standard's unit column does; a share keeps its % (that is how the number is written, not its unit).
+NUM_FOR_UNIT = {"kr": "amount", "kr per år": "amount", "kr per person": "amount", "kr per kortleser": "amount",
+                "kr per time": "amount", "timer per år": "general", "år": "count", "mottak per år": "count",
                 "minutter": "general", "andel": "percent1", "andel av lønn": "percent1", "andel per år": "percent1",
                 "timer per uke": "general", "dager per år": "general"}
 # Choice inputs: the list's defined name and the formula of the default (column D).
@@ -119,7 +121,7 @@ def _validation(ctx: Context, spec: InputSpec, help_text: str, minimum: float | 
 def write(ctx: Context, s: Sheet) -> None:
     ws, est, b, inputs = s.ws, ctx.est, ctx.budget, ctx.inputs
     tr = ctx.tr
-    widths = {C_LABEL: 58, C_IN: 36, C_UNIT: 22, C_DEF: 17, C_USED: 17, C_STATUS: 26, C_MIN: 9, C_MAX: 12,
+    widths = {C_LABEL: 58, C_IN: 36, C_UNIT: 30, C_DEF: 17, C_USED: 17, C_STATUS: 26, C_MIN: 9, C_MAX: 12,
               C_HELP: 80, C_NOTE: 40}
     for c, w in widths.items():
         ws.set_column(c, c, w)
@@ -133,7 +135,8 @@ def write(ctx: Context, s: Sheet) -> None:
     r = _header(ctx, s, 3, tr("Kommune og valg"), COLUMN_HEADS)
     first_eid = choice_label(est, "eid", est.eid_options[0].id, ctx.malform)
     helps = {
-        "kj_municipality": tr("Kommunens navn. Vises i topptekst og overskrifter."),
+        "kj_municipality": tr("Kommunens navn. Vises i overskriften på Budsjett, og i topptekst når arbeidsboken "
+                              "bygges eller regenereres med navnet fylt inn."),
         "kj_municipality_number": tr("Fire sifre, f.eks. 3405 (Lillehammer). Velger sone for arbeidsgiveravgift og "
                                      "brukes når flere kommuner samles."),
         "kj_vendor": tr("Kommunens EPJ-leverandør: modulen for HelseID og kjernejournal kjøpes her."),
@@ -292,7 +295,7 @@ def _fixed_row(ctx: Context, s: Sheet, r: int, name: str, help_text: str) -> int
             s.define(f"{name}_used", (r, C_USED), None, "output" if name == "kj_eid" else "working")
     elif name == "kj_first_year":
         assert spec.maximum is not None, "kj_first_year has an upper bound (cells.INPUTS)"
-        s.text(r, C_UNIT, tr("år"), "unit")
+        s.text(r, C_UNIT, tr("år"), "unit", indent=1)
         s.number(r, C_DEF, _default_year(ctx), "constant", "year")
         s.formula(r, C_MIN, "kj_est_base_year", first_year_min(est), "calc", "year")
         s.number(r, C_MAX, spec.maximum, "constant", "year")
@@ -317,7 +320,7 @@ def _parameter_row(ctx: Context, s: Sheet, r: int, pname: str) -> int:
     _write_input(s, r, C_IN, getattr(inputs, pname), num)
     s.define(spec.name, (r, C_IN), None, "input")
     ws.data_validation(r, C_IN, r, C_IN, _validation(ctx, spec, help_text))
-    s.text(r, C_UNIT, tr(param.unit), "unit")
+    s.text(r, C_UNIT, tr(param.unit), "unit", indent=1)
     default = p.defaults[pname]
     b_, d_, f_ = cell(r, C_IN), cell(r, C_DEF), cell(r, C_STATUS)
     default_formula = {
@@ -389,9 +392,11 @@ def _header(ctx: Context, s: Sheet, row: int, title: str, heads: tuple[str, ...]
     row."""
     s.band(row, title, C_HELP)
     s.text(row + 1, C_LABEL, "", "colhead")
+    # the heads of the unit and help columns are indented as their cells are (a gap after a figure)
+    indented = {C_HELP} | ({C_UNIT} if heads[C_UNIT - C_IN] == COLUMN_HEADS[C_UNIT - C_IN] else set())
     heads = tuple(ctx.tr(h) if h else "" for h in heads)
     for k, h in enumerate(heads):
-        s.text(row + 1, C_IN + k, h, "colhead")
+        s.text(row + 1, C_IN + k, h, "colhead", indent=int(C_IN + k in indented))
     if any(len(h) > 14 for h in heads[:4]):
         s.ws.set_row(row + 1, 30)
     return row + 2
@@ -399,7 +404,7 @@ def _header(ctx: Context, s: Sheet, row: int, title: str, heads: tuple[str, ...]
 
 def _help(s: Sheet, row: int, text: str) -> None:
     """Help text in its column, with a row tall enough for it."""
-    s.text(row, C_HELP, text, "muted")
+    s.text(row, C_HELP, text, "muted", indent=1)
     lines = -(-len(text) // 100)
     if lines > 1:
         s.ws.set_row(row, 14 * lines + 2)

@@ -117,7 +117,7 @@ def write(ctx: Context, s: Sheet) -> None:
     s.text(2, 0, tr("Avrundingstoleranse for summer som skal stemme"), "label")
     s.formula(2, 1, "kj_tolerance_kr", TOLERANCE_KR, "calc", '0.000" kr"')
     s.text(2, 2, tr("Budsjettårene mot totalen og budsjettlinjene mot nye midler kan avvike så mye ved avrunding, og "
-                    "ikke mer (se Estimater)."), "note")
+                    "ikke mer (se Estimater)."), "note", indent=1)
     r = 3
     s.text(r, 0, tr("Samlet kontroll"), "bold")
     s.formula(r, 1, _worst_first(counted, word, word[OK]), tr(b.master_check), "check")

@@ -104,7 +104,8 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
             formula, value = ctx.template(head, {"first": "kj_first_year_used"}, **head_values)
             s.formula(r, col, formula, value, "colhead_r")
         else:
-            s.text(r, col, tr(head), "colhead" if col in (C_YEAR, C_UNIT, C_STATUS, C_CHECK, C_NOTE) else "colhead_r")
+            s.text(r, col, tr(head), "colhead" if col in (C_YEAR, C_UNIT, C_STATUS, C_CHECK, C_NOTE) else "colhead_r",
+                   indent=int(col == C_STATUS))  # a gap after «Avvik i %»
     ws.set_row(r, 30)
     r += 1
     first_row = r
@@ -147,7 +148,7 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
             s.formula(r, C_SHARE, f'IF(OR({f_}="",{m}=0),"",({f_}-{m})/{m})', d.deviation_share, "calc", "percent1")
             s.formula(r, C_STATUS, f'IF({f_}="","",IF({f_}>{cell(r, C_P85)},{words[ABOVE]},'
                                    f'IF({f_}<{cell(r, C_P50)},{words[BELOW]},{words[WITHIN]})))',
-                      tr(d.status) if d.status else "", "bold")
+                      tr(d.status) if d.status else "", "bold", indent=1)
             note = ctx.input_notes.get(f"{actual_name(line.id)}#{k + 1}")
             if note:
                 s.text(r, C_NOTE, note, "status")

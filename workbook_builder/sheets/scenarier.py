@@ -87,7 +87,7 @@ def write(ctx: Context, s: Sheet, rows: Rows) -> None:
     o = b.one_off
     s.formula(r_h, c_own, _b(rows.total_hours), o.total_hours, "total", "count")
     s.formula(r_hk, c_own, f"{cell(r_h, c_own)}*kj_hourly_rate_used", o.total_hours * rate, "total", "kr")
-    s.text(r_p, c_own, "–", "unit")
+    s.text(r_p, c_own, "–", "unit", align="right")  # in place of a figure, where the figures stand
     s.formula(r_pl, c_own, f"{_b(rows.total_purchase)}+{_b(rows.total_standin)}", o.cash_kr, "total", "kr")
     s.formula(r_t, c_own, _b(rows.total_kr), o.total_kr, "key", "kr")
     s.text(r_t + 1, 0, tr("Kommunens egne tall har med vikarer under opplæring; notatets tabeller har dem ikke."),

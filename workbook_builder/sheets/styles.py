@@ -31,6 +31,7 @@ NUM = {
     "kr2": '#,##0.00" kr"',
     "hours": '#,##0" t"',
     "count": "#,##0",
+    "amount": "#,##0",  # kroner beside an Enhet column that says «kr» (Inndata)
     "number": "#,##0.0#",  # never a bare decimal separator: "#,##0.##" shows 52 as «52,» in Excel
     "decimal": "#,##0.00",
     "decimal1": "#,##0.0",
@@ -100,6 +101,9 @@ class Formats:
         }
 
     def __call__(self, role: str, num: str | None = None, **extra: Any) -> Any:
+        extra = {k: v for k, v in extra.items() if v}  # indent=0 is the role's own format
+        if "indent" in extra and "align" not in extra and "align" not in self.roles[role]:
+            extra["align"] = "left"  # LibreOffice (and Excel) indent only text aligned left, not «general»
         key = (role, num, tuple(sorted(extra.items())))
         if key not in self._cache:
             props = dict(self.roles[role])
