@@ -7,6 +7,7 @@ and per budget year and in all for the new money and the internal resources apar
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from workbook_builder.core.estimates import Estimates
@@ -177,7 +178,7 @@ PAGE_HEIGHT_PT, PAGE_WIDTH_PT = (11.69 - 2 * 0.75) * 72, (8.27 - 2 * 0.5) * 72
 DEFAULT_ROW_PT = 15.0
 
 
-def page_breaks(ws: Any, starts: list[int], end: int, widths: list[float], fill: float = 0.9) -> list[int]:
+def page_breaks(ws: Any, starts: list[int], end: int, widths: Sequence[float], fill: float = 0.9) -> list[int]:
     """Manual page breaks before blocks so that none is split: the blocks (each from its first row up to the
     next block's) are packed onto pages greedily. A sheet fitted to one page wide is scaled by the page's width
     over the columns' (a column of width w is 7·w + 5 pixels, 0,75 pt each); `fill` leaves room for the
