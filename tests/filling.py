@@ -3,7 +3,9 @@ their defined names, and saved (openpyxl keeps everything else). And a changed e
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,21 @@ def fill(template: Path, values: dict[str, Any], out: Path) -> Path:
     for key, value in values.items():
         type_value(input_cell(wb, key), value)
     wb.save(out)
+    return out
+
+
+def filled_in_each_malform(est: Estimates, root: Path, typed: Callable[[Estimates, str], dict[str, Any]],
+                           today: dt.date, name: str = "voss") -> dict[str, Path]:
+    """A blank workbook built in bokmål and in nynorsk, with what `typed(est, malform)` gives typed into each as a
+    user would (openpyxl): målform → the filled workbook."""
+    from workbook_builder.core.model import Inputs
+    from workbook_builder.workbook import build_workbook
+
+    out = {}
+    for malform in ("nb", "nn"):
+        blank = root / f"blank-{malform}.xlsx"
+        build_workbook(blank, est, Inputs(malform=malform), today=today)
+        out[malform] = fill(blank, typed(est, malform), root / f"{name}-{malform}.xlsx")
     return out
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from conftest import TODAY
-from filling import fill
+from filling import fill, filled_in_each_malform
 from test_regeneration_terminal_malform import bokmaal_labels
 
 from workbook_builder.cells import INPUT_BY_NAME, TEXT_MAX
@@ -40,13 +40,7 @@ def typed(est, malform: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def filled_in(est, tmp_path_factory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("english")
-    out = {}
-    for malform in ("nb", "nn"):
-        blank = root / f"blank-{malform}.xlsx"
-        build_workbook(blank, est, Inputs(malform=malform), today=TODAY)
-        out[malform] = fill(blank, typed(est, malform), root / f"voss-{malform}.xlsx")
-    return out
+    return filled_in_each_malform(est, tmp_path_factory.mktemp("english"), typed, TODAY)
 
 
 def group_labels(est, malform: str) -> str:

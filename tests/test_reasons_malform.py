@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 import scenarios
 from conftest import TODAY
-from filling import fill
+from filling import filled_in_each_malform
 from malform_words import forms_found, untranslated_sources
 from test_generic_estimates import workbook_texts
 
@@ -48,13 +48,7 @@ def typed(est, malform: str) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def filled(est, tmp_path_factory) -> dict[str, Path]:
     """The same values typed into a bokmål and a nynorsk workbook."""
-    root = tmp_path_factory.mktemp("reasons")
-    out = {}
-    for malform in ("nb", "nn"):
-        blank = root / f"blank-{malform}.xlsx"
-        build_workbook(blank, est, Inputs(malform=malform), today=TODAY)
-        out[malform] = fill(blank, typed(est, malform), root / f"voss-{malform}.xlsx")
-    return out
+    return filled_in_each_malform(est, tmp_path_factory.mktemp("reasons"), typed, TODAY)
 
 
 @pytest.fixture(scope="module")

@@ -15,13 +15,12 @@ from typing import Any
 import openpyxl
 import pytest
 from conftest import TODAY
-from filling import changed_estimates, fill
+from filling import changed_estimates, filled_in_each_malform
 
 from workbook_builder.cells import INPUT_BY_NAME
 from workbook_builder.cli.main import main
 from workbook_builder.core.i18n import tr
-from workbook_builder.core.model import Inputs, choice_label
-from workbook_builder.workbook import build_workbook
+from workbook_builder.core.model import choice_label
 
 CARRIED = "  carried      "
 
@@ -39,13 +38,7 @@ def typed(est, malform: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def filled_in(est, tmp_path_factory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("terminal")
-    out = {}
-    for malform in ("nb", "nn"):
-        blank = root / f"blank-{malform}.xlsx"
-        build_workbook(blank, est, Inputs(malform=malform), today=TODAY)
-        out[malform] = fill(blank, typed(est, malform), root / f"voss-{malform}.xlsx")
-    return out
+    return filled_in_each_malform(est, tmp_path_factory.mktemp("terminal"), typed, TODAY)
 
 
 def rebuilt(source: Path, out: Path, capsys, *more: str) -> list[str]:
