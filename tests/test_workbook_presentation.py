@@ -273,3 +273,23 @@ def test_no_block_of_usikkerhet_is_split_across_pages(book):
     for first, stop in zip([1, *breaks], [*breaks, last + 1]):
         height = sum(ws.row_dimensions[r].height or 15 for r in range(first, stop))
         assert height * scale <= PAGE_HEIGHT_PT, (first, stop, height * scale)
+
+
+@pytest.mark.parametrize("malform", ["nb", "nn"])
+def test_a_blank_workbooks_chart_titles_are_titles_and_the_hint_stands_beside_them(est, malform):
+    """LibreOffice keeps a chart title linked to a cell as the text it had when the file was saved (measured:
+    a LibreOffice save turns <c:strRef> into static text). A blank workbook's titles said «– ingen tall ennå: legg
+    inn innføringstrinn på Inndata», and so did the charts of a workbook filled in LibreOffice. The titles are the
+    titles now; the hint is a cell beside them that LibreOffice recalculates."""
+    from workbook_builder.core.model import Inputs
+
+    built = build_bytes(est, Inputs(malform=malform), today=TODAY)
+    z = zipfile.ZipFile(io.BytesIO(built.data))
+    blank = (malform, built, openpyxl.load_workbook(io.BytesIO(built.data)), z)
+    titles = [re.search(r"<c:title><c:tx><c:strRef>.*?<c:v>(.*?)</c:v>", c).group(1) for c in charts(blank, "Budsjett")]
+    assert titles == [tr("Behov for nye midler per år (faste {first}-kroner)", malform, first=2027),
+                      tr("Interne timer brukt og tid frigjort per år", malform)]
+    hint = tr("Ingen tall ennå: legg inn innføringstrinn på Inndata", malform)
+    ws = sheet(blank, "Budsjett")
+    formulas = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and hint in c.value]
+    assert formulas == [f'=IF(kj_total_staff=0,"{hint}","")']

@@ -320,10 +320,12 @@ def _totals(g: _Budget, r: int) -> int:
     return r
 
 
-# The charts' titles: a sentence with the first budget year, or what to do while there are no figures.
+# The charts' titles (cells the charts link to; the money chart's names the first budget year). What to do while
+# there are no figures stands beside them, not in them: LibreOffice keeps a linked title as the text it had when
+# the file was saved, so a title that said «ingen tall ennå» in a blank workbook said it after it was filled in.
 TITLE_MONEY = N_("Behov for nye midler per år (faste {first}-kroner)")
 TITLE_HOURS = N_("Interne timer brukt og tid frigjort per år")
-TITLE_EMPTY = N_("{title} – ingen tall ennå: legg inn innføringstrinn på Inndata")
+NO_FIGURES_YET = N_("Ingen tall ennå: legg inn innføringstrinn på Inndata")
 
 
 def _charts(g: _Budget, r: int) -> int:
@@ -332,13 +334,11 @@ def _charts(g: _Budget, r: int) -> int:
     wb = ctx.wb
     s.band(r, tr("Diagram"), C_SUM, "section")
     r += 1
-    empty_money, empty_money_value = ctx.template(TITLE_EMPTY, {}, title=tr("Behov for nye midler per år"))
     money_title, money_value = ctx.template(TITLE_MONEY, {"first": "kj_first_year_used"}, first=p.first_year)
-    s.formula(r, C_LABEL, f"IF(kj_total_staff=0,{empty_money},{money_title})",
-              empty_money_value if b.total_staff == 0 else money_value, "note")
-    empty_hours, empty_hours_value = ctx.template(TITLE_EMPTY, {}, title=tr(TITLE_HOURS))
-    s.formula(r + 1, C_LABEL, f"IF(kj_total_staff=0,{empty_hours},{excel_text(tr(TITLE_HOURS))})",
-              empty_hours_value if b.total_staff == 0 else tr(TITLE_HOURS), "note")
+    s.formula(r, C_LABEL, money_title, money_value, "note")
+    s.text(r + 1, C_LABEL, tr(TITLE_HOURS), "note")
+    s.formula(r, C_Y[0], f'IF(kj_total_staff=0,{excel_text(tr(NO_FIGURES_YET))},"")',
+              tr(NO_FIGURES_YET) if b.total_staff == 0 else "", "note")
     title_rows = (r, r + 1)
     # the figures the money chart draws, under their years (they were printed without them)
     s.text(r + 2, C_LABEL, tr("Post"), "colhead")
