@@ -210,3 +210,23 @@ def test_two_workers_fill_the_cache_as_one_does(est, folder, tmp_path):
     again = collect(paths, est, workers=2, today=TODAY, cache=cache)
     assert cache.hits == 8 and [e.path for e in again] == paths
     assert [e.budget for e in again] == [e.budget for e in first]
+
+
+def test_two_collects_at_once_share_the_cache_and_both_finish(est, region, tmp_path, monkeypatch):
+    """As the docs say: SQLite's transactions let two runs (two coordinators, or a script and a person) use one
+    cache at once; each writes its overview, and a third run finds every workbook in the cache."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("KJ_BUDGET_CACHE_DIR", str(folder))
+    runs = [subprocess.Popen([sys.executable, "-m", "workbook_builder.cli", "collect", str(region), "--out",
+                              str(tmp_path / f"oversikt-{k}.xlsx"), "--workers", "1"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for k in range(2)]
+    results = [r.communicate(timeout=120) for r in runs]
+    assert [r.returncode for r in runs] == [0, 0], results
+    assert (tmp_path / "oversikt-0.csv").read_bytes() == (tmp_path / "oversikt-1.csv").read_bytes()
+    cache = ReadCache.open(est, folder)
+    assert cache is not None
+    hits = [cache.get(p, dt.date.today())[1] for p in sorted(region.glob("*.xlsx"))]
+    assert all(h is not None for h in hits)
