@@ -165,7 +165,6 @@ def test_a_damaged_cache_file_is_replaced_and_collect_goes_on(est, region, tmp_p
     assert again.hits == 1
 
 
-@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
 def test_a_cache_folder_others_may_write_to_is_not_used(region, tmp_path, monkeypatch, reads, capsys):
     """Entries are pickles (code): a folder anyone may write to could hold someone else's. collect reads every
     workbook instead, and says nothing is wrong."""
